@@ -1,0 +1,115 @@
+import type { Reading } from './readings.js';
+
+/**
+ * InfluxDB 1.x schema: the one place that says which measurement, tags and fields a
+ * reading becomes. Tags are identifiers with bounded cardinality (store, shelf, slot,
+ * sku, case, probe, device); values are fields. The reading id is not a tag (it would
+ * make every point its own series); instead it sets the sub-millisecond part of the
+ * timestamp, so a retried write lands on the same point and never double counts.
+ */
+export const INFLUX_DATABASE = 'shelfwatch';
+
+export const RETENTION = {
+  /** Raw readings: enough for troubleshooting and the live dashboards. */
+  raw: { name: 'raw', duration: '14d', default: true },
+  /** Downsampled temperature records for food-safety audits (EU practice: keep at least a year). */
+  audit: { name: 'audit', duration: '800d', default: false },
+  /** Downsampled stock, task and device-health trends. */
+  trend: { name: 'trend', duration: '180d', default: false },
+} as const;
+
+export const MEASUREMENTS = {
+  shelfWeight: 'shelf_weight',
+  cameraSlot: 'camera_slot',
+  probeTemperature: 'probe_temperature',
+  caseController: 'case_controller',
+  deviceStatus: 'device_status',
+  /** Written by the backend: one point per task lifecycle event. */
+  taskEvent: 'task_event',
+} as const;
+
+export type FieldValue = number | boolean | string;
+
+export interface InfluxPointShape {
+  measurement: string;
+  tags: Record<string, string>;
+  fields: Record<string, FieldValue>;
+  /** Nanoseconds since the epoch, as a decimal string (write with precision 'n'). */
+  timestampNs: string;
+}
+
+/** FNV-1a 32-bit: a stable, fast hash; not for security. */
+export function fnv1a32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash >>> 0;
+}
+
+/** Event time in ms plus a sub-ms offset derived from the reading id (stable across retries). */
+export function pointTimestampNs(tsMs: number, readingIdValue: string): string {
+  const subMs = fnv1a32(readingIdValue) % 1_000_000;
+  return (BigInt(tsMs) * 1_000_000n + BigInt(subMs)).toString();
+}
+
+export function readingToPoint(r: Reading): InfluxPointShape {
+  const timestampNs = pointTimestampNs(r.ts, r.id);
+  switch (r.kind) {
+    case 'shelf.weight':
+      return {
+        measurement: MEASUREMENTS.shelfWeight,
+        tags: { store: r.storeId, shelf: r.shelfId, slot: r.slotId, sku: r.sku, device: r.deviceId },
+        fields: { raw_counts: r.rawCounts, grams: r.grams, units: r.units, stable: r.stable, fault: r.fault ?? '' },
+        timestampNs,
+      };
+    case 'camera.slot':
+      return {
+        measurement: MEASUREMENTS.cameraSlot,
+        tags: { store: r.storeId, shelf: r.shelfId, slot: r.slotId, device: r.deviceId },
+        fields: { sku_seen: r.skuSeen ?? '', facings: r.facings, gap: r.gap, confidence: r.confidence },
+        timestampNs,
+      };
+    case 'probe.temperature': {
+      const fields: Record<string, FieldValue> = { battery_pct: r.batteryPct, rssi_dbm: r.rssiDbm, fault: r.fault ?? '' };
+      if (r.tempC !== null) fields.temp_c = r.tempC;
+      return {
+        measurement: MEASUREMENTS.probeTemperature,
+        tags: { store: r.storeId, case: r.caseId, probe: r.deviceId, placement: r.placement },
+        fields,
+        timestampNs,
+      };
+    }
+    case 'case.air_temperature':
+      return controllerPoint(r, { air_temp_c: r.tempC }, timestampNs);
+    case 'case.setpoint':
+      return controllerPoint(r, { setpoint_c: r.tempC }, timestampNs);
+    case 'case.defrost':
+      return controllerPoint(r, { defrost: r.active }, timestampNs);
+    case 'case.door':
+      return controllerPoint(r, { door_open: r.open }, timestampNs);
+    case 'case.compressor':
+      return controllerPoint(r, { compressor: r.running }, timestampNs);
+    case 'device.status':
+      return {
+        measurement: MEASUREMENTS.deviceStatus,
+        tags: { store: r.storeId, device: r.deviceId, device_kind: r.deviceKind },
+        fields: { online: r.online, detail: r.detail },
+        timestampNs,
+      };
+  }
+}
+
+function controllerPoint(
+  r: Extract<Reading, { caseId: string }>,
+  fields: Record<string, FieldValue>,
+  timestampNs: string,
+): InfluxPointShape {
+  return {
+    measurement: MEASUREMENTS.caseController,
+    tags: { store: r.storeId, case: r.caseId, controller: r.deviceId },
+    fields,
+    timestampNs,
+  };
+}

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { OPCUACertificateManager, OPCUAServer, type AddressSpace, type Namespace } from 'node-opcua';
+import { freePort } from './ports.js';
+import { makeTempDir } from './temp-dir.js';
+
+/**
+ * node-opcua keeps certificates under ~/.config by default; tests and the simulator
+ * give every server and client its own folder so runs never share or leak PKI state.
+ */
+export async function createCertificateManager(rootFolder: string): Promise<OPCUACertificateManager> {
+  const manager = new OPCUACertificateManager({ rootFolder, automaticallyAcceptUnknownCertificate: true });
+  await manager.initialize();
+  return manager;
+}
+
+export interface OpcuaServerHandle {
+  server: OPCUAServer;
+  port: number;
+  endpointUrl: string;
+  /** Shuts the server down; start() brings up a fresh one on the same port (a controller reboot). */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+export interface OpcuaServerOptions {
+  port?: number;
+  /** Builds the address space: called on every (re)start. */
+  configure?: (addressSpace: AddressSpace, namespace: Namespace) => void | Promise<void>;
+  pkiDir?: string;
+}
+
+export async function startOpcuaServer(options: OpcuaServerOptions = {}): Promise<OpcuaServerHandle> {
+  const temp = options.pkiDir === undefined ? await makeTempDir('opcua') : undefined;
+  const pkiDir = options.pkiDir ?? temp!.path;
+  const port = options.port ?? (await freePort());
+  let server: OPCUAServer | undefined;
+
+  const start = async () => {
+    const serverCertificateManager = await createCertificateManager(path.join(pkiDir, 'server'));
+    const userCertificateManager = await createCertificateManager(path.join(pkiDir, 'user'));
+    const s = new OPCUAServer({
+      port,
+      host: '127.0.0.1',
+      hostname: '127.0.0.1',
+      serverCertificateManager,
+      userCertificateManager,
+      maxConnectionsPerEndpoint: 50,
+    });
+    await s.initialize();
+    const addressSpace = s.engine.addressSpace;
+    if (!addressSpace) throw new Error('OPC UA server has no address space');
+    await options.configure?.(addressSpace, addressSpace.getOwnNamespace());
+    await s.start();
+    server = s;
+  };
+
+  await start();
+  const handle: OpcuaServerHandle = {
+    get server() {
+      if (!server) throw new Error('OPC UA server is stopped');
+      return server;
+    },
+    port,
+    endpointUrl: `opc.tcp://127.0.0.1:${port}`,
+    start,
+    async stop() {
+      const s = server;
+      server = undefined;
+      await s?.shutdown(0);
+    },
+    async destroy() {
+      await handle.stop();
+      await temp?.remove();
+    },
+  };
+  return handle;
+}
