@@ -24,9 +24,33 @@ export const MEASUREMENTS = {
   probeTemperature: 'probe_temperature',
   caseController: 'case_controller',
   deviceStatus: 'device_status',
-  /** Written by the backend: one point per task lifecycle event. */
+  /** Written by the backend: one point per task lifecycle event.
+   *  tags: store, kind, event (raised|acknowledged|done|resolved|escalated), severity
+   *  fields: task_id (string), seconds_since_raised (float; 0 for raised), count (int, 1) */
   taskEvent: 'task_event',
+  /** Written by the backend once per minute of event time, from the rules' state.
+   *  kpi_availability  tags: store, aisle  fields: on_shelf_pct (float), oos_slots (int), slots (int)
+   *  kpi_compliance    tags: store, shelf  fields: compliance_pct (float)
+   *  kpi_open_tasks    tags: store, kind   fields: open (int)
+   *  kpi_case          tags: store, case   fields: minutes_above_limit (float), in_alarm (bool) */
+  kpiAvailability: 'kpi_availability',
+  kpiCompliance: 'kpi_compliance',
+  kpiOpenTasks: 'kpi_open_tasks',
+  kpiCase: 'kpi_case',
 } as const;
+
+/**
+ * InfluxQL statements that create the database, retention policies and continuous
+ * queries, in order; every statement is idempotent, so any writer may run them at start.
+ * (The operations work extends this with the continuous queries its dashboards need.)
+ */
+export function influxSetupStatements(database: string = INFLUX_DATABASE): string[] {
+  const rps = Object.values(RETENTION).map(
+    (rp) =>
+      `CREATE RETENTION POLICY "${rp.name}" ON "${database}" DURATION ${rp.duration} REPLICATION 1${rp.default ? ' DEFAULT' : ''}`,
+  );
+  return [`CREATE DATABASE "${database}"`, ...rps];
+}
 
 export type FieldValue = number | boolean | string;
 
