@@ -1,0 +1,90 @@
+import type { CaseView, ProductCategory, Reading, ShelfView, StoreLayout, TaskEvidence, TaskKind, TaskLocation, TaskSeverity } from '@shelfwatch/contracts';
+import type { z } from 'zod';
+
+/**
+ * The seam between the pure rules (backend/src/rules) and the service around them
+ * (storage, tasks, API, webhooks). Rules see readings in event-time order and emit
+ * decisions; they never touch a database, a socket or the wall clock.
+ */
+
+/** Cold-chain limits of a case category (store-configurable). */
+export interface ColdChainLimits {
+  /** Product must be at or below this (chilled: 5 °C; frozen: -18 °C). */
+  productLimitC: number;
+  /** Air or product above this is an alarm regardless of duration (chilled: 8 °C; frozen: -15 °C). */
+  alarmCeilingC: number;
+  /** Minutes above productLimitC before a temperature_excursion is raised (outside defrost/door recovery). */
+  alarmDelayMin: number;
+  /** Minutes after a defrost ends during which the air may still be above limit without an alarm. */
+  defrostRecoveryMin: number;
+  /** Minutes after a door closes during which the air may still be above limit without an alarm. */
+  doorRecoveryMin: number;
+  /** A door open longer than this is "door ajar". */
+  doorAjarMin: number;
+  /** Degrees below productLimitC the temperature must fall before an excursion clears (hysteresis). */
+  clearHysteresisC: number;
+}
+
+/** Everything the rules know about a store: layout plus per-store settings. */
+export interface StoreModel {
+  layout: StoreLayout;
+  limits: Record<'chilled' | 'frozen', ColdChainLimits>;
+  /** Units in the backroom per SKU (changes with deliveries and restocks). */
+  backroomUnits(sku: string): number;
+}
+
+export type ProductCategoryOf = ProductCategory;
+
+/** A condition the rules assert for (kind, locationKey): the service keeps one task per pair. */
+export interface Condition {
+  storeId: string;
+  kind: TaskKind;
+  locationKey: string;
+  severity: TaskSeverity;
+  location: TaskLocation;
+  title: string;
+  action: string;
+  reason: string;
+  evidence: z.infer<typeof TaskEvidence>[];
+  products: { sku: string; name: string }[];
+}
+
+export type RuleDecision =
+  /** Raise a task for the condition, or update the open one (same kind + locationKey). */
+  | { type: 'assert'; at: number; condition: Condition }
+  /** The condition has cleared (after hysteresis): auto-resolve the open task, if any. */
+  | { type: 'clear'; at: number; storeId: string; kind: TaskKind; locationKey: string; reason: string }
+  /** Shelf plus backroom cannot cover the reorder point: ask the supplier. */
+  | {
+      type: 'replenish';
+      at: number;
+      storeId: string;
+      supplierId: string;
+      lines: { sku: string; quantity: number; packs: number }[];
+      reason: string;
+    };
+
+/** KPI snapshot written to InfluxDB once per minute of event time (see contracts MEASUREMENTS). */
+export interface StoreKpis {
+  storeId: string;
+  at: number;
+  availability: { aisle: string; onShelfPct: number; oosSlots: number; slots: number }[];
+  compliance: { shelfId: string; compliancePct: number }[];
+  cases: { caseId: string; minutesAboveLimit: number; inAlarm: boolean }[];
+}
+
+export interface RuleEngine {
+  /** Feed one reading (event-time order per device; the engine tolerates small reordering). */
+  onReading(reading: Reading): RuleDecision[];
+  /** Advance event time with no reading (timeouts: probe silent, alarm delays). */
+  onTick(nowMs: number): RuleDecision[];
+  /** Current per-slot and per-case state for the staff app's views and KPIs. */
+  kpis(nowMs: number): StoreKpis;
+  /** Planned vs seen per slot of one shelf (null for an unknown shelf). */
+  shelfView(shelfId: string): ShelfView | null;
+  /** Every case's current temperature and state. */
+  caseViews(): CaseView[];
+}
+
+/** The rules package's entry point (backend/src/rules/index.ts exports it). */
+export type CreateRuleEngine = (model: StoreModel) => RuleEngine;
