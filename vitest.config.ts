@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'],
+          include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts', 'backend/web/test/**/*.test.ts'],
           exclude: [...ignored, '**/*.int.test.ts', '**/*.e2e.test.ts'],
         },
       },

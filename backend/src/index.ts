@@ -1,1 +1,13 @@
-export {};
+export { startBackend, type Backend, type BackendStats, type StartBackendOptions } from './backend.js';
+export { BackendConfig, ConfigError, loadBackendConfig, parseBackendConfig, type BackendConfigInput, type TokenConfig } from './config.js';
+export { buildApp, type BuildAppOptions } from './http/build-app.js';
+export type { AppContext } from './context.js';
+export { ManualClock, systemClock, systemTimers, type Clock, type Timers } from './clock.js';
+export { requireRole, principalOf, canSeeStore, type Principal } from './http/auth.js';
+export { HttpError, validate } from './http/http-errors.js';
+export { buildOpenApi } from './http/openapi.js';
+export type { Storage, CatalogRepo, TaskRepo, ReadingRepo, OutboxRepo, DeliveryRepo, CursorRepo } from './storage/ports.js';
+export { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
+export { DEFAULT_ESCALATION_MIN } from './tasks/task-state.js';
+export { retryDelayMs, GIVE_UP_AFTER_MS } from './webhooks/backoff.js';
+export { planogramFromCsv } from './planogram/planogram-csv.js';

@@ -6,3 +6,4 @@ export * from './readings.js';
 export * from './store-layout.js';
 export * from './influx-schema.js';
 export * from './tasks.js';
+export * from './influx-retention.js';

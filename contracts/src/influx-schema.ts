@@ -1,3 +1,4 @@
+import { continuousQueryStatements } from './influx-retention.js';
 import type { Reading } from './readings.js';
 
 /**
@@ -37,6 +38,11 @@ export const MEASUREMENTS = {
   kpiCompliance: 'kpi_compliance',
   kpiOpenTasks: 'kpi_open_tasks',
   kpiCase: 'kpi_case',
+  /** Written by the gateway every 10 s: its own counters (cumulative since its start) and gauges.
+   *  Two point shapes share the measurement (see dashboards/README.md):
+   *  per input and reason  tags: store, gateway, input (serial|mqtt|opcua), reason   fields: rejected (int)
+   *  per sink              tags: store, gateway, sink (influx|backend)                fields: written (int), outbox_depth (int), outbox_age_s (float) */
+  gatewayStats: 'gateway_stats',
 } as const;
 
 /**
@@ -49,7 +55,7 @@ export function influxSetupStatements(database: string = INFLUX_DATABASE): strin
     (rp) =>
       `CREATE RETENTION POLICY "${rp.name}" ON "${database}" DURATION ${rp.duration} REPLICATION 1${rp.default ? ' DEFAULT' : ''}`,
   );
-  return [`CREATE DATABASE "${database}"`, ...rps];
+  return [`CREATE DATABASE "${database}"`, ...rps, ...continuousQueryStatements(database)];
 }
 
 export type FieldValue = number | boolean | string;

@@ -6,3 +6,4 @@ export * from './influxd.js';
 export * from './aedes-broker.js';
 export * from './socat-pair.js';
 export * from './opcua-server.js';
+export * from './browser.js';

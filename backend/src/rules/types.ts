@@ -1,5 +1,6 @@
 import type { CaseView, ProductCategory, Reading, ShelfView, StoreLayout, TaskEvidence, TaskKind, TaskLocation, TaskSeverity } from '@shelfwatch/contracts';
 import type { z } from 'zod';
+import type { RuleTuning } from './defaults.js';
 
 /**
  * The seam between the pure rules (backend/src/rules) and the service around them
@@ -31,6 +32,8 @@ export interface StoreModel {
   limits: Record<'chilled' | 'frozen', ColdChainLimits>;
   /** Units in the backroom per SKU (changes with deliveries and restocks). */
   backroomUnits(sku: string): number;
+  /** Optional overrides of the rules' non-limit knobs (persistence times, probe checks); see defaults.ts. */
+  tuning?: Partial<RuleTuning>;
 }
 
 export type ProductCategoryOf = ProductCategory;
@@ -71,6 +74,8 @@ export interface StoreKpis {
   availability: { aisle: string; onShelfPct: number; oosSlots: number; slots: number }[];
   compliance: { shelfId: string; compliancePct: number }[];
   cases: { caseId: string; minutesAboveLimit: number; inAlarm: boolean }[];
+  /** Planogram compliance over every slot the cameras have judged (null before any). Optional addition. */
+  storeCompliancePct?: number | null;
 }
 
 export interface RuleEngine {
@@ -84,6 +89,13 @@ export interface RuleEngine {
   shelfView(shelfId: string): ShelfView | null;
   /** Every case's current temperature and state. */
   caseViews(): CaseView[];
+  /**
+   * Optional addition. After a restart, tell the engine which tasks are still open (kind,
+   * locationKey) so it can clear them once their condition is gone. Rules first rebuild their
+   * state from new readings: no clear is emitted for them within a grace period (60 min of
+   * event time by default) unless the condition is re-asserted and then clears normally.
+   */
+  restoreOpen?(open: { kind: TaskKind; locationKey: string }[], nowMs: number): void;
 }
 
 /** The rules package's entry point (backend/src/rules/index.ts exports it). */

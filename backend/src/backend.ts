@@ -1,0 +1,244 @@
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { StoreLayout, TaskKind } from '@shelfwatch/contracts';
+import { pino, type Logger } from 'pino';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { systemClock, systemTimers, type Clock, type TimerHandle, type Timers } from './clock.js';
+import { ConfigError, type BackendConfig } from './config.js';
+import type { AppContext } from './context.js';
+import { EngineHost } from './engine/engine-host.js';
+import { FALLBACK_LIMITS } from './engine/fallback-limits.js';
+import { FeedBus } from './feed/feed-bus.js';
+import { TokenIndex } from './http/auth.js';
+import { buildApp, type BuildAppOptions } from './http/build-app.js';
+import { InfluxExporter } from './influx/influx-exporter.js';
+import { IngestService } from './ingest/ingest-service.js';
+import { BackendMetrics } from './metrics.js';
+import { createRuleEngine as rulesCreateRuleEngine, defaultLimits } from './rules/index.js';
+import type { ColdChainLimits, CreateRuleEngine } from './rules/types.js';
+import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
+import type { Storage } from './storage/ports.js';
+import { DEFAULT_ESCALATION_MIN } from './tasks/task-state.js';
+import { TaskService } from './tasks/task-service.js';
+import { WebhookWorker } from './webhooks/webhook-worker.js';
+
+export interface StartBackendOptions extends BuildAppOptions {
+  logger?: Logger;
+  /** Wall clock for scheduling (webhook retries, event-time extrapolation, ticks). */
+  clock?: Clock;
+  /** Timers matching `clock` (a ManualClock is both). */
+  timers?: Timers;
+  /** The rules; defaults to the rules package's createRuleEngine. */
+  createRuleEngine?: CreateRuleEngine;
+  limits?: Record<'chilled' | 'frozen', ColdChainLimits>;
+  /** Storage adapter; defaults to SQLite at config.dbPath. */
+  storage?: Storage;
+  /** How often stores advance with no reading (default 5 s). */
+  tickMs?: number;
+  heartbeatMs?: number;
+  /** Jitter source for webhook retries. */
+  random?: () => number;
+}
+
+export interface BackendStats {
+  stores: number;
+  lastSeq: number;
+  openTasks: number;
+  outbox: { pending: number; delivered: number; failed: number };
+  readings: { accepted: number; duplicates: number; rejected: number };
+  ruleErrors: number;
+  sseClients: number;
+  replayedAtStart: number;
+}
+
+export interface Backend {
+  url: string;
+  close(): Promise<void>;
+  stats(): BackendStats;
+  /** Runs every due webhook attempt now (tests drive retries with a ManualClock and this). */
+  deliverWebhooks(): Promise<number>;
+  /** Advances every store with no reading now (what the tick timer does). */
+  tick(): void;
+  context: AppContext;
+}
+
+async function readLayout(file: string): Promise<StoreLayout> {
+  const text = await readFile(file, 'utf8');
+  const raw: unknown = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  const parsed = StoreLayout.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${file}: invalid store layout:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+export async function startBackend(config: BackendConfig, opts: StartBackendOptions = {}): Promise<Backend> {
+  const logger = opts.logger ?? pino({ name: 'shelfwatch-backend' });
+  const clock = opts.clock ?? systemClock;
+  const timers = opts.timers ?? systemTimers;
+  const rules = { create: opts.createRuleEngine ?? rulesCreateRuleEngine };
+  // An injected engine brings its own assumptions; the real rules come with their defaults.
+  const baseLimits = opts.limits ?? (opts.createRuleEngine ? FALLBACK_LIMITS : defaultLimits);
+  const limits = {
+    chilled: { ...baseLimits.chilled, ...config.limits?.chilled },
+    frozen: { ...baseLimits.frozen, ...config.limits?.frozen },
+  };
+  const layouts = await Promise.all(config.layoutFiles.map(readLayout));
+
+  const storage = opts.storage ?? openSqliteStorage(config.dbPath);
+  const metrics = new BackendMetrics();
+  const bus = new FeedBus(logger);
+  let exporter: InfluxExporter | undefined;
+  let webhooks: WebhookWorker | undefined;
+  const escalationMin = { ...DEFAULT_ESCALATION_MIN };
+  for (const kind of TaskKind.options) {
+    const v = config.escalation?.[kind];
+    if (v !== undefined) escalationMin[kind] = v;
+  }
+
+  try {
+    storage.transaction(() => {
+      for (const layout of layouts) {
+        if (storage.catalog.seedLayout(layout)) logger.info({ storeId: layout.store.id }, 'store seeded from layout file');
+      }
+    });
+    const engines = new EngineHost({ storage, createRuleEngine: rules.create, limits, clock, logger });
+    const tasks = new TaskService({
+      storage,
+      bus,
+      clock,
+      escalationMin,
+      logger,
+      onEvent: (e) => {
+        metrics.taskEvents.inc({ type: e.type, kind: e.task.kind });
+        exporter?.kick();
+      },
+      onOutbox: () => webhooks?.kick(),
+    });
+    webhooks = new WebhookWorker({
+      storage,
+      suppliers: config.suppliers,
+      clock,
+      timers,
+      logger: logger.child({ component: 'webhooks' }),
+      ...(opts.random ? { random: opts.random } : {}),
+      onAttempt: (a) => metrics.webhookAttempts.inc({ outcome: a.outcome }),
+    });
+    if (config.influx) {
+      exporter = new InfluxExporter({
+        storage,
+        url: config.influx.url,
+        ...(config.influx.database ? { database: config.influx.database } : {}),
+        logger: logger.child({ component: 'influx' }),
+        timers: systemTimers,
+        onWritten: (measurement, n) => metrics.influxPoints.inc({ measurement }, n),
+      });
+    }
+    const ingest = new IngestService({
+      storage,
+      engines,
+      tasks,
+      logger: logger.child({ component: 'ingest' }),
+      replayMs: (config.replayHours ?? 26) * 3_600_000,
+      idRetentionMs: 7 * 24 * 3_600_000,
+      onMinute: (storeId, minuteMs) => {
+        const engine = engines.engine(storeId);
+        if (exporter && engine) exporter.addKpis(engine.kpis(minuteMs), storage.tasks.openCounts(storeId));
+      },
+    });
+    const replayStarted = Date.now();
+    const { replayed } = engines.start();
+    logger.info({ replayed, ms: Date.now() - replayStarted }, 'rule state rebuilt from stored readings');
+
+    const ctx: AppContext = {
+      config,
+      logger,
+      clock,
+      storage,
+      engines,
+      tasks,
+      ingest,
+      bus,
+      webhooks,
+      metrics,
+      tokens: new TokenIndex(config.tokens),
+      heartbeatMs: opts.heartbeatMs ?? 15_000,
+      layoutChanged: (storeId) => engines.rebuild(storeId),
+      startedAt: clock.now(),
+    };
+    const app = buildApp(ctx, { ...(opts.extraRouters ? { extraRouters: opts.extraRouters } : {}), ...((opts.webDir ?? config.webDir) ? { webDir: opts.webDir ?? config.webDir } : {}) });
+    const server: Server = createServer(app);
+    // Longer than the usual client/proxy idle timeouts, so a client never reuses a socket we are closing.
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.http.port, config.http.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+
+    webhooks.start();
+    exporter?.start();
+    const tickAll = () => {
+      for (const storeId of engines.storeIds()) {
+        try {
+          ingest.tickStore(storeId);
+        } catch (err) {
+          logger.error({ err, storeId }, 'tick failed');
+        }
+      }
+    };
+    let tickTimer: TimerHandle | undefined;
+    let closed = false;
+    const scheduleTick = () => {
+      tickTimer = timers.setTimeout(() => {
+        tickAll();
+        if (!closed) scheduleTick();
+      }, opts.tickMs ?? 5000);
+    };
+    scheduleTick();
+    logger.info({ url, stores: engines.storeIds() }, 'backend listening');
+
+    const worker = webhooks;
+    const exp = exporter;
+    return {
+      url,
+      context: ctx,
+      deliverWebhooks: () => worker.runDue(),
+      tick: tickAll,
+      stats: () => {
+        return {
+          stores: engines.storeIds().length,
+          lastSeq: storage.tasks.lastSeq(),
+          openTasks: storage.tasks.list({ status: ['open', 'acknowledged'], limit: 100_000 }).length,
+          outbox: storage.outbox.counts(),
+          readings: { ...ingest.totals },
+          ruleErrors: ingest.ruleErrors,
+          sseClients: bus.size(),
+          replayedAtStart: replayed,
+        };
+      },
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        if (tickTimer !== undefined) timers.clearTimeout(tickTimer);
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // SSE streams never end by themselves.
+        server.closeAllConnections();
+        await serverClosed;
+        await worker.stop();
+        await exp?.stop();
+        storage.close();
+        logger.info('backend closed');
+      },
+    };
+  } catch (err) {
+    await webhooks?.stop();
+    storage.close();
+    throw err;
+  }
+}

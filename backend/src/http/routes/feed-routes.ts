@@ -1,0 +1,76 @@
+import { Router } from 'express';
+import type { TaskEvent } from '@shelfwatch/contracts';
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { canSeeStore, principalOf, requireRole } from '../auth.js';
+import { validate } from '../http-errors.js';
+
+const StreamQuery = z
+  .object({
+    lastEventId: z.coerce.number().int().min(0).optional(),
+    access_token: z.string().optional(),
+    store: z.string().optional(),
+  })
+  .strict();
+
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+const format = (e: TaskEvent) => `id: ${e.seq}\nevent: task\ndata: ${JSON.stringify(e)}\n\n`;
+
+/**
+ * GET /api/v1/alerts/stream: Server-Sent Events of task events. The event log is
+ * durable (seq = TaskEvent.seq), so a client that reconnects with Last-Event-ID (or
+ * ?lastEventId=) gets exactly what it missed, then the live feed.
+ */
+export function feedRoutes(ctx: AppContext): Router {
+  const r = Router();
+  r.get('/api/v1/alerts/stream', requireRole(ctx.tokens, ['staff', 'operations'], { allowQueryToken: true }), (req, res) => {
+    const p = principalOf(res);
+    const q = validate(StreamQuery, req.query, 'query');
+    const header = req.get('last-event-id');
+    const fromHeader = header !== undefined && /^\d+$/.test(header.trim()) ? Number(header.trim()) : undefined;
+    const after = fromHeader ?? q.lastEventId;
+    const visible = (e: TaskEvent) => canSeeStore(p, e.task.storeId) && (q.store === undefined || e.task.storeId === q.store);
+
+    res.status(200);
+    res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    res.setHeader('cache-control', 'no-cache, no-transform');
+    res.setHeader('connection', 'keep-alive');
+    res.setHeader('x-accel-buffering', 'no');
+    res.flushHeaders();
+    res.write(`retry: 3000\n: connected, last seq ${ctx.storage.tasks.lastSeq()}\n\n`);
+
+    // Backlog and subscription happen in one synchronous stretch: no event can slip between them.
+    let last = after ?? ctx.storage.tasks.lastSeq();
+    if (after !== undefined) {
+      for (;;) {
+        const page = ctx.storage.tasks.eventsAfter(last, 500);
+        if (page.length === 0) break;
+        for (const e of page) if (visible(e)) res.write(format(e));
+        last = page[page.length - 1]?.seq ?? last;
+      }
+    }
+    const unsubscribe = ctx.bus.subscribe((e) => {
+      if (e.seq <= last) return;
+      last = e.seq;
+      if (!visible(e)) return;
+      // A client that stops reading must not grow our memory: drop it; it resumes with Last-Event-ID.
+      if (res.writableLength > MAX_BUFFERED_BYTES) {
+        ctx.logger.warn({ subject: p.subject, buffered: res.writableLength }, 'slow SSE client dropped');
+        res.destroy();
+        return;
+      }
+      res.write(format(e));
+    });
+    ctx.metrics.sseClients.inc();
+    const heartbeat = setInterval(() => res.write(`: heartbeat ${Date.now()}\n\n`), ctx.heartbeatMs);
+    heartbeat.unref();
+    const close = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      ctx.metrics.sseClients.dec();
+    };
+    res.once('close', close);
+  });
+  return r;
+}

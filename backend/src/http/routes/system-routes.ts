@@ -1,0 +1,27 @@
+import { Router } from 'express';
+import type { AppContext } from '../../context.js';
+import { buildOpenApi } from '../openapi.js';
+
+export function systemRoutes(ctx: AppContext): Router {
+  const r = Router();
+  let openapi: Record<string, unknown> | undefined;
+  r.get('/openapi.json', (_req, res) => {
+    openapi ??= buildOpenApi();
+    res.json(openapi);
+  });
+  r.get('/healthz', (_req, res) => {
+    res.json({
+      status: 'ok',
+      uptimeS: Math.round((ctx.clock.now() - ctx.startedAt) / 1000),
+      stores: ctx.engines.storeIds(),
+      lastSeq: ctx.storage.tasks.lastSeq(),
+      outbox: ctx.storage.outbox.counts(),
+      sseClients: ctx.bus.size(),
+    });
+  });
+  r.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', ctx.metrics.registry.contentType);
+    res.send(await ctx.metrics.registry.metrics());
+  });
+  return r;
+}

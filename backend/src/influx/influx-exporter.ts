@@ -1,0 +1,156 @@
+import { INFLUX_DATABASE, MEASUREMENTS, influxSetupStatements, pointTimestampNs, type TaskEvent } from '@shelfwatch/contracts';
+import type { Logger } from 'pino';
+import type { TimerHandle, Timers } from '../clock.js';
+import type { StoreKpis } from '../rules/types.js';
+import type { Storage } from '../storage/ports.js';
+import { toLine } from './line-protocol.js';
+
+export interface InfluxExporterContext {
+  storage: Storage;
+  url: string;
+  database?: string;
+  logger: Logger;
+  timers: Timers;
+  /** Poll interval for new task events (they are also pushed with kick()). */
+  intervalMs?: number;
+  onWritten?: (measurement: string, points: number) => void;
+}
+
+const CURSOR = 'influx.task_events';
+const MAX_KPI_LINES = 50_000;
+const INFLUX_EVENTS = new Set(['raised', 'acknowledged', 'done', 'resolved', 'escalated']);
+
+/**
+ * Writes task lifecycle events and KPI snapshots to InfluxDB. Task events are read from
+ * the durable event log behind a durable cursor (the outbox pattern): InfluxDB may be
+ * down for hours and every event still arrives, once per point (the timestamp is
+ * derived from the event's seq, so a retried write lands on the same point). KPI
+ * snapshots are state, not history: they are queued in memory and a crash loses at most
+ * the unsent minutes.
+ */
+export class InfluxExporter {
+  private timer: TimerHandle | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private ready = false;
+  private kpiLines: string[] = [];
+  private failures = 0;
+  /** Points InfluxDB refused as bad data (beyond retention, type conflict). */
+  rejected = 0;
+
+  constructor(private readonly ctx: InfluxExporterContext) {}
+
+  private get database(): string {
+    return this.ctx.database ?? INFLUX_DATABASE;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) this.ctx.timers.clearTimeout(this.timer);
+    await this.running;
+    // One last flush so a clean shutdown does not strand the last KPI minute.
+    if (this.ready) await this.flush().catch(() => undefined);
+  }
+
+  kick(): void {
+    if (this.stopped || this.running) return;
+    this.running = this.flush()
+      .then(() => {
+        this.failures = 0;
+      })
+      .catch((err: unknown) => {
+        this.failures++;
+        if (this.failures === 1 || this.failures % 20 === 0) this.ctx.logger.warn({ err, failures: this.failures }, 'InfluxDB write failed; will retry');
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (this.stopped) return;
+        const delay = this.failures > 0 ? Math.min(30_000, 1000 * 2 ** Math.min(this.failures, 5)) : (this.ctx.intervalMs ?? 1000);
+        if (this.timer !== undefined) this.ctx.timers.clearTimeout(this.timer);
+        this.timer = this.ctx.timers.setTimeout(() => {
+          this.timer = undefined;
+          this.kick();
+        }, delay);
+      });
+  }
+
+  /** Queues one minute's KPI snapshot of a store. */
+  addKpis(kpis: StoreKpis, openByKind: { kind: string; open: number }[]): void {
+    const store = kpis.storeId;
+    const ts = (suffix: string) => pointTimestampNs(kpis.at, suffix);
+    const lines: string[] = [];
+    for (const a of kpis.availability) {
+      lines.push(toLine(MEASUREMENTS.kpiAvailability, { store, aisle: a.aisle }, { on_shelf_pct: a.onShelfPct, oos_slots: { int: a.oosSlots }, slots: { int: a.slots } }, ts(`a:${a.aisle}`)));
+    }
+    for (const c of kpis.compliance) lines.push(toLine(MEASUREMENTS.kpiCompliance, { store, shelf: c.shelfId }, { compliance_pct: c.compliancePct }, ts(`c:${c.shelfId}`)));
+    for (const o of openByKind) lines.push(toLine(MEASUREMENTS.kpiOpenTasks, { store, kind: o.kind }, { open: { int: o.open } }, ts(`o:${o.kind}`)));
+    for (const c of kpis.cases) {
+      lines.push(toLine(MEASUREMENTS.kpiCase, { store, case: c.caseId }, { minutes_above_limit: c.minutesAboveLimit, in_alarm: c.inAlarm }, ts(`k:${c.caseId}`)));
+    }
+    this.kpiLines.push(...lines);
+    if (this.kpiLines.length > MAX_KPI_LINES) {
+      const dropped = this.kpiLines.length - MAX_KPI_LINES;
+      this.kpiLines = this.kpiLines.slice(dropped);
+      this.ctx.logger.warn({ dropped }, 'InfluxDB unreachable for long: oldest KPI snapshots dropped (task events are kept)');
+    }
+  }
+
+  private async query(q: string): Promise<void> {
+    const res = await fetch(`${this.ctx.url}/query`, { method: 'POST', body: new URLSearchParams({ q }) });
+    if (!res.ok) throw new Error(`InfluxDB query failed: HTTP ${res.status} ${await res.text()}`);
+  }
+
+  /**
+   * A 4xx is the data's fault, not the server's (points older than the retention policy,
+   * a field type conflict): retrying would block the cursor forever, so the batch is
+   * logged, counted and passed (InfluxDB has kept the valid points of a partial write).
+   */
+  private async write(lines: string[]): Promise<void> {
+    const res = await fetch(`${this.ctx.url}/write?db=${encodeURIComponent(this.database)}&precision=n`, { method: 'POST', body: lines.join('\n') });
+    if (res.ok) return;
+    const text = await res.text();
+    if (res.status >= 400 && res.status < 500) {
+      this.rejected += lines.length;
+      this.ctx.logger.warn({ status: res.status, error: text.slice(0, 300), lines: lines.length }, 'InfluxDB refused points; skipped (not retryable)');
+      return;
+    }
+    throw new Error(`InfluxDB write failed: HTTP ${res.status} ${text}`);
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.ready) {
+      for (const q of influxSetupStatements(this.database)) await this.query(q);
+      this.ready = true;
+    }
+    for (;;) {
+      const cursor = this.ctx.storage.cursors.get(CURSOR);
+      const events = this.ctx.storage.tasks.eventsAfter(cursor, 2000);
+      if (events.length === 0) break;
+      const lines = events.filter((e) => INFLUX_EVENTS.has(e.type)).map((e) => taskEventLine(e));
+      if (lines.length) await this.write(lines);
+      this.ctx.storage.cursors.set(CURSOR, events[events.length - 1]?.seq ?? cursor);
+      this.ctx.onWritten?.(MEASUREMENTS.taskEvent, lines.length);
+    }
+    if (this.kpiLines.length) {
+      const batch = this.kpiLines.slice(0, 5000);
+      await this.write(batch);
+      this.kpiLines = this.kpiLines.slice(batch.length);
+      this.ctx.onWritten?.('kpi', batch.length);
+    }
+  }
+}
+
+export function taskEventLine(e: TaskEvent): string {
+  const at = e.type === 'raised' ? e.task.raisedAt : e.task.updatedAt;
+  return toLine(
+    MEASUREMENTS.taskEvent,
+    { store: e.task.storeId, kind: e.task.kind, event: e.type, severity: e.task.severity },
+    { task_id: e.task.id, seconds_since_raised: e.type === 'raised' ? 0 : (at - e.task.raisedAt) / 1000, count: { int: 1 } },
+    pointTimestampNs(at, `task-event:${e.seq}`),
+  );
+}

@@ -1,0 +1,38 @@
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { startBackend } from './backend.js';
+import { loadBackendConfig } from './config.js';
+
+/** Process entry: `tsx backend/src/main.ts --config <file>`; prints {"event":"ready","url":...} when listening. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' } } });
+  if (!values.config) {
+    process.stderr.write('usage: main.ts --config <backend.json|yaml>\n');
+    process.exit(2);
+  }
+  // Logs go to stderr: stdout carries the one machine-readable ready line.
+  const logger = pino({ name: 'shelfwatch-backend', level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
+  const config = await loadBackendConfig(values.config);
+  const backend = await startBackend(config, { logger });
+  process.stdout.write(`${JSON.stringify({ event: 'ready', url: backend.url })}\n`);
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    backend
+      .close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err }, 'close failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import type { ShelfView } from '@shelfwatch/contracts';
+import type { CaseMonitor } from './case-monitor.js';
+import type { ConditionLatch } from './condition-latch.js';
+import type { PlanogramRule } from './planogram-rule.js';
+import type { StockRule } from './stock-rule.js';
+import type { StoreIndex } from './store-index.js';
+import type { StoreKpis } from './types.js';
+
+export interface ViewSources {
+  index: StoreIndex;
+  latch: ConditionLatch;
+  slots: Map<string, { stock: StockRule; planogram: PlanogramRule }>;
+  cases: Map<string, CaseMonitor>;
+}
+
+function pct(part: number, whole: number): number {
+  return Math.round((part / whole) * 1000) / 10;
+}
+
+export function buildShelfView(src: ViewSources, shelfId: string): ShelfView | null {
+  const shelf = src.index.shelves.get(shelfId);
+  if (!shelf) return null;
+  let known = 0;
+  let compliant = 0;
+  const slots = shelf.slots.map((slot) => {
+    const rules = src.slots.get(slot.id);
+    const c = rules?.planogram.compliant() ?? null;
+    if (c !== null) {
+      known += 1;
+      if (c) compliant += 1;
+    }
+    const stock = rules?.stock;
+    return {
+      slotId: slot.id,
+      channel: slot.channel,
+      plannedSku: slot.sku,
+      plannedName: src.index.productName(slot.sku),
+      plannedFacings: slot.facings,
+      capacity: slot.capacity,
+      reorderPoint: slot.reorderPoint,
+      unitsByWeight: stock?.trustedUnits() ?? null,
+      seenSku: stock?.camSku ?? null,
+      seenFacings: stock?.camFacings ?? null,
+      gap: stock?.camGap ?? null,
+      lastReadingAt: stock?.lastReadingAt ?? null,
+      compliant: c,
+    };
+  });
+  return { storeId: src.index.storeId, shelfId, aisle: shelf.aisle, compliancePct: known > 0 ? pct(compliant, known) : null, slots };
+}
+
+export function buildKpis(src: ViewSources, nowMs: number): StoreKpis {
+  const byAisle = new Map<string, { slots: number; oos: number }>();
+  const compliance: StoreKpis['compliance'] = [];
+  let storeKnown = 0;
+  let storeCompliant = 0;
+  for (const shelf of src.index.layout.shelves) {
+    const a = byAisle.get(shelf.aisle) ?? { slots: 0, oos: 0 };
+    let known = 0;
+    let ok = 0;
+    for (const slot of shelf.slots) {
+      a.slots += 1;
+      if (src.latch.isActive('out_of_stock', `slot:${slot.id}`)) a.oos += 1;
+      const c = src.slots.get(slot.id)?.planogram.compliant() ?? null;
+      if (c !== null) {
+        known += 1;
+        if (c) ok += 1;
+      }
+    }
+    byAisle.set(shelf.aisle, a);
+    if (known > 0) compliance.push({ shelfId: shelf.id, compliancePct: pct(ok, known) });
+    storeKnown += known;
+    storeCompliant += ok;
+  }
+  return {
+    storeId: src.index.storeId,
+    at: nowMs,
+    availability: [...byAisle].map(([aisle, a]) => ({ aisle, onShelfPct: pct(a.slots - a.oos, a.slots), oosSlots: a.oos, slots: a.slots })),
+    compliance,
+    storeCompliancePct: storeKnown > 0 ? pct(storeCompliant, storeKnown) : null,
+    cases: [...src.cases.values()].map((m) => ({ caseId: m.view(nowMs).caseId, minutesAboveLimit: m.minutesAboveLimit(), inAlarm: m.inAlarm() })),
+  };
+}

@@ -1,0 +1,152 @@
+import { Webhook } from 'standardwebhooks';
+import type { Logger } from 'pino';
+import { systemClock, type Clock, type TimerHandle, type Timers } from '../clock.js';
+import type { DeliveryAttempt, OutboxMessage, Storage } from '../storage/ports.js';
+import { GIVE_UP_AFTER_MS, retryDelayMs } from './backoff.js';
+
+export interface SupplierEndpoints {
+  [supplierId: string]: { webhookUrl: string; webhookSecret: string };
+}
+
+export interface WebhookWorkerContext {
+  storage: Storage;
+  suppliers: SupplierEndpoints;
+  /** Schedules retries (injectable so tests drive a day of backoff instantly). */
+  clock: Clock;
+  timers: Timers;
+  /** Real time for the webhook-timestamp header: receivers reject stale timestamps. */
+  wallClock?: Clock;
+  logger: Logger;
+  random?: () => number;
+  requestTimeoutMs?: number;
+  onAttempt?: (attempt: DeliveryAttempt) => void;
+}
+
+/**
+ * Delivers the durable outbox of supplier webhooks per Standard Webhooks. A message keeps
+ * its webhook-id across retries, so a receiver that got a delivery whose response was
+ * lost deduplicates it. Every attempt is logged (the supplier's delivery log).
+ */
+export class WebhookWorker {
+  private timer: TimerHandle | undefined;
+  private running: Promise<number> | undefined;
+  private again = false;
+  private stopped = true;
+  private readonly inflight = new Set<AbortController>();
+
+  constructor(private readonly ctx: WebhookWorkerContext) {}
+
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) this.ctx.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const c of this.inflight) c.abort();
+    await this.running?.catch(() => 0);
+  }
+
+  /** New outbox rows or a clock jump: run a pass now (coalesced with a running one). */
+  kick(): void {
+    if (this.stopped) return;
+    void this.runDue().catch((err: unknown) => this.ctx.logger.error({ err }, 'webhook pass failed'));
+  }
+
+  /** One pass over every due message; resolves with the number of attempts made. */
+  runDue(): Promise<number> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const run = this.pass().finally(() => {
+      // Cleared only after the assignment below has happened (finally is always async).
+      if (this.running === run) this.running = undefined;
+      this.schedule();
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async pass(): Promise<number> {
+    let total = 0;
+    do {
+      this.again = false;
+      for (;;) {
+        const due = this.ctx.storage.outbox.due(this.ctx.clock.now(), 20);
+        if (due.length === 0 || this.stopped) break;
+        // One supplier's slow endpoint must not hold back another's: send a page concurrently.
+        await Promise.all(due.map((m) => this.attempt(m)));
+        total += due.length;
+      }
+    } while (this.again && !this.stopped);
+    return total;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.timer !== undefined) this.ctx.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+    const next = this.ctx.storage.outbox.nextDueAt();
+    if (next === null) return;
+    const delay = Math.max(0, Math.min(next - this.ctx.clock.now(), 3_600_000));
+    this.timer = this.ctx.timers.setTimeout(() => {
+      this.timer = undefined;
+      this.kick();
+    }, delay);
+  }
+
+  private async attempt(m: OutboxMessage): Promise<void> {
+    const endpoint = this.ctx.suppliers[m.supplierId];
+    const attemptNo = m.attempts + 1;
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    const url = endpoint?.webhookUrl ?? '';
+    if (!endpoint) {
+      error = `no webhook endpoint configured for supplier '${m.supplierId}'`;
+    } else {
+      const controller = new AbortController();
+      this.inflight.add(controller);
+      const timeout = setTimeout(() => controller.abort(), this.ctx.requestTimeoutMs ?? 10_000);
+      try {
+        const sentAt = new Date((this.ctx.wallClock ?? systemClock).now());
+        const signature = new Webhook(endpoint.webhookSecret).sign(m.id, sentAt, m.payload);
+        const res = await fetch(endpoint.webhookUrl, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'webhook-id': m.id,
+            'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+            'webhook-signature': signature,
+          },
+          body: m.payload,
+          signal: controller.signal,
+        });
+        statusCode = res.status;
+        await res.body?.cancel();
+        if (!res.ok) error = `HTTP ${res.status}`;
+      } catch (err) {
+        error = err instanceof Error ? err.message : String(err);
+      } finally {
+        clearTimeout(timeout);
+        this.inflight.delete(controller);
+      }
+    }
+    const now = this.ctx.clock.now();
+    const delivered = error === null;
+    const expired = now - m.createdAt >= GIVE_UP_AFTER_MS;
+    const outcome: DeliveryAttempt['outcome'] = delivered ? 'delivered' : expired ? 'failed' : 'retry';
+    const attempt: DeliveryAttempt = { messageId: m.id, supplierId: m.supplierId, storeId: m.storeId, attempt: attemptNo, at: now, url, statusCode, error, outcome };
+    const nextAttemptAt = outcome === 'retry' ? now + retryDelayMs(attemptNo, this.ctx.random) : now;
+    this.ctx.storage.transaction(() =>
+      this.ctx.storage.outbox.recordAttempt(attempt, { status: outcome === 'retry' ? 'pending' : outcome, nextAttemptAt }),
+    );
+    this.ctx.onAttempt?.(attempt);
+    const log = { messageId: m.id, supplierId: m.supplierId, attempt: attemptNo, statusCode, error, outcome };
+    if (outcome === 'failed') this.ctx.logger.error(log, 'webhook given up after retrying for a day');
+    else if (outcome === 'retry') this.ctx.logger.warn(log, 'webhook delivery failed; will retry');
+    else this.ctx.logger.info(log, 'webhook delivered');
+  }
+}

@@ -1,0 +1,79 @@
+import type { Reading } from '@shelfwatch/contracts';
+import { influxQuery, rowsOf, startInfluxd, waitUntil, type InfluxdHandle } from '@shelfwatch/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeHarness, TOKENS, type Harness } from '../support/harness.js';
+import { weight } from '../support/readings.js';
+
+// Recent event time: the raw retention policy (14 d) refuses older points.
+const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 60 * 60_000;
+const MIN = 60_000;
+const DB = 'sw_backend_test';
+
+const camera = (ts: number, gap: boolean, n: number): Reading => ({
+  id: `cam-3:${n}:slot-3b-1`,
+  storeId: 'store-1',
+  deviceId: 'cam-3',
+  ts,
+  kind: 'camera.slot',
+  shelfId: 'shelf-3b',
+  slotId: 'slot-3b-1',
+  skuSeen: gap ? null : 'MILK-1L',
+  facings: gap ? 0 : 3,
+  gap,
+  confidence: 0.95,
+});
+
+describe('task events and KPIs to InfluxDB (real influxd, real rules)', () => {
+  let influx: InfluxdHandle;
+  let h: Harness;
+
+  beforeAll(async () => {
+    influx = await startInfluxd();
+    h = await makeHarness({ config: { influx: { url: influx.url, database: DB } } });
+    await h.start();
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await h?.dir.remove();
+    await influx?.destroy();
+  });
+
+  const rows = async (q: string) => rowsOf(await influxQuery(influx.url, DB, q));
+
+  it('writes a task_event point per lifecycle event, through InfluxDB being down', async () => {
+    await h.req('POST', '/api/v1/ingest', {
+      token: TOKENS.device,
+      body: { gatewayId: 'gw-1', readings: [weight(T0, 10, { id: 'b:1:ch0' }), camera(T0, false, 1), weight(T0 + MIN, 0, { id: 'b:2:ch0' }), camera(T0 + MIN, true, 2)] },
+    });
+    const raised = await waitUntil(async () => {
+      const r = await rows(`SELECT * FROM task_event WHERE "event" = 'raised' AND "kind" = 'out_of_stock'`);
+      return r.length > 0 ? r : undefined;
+    }, { what: 'raised task_event point' });
+    expect(raised[0]).toMatchObject({ store: 'store-1', severity: expect.any(String), count: 1, seconds_since_raised: 0 });
+
+    await influx.stop();
+    const { body } = await h.req('GET', '/api/v1/tasks?kind=out_of_stock&status=open', { token: TOKENS.staff });
+    await h.req('POST', `/api/v1/tasks/${body.tasks[0].id as string}/ack`, { token: TOKENS.staff });
+    await influx.start();
+    const acked = await waitUntil(async () => {
+      const r = await rows(`SELECT * FROM task_event WHERE "event" = 'acknowledged'`);
+      return r.length > 0 ? r : undefined;
+    }, { what: 'acknowledged task_event point after influxd came back', timeoutMs: 60_000 });
+    expect(acked[0]).toMatchObject({ task_id: body.tasks[0].id, count: 1 });
+    expect(await rows(`SELECT * FROM task_event WHERE "event" = 'raised' AND "kind" = 'out_of_stock'`)).toHaveLength(1);
+  });
+
+  it('writes KPI points once per minute of event time', async () => {
+    await h.req('POST', '/api/v1/ingest', {
+      token: TOKENS.device,
+      body: { gatewayId: 'gw-1', readings: [weight(T0 + 3 * MIN, 12, { id: 'b:3:ch0' }), camera(T0 + 3 * MIN, false, 3)] },
+    });
+    const avail = await waitUntil(async () => {
+      const r = await rows('SELECT * FROM kpi_availability');
+      return r.length > 0 ? r : undefined;
+    }, { what: 'kpi_availability points' });
+    expect(avail[0]).toMatchObject({ store: 'store-1', aisle: '3' });
+    const open = await rows('SELECT * FROM kpi_open_tasks');
+    expect(open.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { Reading } from '@shelfwatch/contracts';
+import { asserts, camera, clears, makeEngine, MIN, run, T0, weight } from './timeline.js';
+
+const at = (m: number) => T0 + m * MIN;
+
+describe('planogram compliance', () => {
+  it('a wrong product seen with good confidence for 10 min is a violation naming both products', () => {
+    const { engine } = makeEngine();
+    const readings: Reading[] = [];
+    for (let m = 0; m <= 12; m += 1) readings.push(camera('slot-3', at(m), { sku: 'CER-1', facings: 2, confidence: 0.88 }));
+    const ds = run(engine, readings);
+    const v = asserts(ds, 'planogram_violation', 'slot:slot-3');
+    expect(v).toHaveLength(1);
+    expect(v[0]!.at).toBe(at(10));
+    expect(v[0]!.condition.title).toBe('Wrong product');
+    expect(v[0]!.condition.action).toBe('Move Oat flakes 500 g to its own place and fill this slot with Muesli 750 g (2 facings).');
+    expect(engine.shelfView('shelf-3b')!.slots[2]!.compliant).toBe(false);
+  });
+
+  it('occasional misrecognition (every 4th scan) and low-confidence scans never raise', () => {
+    const { engine } = makeEngine();
+    const readings: Reading[] = [];
+    for (let m = 0; m <= 60; m += 1) {
+      if (m % 4 === 3) readings.push(camera('slot-3', at(m), { sku: 'TEA-1', confidence: 0.7 }));
+      else if (m % 5 === 0) readings.push(camera('slot-3', at(m), { sku: 'TEA-1', confidence: 0.4 }));
+      else readings.push(camera('slot-3', at(m)));
+    }
+    const ds = run(engine, readings);
+    expect(asserts(ds, 'planogram_violation')).toEqual([]);
+    expect(engine.shelfView('shelf-3b')!.slots[2]!.compliant).toBe(true);
+  });
+
+  it('fewer facings than planned for 20 min, with stock on the shelf, is "missing facings"; selling down is not', () => {
+    const { engine } = makeEngine();
+    const readings: Reading[] = [weight('slot-1', at(0), 18), weight('slot-2', at(0), 2)];
+    for (let m = 0; m <= 25; m += 1) {
+      readings.push(camera('slot-1', at(m), { facings: 1 }), camera('slot-2', at(m), { facings: 1 }));
+    }
+    const ds = run(engine, readings);
+    const v = asserts(ds, 'planogram_violation', 'slot:slot-1');
+    expect(v[0]!.condition.title).toBe('Missing facings');
+    expect(v[0]!.condition.severity).toBe('info');
+    expect(v[0]!.at).toBe(at(20));
+    // slot-2 holds 2 units (reorder point 4): few facings is a stock matter there.
+    expect(asserts(ds, 'planogram_violation', 'slot:slot-2')).toEqual([]);
+    // Faced up again: the violation clears.
+    const after = run(engine, [camera('slot-1', at(26), { facings: 3 })]);
+    expect(clears(after, 'planogram_violation', 'slot:slot-1')).toHaveLength(1);
+  });
+
+  it('shelf weight that is not a whole number of the planned unit weight is a violation', () => {
+    const { engine } = makeEngine();
+    // The slot plans Oat flakes 500 g; it is stocked with a 330 g product the camera cannot tell apart.
+    const readings: Reading[] = [];
+    for (let n = 14; n >= 6; n -= 1) {
+      const grams = n * 330;
+      readings.push(weight('slot-1', at(14 - n), Math.round(grams / 500), { grams }));
+    }
+    const ds = run(engine, readings);
+    const v = asserts(ds, 'planogram_violation', 'slot:slot-1');
+    expect(v).toHaveLength(1);
+    expect(v[0]!.condition.title).toBe('Product weight does not match the plan');
+  });
+
+  it('the right product with scale noise passes the weight check', () => {
+    const { engine } = makeEngine();
+    const readings: Reading[] = [];
+    for (let n = 20; n >= 8; n -= 1) readings.push(weight('slot-1', at(20 - n), n, { grams: n * 500 + ((n * 37) % 21) - 10 }));
+    expect(asserts(run(engine, readings), 'planogram_violation')).toEqual([]);
+  });
+
+  it('compliance per shelf (shelfView) and per store (kpis)', () => {
+    const { engine } = makeEngine();
+    const readings: Reading[] = [];
+    for (let m = 0; m <= 11; m += 1) {
+      readings.push(camera('slot-1', at(m)), camera('slot-2', at(m)), camera('slot-3', at(m), { sku: 'TEA-1' }));
+    }
+    run(engine, readings);
+    const view = engine.shelfView('shelf-3b')!;
+    // slot-4 has no camera: unknown, not counted.
+    expect(view.slots.map((s) => s.compliant)).toEqual([true, true, false, null]);
+    expect(view.compliancePct).toBeCloseTo(66.7, 1);
+    const k = engine.kpis(at(12));
+    expect(k.compliance).toEqual([{ shelfId: 'shelf-3b', compliancePct: 66.7 }]);
+    expect(k.storeCompliancePct).toBe(66.7);
+    expect(engine.shelfView('nope')).toBeNull();
+  });
+});

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { Reading } from '@shelfwatch/contracts';
+import { asserts, camera, clears, makeEngine, MIN, raises, run, status, T0, weight } from './timeline.js';
+
+const KEY = 'slot:slot-1';
+const at = (m: number) => T0 + m * MIN;
+
+/** A shopper takes one unit: the hand and the settling product give unstable readings. */
+function saleTouch(slotId: string, m: number, before: number): Reading[] {
+  return [
+    weight(slotId, at(m) + 1000, before + 2, { stable: false }),
+    weight(slotId, at(m) + 2000, 0, { stable: false }),
+    weight(slotId, at(m) + 3000, before - 3, { stable: false }),
+    weight(slotId, at(m) + 5000, before - 1),
+  ];
+}
+
+describe('stock fusion', () => {
+  it('sale-touch noise (unstable readings down to 0) gives no out of stock and no low stock', () => {
+    const { engine } = makeEngine({ 'CER-1': 20 });
+    const readings: Reading[] = [weight('slot-1', at(0), 20)];
+    for (let i = 0; i < 10; i += 1) readings.push(...saleTouch('slot-1', 1 + i * 3, 20 - i));
+    const ds = run(engine, readings, at(60));
+    expect(asserts(ds, 'out_of_stock', KEY)).toEqual([]);
+    expect(asserts(ds, 'low_stock', KEY)).toEqual([]);
+    expect(engine.shelfView('shelf-3b')!.slots[0]!.unitsByWeight).toBe(10);
+  });
+
+  it('scale and camera agreeing on empty raise a critical out of stock at once', () => {
+    const { engine } = makeEngine({ 'CER-1': 30 });
+    const ds = run(engine, [weight('slot-1', at(0), 2), camera('slot-1', at(0)), weight('slot-1', at(5), 0), camera('slot-1', at(5) + 2000, { gap: true, confidence: 0.9 })]);
+    const oos = asserts(ds, 'out_of_stock', KEY);
+    expect(oos).toHaveLength(1);
+    expect(oos[0]!.at).toBe(at(5) + 2000);
+    expect(oos[0]!.condition.severity).toBe('critical');
+    expect(oos[0]!.condition.action).toBe('Restock from backroom: 24 units');
+    expect(oos[0]!.condition.location.label).toBe('Aisle 3, shelf shelf-3b, slot slot-1 (Oat flakes 500 g)');
+    // The earlier low-stock task is superseded by the out-of-stock one.
+    expect(clears(ds, 'low_stock', KEY)).toHaveLength(1);
+  });
+
+  it('the scale alone (camera occluded: low confidence) raises only after it persists 5 min', () => {
+    const { engine } = makeEngine();
+    const readings: Reading[] = [weight('slot-1', at(0), 0)];
+    for (let m = 0; m < 12; m += 1) readings.push(camera('slot-1', at(m) + 500, { gap: true, confidence: 0.3 }));
+    const ds = run(engine, readings, at(12));
+    const oos = asserts(ds, 'out_of_stock', KEY);
+    expect(oos).toHaveLength(1);
+    expect(oos[0]!.at).toBe(at(5));
+    expect(oos[0]!.condition.severity).toBe('warning');
+    expect(oos[0]!.condition.reason).toMatch(/The shelf scale has shown the slot empty for 5 min; the camera cannot confirm/);
+  });
+
+  it('the camera alone (slot with a faulty scale) raises after it persists; one misread gap does nothing', () => {
+    const { engine } = makeEngine();
+    const readings: Reading[] = [weight('slot-2', at(0), 8, { fault: 'saturated' }), camera('slot-2', at(1), { gap: true, confidence: 0.7 }), camera('slot-2', at(2))];
+    let ds = run(engine, readings, at(10));
+    expect(asserts(ds, 'out_of_stock', 'slot:slot-2')).toEqual([]);
+    expect(asserts(ds, 'sensor_fault', 'weight:slot-2')[0]!.condition.title).toBe('Shelf scale fault');
+    ds = run(engine, [camera('slot-2', at(11), { gap: true, confidence: 0.7 }), camera('slot-2', at(12), { gap: true, confidence: 0.7 })], at(20));
+    expect(asserts(ds, 'out_of_stock', 'slot:slot-2')[0]!.at).toBe(at(17));
+  });
+
+  it('scale empty while the camera sees product becomes a verify task after 10 min, not an alarm', () => {
+    const { engine } = makeEngine();
+    const readings: Reading[] = [weight('slot-1', at(0), 0)];
+    for (let m = 0; m <= 15; m += 1) readings.push(camera('slot-1', at(m) + 500, { facings: 3, confidence: 0.9 }));
+    const ds = run(engine, readings);
+    expect(asserts(ds, 'out_of_stock', KEY)).toEqual([]);
+    const v = asserts(ds, 'verify_stock', KEY);
+    expect(v).toHaveLength(1);
+    expect(v[0]!.condition.severity).toBe('info');
+    expect(v[0]!.at).toBe(at(10) + 500);
+    expect(v[0]!.condition.reason).toMatch(/scale reads empty but the camera sees product/);
+  });
+
+  it('a restock seen on the shelf clears out of stock, verify and low stock', () => {
+    const { engine } = makeEngine({ 'CER-1': 40 });
+    let ds = run(engine, [weight('slot-1', at(0), 0), camera('slot-1', at(0), { gap: true })]);
+    expect(asserts(ds, 'out_of_stock', KEY)).toHaveLength(1);
+    ds = run(engine, [weight('slot-1', at(3), 6, { stable: false }), weight('slot-1', at(4), 22), camera('slot-1', at(4) + 1000)]);
+    expect(clears(ds, 'out_of_stock', KEY)).toHaveLength(1);
+    expect(asserts(ds, 'low_stock', KEY)).toEqual([]);
+  });
+
+  it('low stock at the reorder point asks to restock N units from the backroom; hysteresis on clearing', () => {
+    const { engine } = makeEngine({ 'CER-1': 9 });
+    const units = [10, 8, 7, 6, 7, 6, 7, 7, 6, 5, 7, 9, 20];
+    const ds = run(engine, units.map((u, i) => weight('slot-1', at(i), u)));
+    expect(raises(ds, 'low_stock', KEY)).toBe(1);
+    const low = asserts(ds, 'low_stock', KEY)[0]!;
+    expect(low.at).toBe(at(3));
+    // capacity 24 - 6 on the shelf = 18 would fit, but only 9 are in the backroom.
+    expect(low.condition.action).toBe('Restock from backroom: 9 units');
+    expect(clears(ds, 'low_stock', KEY).map((c) => c.at)).toEqual([at(11)]);
+  });
+
+  it('a saturated or stuck scale is a sensor fault, never out of stock', () => {
+    const { engine } = makeEngine();
+    const readings: Reading[] = [];
+    for (let m = 0; m < 20; m += 1) readings.push(weight('slot-3', at(m), 0, { fault: 'stuck' }));
+    const ds = run(engine, readings);
+    expect(asserts(ds, 'out_of_stock', 'slot:slot-3')).toEqual([]);
+    expect(asserts(ds, 'sensor_fault', 'weight:slot-3')[0]!.condition.reason).toMatch(/stuck/);
+  });
+
+  it('a weight board going offline is a sensor fault and its last stock is not trusted', () => {
+    const { engine } = makeEngine();
+    const ds = run(engine, [weight('slot-4', at(0), 12), status('board-3b', 'weight_board', at(1), false)]);
+    expect(asserts(ds, 'sensor_fault', 'device:board-3b')[0]!.condition.title).toBe('Shelf weight board offline');
+    expect(engine.shelfView('shelf-3b')!.slots[3]!.unitsByWeight).toBeNull();
+  });
+});

@@ -1,0 +1,91 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { makeTempDir, type TempDir } from '@shelfwatch/test-support';
+import type { StoreLayout } from '@shelfwatch/contracts';
+import { pino } from 'pino';
+import { parseBackendConfig, type BackendConfig, type BackendConfigInput } from '../../src/config.js';
+import { startBackend, type Backend, type StartBackendOptions } from '../../src/backend.js';
+import { fixtureLayout } from './fixture-layout.js';
+
+export const TOKENS = {
+  staff: 'staff-token-0123456789abcdef',
+  ops: 'ops-token-0123456789abcdefgh',
+  device: 'device-token-0123456789abcdef',
+  dairy: 'dairyco-token-0123456789abcd',
+  bakery: 'bakery-token-0123456789abcdef',
+  otherStoreStaff: 'other-staff-token-0123456789ab',
+};
+
+export const SECRETS = {
+  dairyco: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  bakery: 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD',
+};
+
+export interface Harness {
+  dir: TempDir;
+  config: BackendConfig;
+  backend: Backend;
+  start(opts?: StartBackendOptions): Promise<Backend>;
+  stop(): Promise<void>;
+  // Response bodies are whatever the server sent; tests check their shape with expect().
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  req(method: string, urlPath: string, opts?: { token?: string; body?: unknown; text?: string; contentType?: string }): Promise<{ status: number; body: any }>;
+}
+
+export async function makeHarness(opts: { layout?: StoreLayout; config?: Partial<BackendConfigInput>; webhookUrl?: (supplierId: string) => string } = {}): Promise<Harness> {
+  const dir = await makeTempDir('backend');
+  const layoutFile = path.join(dir.path, 'layout.json');
+  await writeFile(layoutFile, JSON.stringify(opts.layout ?? fixtureLayout()));
+  const config = parseBackendConfig({
+    http: { host: '127.0.0.1', port: 0 },
+    dbPath: path.join(dir.path, 'backend.sqlite'),
+    layoutFiles: [layoutFile],
+    tokens: [
+      { token: TOKENS.staff, role: 'staff', subject: 'alice' },
+      { token: TOKENS.ops, role: 'operations', subject: 'olga' },
+      { token: TOKENS.device, role: 'device', subject: 'gw-1', storeIds: ['store-1'] },
+      { token: TOKENS.dairy, role: 'supplier', subject: 'dairyco' },
+      { token: TOKENS.bakery, role: 'supplier', subject: 'bakery' },
+      { token: TOKENS.otherStoreStaff, role: 'staff', subject: 'bob', storeIds: ['store-2'] },
+    ],
+    suppliers: {
+      dairyco: { webhookUrl: opts.webhookUrl?.('dairyco') ?? 'http://127.0.0.1:9/dairyco', webhookSecret: SECRETS.dairyco },
+      bakery: { webhookUrl: opts.webhookUrl?.('bakery') ?? 'http://127.0.0.1:9/bakery', webhookSecret: SECRETS.bakery },
+    },
+    ...opts.config,
+  });
+  const h: Harness = {
+    dir,
+    config,
+    backend: undefined as unknown as Backend,
+    async start(startOpts: StartBackendOptions = {}) {
+      h.backend = await startBackend(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...startOpts });
+      return h.backend;
+    },
+    async stop() {
+      await h.backend?.close();
+    },
+    async req(method, urlPath, o = {}) {
+      const headers: Record<string, string> = {};
+      if (o.token) headers.authorization = `Bearer ${o.token}`;
+      let body: string | undefined;
+      if (o.text !== undefined) {
+        body = o.text;
+        headers['content-type'] = o.contentType ?? 'text/csv';
+      } else if (o.body !== undefined) {
+        body = JSON.stringify(o.body);
+        headers['content-type'] = 'application/json';
+      }
+      const res = await fetch(`${h.backend.url}${urlPath}`, { method, headers, ...(body === undefined ? {} : { body }) });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON (metrics)
+      }
+      return { status: res.status, body: parsed };
+    },
+  };
+  return h;
+}

@@ -1,0 +1,107 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { TaskEvent } from '@shelfwatch/contracts';
+import { ManualClock } from '../../src/clock.js';
+import { FeedBus } from '../../src/feed/feed-bus.js';
+import type { Condition } from '../../src/rules/types.js';
+import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
+import { DEFAULT_ESCALATION_MIN } from '../../src/tasks/task-state.js';
+import { TaskService } from '../../src/tasks/task-service.js';
+import { fixtureLayout } from '../support/fixture-layout.js';
+
+const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+const MIN = 60_000;
+
+function setup() {
+  const storage = openSqliteStorage(':memory:');
+  storage.transaction(() => storage.catalog.seedLayout(fixtureLayout()));
+  const logger = pino({ level: 'silent' });
+  const bus = new FeedBus(logger);
+  const published: TaskEvent[] = [];
+  bus.subscribe((e) => published.push(e));
+  const clock = new ManualClock(T0);
+  let n = 0;
+  const service = new TaskService({ storage, bus, clock, escalationMin: DEFAULT_ESCALATION_MIN, logger, newId: () => `task-${++n}` });
+  return { storage, service, published, clock };
+}
+
+const oos = (slot = 'slot-3b-1'): Condition => ({
+  storeId: 'store-1',
+  kind: 'out_of_stock',
+  locationKey: `slot:${slot}`,
+  severity: 'warning',
+  location: { slotId: slot, label: `slot ${slot}` },
+  title: 'Out of stock',
+  action: 'Restock',
+  reason: 'empty',
+  evidence: [],
+  products: [],
+});
+
+describe('TaskService', () => {
+  it('keeps one active task per (kind, location) and starts a new one after it closes', () => {
+    const { service, storage } = setup();
+    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0, condition: oos() }]));
+    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0 + MIN, condition: { ...oos(), severity: 'critical' } }]));
+    expect(storage.tasks.list({})).toHaveLength(1);
+    service.unitOfWork(() => service.applyDecisions([{ type: 'clear', at: T0 + 2 * MIN, storeId: 'store-1', kind: 'out_of_stock', locationKey: 'slot:slot-3b-1', reason: 'restocked' }]));
+    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0 + 3 * MIN, condition: oos() }]));
+    const all = storage.tasks.list({});
+    expect(all.map((t) => t.status).sort()).toEqual(['open', 'resolved']);
+    expect(service.withHistory('task-1').history.map((h) => h.action)).toEqual(['raised', 'updated', 'resolved']);
+  });
+
+  it('publishes only committed events, in seq order, and nothing when the unit of work throws', () => {
+    const { service, published, storage } = setup();
+    expect(() =>
+      service.unitOfWork(() => {
+        service.applyDecisions([{ type: 'assert', at: T0, condition: oos() }]);
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    expect(published).toHaveLength(0);
+    expect(storage.tasks.list({})).toHaveLength(0);
+    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0, condition: oos('slot-3b-1') }, { type: 'assert', at: T0, condition: oos('slot-3b-2') }]));
+    expect(published.map((e) => e.seq)).toEqual([1, 2]);
+  });
+
+  it('escalates unacknowledged tasks on event time, catching up several levels at once', () => {
+    const { service, published } = setup();
+    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0, condition: oos() }]));
+    service.unitOfWork(() => service.escalate('store-1', T0 + 29 * MIN));
+    expect(published.filter((e) => e.type === 'escalated')).toHaveLength(0);
+    service.unitOfWork(() => service.escalate('store-1', T0 + 65 * MIN));
+    expect(published.filter((e) => e.type === 'escalated').map((e) => e.task.escalationLevel)).toEqual([1, 2]);
+    service.acknowledge('task-1', 'alice', T0 + 66 * MIN);
+    service.unitOfWork(() => service.escalate('store-1', T0 + 600 * MIN));
+    expect(published.filter((e) => e.type === 'escalated')).toHaveLength(2);
+  });
+
+  it('puts a delivery into the backroom when its receive task is done', () => {
+    const { service, storage } = setup();
+    const id = service.unitOfWork(() => {
+      const taskId = service.assert({ ...oos(), kind: 'delivery_receive', locationKey: 'delivery:dairyco:d1' }, T0);
+      storage.deliveries.insert({ deliveryId: 'd1', supplierId: 'dairyco', storeId: 'store-1', requestId: null, expectedAt: T0, lines: [{ sku: 'MILK-1L', quantity: 12 }], taskId, receivedAt: null });
+      return taskId;
+    });
+    expect(storage.catalog.backroomUnits('store-1', 'MILK-1L')).toBe(0);
+    service.complete(id, 'alice', T0 + MIN, 'all 12 in the cold room');
+    expect(storage.catalog.backroomUnits('store-1', 'MILK-1L')).toBe(12);
+    expect(storage.deliveries.get('dairyco', 'd1')?.receivedAt).toBe(T0 + MIN);
+  });
+});
+
+describe('TaskRepo.forCase (audit reports)', () => {
+  it('returns the case tasks active at some point in the period', () => {
+    const { service, storage } = setup();
+    const excursion = (): Condition => ({ ...oos(), kind: 'temperature_excursion', locationKey: 'case:case-4', location: { caseId: 'case-4', label: 'Case 4' } });
+    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0, condition: excursion() }]));
+    service.complete('task-1', 'alice', T0 + 30 * MIN, 'moved stock');
+    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0 + 120 * MIN, condition: excursion() }]));
+    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0, condition: oos() }]));
+    expect(storage.tasks.forCase('case-4', T0 - MIN, T0 + 10 * MIN).map((t) => t.id)).toEqual(['task-1']);
+    expect(storage.tasks.forCase('case-4', T0 + 60 * MIN, T0 + 200 * MIN).map((t) => t.id)).toEqual(['task-2']);
+    expect(storage.tasks.forCase('case-4', T0, T0 + 200 * MIN, 'store-1').map((t) => t.note)).toEqual(['moved stock', null]);
+    expect(storage.tasks.forCase('case-9', T0, T0 + 200 * MIN)).toEqual([]);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * `npm run bench`: ShelfWatch's figures, measured on this machine against real processes
+ * on loopback. Reports only; never fails on a timing. Writes bench/results/latest.json.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { benchAedes, benchMosquitto, type BrokerLoad } from './broker.js';
+import { influxCeiling } from './influx-ceiling.js';
+import { machineInfo } from './machine.js';
+import { median } from './stats.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
+
+async function measure(label: string, run: () => Promise<number | null>): Promise<number | null> {
+  const values: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const v = await run();
+    if (v === null) return null;
+    values.push(v);
+    log(`${label} run ${i + 1}/${RUNS}: ${Math.round(v)}`);
+  }
+  return Math.round(median(values));
+}
+
+async function main(): Promise<void> {
+  const machine = machineInfo();
+  log(`${machine.cores} cores, ${machine.cpuModel}, ${RUNS} runs per figure (median)`);
+  const load: BrokerLoad = { publishers: 4, perPublisher: 10_000, window: 25, qos: 1 };
+
+  const results = {
+    machine,
+    ingest: {
+      influxCeilingPerSec: await measure('influx ceiling (points/s)', () => influxCeiling()),
+    },
+    broker: {
+      aedesQos1PerSec: await measure('aedes QoS 1 (msg/s)', () => benchAedes(load)),
+      mosquittoQos1PerSec: await measure('mosquitto QoS 1 (msg/s)', () => benchMosquitto(load)),
+      aedesQos0PerSec: await measure('aedes QoS 0 (msg/s)', () => benchAedes({ ...load, qos: 0 })),
+      mosquittoQos0PerSec: await measure('mosquitto QoS 0 (msg/s)', () => benchMosquitto({ ...load, qos: 0 })),
+      load,
+    },
+  };
+
+  const dir = path.join(import.meta.dirname, 'results');
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  printTable(results);
+}
+
+function printTable(results: Record<string, unknown>, prefix = ''): void {
+  for (const [key, value] of Object.entries(results)) {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) printTable(value as Record<string, unknown>, `${prefix}${key}.`);
+    else process.stdout.write(`${`${prefix}${key}`.padEnd(36)} ${String(value)}\n`);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

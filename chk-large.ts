@@ -1,0 +1,17 @@
+import { layoutDevices } from './contracts/src/index.ts';
+import { startAedes } from './test-support/src/index.ts';
+import { createSimulation, loadScenario } from './firmware-sim/src/index.ts';
+const b = await startAedes();
+const scenario = await loadScenario('firmware-sim/scenarios/large-store.json');
+const credentials = Object.fromEntries(layoutDevices(scenario.layout).map((d) => [d.id, { password: 'load-test-pass' }]));
+const t0 = Date.now();
+const sim = await createSimulation({ scenario, seed: 1, speed: 1, mqttUrl: b.url, credentials, workDir: '/tmp/sw-large', durationS: 60 });
+const setupS = (Date.now() - t0) / 1000;
+const rssSetup = process.memoryUsage().rss / 1e6;
+const t1 = Date.now();
+const summary = await sim.run();
+const runS = (Date.now() - t1) / 1000;
+const rssRun = process.memoryUsage().rss / 1e6;
+await sim.stop();
+await b.close();
+console.log(JSON.stringify({ setupS, runS, rssSetupMB: Math.round(rssSetup), rssRunMB: Math.round(rssRun), readingsSent: summary.readingsSent, byKind: summary.readingsByKind, simulatedS: summary.simulatedS }));

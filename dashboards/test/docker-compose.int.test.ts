@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { GRAFANA_PROVISIONING_DIR, renderProvisioning } from '../src/index.js';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const COMPOSE = '/usr/bin/docker-compose';
+const hasCompose = existsSync(COMPOSE);
+
+if (!hasCompose) console.warn(`docker-compose not found at ${COMPOSE}: install Debian's docker-compose (npm run system-deps) to validate docker-compose.yml`);
+
+/** docker-compose 1.29 prints volumes as "source:target:mode" strings; v2 prints objects. */
+function mounts(service: ComposeService | undefined): { source: string; target: string }[] {
+  return (service?.volumes ?? []).map((v) => {
+    if (typeof v === 'object') return { source: v.source, target: v.target };
+    const [source = '', target = ''] = v.split(':');
+    return { source, target };
+  });
+}
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  volumes?: ({ source: string; target: string; type: string } | string)[];
+  command?: string[];
+}
+
+describe.skipIf(!hasCompose)('docker-compose.yml (validated offline by docker-compose 1.29)', () => {
+  const config = async () => {
+    const { stdout } = await run(COMPOSE, ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT, env: { ...process.env, COMPOSE_PROJECT_NAME: 'shelfwatch' } });
+    return parseYaml(stdout) as { services: Record<string, ComposeService> };
+  };
+
+  it('validates (config -q exits 0)', async () => {
+    await expect(run(COMPOSE, ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT })).resolves.toBeDefined();
+  });
+
+  it('has the five services, InfluxDB 1.x, and builds gateway, backend and simulator from the repository', async () => {
+    const { services } = await config();
+    expect(Object.keys(services).sort()).toEqual(['backend', 'firmware-sim', 'gateway', 'grafana', 'influxdb']);
+    expect(services.influxdb?.image).toMatch(/^influxdb:1\./);
+    for (const name of ['gateway', 'backend', 'firmware-sim']) {
+      expect(services[name]?.build, name).toMatchObject({ dockerfile: 'docker/Dockerfile' });
+      for (const part of services[name]?.command ?? []) {
+        if (part.endsWith('.ts')) expect(existsSync(path.join(ROOT, part)), `${name} runs ${part}`).toBe(true);
+      }
+    }
+    expect(existsSync(path.join(ROOT, 'docker/Dockerfile'))).toBe(true);
+  });
+
+  it('mounts the generated provisioning where the provider YAML says the dashboards are', async () => {
+    const { services } = await config();
+    const mount = mounts(services.grafana).find((v) => v.target === GRAFANA_PROVISIONING_DIR);
+    expect(mount).toBeDefined();
+    const source = mount!.source;
+    expect(path.resolve(source)).toBe(path.join(ROOT, 'dashboards/provisioning'));
+    const provider = parseYaml(renderProvisioning().get('dashboards/shelfwatch.yaml')!) as { providers: { options: { path: string } }[] };
+    const inContainer = provider.providers[0]!.options.path;
+    const onHost = path.join(source, path.relative(GRAFANA_PROVISIONING_DIR, inContainer));
+    for (const file of ['store-operations.json', 'cold-chain.json', 'devices.json']) expect(existsSync(path.join(onHost, file)), file).toBe(true);
+  });
+
+  it('mounts config files that exist', async () => {
+    const { services } = await config();
+    for (const name of ['gateway', 'backend']) {
+      const cfg = mounts(services[name]).find((v) => v.target === '/config');
+      expect(cfg, name).toBeDefined();
+      expect(existsSync(path.join(cfg!.source, `${name}.json`)), `${name}.json`).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,284 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { setImmediate as yieldLoop, setTimeout as sleep } from 'node:timers/promises';
+import type { DeviceCredentials } from '@shelfwatch/contracts';
+import { pino, type Logger } from 'pino';
+import { SimEngine, type StepOutput } from './engine/sim-engine.js';
+import { GroundTruthWriter } from './ground-truth-writer.js';
+import type { Scenario } from './scenario/schema.js';
+import { StatsCounter, type SimStats, type SimSummary } from './sim-stats.js';
+import { MqttDeviceLink } from './transports/mqtt-device-link.js';
+import { OpcuaControllerLink } from './transports/opcua-controller-link.js';
+import { SerialBoardLink } from './transports/serial-board-link.js';
+
+export interface SimulationOptions {
+  scenario: Scenario;
+  seed: number;
+  /** Simulated seconds per wall-clock second. */
+  speed: number;
+  mqttUrl: string;
+  credentials: DeviceCredentials;
+  workDir: string;
+  groundTruthPath?: string;
+  /** Simulated seconds; defaults to the scenario's duration. */
+  durationS?: number;
+  logger?: Logger;
+  onProgress?: (p: { simTimeMs: number; readingsSent: number }) => void;
+  /** MQTT publishes awaiting PUBACK per device. */
+  maxInFlightPerDevice?: number;
+}
+
+export interface Simulation {
+  endpoints: { boards: Record<string, string>; controllers: Record<string, string> };
+  run(): Promise<SimSummary>;
+  stop(): Promise<SimSummary>;
+  stats(): SimStats;
+  restock(slotId: string, units?: number): void;
+  receiveDelivery(sku: string, units: number): void;
+}
+
+/** Backlog (frames + publishes not yet handed over) above which the clock waits for the transports. */
+const MAX_BACKLOG = 5_000;
+const FIRMWARE = 'sim-1.0.0';
+
+/**
+ * Phase one: builds the world, the serial lines and the OPC UA servers, so a gateway can
+ * attach to `endpoints`. Phase two, run(): MQTT devices connect and the clock starts.
+ */
+export async function createSimulation(opts: SimulationOptions): Promise<Simulation> {
+  if (!(opts.speed > 0)) throw new RangeError(`speed must be > 0, got ${opts.speed}`);
+  const logger = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const { layout } = opts.scenario;
+  const storeId = layout.store.id;
+  await mkdir(opts.workDir, { recursive: true });
+  const writer = opts.groundTruthPath ? new GroundTruthWriter(opts.groundTruthPath) : null;
+  await writer?.open();
+  const engine = new SimEngine({
+    scenario: opts.scenario,
+    seed: opts.seed,
+    sink: (e) => writer?.write(e),
+    ...(opts.durationS === undefined ? {} : { durationS: opts.durationS }),
+  });
+  const world = engine.world;
+  const counter = new StatsCounter();
+  const password = (deviceId: string): string => {
+    const entry = opts.credentials[deviceId];
+    if (!entry) throw new Error(`no credentials for device '${deviceId}'`);
+    return entry.password;
+  };
+
+  const boards = new Map<string, SerialBoardLink>();
+  const controllers = new Map<string, OpcuaControllerLink>();
+  const mqttLinks = new Map<string, MqttDeviceLink>();
+  const cleanup = async () => {
+    await Promise.all([...mqttLinks.values()].map((l) => l.stop().catch(() => undefined)));
+    await Promise.all([...boards.values()].map((l) => l.disconnect().catch(() => undefined)));
+    for (const c of controllers.values()) await c.stop().catch(() => undefined);
+  };
+
+  try {
+    for (const cam of layout.cameras) password(cam.id);
+    for (const c of layout.cases) for (const p of c.probes) password(p.id);
+    const serialDir = path.join(opts.workDir, 'serial');
+    await mkdir(serialDir, { recursive: true });
+    const shelves = [...layout.shelves];
+    // socat pairs start a few at a time: each is a process, and two cores are shared.
+    for (let i = 0; i < shelves.length; i += 8) {
+      await Promise.all(
+        shelves.slice(i, i + 8).map(async (shelf) => {
+          const link = new SerialBoardLink({ boardId: shelf.boardId, dir: serialDir, logger });
+          boards.set(shelf.boardId, link);
+          await link.connect();
+        }),
+      );
+    }
+    const pkiDir = path.join(opts.workDir, 'opcua-pki');
+    const initial = new Map(engine.initialControllerValues().map((c) => [c.controllerId, c.changes]));
+    // Sequential: the first server creates the per-simulation certificate, the rest reuse it.
+    for (const c of layout.cases) {
+      const link = new OpcuaControllerLink({ controllerId: c.controllerId, caseId: c.id, pkiDir });
+      controllers.set(c.controllerId, link);
+      await link.start();
+      counter.byKind.opcua += link.apply(initial.get(c.controllerId) ?? []);
+    }
+    const onAcked = (kind: 'camera' | 'probe') => (readings: number) => {
+      counter.byKind[kind] += readings;
+    };
+    const maxInFlight = opts.maxInFlightPerDevice ?? 20;
+    const mkLink = (deviceId: string, kind: 'camera' | 'probe') =>
+      new MqttDeviceLink({ storeId, deviceId, url: opts.mqttUrl, password: password(deviceId), logger, maxInFlight, firmware: FIRMWARE, now: () => world.nowMs, onAcked: onAcked(kind) });
+    for (const cam of layout.cameras) mqttLinks.set(cam.id, mkLink(cam.id, 'camera'));
+    for (const c of layout.cases) for (const p of c.probes) mqttLinks.set(p.id, mkLink(p.id, 'probe'));
+  } catch (err) {
+    await cleanup();
+    await writer?.close();
+    throw err;
+  }
+
+  // Link changes are asynchronous (socat restarts, server reboots); one chain per device keeps them in order.
+  const chains = new Map<string, Promise<void>>();
+  const chain = (key: string, work: () => Promise<void>) => {
+    const next: Promise<void> = (chains.get(key) ?? Promise.resolve())
+      .then(work)
+      .catch((err: unknown) => logger.warn({ device: key, err: (err as Error).message }, 'link change failed'))
+      .finally(() => {
+        // A settled chain no longer holds the device's messages back.
+        if (chains.get(key) === next) chains.delete(key);
+      });
+    chains.set(key, next);
+  };
+  const serialWrites = new Set<Promise<void>>();
+
+  const dispatch = (out: StepOutput) => {
+    for (const l of out.links) {
+      switch (l.kind) {
+        case 'board': {
+          const link = boards.get(l.id)!;
+          chain(`board:${l.id}`, () => (l.up ? link.connect() : link.disconnect()));
+          break;
+        }
+        case 'probe': {
+          const link = mqttLinks.get(l.id)!;
+          chain(`probe:${l.id}`, () => (l.up ? link.goOnline() : link.goOffline()));
+          break;
+        }
+        case 'controller': {
+          const link = controllers.get(l.id)!;
+          chain(`controller:${l.id}`, async () => {
+            if (l.up) {
+              await link.start();
+              counter.byKind.opcua += link.restore(engine.controllerSnapshot(l.id));
+            } else {
+              await link.stop();
+            }
+          });
+          break;
+        }
+      }
+    }
+    for (const { boardId, output } of out.boards) {
+      if (output.kind === 'dropped') {
+        counter.droppedFrames++;
+        continue;
+      }
+      const link = boards.get(boardId)!;
+      if (!link.up || chains.has(`board:${boardId}`)) {
+        counter.framesLostOffline++;
+        continue;
+      }
+      const p = link.write(output.line).then((ok) => {
+        if (!ok) counter.framesLostOffline++;
+        else if (output.kind === 'corrupt') counter.corruptedFramesSent++;
+        else {
+          counter.framesWritten++;
+          counter.byKind.serial += output.channels;
+        }
+      });
+      serialWrites.add(p);
+      void p.finally(() => serialWrites.delete(p));
+    }
+    for (const { cameraId, message } of out.scans) mqttLinks.get(cameraId)!.publish('scan', message, message.slots.length);
+    for (const { probeId, message } of out.probes) mqttLinks.get(probeId)!.publish('probe', message, 1);
+    for (const { controllerId, changes } of out.controllers) {
+      if (chains.has(`controller:${controllerId}`)) continue;
+      counter.byKind.opcua += controllers.get(controllerId)!.apply(changes);
+    }
+  };
+
+  const backlog = () => serialWrites.size + [...boards.values()].reduce((n, b) => n + b.backlog, 0) + [...mqttLinks.values()].reduce((n, l) => n + l.backlog, 0);
+  let stopping = false;
+  const abort = new AbortController();
+  let signalStop: () => void = () => {};
+  const stopRequested = new Promise<void>((resolve) => (signalStop = resolve));
+  let running: Promise<SimSummary> | null = null;
+  let stopped: Promise<SimSummary> | null = null;
+  let wallStart = Date.now();
+
+  const summary = (): SimSummary => ({
+    ...counter.snapshot(world.nowMs - world.startMs),
+    scenario: opts.scenario.name,
+    seed: opts.seed,
+    storeId,
+    startMs: world.startMs,
+    endMs: world.nowMs,
+    simulatedS: (world.nowMs - world.startMs) / 1000,
+    wallS: Math.round((Date.now() - wallStart) / 100) / 10,
+    stoppedEarly: !world.done,
+    unitsSold: world.unitsSold,
+    lostSales: world.lostSales,
+    groundTruthPath: writer?.file ?? null,
+  });
+
+  const loop = async (): Promise<SimSummary> => {
+    wallStart = Date.now();
+    const links = [...mqttLinks.values()];
+    await Promise.race([Promise.all(links.map((l) => l.start())), sleep(30_000, undefined, { signal: abort.signal }).catch(() => undefined)]);
+    if (links.some((l) => !l.connected)) logger.warn('some MQTT devices are not connected yet; their messages wait in their queues');
+    let simAnchor = world.nowMs;
+    let wallAnchor = performance.now();
+    let lastProgress = 0;
+    let sinceYield = 0;
+    while (!engine.done && !stopping) {
+      const targetSim = simAnchor + (performance.now() - wallAnchor) * opts.speed;
+      if (world.nowMs + world.stepMs > targetSim) {
+        await sleep(Math.max(1, Math.min(250, (world.nowMs + world.stepMs - targetSim) / opts.speed)));
+        continue;
+      }
+      dispatch(engine.step());
+      counter.steps++;
+      if (++sinceYield >= 50) {
+        sinceYield = 0;
+        await yieldLoop();
+      }
+      if (backlog() > MAX_BACKLOG) {
+        // The transports fall behind: the clock waits, the world does not change.
+        while (backlog() > MAX_BACKLOG / 2 && !stopping) await sleep(5);
+        simAnchor = world.nowMs;
+        wallAnchor = performance.now();
+      }
+      const wallNow = Date.now();
+      if (opts.onProgress && wallNow - lastProgress >= 500) {
+        lastProgress = wallNow;
+        opts.onProgress({ simTimeMs: world.nowMs, readingsSent: counter.snapshot(0).readingsSent });
+      }
+    }
+    if (!stopping) {
+      await Promise.all(serialWrites);
+      await Promise.all([...chains.values()]);
+      await Promise.race([Promise.all(links.map((l) => l.drained())), stopRequested]);
+      await writer?.close();
+    }
+    opts.onProgress?.({ simTimeMs: world.nowMs, readingsSent: counter.snapshot(0).readingsSent });
+    return summary();
+  };
+
+  return {
+    endpoints: {
+      boards: Object.fromEntries([...boards.entries()].map(([id, l]) => [id, l.hostPath])),
+      controllers: Object.fromEntries([...controllers.entries()].map(([id, l]) => [id, l.endpointUrl])),
+    },
+    run() {
+      running ??= loop();
+      return running;
+    },
+    stop() {
+      stopped ??= (async () => {
+        if (running && !world.done) stopping = true;
+        abort.abort();
+        signalStop();
+        const result = running ? await running : summary();
+        stopping = true;
+        if (!world.done) world.end();
+        await Promise.all(serialWrites);
+        await Promise.all([...chains.values()]);
+        await cleanup();
+        await writer?.close();
+        return { ...result, ...summary(), stoppedEarly: result.stoppedEarly };
+      })();
+      return stopped;
+    },
+    stats: () => counter.snapshot(world.nowMs - world.startMs),
+    restock: (slotId, units) => world.restock(slotId, units),
+    receiveDelivery: (sku, units) => world.receiveDelivery(sku, units),
+  };
+}

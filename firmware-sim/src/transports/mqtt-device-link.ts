@@ -1,0 +1,148 @@
+import { deviceTopic, TOPICS, type DeviceStatusMessage } from '@shelfwatch/contracts';
+import { connect, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+
+export interface MqttDeviceLinkOptions {
+  storeId: string;
+  deviceId: string;
+  url: string;
+  password: string;
+  logger: Logger;
+  /** Publishes awaiting PUBACK at once; the rest wait in order. */
+  maxInFlight: number;
+  firmware: string;
+  /** Simulated time for status messages. */
+  now: () => number;
+  /** Called once per PUBACKed publish with the readings it carried. */
+  onAcked: (readings: number) => void;
+}
+
+interface Outgoing {
+  channel: 'probe' | 'scan';
+  payload: string;
+  readings: number;
+}
+
+/**
+ * One MQTT device (a camera or a probe) with its own credentials: retained online status,
+ * a last will, and a bounded window of QoS 1 publishes counted on PUBACK.
+ */
+export class MqttDeviceLink {
+  private client: MqttClient | null = null;
+  private readonly queue: Outgoing[] = [];
+  private readonly inFlight = new Set<Outgoing>();
+  private idleWaiters: (() => void)[] = [];
+  private connectedOnce: Promise<void> | null = null;
+
+  constructor(private readonly opts: MqttDeviceLinkOptions) {}
+
+  get backlog(): number {
+    return this.queue.length + this.inFlight.size;
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  /** Starts connecting (and reconnecting); resolves on the first CONNACK. */
+  start(): Promise<void> {
+    if (this.client) return this.connectedOnce ?? Promise.resolve();
+    const { storeId, deviceId } = this.opts;
+    const will: DeviceStatusMessage = { online: false, ts: this.opts.now(), reason: 'lwt', firmware: this.opts.firmware };
+    const client = connect(this.opts.url, {
+      clientId: deviceId,
+      username: deviceId,
+      password: this.opts.password,
+      protocolVersion: 4,
+      clean: true,
+      reconnectPeriod: 500,
+      connectTimeout: 10_000,
+      will: { topic: deviceTopic(storeId, deviceId, 'status'), payload: Buffer.from(JSON.stringify(will)), qos: TOPICS.status.qos, retain: TOPICS.status.retain },
+    });
+    this.client = client;
+    client.on('error', (err) => this.opts.logger.warn({ device: deviceId, err: err.message }, 'mqtt error'));
+    client.on('connect', () => {
+      this.publishStatus(client, true, 'boot');
+      this.pump();
+    });
+    this.connectedOnce = new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    return this.connectedOnce;
+  }
+
+  private publishStatus(client: MqttClient, online: boolean, reason: string): void {
+    const { storeId, deviceId } = this.opts;
+    const status: DeviceStatusMessage = { online, ts: this.opts.now(), reason, firmware: this.opts.firmware };
+    client.publish(deviceTopic(storeId, deviceId, 'status'), JSON.stringify(status), { qos: TOPICS.status.qos, retain: TOPICS.status.retain }, (err) => {
+      if (err) this.opts.logger.debug({ device: deviceId, err: err.message }, 'status publish failed');
+    });
+  }
+
+  publish(channel: 'probe' | 'scan', payload: unknown, readings: number): void {
+    this.queue.push({ channel, payload: JSON.stringify(payload), readings });
+    this.pump();
+  }
+
+  private pump(): void {
+    const client = this.client;
+    if (!client?.connected) return;
+    while (this.inFlight.size < this.opts.maxInFlight && this.queue.length > 0) {
+      const item = this.queue.shift()!;
+      this.inFlight.add(item);
+      const topic = deviceTopic(this.opts.storeId, this.opts.deviceId, item.channel);
+      client.publish(topic, item.payload, { qos: TOPICS[item.channel].qos, retain: TOPICS[item.channel].retain }, (err) => {
+        // A callback from a client we already abandoned (radio down) must not count twice.
+        if (!this.inFlight.delete(item)) return;
+        if (err) {
+          // Not acknowledged: put it back at the front; it goes again after the reconnect.
+          this.queue.unshift(item);
+        } else {
+          this.opts.onAcked(item.readings);
+        }
+        this.pump();
+        this.notifyIdle();
+      });
+    }
+  }
+
+  private notifyIdle(): void {
+    if (this.backlog > 0) return;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Resolves when every queued publish has been acknowledged. */
+  async drained(): Promise<void> {
+    if (this.backlog === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** The radio dies: the socket drops without DISCONNECT, so the broker publishes the last will. */
+  async goOffline(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    this.connectedOnce = null;
+    if (!client) return;
+    await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
+    // Whatever was not acknowledged is sent again once the radio is back.
+    this.queue.unshift(...this.inFlight);
+    this.inFlight.clear();
+  }
+
+  async goOnline(): Promise<void> {
+    await this.start();
+  }
+
+  /** Clean shutdown: offline status, then DISCONNECT (no last will). */
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (!client) return;
+    if (client.connected) {
+      const status: DeviceStatusMessage = { online: false, ts: this.opts.now(), reason: 'shutdown', firmware: this.opts.firmware };
+      await client
+        .publishAsync(deviceTopic(this.opts.storeId, this.opts.deviceId, 'status'), JSON.stringify(status), { qos: 1, retain: true })
+        .catch(() => undefined);
+    }
+    await client.endAsync(!client.connected);
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+}

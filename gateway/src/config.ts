@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DeviceId, Id } from '@shelfwatch/contracts';
+import { z } from 'zod';
+
+const Port = z.number().int().min(0).max(65535);
+const NonEmpty = z.string().min(1);
+
+export const MqttConfig = z.discriminatedUnion('mode', [
+  z
+    .object({
+      mode: z.literal('embedded'),
+      host: NonEmpty.default('127.0.0.1'),
+      /** 0 = any free port (tests); the actual port is reported by the gateway. */
+      port: Port.default(1883),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('external'),
+      url: z.string().regex(/^mqtts?:\/\//, 'must be an mqtt:// or mqtts:// URL'),
+      username: NonEmpty,
+      password: NonEmpty,
+    })
+    .strict(),
+]);
+export type MqttConfig = z.infer<typeof MqttConfig>;
+
+export const GatewayConfigSchema = z
+  .object({
+    gatewayId: DeviceId,
+    /** StoreLayout JSON; relative paths are resolved against the config file's folder. */
+    layoutFile: NonEmpty,
+    /** DeviceCredentials JSON (device passwords). */
+    credentialsFile: NonEmpty,
+    mqtt: MqttConfig,
+    serial: z
+      .object({
+        boards: z.record(Id, z.object({ path: NonEmpty, baudRate: z.number().int().positive().optional() }).strict()).default({}),
+      })
+      .strict()
+      .default({ boards: {} }),
+    opcua: z
+      .object({
+        controllers: z.record(Id, z.object({ endpointUrl: z.string().regex(/^opc\.tcp:\/\//, 'must be an opc.tcp:// URL') }).strict()).default({}),
+        pkiDir: NonEmpty,
+      })
+      .strict(),
+    influx: z.object({ url: z.url(), database: NonEmpty.optional() }).strict(),
+    backend: z
+      .object({
+        url: z.url(),
+        /** May be left out here and given in SHELFWATCH_GATEWAY_TOKEN instead (keeps secrets out of files). */
+        token: z.string().min(8),
+      })
+      .strict(),
+    outbox: z.object({ path: NonEmpty, maxPending: z.number().int().positive().optional() }).strict(),
+    http: z
+      .object({
+        host: NonEmpty.optional(),
+        port: Port,
+        /** Token for the admin endpoints (tare/calibrate); the backend token is accepted too. */
+        adminToken: z.string().min(8).optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
+export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    message: string,
+    readonly issues: string[],
+  ) {
+    super(`${message}\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+  }
+}
+
+/** One readable line per zod issue: "mqtt.port: Too big: expected number to be <=65535". */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+}
+
+/** Validates a config object; relative file paths are resolved against baseDir. */
+export function parseGatewayConfig(raw: unknown, options: { baseDir: string; env?: NodeJS.ProcessEnv; source?: string }): GatewayConfig {
+  const env = options.env ?? process.env;
+  const withEnv = injectEnvToken(raw, env.SHELFWATCH_GATEWAY_TOKEN);
+  const parsed = GatewayConfigSchema.safeParse(withEnv);
+  if (!parsed.success) throw new ConfigError(`invalid gateway configuration${options.source ? ` in ${options.source}` : ''}:`, formatIssues(parsed.error));
+  const c = parsed.data;
+  const resolve = (p: string) => path.resolve(options.baseDir, p);
+  return {
+    ...c,
+    layoutFile: resolve(c.layoutFile),
+    credentialsFile: resolve(c.credentialsFile),
+    opcua: { ...c.opcua, pkiDir: resolve(c.opcua.pkiDir) },
+    outbox: { ...c.outbox, path: resolve(c.outbox.path) },
+    serial: { boards: Object.fromEntries(Object.entries(c.serial.boards).map(([id, b]) => [id, { ...b, path: resolve(b.path) }])) },
+  };
+}
+
+function injectEnvToken(raw: unknown, token: string | undefined): unknown {
+  if (token === undefined || typeof raw !== 'object' || raw === null) return raw;
+  const obj = raw as Record<string, unknown>;
+  const backend = typeof obj.backend === 'object' && obj.backend !== null ? (obj.backend as Record<string, unknown>) : {};
+  if (backend.token !== undefined) return raw;
+  return { ...obj, backend: { ...backend, token } };
+}
+
+export function loadGatewayConfig(file: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read gateway configuration ${file}:`, [(err as Error).message]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`gateway configuration ${file} is not valid JSON:`, [(err as Error).message]);
+  }
+  return parseGatewayConfig(raw, { baseDir: path.dirname(path.resolve(file)), env, source: file });
+}

@@ -1,0 +1,144 @@
+import pino, { type Logger } from 'pino';
+import { systemClock, type Clock } from './clock.js';
+import type { GatewayConfig } from './config.js';
+import { AdminServer, type HealthReport } from './http/admin-server.js';
+import { GatewayMetrics, type GatewayStats } from './http/gateway-metrics.js';
+import type { Input, InputContext } from './inputs/input.js';
+import { EmbeddedBrokerInput } from './inputs/mqtt/embedded-broker-input.js';
+import { INPUTS } from './inputs/registry.js';
+import { CalibrationStore } from './inputs/serial/calibration-store.js';
+import { SerialInput } from './inputs/serial/serial-input.js';
+import { AppendQueue } from './outbox/append-queue.js';
+import { Outbox } from './outbox/outbox.js';
+import { SINKS } from './sinks/registry.js';
+import { SinkRunner } from './sinks/sink-runner.js';
+import type { BackoffPolicy } from './sinks/backoff.js';
+import { loadStoreContext } from './store-context.js';
+
+export const DEFAULT_MAX_PENDING = 1_000_000;
+
+export interface GatewayOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** Sink retry policy (tests shorten it). */
+  sinkBackoff?: BackoffPolicy;
+}
+
+export interface Gateway {
+  httpUrl: string;
+  /** Actual port of the embedded broker (0 in external-broker mode). */
+  mqttPort: number;
+  stats(): GatewayStats;
+  health(): HealthReport;
+  close(): Promise<void>;
+}
+
+/** Starts sinks first (so the outbox drains as soon as anything arrives), then inputs, then HTTP. */
+export async function startGateway(config: GatewayConfig, opts: GatewayOptions = {}): Promise<Gateway> {
+  const logger = opts.logger ?? pino({ name: 'gateway' });
+  const clock = opts.clock ?? systemClock;
+  const store = loadStoreContext(config);
+  const metrics = new GatewayMetrics();
+  const maxPending = config.outbox.maxPending ?? DEFAULT_MAX_PENDING;
+
+  const sinks = Object.entries(SINKS).map(([name, create]) => ({ name, sink: create({ config, logger: logger.child({ sink: name }), metrics }) }));
+  for (const { sink } of sinks) sink.init();
+  const outbox = new Outbox({ path: config.outbox.path, sinks: sinks.map((s) => s.name), clock });
+  outbox.open();
+  const queue = new AppendQueue({ outbox, maxPending });
+  const context: InputContext = { store, outbox: queue, metrics, logger, clock };
+  const calibrations = new CalibrationStore(outbox.database);
+  const inputs: Input[] = Object.entries(INPUTS).map(([name, create]) => create({ config, context: { ...context, logger: logger.child({ input: name }) }, calibrations }));
+  for (const input of inputs) input.init();
+
+  const runners: SinkRunner[] = [];
+  let full = false;
+  queue.on('appended', () => {
+    for (const r of runners) r.wake();
+  });
+  const checkBound = () => {
+    const nowFull = queue.isFull();
+    if (nowFull !== full) {
+      full = nowFull;
+      if (full) logger.error({ stored: outbox.stored(), maxPending }, 'outbox full: MQTT publishes are no longer acknowledged, serial/OPC UA readings are refused (counted as outbox_full)');
+      else logger.info({ stored: outbox.stored() }, 'outbox below its bound again');
+    }
+  };
+  const boundTimer = setInterval(checkBound, 1_000);
+  boundTimer.unref();
+
+  const started: { stop(): Promise<void> }[] = [];
+  const admin = new AdminServer({
+    host: config.http.host ?? '127.0.0.1',
+    port: config.http.port,
+    tokens: [config.backend.token, ...(config.http.adminToken ? [config.http.adminToken] : [])],
+    metrics,
+    logger,
+    health: () => health(),
+    stats: () => stats(),
+    beforeMetrics: () => refreshGauges(),
+    calibration: () => inputs.find((i): i is SerialInput => i instanceof SerialInput),
+  });
+
+  const pendingBySink = () => Object.fromEntries(sinks.map(({ name }) => [name, outbox.pending(name)]));
+  const stats = () => metrics.snapshot(pendingBySink());
+  const refreshGauges = () => {
+    const now = clock.now();
+    for (const { name } of sinks) {
+      metrics.outboxPending.set({ sink: name }, outbox.pending(name));
+      const oldest = outbox.oldestPendingAt(name);
+      metrics.outboxOldestAge.set({ sink: name }, oldest === null ? 0 : Math.max(0, (now - oldest) / 1000));
+    }
+  };
+  const health = (): HealthReport => {
+    const inputReports = Object.fromEntries(inputs.map((i) => [i.name, i.health()]));
+    const sinkReports = Object.fromEntries(runners.map((r) => [r.name, r.health()]));
+    const outboxFull = queue.isFull();
+    const ok = !outboxFull && Object.values(inputReports).every((r) => r.ok);
+    return { ok, inputs: inputReports, sinks: sinkReports, outbox: { stored: outbox.stored(), maxPending, full: outboxFull } };
+  };
+
+  try {
+    for (const { name, sink } of sinks) {
+      await sink.start();
+      started.push(sink);
+      const runner = new SinkRunner({ sink, outbox, metrics, logger: logger.child({ sink: name }), backoff: opts.sinkBackoff });
+      runner.start();
+      runners.push(runner);
+    }
+    for (const input of inputs) {
+      await input.start();
+      started.push(input);
+    }
+    await admin.start();
+  } catch (err) {
+    await Promise.allSettled(started.reverse().map((s) => s.stop()));
+    await Promise.allSettled(runners.map((r) => r.stop()));
+    clearInterval(boundTimer);
+    outbox.close();
+    throw err;
+  }
+
+  const broker = inputs.find((i): i is EmbeddedBrokerInput => i instanceof EmbeddedBrokerInput);
+  logger.info({ httpUrl: admin.url, mqttPort: broker?.port ?? 0, pending: pendingBySink() }, 'gateway started');
+  let closing: Promise<void> | undefined;
+  return {
+    httpUrl: admin.url,
+    mqttPort: broker?.port ?? 0,
+    stats,
+    health,
+    close() {
+      closing ??= (async () => {
+        clearInterval(boundTimer);
+        await admin.stop();
+        for (const input of inputs) await input.stop().catch((err: unknown) => logger.warn({ err, input: input.name }, 'input stop failed'));
+        queue.close();
+        await Promise.all(runners.map((r) => r.stop()));
+        for (const { sink } of sinks) await sink.stop();
+        outbox.close();
+        logger.info('gateway stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+
+export interface GatewayStats {
+  /** Readings accepted into the outbox, per input. */
+  accepted: Record<string, number>;
+  /** Readings delivered, per sink (filtered-out readings not counted). */
+  written: Record<string, number>;
+  /** Rejected messages/frames/values, by "input:reason". */
+  rejected: Record<string, number>;
+  /** Readings a sink refused for good (bisected down to the single bad reading). */
+  deadLettered: Record<string, number>;
+  /** Outbox readings not yet delivered, per sink. */
+  outboxPending: Record<string, number>;
+  /** Sequence gaps (frames missed) per serial board. */
+  sequenceGaps: Record<string, number>;
+}
+
+function bump(map: Record<string, number>, key: string, by: number): void {
+  map[key] = (map[key] ?? 0) + by;
+}
+
+/**
+ * The gateway's self-statistics: one prom-client registry per gateway instance (never the
+ * global one, so two gateways in one test process do not collide) plus plain counters for stats().
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly counts = { accepted: {}, written: {}, rejected: {}, deadLettered: {}, sequenceGaps: {} } as Omit<GatewayStats, 'outboxPending'>;
+  private readonly readingsIn = new Counter({ name: 'shelfwatch_gateway_readings_in_total', help: 'Readings accepted into the outbox', labelNames: ['input'], registers: [this.registry] });
+  private readonly readingsOut = new Counter({ name: 'shelfwatch_gateway_readings_out_total', help: 'Readings delivered to a sink', labelNames: ['sink'], registers: [this.registry] });
+  private readonly rejects = new Counter({ name: 'shelfwatch_gateway_rejects_total', help: 'Rejected input messages, frames or values by reason', labelNames: ['input', 'reason'], registers: [this.registry] });
+  private readonly deadLetters = new Counter({ name: 'shelfwatch_gateway_dead_letters_total', help: 'Readings a sink refused permanently (kept in the dead_letters table)', labelNames: ['sink'], registers: [this.registry] });
+  private readonly sinkErrors = new Counter({ name: 'shelfwatch_gateway_sink_errors_total', help: 'Failed sink writes', labelNames: ['sink', 'retryable'], registers: [this.registry] });
+  private readonly gaps = new Counter({ name: 'shelfwatch_gateway_sequence_gaps_total', help: 'Frames missing according to sequence numbers, per serial board', labelNames: ['board'], registers: [this.registry] });
+  readonly outboxPending = new Gauge({ name: 'shelfwatch_gateway_outbox_pending', help: 'Outbox readings not yet delivered, per sink', labelNames: ['sink'], registers: [this.registry] });
+  readonly outboxOldestAge = new Gauge({ name: 'shelfwatch_gateway_outbox_oldest_age_seconds', help: 'Age of the oldest undelivered outbox reading, per sink', labelNames: ['sink'], registers: [this.registry] });
+  private readonly lastSeen = new Gauge({ name: 'shelfwatch_gateway_device_last_seen_seconds', help: 'Unix time a device was last heard from', labelNames: ['device'], registers: [this.registry] });
+  private readonly online = new Gauge({ name: 'shelfwatch_gateway_device_online', help: '1 when the device is connected/online', labelNames: ['device'], registers: [this.registry] });
+
+  accepted(input: string, n: number): void {
+    if (n <= 0) return;
+    this.readingsIn.inc({ input }, n);
+    bump(this.counts.accepted, input, n);
+  }
+
+  written(sink: string, n: number): void {
+    if (n <= 0) return;
+    this.readingsOut.inc({ sink }, n);
+    bump(this.counts.written, sink, n);
+  }
+
+  rejected(input: string, reason: string, n = 1): void {
+    this.rejects.inc({ input, reason }, n);
+    bump(this.counts.rejected, `${input}:${reason}`, n);
+  }
+
+  deadLettered(sink: string, n: number): void {
+    this.deadLetters.inc({ sink }, n);
+    bump(this.counts.deadLettered, sink, n);
+  }
+
+  sinkError(sink: string, retryable: boolean): void {
+    this.sinkErrors.inc({ sink, retryable: String(retryable) });
+  }
+
+  sequenceGap(board: string, missing: number): void {
+    this.gaps.inc({ board }, missing);
+    bump(this.counts.sequenceGaps, board, missing);
+  }
+
+  deviceSeen(deviceId: string, atMs: number): void {
+    this.lastSeen.set({ device: deviceId }, atMs / 1000);
+  }
+
+  deviceOnline(deviceId: string, online: boolean): void {
+    this.online.set({ device: deviceId }, online ? 1 : 0);
+  }
+
+  snapshot(outboxPending: Record<string, number>): GatewayStats {
+    const copy = (m: Record<string, number>) => ({ ...m });
+    return {
+      accepted: copy(this.counts.accepted),
+      written: copy(this.counts.written),
+      rejected: copy(this.counts.rejected),
+      deadLettered: copy(this.counts.deadLettered),
+      sequenceGaps: copy(this.counts.sequenceGaps),
+      outboxPending,
+    };
+  }
+}

@@ -1,0 +1,178 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CASE_CONTROLLER_NAMESPACE, CASE_IDENTITY, CASE_VARIABLES, CaseVariable, caseNodeId, type Reading } from '@shelfwatch/contracts';
+import { AttributeIds, OPCUAClient, StatusCodes, TimestampsToReturn, type DataValue, type OPCUACertificateManager } from 'node-opcua';
+import { backoffDelay, type BackoffPolicy } from '../../sinks/backoff.js';
+import { deviceStatusReading } from '../device-status.js';
+import type { InputContext } from '../input.js';
+import { caseValueToReading } from './case-reading.js';
+
+export interface ControllerConnectionOptions {
+  context: InputContext;
+  controllerId: string;
+  caseId: string;
+  endpointUrl: string;
+  certificateManager: OPCUACertificateManager;
+  emit: (readings: Reading[]) => void;
+  reject: (reason: string, detail: string) => void;
+  backoff?: BackoffPolicy;
+  publishingIntervalMs?: number;
+}
+
+const VARIABLES = CaseVariable.options;
+
+/**
+ * One refrigeration controller, supervised: connect → session → identity check →
+ * subscription with a monitored item per variable. Any loss (socket, session, keep-alive,
+ * subscription) tears everything down and starts over with backoff, rather than trusting
+ * a half-repaired session: a controller that rebooted has none of our subscriptions. The
+ * controller is reported offline (device.status) from the loss until it is back.
+ */
+export class ControllerConnection {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+  private wakeLost: ((reason: string) => void) | undefined;
+  private online: boolean | undefined;
+  private lastIds = new Map<CaseVariable, string>();
+  private connects = 0;
+
+  constructor(private readonly options: ControllerConnectionOptions) {}
+
+  get isOnline(): boolean {
+    return this.online === true;
+  }
+
+  get sessions(): number {
+    return this.connects;
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    this.wakeLost?.('stopping');
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { logger } = this.options.context;
+    let attempt = 0;
+    while (this.running) {
+      let reason: string;
+      try {
+        reason = await this.session(() => (attempt = 0));
+      } catch (err) {
+        reason = (err as Error).message;
+      }
+      if (!this.running) break;
+      this.setOnline(false, reason);
+      const delay = backoffDelay(this.options.backoff ?? { initialMs: 250, maxMs: 5_000 }, attempt);
+      attempt += 1;
+      if (attempt === 1 || attempt % 20 === 0) logger.warn({ controller: this.options.controllerId, reason, attempt, delayMs: Math.round(delay) }, 'OPC UA controller unavailable; retrying');
+      try {
+        await sleep(delay, undefined, { signal: this.abort.signal });
+      } catch {
+        // stopping
+      }
+    }
+  }
+
+  /** One connection's life; resolves with why it ended. */
+  private async session(onUp: () => void): Promise<string> {
+    const { controllerId, caseId, endpointUrl, context } = this.options;
+    const client = OPCUAClient.create({
+      applicationName: 'ShelfWatchGateway',
+      endpointMustExist: false,
+      // The supervisor owns reconnection (it recreates session and subscriptions), so the
+      // client itself does not retry.
+      connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 500 },
+      clientCertificateManager: this.options.certificateManager,
+      keepSessionAlive: true,
+      requestedSessionTimeout: 30_000,
+    });
+    const lost = new Promise<string>((resolve) => {
+      this.wakeLost = resolve;
+      client.on('connection_lost', () => resolve('connection lost'));
+      client.on('close', () => resolve('connection closed'));
+    });
+    try {
+      await client.connect(endpointUrl);
+      const session = await client.createSession();
+      session.on('session_closed', () => this.wakeLost?.('session closed'));
+      session.on('keepalive_failure', () => this.wakeLost?.('session keep-alive failed'));
+      const ns = (await session.readNamespaceArray()).indexOf(CASE_CONTROLLER_NAMESPACE);
+      if (ns < 0) throw new Error(`server has no namespace ${CASE_CONTROLLER_NAMESPACE}`);
+      const nodeId = (browseName: string) => `ns=${ns};s=${caseNodeId(browseName)}`;
+      const identity = await session.read([
+        { nodeId: nodeId(CASE_IDENTITY.controllerId.browseName), attributeId: AttributeIds.Value },
+        { nodeId: nodeId(CASE_IDENTITY.caseId.browseName), attributeId: AttributeIds.Value },
+      ]);
+      const [gotController, gotCase] = identity.map((d) => d.value.value as unknown);
+      if (gotController !== controllerId || gotCase !== caseId) {
+        throw new Error(`identity mismatch: server says controller '${String(gotController)}' case '${String(gotCase)}', expected '${controllerId}'/'${caseId}'`);
+      }
+      const subscription = await session.createSubscription2({
+        requestedPublishingInterval: this.options.publishingIntervalMs ?? 250,
+        requestedLifetimeCount: 120,
+        requestedMaxKeepAliveCount: 10,
+        maxNotificationsPerPublish: 0,
+        publishingEnabled: true,
+        priority: 10,
+      });
+      subscription.on('terminated', () => this.wakeLost?.('subscription terminated'));
+      const group = await subscription.monitorItems(
+        VARIABLES.map((v) => ({ nodeId: nodeId(CASE_VARIABLES[v].browseName), attributeId: AttributeIds.Value })),
+        // Sampling as fast as the server allows, a deep queue that keeps the oldest values:
+        // a door opening for 2 s between two publishes must not be lost.
+        { samplingInterval: 0, queueSize: 1000, discardOldest: false },
+        TimestampsToReturn.Both,
+      );
+      group.on('changed', (_item, dataValue, index) => this.onValue(VARIABLES[index], dataValue));
+      this.connects += 1;
+      onUp();
+      this.setOnline(true, 'session established');
+      context.logger.info({ controller: controllerId, endpointUrl }, 'OPC UA controller subscribed');
+      return await lost;
+    } finally {
+      this.wakeLost = undefined;
+      await client.disconnect().catch(() => undefined);
+    }
+  }
+
+  private onValue(variable: CaseVariable | undefined, dataValue: DataValue): void {
+    if (!variable) return;
+    const { context, controllerId, caseId } = this.options;
+    const ts = dataValue.sourceTimestamp?.getTime() ?? dataValue.serverTimestamp?.getTime() ?? context.clock.now();
+    const outcome = caseValueToReading({
+      storeId: context.store.storeId,
+      controllerId,
+      caseId,
+      variable,
+      value: dataValue.value?.value as unknown,
+      statusGood: dataValue.statusCode.equals(StatusCodes.Good),
+      tsMs: ts,
+    });
+    if (!outcome.ok) {
+      this.options.reject(outcome.reason, outcome.detail);
+      return;
+    }
+    // A re-created subscription repeats the current value with its old source timestamp:
+    // same reading id, nothing new to store.
+    if (this.lastIds.get(variable) === outcome.reading.id) return;
+    this.lastIds.set(variable, outcome.reading.id);
+    context.metrics.deviceSeen(controllerId, context.clock.now());
+    this.options.emit([outcome.reading]);
+  }
+
+  private setOnline(online: boolean, detail: string): void {
+    if (this.online === online) return;
+    this.online = online;
+    const { context, controllerId } = this.options;
+    context.metrics.deviceOnline(controllerId, online);
+    this.options.emit([deviceStatusReading({ storeId: context.store.storeId, deviceId: controllerId, deviceKind: 'controller', online, ts: context.clock.now(), detail })]);
+  }
+}

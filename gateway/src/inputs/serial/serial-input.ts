@@ -1,0 +1,156 @@
+import { ChannelCalibration, type Reading } from '@shelfwatch/contracts';
+import { OutboxFullError } from '../../errors.js';
+import { HttpError } from '../../http/http-error.js';
+import { deviceStatusReading } from '../device-status.js';
+import type { Input, InputContext, InputHealth } from '../input.js';
+import { RejectLog } from '../reject-log.js';
+import { BoardDecoder } from './board-decoder.js';
+import type { CalibrationStore} from './calibration-store.js';
+import { key } from './calibration-store.js';
+import type { DebounceOptions } from './channel-state.js';
+import { SerialLink, type PortFactory } from './serial-link.js';
+
+export interface SerialInputOptions {
+  context: InputContext;
+  boards: Record<string, { path: string; baudRate?: number }>;
+  calibrations: CalibrationStore;
+  debounce?: DebounceOptions;
+  portFactory?: PortFactory;
+}
+
+interface Board {
+  id: string;
+  link: SerialLink;
+  decoder: BoardDecoder;
+  frames: number;
+}
+
+/** Shelf weight boards on serial lines: frames → calibrated, debounced weight readings. */
+export class SerialInput implements Input {
+  readonly name = 'serial';
+  private readonly boards = new Map<string, Board>();
+  private overrides = new Map<string, ChannelCalibration>();
+  private readonly rejectLog: RejectLog;
+
+  constructor(private readonly options: SerialInputOptions) {
+    this.rejectLog = new RejectLog(options.context.logger);
+  }
+
+  init(): void {
+    for (const [boardId, cfg] of Object.entries(this.options.boards)) {
+      if (!this.options.context.store.shelvesByBoard.has(boardId)) throw new Error(`serial board '${boardId}' is not in the layout`);
+      if (cfg.path.length === 0) throw new Error(`serial board '${boardId}' has no path`);
+    }
+  }
+
+  async start(): Promise<void> {
+    const { store, logger } = this.options.context;
+    this.overrides = this.options.calibrations.all();
+    for (const [boardId, cfg] of Object.entries(this.options.boards)) {
+      const shelf = store.shelvesByBoard.get(boardId)!;
+      const decoder = new BoardDecoder({
+        storeId: store.storeId,
+        boardId,
+        shelf,
+        products: store.productsBySku,
+        calibrationOf: (ch) => this.overrides.get(key(boardId, ch)),
+        debounce: this.options.debounce,
+      });
+      const link = new SerialLink({ path: cfg.path, baudRate: cfg.baudRate ?? 115_200, logger: logger.child({ board: boardId }), factory: this.options.portFactory });
+      const board: Board = { id: boardId, link, decoder, frames: 0 };
+      link.on('line', (line) => this.onLine(board, line));
+      link.on('open', () => this.status(board, true, 'port open'));
+      link.on('down', (reason) => this.status(board, false, reason));
+      this.boards.set(boardId, board);
+      link.start();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.boards.values()].map((b) => b.link.stop()));
+    this.boards.clear();
+  }
+
+  health(): InputHealth {
+    const boards = Object.fromEntries([...this.boards.values()].map((b) => [b.id, { open: b.link.up, frames: b.frames }]));
+    return { ok: [...this.boards.values()].every((b) => b.link.up), details: { boards } };
+  }
+
+  /** Feeds one line as if it came from the board's port (tests and fuzzing go through here). */
+  onLine(board: Board, line: string): void {
+    const { metrics } = this.options.context;
+    const decoded = board.decoder.decode(line);
+    for (const r of decoded.rejects) {
+      metrics.rejected(this.name, r.reason);
+      this.rejectLog.log(`${board.id}:${r.reason}`, { board: board.id, reason: r.reason, detail: r.detail }, 'serial frame rejected');
+    }
+    if (decoded.missing > 0) {
+      metrics.sequenceGap(board.id, decoded.missing);
+      this.rejectLog.log(`${board.id}:gap`, { board: board.id, missing: decoded.missing }, 'serial sequence gap');
+    }
+    if (decoded.readings.length === 0) return;
+    board.frames += 1;
+    metrics.deviceSeen(board.id, this.options.context.clock.now());
+    this.append(decoded.readings);
+  }
+
+  lineHandler(boardId: string): (line: string) => void {
+    const board = this.boards.get(boardId);
+    if (!board) throw new Error(`unknown board ${boardId}`);
+    return (line) => this.onLine(board, line);
+  }
+
+  /** Sets the channel's zero to its current raw counts (empty shelf). */
+  tare(boardId: string, channel: number): ChannelCalibration {
+    const { board, current, counts } = this.channelFor(boardId, channel);
+    return this.saveCalibration(board, channel, { offsetCounts: counts, countsPerGram: current.countsPerGram });
+  }
+
+  /** Sets the scale from a known weight now on the channel (after a tare). */
+  calibrate(boardId: string, channel: number, knownGrams: number): ChannelCalibration {
+    if (!Number.isFinite(knownGrams) || knownGrams <= 0) throw new HttpError(400, 'knownGrams must be a positive number');
+    const { board, current, counts } = this.channelFor(boardId, channel);
+    const parsed = ChannelCalibration.safeParse({ offsetCounts: current.offsetCounts, countsPerGram: (counts - current.offsetCounts) / knownGrams });
+    if (!parsed.success) throw new HttpError(409, `calibration out of range: is the known weight on the shelf and was it tared? (${parsed.error.issues[0]?.message ?? ''})`);
+    return this.saveCalibration(board, channel, parsed.data);
+  }
+
+  private channelFor(boardId: string, channel: number): { board: Board; current: ChannelCalibration; counts: number } {
+    const board = this.boards.get(boardId);
+    if (!board) throw new HttpError(404, `no serial board '${boardId}'`);
+    if (!board.decoder.hasChannel(channel)) throw new HttpError(404, `board '${boardId}' has no slot on channel ${channel}`);
+    const counts = board.decoder.lastCounts(channel);
+    if (counts === undefined) throw new HttpError(409, `no reading from board '${boardId}' channel ${channel} yet`);
+    const slot = this.options.context.store.shelvesByBoard.get(boardId)!.slots.find((s) => s.channel === channel)!;
+    return { board, current: this.overrides.get(key(boardId, channel)) ?? slot.calibration, counts };
+  }
+
+  private saveCalibration(board: Board, channel: number, cal: ChannelCalibration): ChannelCalibration {
+    this.options.calibrations.set(board.id, channel, cal, this.options.context.clock.now());
+    this.overrides.set(key(board.id, channel), cal);
+    board.decoder.resetChannel(channel);
+    this.options.context.logger.info({ board: board.id, channel, calibration: cal }, 'channel calibration changed');
+    return cal;
+  }
+
+  private status(board: Board, online: boolean, detail: string): void {
+    const { store, clock, metrics } = this.options.context;
+    metrics.deviceOnline(board.id, online);
+    this.append([deviceStatusReading({ storeId: store.storeId, deviceId: board.id, deviceKind: 'weight_board', online, ts: clock.now(), detail })]);
+  }
+
+  private append(readings: Reading[]): void {
+    const { outbox, metrics, logger } = this.options.context;
+    outbox.append(readings).then(
+      () => metrics.accepted(this.name, readings.length),
+      (err: unknown) => {
+        // A serial line has no acknowledgement and no retransmission: at the bound these
+        // readings are refused, counted and logged (policy in README.md).
+        const reason = err instanceof OutboxFullError ? 'outbox_full' : 'outbox_error';
+        metrics.rejected(this.name, reason, readings.length);
+        this.rejectLog.log(`outbox:${reason}`, { err, readings: readings.length }, 'serial readings not stored');
+        if (reason === 'outbox_error') logger.error({ err }, 'outbox append failed');
+      },
+    );
+  }
+}

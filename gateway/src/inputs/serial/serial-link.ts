@@ -1,0 +1,106 @@
+import { EventEmitter } from 'node:events';
+import { ReadlineParser, SerialPort } from 'serialport';
+import type { Logger } from 'pino';
+import { backoffDelay, type BackoffPolicy } from '../../sinks/backoff.js';
+
+/** The part of a serialport SerialPort this link uses. */
+export interface PortLike extends EventEmitter {
+  open(cb: (err: Error | null) => void): void;
+  close(cb?: (err: Error | null) => void): void;
+  readonly isOpen: boolean;
+  pipe<T extends NodeJS.WritableStream>(dest: T): T;
+}
+
+export type PortFactory = (options: { path: string; baudRate: number }) => PortLike;
+
+export const realPortFactory: PortFactory = ({ path, baudRate }) =>
+  new SerialPort({ path, baudRate, autoOpen: false });
+
+export interface SerialLinkOptions {
+  path: string;
+  baudRate: number;
+  logger: Logger;
+  factory?: PortFactory;
+  backoff?: BackoffPolicy;
+}
+
+/**
+ * One serial port that stays open: lines out, reopened with backoff whenever it closes or
+ * cannot be opened (a USB adapter unplugged, socat killed), until stop().
+ * Emits 'line', 'open', 'down' (with the reason).
+ */
+export class SerialLink extends EventEmitter<{ line: [string]; open: []; down: [string] }> {
+  private port: PortLike | undefined;
+  private stopped = true;
+  private attempt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private isUp = false;
+
+  constructor(private readonly options: SerialLinkOptions) {
+    super();
+  }
+
+  get up(): boolean {
+    return this.isUp;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.open();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const port = this.port;
+    this.port = undefined;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+
+  private open(): void {
+    if (this.stopped) return;
+    const factory = this.options.factory ?? realPortFactory;
+    let port: PortLike;
+    try {
+      port = factory({ path: this.options.path, baudRate: this.options.baudRate });
+    } catch (err) {
+      this.failed(`cannot create port: ${(err as Error).message}`);
+      return;
+    }
+    port.open((err) => {
+      if (err) {
+        this.failed(err.message);
+        return;
+      }
+      if (this.stopped) {
+        port.close();
+        return;
+      }
+      this.port = port;
+      this.attempt = 0;
+      this.isUp = true;
+      const parser = port.pipe(new ReadlineParser({ delimiter: '\n', encoding: 'latin1' }));
+      parser.on('data', (line: string) => this.emit('line', line));
+      port.on('error', (e: Error) => this.options.logger.warn({ err: e, path: this.options.path }, 'serial port error'));
+      port.once('close', (e: Error | null) => {
+        if (this.port !== port) return;
+        this.port = undefined;
+        this.failed(e?.message ?? 'port closed');
+      });
+      this.options.logger.info({ path: this.options.path }, 'serial port open');
+      this.emit('open');
+    });
+  }
+
+  private failed(reason: string): void {
+    if (this.stopped) return;
+    if (this.isUp || this.attempt === 0) {
+      this.options.logger.warn({ path: this.options.path, reason }, 'serial port down; reopening with backoff');
+      this.emit('down', reason);
+    }
+    this.isUp = false;
+    const delay = backoffDelay(this.options.backoff ?? { initialMs: 100, maxMs: 5_000 }, this.attempt);
+    this.attempt += 1;
+    this.timer = setTimeout(() => this.open(), delay);
+  }
+}

@@ -1,0 +1,67 @@
+import type { IngestBatch} from '@shelfwatch/contracts';
+import { type Reading } from '@shelfwatch/contracts';
+import type { Logger } from 'pino';
+import { isRetryableStatus, SinkError } from '../../errors.js';
+import type { Sink } from '../sink.js';
+import { ForwardFilter } from './forward-filter.js';
+
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{ status: number; text(): Promise<string> }>;
+
+export interface BackendSinkOptions {
+  url: string;
+  token: string;
+  gatewayId: string;
+  logger: Logger;
+  batchSize?: number;
+  heartbeatMs?: number;
+  requestTimeoutMs?: number;
+  /** Transport, injected so unit tests can pass a fake; defaults to global fetch. */
+  fetch?: FetchLike;
+}
+
+/** POST {url}/api/v1/ingest with an IngestBatch; the backend deduplicates by reading id. */
+export class BackendSink implements Sink {
+  readonly name = 'backend';
+  readonly batchSize: number;
+  readonly maxInFlight = 1;
+  private endpoint = '';
+  private readonly filter: ForwardFilter;
+
+  constructor(private readonly options: BackendSinkOptions) {
+    this.batchSize = options.batchSize ?? 500;
+    this.filter = new ForwardFilter({ heartbeatMs: options.heartbeatMs ?? 60_000 });
+  }
+
+  init(): void {
+    const base = new URL(this.options.url);
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error(`backend.url must be http(s), got ${base.protocol}`);
+    this.endpoint = new URL('api/v1/ingest', base.href.endsWith('/') ? base.href : `${base.href}/`).href;
+  }
+
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {}
+
+  accepts(reading: Reading): boolean {
+    return this.filter.accepts(reading);
+  }
+
+  async write(readings: Reading[]): Promise<void> {
+    const body: IngestBatch = { gatewayId: this.options.gatewayId, readings };
+    const doFetch: FetchLike = this.options.fetch ?? ((url, init) => fetch(url, init));
+    let res: { status: number; text(): Promise<string> };
+    try {
+      res = await doFetch(this.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.token}` },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000),
+      });
+    } catch (err) {
+      throw new SinkError(`backend ingest: ${(err as Error).message}`, true);
+    }
+    if (res.status >= 200 && res.status < 300) return;
+    const text = (await res.text().catch(() => '')).slice(0, 500);
+    throw new SinkError(`backend ingest: HTTP ${res.status} ${text}`, isRetryableStatus(res.status), res.status);
+  }
+}

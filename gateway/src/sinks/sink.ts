@@ -1,0 +1,20 @@
+import type { Reading } from '@shelfwatch/contracts';
+
+/**
+ * A sink, Telegraf-style: init() only validates (never connects); start()/stop() own the
+ * connection; write() delivers one batch or throws a SinkError saying whether to retry.
+ * The sink runner owns cursors, batching, backoff and bisection, so a sink stays small.
+ */
+export interface Sink {
+  readonly name: string;
+  /** Readings per write(). */
+  readonly batchSize: number;
+  /** Batches written concurrently (the cursor still advances strictly in order). */
+  readonly maxInFlight: number;
+  init(): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Whether this sink wants a reading. Called once per reading, in outbox order, per process run. */
+  accepts(reading: Reading): boolean;
+  write(readings: Reading[]): Promise<void>;
+}

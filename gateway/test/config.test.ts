@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseGatewayConfig } from '../src/config.js';
+
+const valid = {
+  gatewayId: 'gw-1',
+  layoutFile: 'layout.json',
+  credentialsFile: 'secrets/credentials.json',
+  mqtt: { mode: 'embedded' },
+  serial: { boards: { 'board-1': { path: '/dev/ttyUSB0' } } },
+  opcua: { controllers: { 'ctrl-1': { endpointUrl: 'opc.tcp://10.0.0.5:4840' } }, pkiDir: 'pki' },
+  influx: { url: 'http://127.0.0.1:8086' },
+  backend: { url: 'http://127.0.0.1:3000', token: 'a-long-token' },
+  outbox: { path: 'data/outbox.db' },
+  http: { port: 9100 },
+};
+
+describe('gateway configuration', () => {
+  it('applies defaults and resolves paths against the config folder', () => {
+    const c = parseGatewayConfig(valid, { baseDir: '/etc/shelfwatch', env: {} });
+    expect(c.mqtt).toEqual({ mode: 'embedded', host: '127.0.0.1', port: 1883 });
+    expect(c.layoutFile).toBe('/etc/shelfwatch/layout.json');
+    expect(c.outbox.path).toBe('/etc/shelfwatch/data/outbox.db');
+    expect(c.opcua.pkiDir).toBe('/etc/shelfwatch/pki');
+    expect(c.serial.boards['board-1']?.path).toBe('/dev/ttyUSB0');
+  });
+
+  it('takes the backend token from SHELFWATCH_GATEWAY_TOKEN when the file has none', () => {
+    const c = parseGatewayConfig({ ...valid, backend: { url: 'http://b:3000' } }, { baseDir: '/', env: { SHELFWATCH_GATEWAY_TOKEN: 'token-from-env' } });
+    expect(c.backend.token).toBe('token-from-env');
+  });
+
+  it('reports every error with its path, in readable form', () => {
+    const bad = {
+      ...valid,
+      gatewayId: 'GW 1',
+      mqtt: { mode: 'embedded', port: 70000 },
+      influx: { url: 'not a url' },
+      backend: { url: 'http://b' },
+      http: { port: 9100, extra: true },
+    };
+    let error: unknown;
+    try {
+      parseGatewayConfig(bad, { baseDir: '/', env: {} });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const issues = (error as ConfigError).issues;
+    expect(issues.some((i) => i.startsWith('gatewayId:'))).toBe(true);
+    expect(issues.some((i) => i.startsWith('mqtt.port:'))).toBe(true);
+    expect(issues.some((i) => i.startsWith('influx.url:'))).toBe(true);
+    expect(issues.some((i) => i.startsWith('backend.token:'))).toBe(true);
+    expect(issues.some((i) => i.includes('extra'))).toBe(true);
+    expect((error as Error).message).toContain('  - mqtt.port:');
+  });
+
+  it('accepts the external-broker mode and rejects a half-filled one', () => {
+    const ext = { ...valid, mqtt: { mode: 'external', url: 'mqtt://broker:1883', username: 'gw', password: 'pw' } };
+    expect(parseGatewayConfig(ext, { baseDir: '/', env: {} }).mqtt.mode).toBe('external');
+    expect(() => parseGatewayConfig({ ...valid, mqtt: { mode: 'external', url: 'http://x' } }, { baseDir: '/', env: {} })).toThrow(/mqtt\.url/);
+  });
+});

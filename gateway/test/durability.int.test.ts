@@ -1,0 +1,98 @@
+import { deviceTopic, INFLUX_DATABASE } from '@shelfwatch/contracts';
+import { influxQuery, makeTempDir, rowsOf, startInfluxd, waitUntil, type InfluxdHandle, type TempDir } from '@shelfwatch/test-support';
+import mqtt from 'mqtt';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startBackendReceiver, type BackendReceiver } from './fixtures/backend-receiver.js';
+import { spawnGateway, type GatewayProcess } from './fixtures/gateway-process.js';
+import { STORE_ID, TOKEN, writeGatewayFiles } from './fixtures/store.js';
+
+const topic = deviceTopic(STORE_ID, 'probe-1', 'probe');
+
+async function countProbe(url: string): Promise<number> {
+  const rows = rowsOf(await influxQuery(url, INFLUX_DATABASE, `SELECT count(temp_c) FROM probe_temperature WHERE probe = 'probe-1'`));
+  return Number(rows[0]?.count ?? 0);
+}
+
+/** Publishes seqs [from, to) with QoS 1, at most `window` unacknowledged at a time. */
+async function publishRange(client: mqtt.MqttClient, from: number, to: number, ts0: number, window = 50): Promise<void> {
+  for (let start = from; start < to; start += window) {
+    const end = Math.min(to, start + window);
+    const sends: Promise<unknown>[] = [];
+    for (let seq = start; seq < end; seq++) {
+      sends.push(client.publishAsync(topic, JSON.stringify({ seq, ts: ts0 + seq, tempC: 3 + (seq % 10) / 10, batteryPct: 80, rssiDbm: -65 }), { qos: 1 }));
+    }
+    await Promise.all(sends);
+  }
+}
+
+describe('durability: kill -9, influxd outage, backend failures (gateway as a process)', () => {
+  let influxd: InfluxdHandle;
+  let dir: TempDir;
+  let backend: BackendReceiver;
+  let configFile: string;
+  let gw: GatewayProcess | undefined;
+  let client: mqtt.MqttClient | undefined;
+  const ts0 = Date.now() - 60_000;
+
+  async function stats(): Promise<{ deadLettered: Record<string, number>; outboxPending: Record<string, number> }> {
+    const res = await fetch(`${gw!.httpUrl}/api/v1/stats`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    return (await res.json()) as { deadLettered: Record<string, number>; outboxPending: Record<string, number> };
+  }
+
+  beforeAll(async () => {
+    [influxd, dir, backend] = await Promise.all([startInfluxd(), makeTempDir('gw-durability'), startBackendReceiver()]);
+    configFile = await writeGatewayFiles(dir.path, { influxUrl: influxd.url, backendUrl: backend.url });
+  });
+
+  afterEach(async () => {
+    await client?.endAsync(true);
+    client = undefined;
+  });
+
+  afterAll(async () => {
+    await gw?.proc.stop();
+    await Promise.all([influxd?.destroy(), backend?.close()]);
+    await dir?.remove();
+  });
+
+  it('a QoS 1 reading survives kill -9 right after its PUBACK', async () => {
+    await influxd.stop(); // nothing can be delivered: only the outbox can save the reading
+    gw = await spawnGateway(configFile);
+    client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', reconnectPeriod: 0 });
+    await client.publishAsync(topic, JSON.stringify({ seq: 1, ts: ts0, tempC: 4.5, batteryPct: 90, rssiDbm: -60 }), { qos: 1 });
+    await gw.proc.kill('SIGKILL');
+    await influxd.start();
+    gw = await spawnGateway(configFile);
+    await waitUntil(async () => (await countProbe(influxd.url)) === 1, { what: 'the acknowledged reading in influxd after restart' });
+    await waitUntil(() => backend.batches.some((b) => b.batch.readings.some((r) => r.id === 'probe-1:1')), { what: 'the reading at the backend' });
+  });
+
+  it('loses nothing while influxd is down for a while (exact count)', async () => {
+    client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw!.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', reconnectPeriod: 0 });
+    await influxd.stop();
+    await publishRange(client, 100, 2100, ts0);
+    expect((await stats()).outboxPending.influx).toBe(2000);
+    const health = (await (await fetch(`${gw!.httpUrl}/healthz`)).json()) as { sinks: { influx: { consecutiveFailures: number } } };
+    expect(health.sinks.influx.consecutiveFailures).toBeGreaterThan(0);
+    await influxd.start();
+    await waitUntil(async () => (await countProbe(influxd.url)) === 2001, { what: '2001 probe points', timeoutMs: 60_000, intervalMs: 200 });
+    await waitUntil(async () => (await stats()).outboxPending.influx === 0, { what: 'influx cursor caught up' });
+    expect(await countProbe(influxd.url)).toBe(2001);
+  });
+
+  it('retries the backend after 503 and isolates a refused reading by bisection', async () => {
+    client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw!.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', reconnectPeriod: 0 });
+    await waitUntil(async () => (await stats()).outboxPending.backend === 0, { what: 'backend caught up' });
+    backend.failNext(3, 503);
+    backend.refuseIds.add('probe-1:3050');
+    const requestsBefore = backend.requests;
+    await publishRange(client, 3000, 3100, ts0);
+    await waitUntil(async () => (await stats()).outboxPending.backend === 0, { what: 'backend cursor past the batch', timeoutMs: 60_000 });
+    const ids = new Set(backend.batches.flatMap((b) => b.batch.readings.map((r) => r.id)));
+    const missing = Array.from({ length: 100 }, (_, i) => `probe-1:${3000 + i}`).filter((id) => !ids.has(id));
+    expect(missing).toEqual(['probe-1:3050']);
+    expect((await stats()).deadLettered.backend).toBe(1);
+    expect(backend.requests - requestsBefore).toBeGreaterThan(3);
+    expect(backend.batches.every((b) => b.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  });
+});
