@@ -8,10 +8,11 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DeviceCredentials, StoreLayout, type Task } from '@shelfwatch/contracts';
 import { createSimulation, loadScenario } from '@shelfwatch/firmware-sim';
-import { startInfluxd, waitUntil } from '@shelfwatch/test-support';
+import { freePort, startInfluxd, waitUntil } from '@shelfwatch/test-support';
 import { countSensorPoints } from './demo/influx-count.js';
 import { startService, type ServiceProcess } from './demo/processes.js';
 import { DemoSecrets } from './demo/secrets.js';
@@ -45,7 +46,9 @@ const progress = (text: string) => process.stderr.write(`[demo] ${text}\n`);
 async function main(): Promise<void> {
   const durationS = positiveNumber('duration', args.duration);
   const httpPort = positiveNumber('port', args.port) ?? 8080;
-  const mqttPort = positiveNumber('mqtt-port', args['mqtt-port']) ?? 1883;
+  // The simulator's devices are told the broker's address before the gateway starts it,
+  // so "any free port" (0) is resolved here, not by the gateway.
+  const mqttPort = positiveNumber('mqtt-port', args['mqtt-port']) || (await freePort());
   const speed = positiveNumber('speed', args.speed) ?? 60;
   const seed = positiveNumber('seed', args.seed) ?? 1;
 
@@ -53,7 +56,13 @@ async function main(): Promise<void> {
   const logDir = path.join(runDir, 'logs');
   await mkdir(logDir, { recursive: true });
 
-  const scenario = await loadScenario(args.scenario);
+  const loaded = await loadScenario(args.scenario);
+  // The scenario's day is replayed today, at its own time of day (demand follows the clock):
+  // recent enough for InfluxDB's raw retention and for dashboards looking at "now".
+  const DAY_MS = 86_400_000;
+  const scenarioStart = Date.parse(loaded.settings.startTime);
+  const startTime = new Date(scenarioStart + Math.floor((Date.now() - scenarioStart) / DAY_MS) * DAY_MS).toISOString();
+  const scenario = { ...loaded, settings: { ...loaded.settings, startTime } };
   const layout = StoreLayout.parse(scenario.layout);
   const credentials = DeviceCredentials.parse(JSON.parse(await readFile(args.credentials, 'utf8')));
   const secrets = DemoSecrets.parse(JSON.parse(await readFile(args.secrets, 'utf8')));
@@ -74,7 +83,6 @@ async function main(): Promise<void> {
     cleanups.push(() => influx.stop());
     progress(`influxd on ${influx.url}`);
 
-    const backendUrl = `http://127.0.0.1:${httpPort}`;
     const supplierToken = (supplierId: string) => secrets.tokens.find((t) => t.role === 'supplier' && t.subject === supplierId)?.token;
     let confirmDelivery: (order: { storeId: string; supplierId: string; requestId: string; lines: { sku: string; quantity: number }[] }) => void = () => {};
     const receiver = await startSupplierReceiver({
@@ -104,6 +112,7 @@ async function main(): Promise<void> {
     );
     const backend = await startService('backend', 'backend/src/main.ts', backendConfigFile, logDir);
     cleanups.push(() => backend.proc.stop());
+    const backendUrl = String(backend.ready.url);
     progress(`backend on ${backendUrl}`);
 
     const sim = await createSimulation({
@@ -188,10 +197,14 @@ async function main(): Promise<void> {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
     });
-    await Promise.race([sim.run(), stopped]);
-    const simStats = (await sim.stop()).readingsSent;
+    // --duration is wall-clock time: if the machine cannot keep up with --speed, the
+    // simulation covers less simulated time, but the demo still ends on time.
+    const deadline = durationS === undefined ? new Promise<never>(() => {}) : delay(durationS * 1000, undefined, { ref: false });
+    await Promise.race([sim.run(), stopped, deadline]);
     process.stderr.write('\n');
-    progress('simulation finished; waiting for the gateway to drain its outbox');
+    progress('simulation finished; waiting for the gateway to read what is still on the wire');
+    const simSummary = await sim.stop({ beforeDisconnect: () => gatewayQuiet(gatewayUrl, secrets.gateway.backendToken) });
+    progress('waiting for the gateway to drain its outbox');
 
     await waitUntil(
       async () => {
@@ -203,15 +216,17 @@ async function main(): Promise<void> {
       { timeoutMs: 120_000, intervalMs: 250, what: 'gateway outbox to drain' },
     );
 
-    const pointsInInflux = await countSensorPoints(influx.url);
+    const points = await countSensorPoints(influx.url);
     const opsToken = secrets.tokens.find((t) => t.role === 'operations')?.token ?? '';
     const tasks = await fetchAllTasks(backendUrl, opsToken, layout.store.id);
     const tasksByKind: Record<string, number> = {};
     for (const t of tasks) tasksByKind[t.kind] = (tasksByKind[t.kind] ?? 0) + 1;
 
     const summary = {
-      readingsSent: simStats,
-      pointsInInflux,
+      readingsSent: simSummary.readingsSent,
+      pointsInInflux: points.total,
+      readingsSentByKind: simSummary.readingsByKind,
+      pointsInInfluxByKind: points.byKind,
       tasksByKind,
       webhooksDelivered: receiver.delivered(),
       webhooksRejected: receiver.rejected(),
@@ -225,6 +240,25 @@ async function main(): Promise<void> {
     await cleanup();
     throw err;
   }
+}
+
+/**
+ * Resolves once the gateway has accepted nothing new for a second: the devices have
+ * stopped, so whatever was still buffered on the lines has been read by then.
+ */
+async function gatewayQuiet(gatewayUrl: string, token: string): Promise<void> {
+  let previous = -1;
+  await waitUntil(
+    async () => {
+      const res = await fetch(`${gatewayUrl}/api/v1/stats`, { headers: { authorization: `Bearer ${token}` } });
+      const stats = (await res.json()) as { accepted: Record<string, number> };
+      const total = Object.values(stats.accepted).reduce((a, b) => a + b, 0);
+      const quiet = total === previous;
+      previous = total;
+      return quiet;
+    },
+    { timeoutMs: 60_000, intervalMs: 1_000, what: 'the gateway to read the last frames' },
+  );
 }
 
 async function stopAll(...services: ServiceProcess[]): Promise<void> {

@@ -16,6 +16,7 @@ import { buildApp, type BuildAppOptions } from './http/build-app.js';
 import { InfluxExporter } from './influx/influx-exporter.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { BackendMetrics } from './metrics.js';
+import { reportRouters } from './reports/mount-reports.js';
 import { createRuleEngine as rulesCreateRuleEngine, defaultLimits } from './rules/index.js';
 import type { ColdChainLimits, CreateRuleEngine } from './rules/types.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
@@ -140,7 +141,8 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       tasks,
       logger: logger.child({ component: 'ingest' }),
       replayMs: (config.replayHours ?? 26) * 3_600_000,
-      idRetentionMs: 7 * 24 * 3_600_000,
+      // Longer than the replay window and than any gateway backlog we expect to catch up.
+      idRetentionMs: Math.max(48, (config.replayHours ?? 26) + 1) * 3_600_000,
       onMinute: (storeId, minuteMs) => {
         const engine = engines.engine(storeId);
         if (exporter && engine) exporter.addKpis(engine.kpis(minuteMs), storage.tasks.openCounts(storeId));
@@ -166,7 +168,9 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       layoutChanged: (storeId) => engines.rebuild(storeId),
       startedAt: clock.now(),
     };
-    const app = buildApp(ctx, { ...(opts.extraRouters ? { extraRouters: opts.extraRouters } : {}), ...((opts.webDir ?? config.webDir) ? { webDir: opts.webDir ?? config.webDir } : {}) });
+    const extraRouters = (c: AppContext) => [...reportRouters(c, { layouts, limits }), ...(opts.extraRouters?.(c) ?? [])];
+    const webDir = opts.webDir ?? config.webDir;
+    const app = buildApp(ctx, { extraRouters, ...(webDir ? { webDir } : {}) });
     const server: Server = createServer(app);
     // Longer than the usual client/proxy idle timeouts, so a client never reuses a socket we are closing.
     server.keepAliveTimeout = 65_000;

@@ -31,7 +31,11 @@ export interface SimulationOptions {
 export interface Simulation {
   endpoints: { boards: Record<string, string>; controllers: Record<string, string> };
   run(): Promise<SimSummary>;
-  stop(): Promise<SimSummary>;
+  /**
+   * Stops producing, then (optionally) waits for `beforeDisconnect` — e.g. until the
+   * gateway has read what is still in flight on the serial lines — before unplugging.
+   */
+  stop(options?: { beforeDisconnect?: () => Promise<void> }): Promise<SimSummary>;
   stats(): SimStats;
   restock(slotId: string, units?: number): void;
   receiveDelivery(sku: string, units: number): void;
@@ -185,9 +189,9 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
     }
   };
 
-  const backlog = () => serialWrites.size + [...boards.values()].reduce((n, b) => n + b.backlog, 0) + [...mqttLinks.values()].reduce((n, l) => n + l.backlog, 0);
+  // Serial lines are bounded per board (see SerialBoardLink.write); MQTT queues are what the clock waits for.
+  const backlog = () => [...mqttLinks.values()].reduce((n, l) => n + l.backlog, 0);
   let stopping = false;
-  const abort = new AbortController();
   let signalStop: () => void = () => {};
   const stopRequested = new Promise<void>((resolve) => (signalStop = resolve));
   let running: Promise<SimSummary> | null = null;
@@ -212,7 +216,7 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
   const loop = async (): Promise<SimSummary> => {
     wallStart = Date.now();
     const links = [...mqttLinks.values()];
-    await Promise.race([Promise.all(links.map((l) => l.start())), sleep(30_000, undefined, { signal: abort.signal }).catch(() => undefined)]);
+    await Promise.race([withTimeout(Promise.all(links.map((l) => l.start())), 30_000), stopRequested]);
     if (links.some((l) => !l.connected)) logger.warn('some MQTT devices are not connected yet; their messages wait in their queues');
     let simAnchor = world.nowMs;
     let wallAnchor = performance.now();
@@ -243,7 +247,8 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
       }
     }
     if (!stopping) {
-      await Promise.all(serialWrites);
+      // A line nobody reads never drains: give the OS a bounded time to take the last frames.
+      await withTimeout(Promise.all(serialWrites), 10_000);
       await Promise.all([...chains.values()]);
       await Promise.race([Promise.all(links.map((l) => l.drained())), stopRequested]);
       await writer?.close();
@@ -261,16 +266,15 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
       running ??= loop();
       return running;
     },
-    stop() {
+    stop(options) {
       stopped ??= (async () => {
         if (running && !world.done) stopping = true;
-        abort.abort();
         signalStop();
         const result = running ? await running : summary();
         stopping = true;
         if (!world.done) world.end();
-        await Promise.all(serialWrites);
         await Promise.all([...chains.values()]);
+        await options?.beforeDisconnect?.();
         await cleanup();
         await writer?.close();
         return { ...result, ...summary(), stoppedEarly: result.stoppedEarly };
@@ -281,4 +285,11 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
     restock: (slotId, units) => world.restock(slotId, units),
     receiveDelivery: (sku, units) => world.receiveDelivery(sku, units),
   };
+}
+
+/** Resolves when the promise settles or after ms, whichever is first, leaving no timer behind. */
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.then(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }

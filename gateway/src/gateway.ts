@@ -12,6 +12,7 @@ import { AppendQueue } from './outbox/append-queue.js';
 import { Outbox } from './outbox/outbox.js';
 import { SINKS } from './sinks/registry.js';
 import { SinkRunner } from './sinks/sink-runner.js';
+import { GatewayStatsReporter } from './sinks/influx/stats-reporter.js';
 import type { BackoffPolicy } from './sinks/backoff.js';
 import { loadStoreContext } from './store-context.js';
 
@@ -95,8 +96,26 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     const sinkReports = Object.fromEntries(runners.map((r) => [r.name, r.health()]));
     const outboxFull = queue.isFull();
     const ok = !outboxFull && Object.values(inputReports).every((r) => r.ok);
-    return { ok, inputs: inputReports, sinks: sinkReports, outbox: { stored: outbox.stored(), maxPending, full: outboxFull } };
+    return { ok, inputs: inputReports, sinks: sinkReports, outbox: { stored: outbox.stored(), maxPending, full: outboxFull, pending: pendingBySink() } };
   };
+
+  const statsReporter = new GatewayStatsReporter({
+    url: config.influx.url,
+    ...(config.influx.database ? { database: config.influx.database } : {}),
+    storeId: store.storeId,
+    gatewayId: config.gatewayId,
+    logger,
+    snapshot: () => {
+      const now = clock.now();
+      const oldestAgeS = Object.fromEntries(
+        sinks.map(({ name }) => {
+          const oldest = outbox.oldestPendingAt(name);
+          return [name, oldest === null ? 0 : Math.max(0, (now - oldest) / 1000)];
+        }),
+      );
+      return { stats: stats(), oldestAgeS };
+    },
+  });
 
   try {
     for (const { name, sink } of sinks) {
@@ -111,6 +130,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       started.push(input);
     }
     await admin.start();
+    statsReporter.start();
   } catch (err) {
     await Promise.allSettled(started.reverse().map((s) => s.stop()));
     await Promise.allSettled(runners.map((r) => r.stop()));
@@ -130,6 +150,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     close() {
       closing ??= (async () => {
         clearInterval(boundTimer);
+        await statsReporter.stop();
         await admin.stop();
         for (const input of inputs) await input.stop().catch((err: unknown) => logger.warn({ err, input: input.name }, 'input stop failed'));
         queue.close();

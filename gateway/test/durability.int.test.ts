@@ -1,9 +1,10 @@
 import { deviceTopic, INFLUX_DATABASE } from '@shelfwatch/contracts';
-import { influxQuery, makeTempDir, rowsOf, startInfluxd, waitUntil, type InfluxdHandle, type TempDir } from '@shelfwatch/test-support';
+import { writeFile } from 'node:fs/promises';
+import { influxQuery, makeTempDir, rowsOf, spawnManaged, startInfluxd, waitUntil, type InfluxdHandle, type TempDir } from '@shelfwatch/test-support';
 import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBackendReceiver, type BackendReceiver } from './fixtures/backend-receiver.js';
-import { spawnGateway, type GatewayProcess } from './fixtures/gateway-process.js';
+import { REPO_ROOT, spawnGateway, type GatewayProcess } from './fixtures/gateway-process.js';
 import { STORE_ID, TOKEN, writeGatewayFiles } from './fixtures/store.js';
 
 const topic = deviceTopic(STORE_ID, 'probe-1', 'probe');
@@ -67,6 +68,37 @@ describe('durability: kill -9, influxd outage, backend failures (gateway as a pr
     await waitUntil(() => backend.batches.some((b) => b.batch.readings.some((r) => r.id === 'probe-1:1')), { what: 'the reading at the backend' });
   });
 
+  it('every acknowledged reading of a stream survives kill -9 mid-stream', async () => {
+    const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw!.mqttPort}`, { username: 'probe-2', password: 'probe-2-secret', reconnectPeriod: 0 });
+    const acked: number[] = [];
+    let killed = false;
+    const topic2 = deviceTopic(STORE_ID, 'probe-2', 'probe');
+    const enough = new Promise<void>((resolve) => {
+      for (let seq = 0; seq < 5000; seq++) {
+        device.publish(topic2, JSON.stringify({ seq, ts: ts0 + seq, tempC: 5, batteryPct: 80, rssiDbm: -60 }), { qos: 1 }, (err) => {
+          if (err || killed) return;
+          acked.push(seq);
+          if (acked.length === 300) resolve();
+        });
+      }
+    });
+    await enough;
+    killed = true;
+    await gw!.proc.kill('SIGKILL');
+    const ackedAtKill = [...acked];
+    await device.endAsync(true);
+    gw = await spawnGateway(configFile);
+    const stored = await waitUntil(
+      async () => {
+        const rows = rowsOf(await influxQuery(influxd.url, INFLUX_DATABASE, `SELECT temp_c FROM probe_temperature WHERE probe = 'probe-2'`));
+        const seqs = new Set(rows.map((r) => Math.floor(r.time as number) - ts0));
+        return ackedAtKill.every((seq) => seqs.has(seq)) ? seqs : null;
+      },
+      { what: 'every acknowledged reading in influxd', timeoutMs: 60_000, intervalMs: 200 },
+    );
+    expect(stored.size).toBeGreaterThanOrEqual(ackedAtKill.length);
+  });
+
   it('loses nothing while influxd is down for a while (exact count)', async () => {
     client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw!.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', reconnectPeriod: 0 });
     await influxd.stop();
@@ -94,5 +126,22 @@ describe('durability: kill -9, influxd outage, backend failures (gateway as a pr
     expect((await stats()).deadLettered.backend).toBe(1);
     expect(backend.requests - requestsBefore).toBeGreaterThan(3);
     expect(backend.batches.every((b) => b.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  it('closes cleanly on SIGTERM', async () => {
+    const proc = gw!.proc;
+    gw = undefined;
+    await proc.stop(10_000);
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('refuses to start on a bad configuration, naming every bad field', async () => {
+    const bad = `${dir.path}/bad.json`;
+    await writeFile(bad, JSON.stringify({ gatewayId: 'gw-1', mqtt: { mode: 'embedded', port: 99999 }, http: { port: 0 } }));
+    const proc = spawnManaged(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts', '--config', bad], { cwd: REPO_ROOT });
+    expect((await proc.exited).code).toBe(2);
+    expect(proc.output()).toContain('mqtt.port:');
+    expect(proc.output()).toContain('layoutFile:');
+    expect(proc.output()).toContain('influx:');
   });
 });

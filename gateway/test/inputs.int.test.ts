@@ -94,6 +94,10 @@ describe('serial, MQTT and OPC UA inputs against real servers', () => {
     expect(stats.rejected['serial:checksum_mismatch']).toBe(2);
     expect(stats.rejected['serial:unknown_channel']).toBe(1);
     expect(stats.sequenceGaps['board-1']).toBe(3);
+    expect(stats.frameRejects['board-1:checksum_mismatch']).toBe(2);
+    const metrics = await (await fetch(`${gateway.httpUrl}/metrics`)).text();
+    expect(metrics).toContain('shelfwatch_gateway_frame_rejects_total{board="board-1",reason="checksum_mismatch"} 2');
+    expect(metrics).toContain('shelfwatch_gateway_sequence_gaps_total{board="board-1"} 3');
     const reasons = Object.keys(stats.rejected).filter((k) => k.startsWith('serial:'));
     expect(reasons.sort()).toEqual(['serial:bad_start', 'serial:checksum_mismatch', 'serial:unknown_channel']);
   });

@@ -138,6 +138,7 @@ describe('MQTT → gateway → influxd and backend (first vertical slice)', () =
   it('serves /healthz and /metrics', async () => {
     const health = await fetch(`${gateway.httpUrl}/healthz`);
     expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true, outbox: { full: false, pending: { influx: expect.any(Number), backend: expect.any(Number) } }, inputs: { mqtt: { ok: true } } });
     const metrics = await (await fetch(`${gateway.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/shelfwatch_gateway_readings_in_total\{input="mqtt"\} \d+/);
     expect(metrics).toMatch(/shelfwatch_gateway_rejects_total\{input="mqtt",reason="foreign_topic"\} 1/);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { freePort } from './ports.js';
 import { spawnManaged, type ManagedProcess } from './processes.js';
@@ -66,6 +66,7 @@ export async function startInfluxd(options: InfluxdOptions = {}): Promise<Influx
   const dataDir = options.dataDir ?? (temp = await makeTempDir('influxd')).path;
   const port = options.port ?? (await freePort());
   const rpcPort = await freePort();
+  await mkdir(dataDir, { recursive: true });
   const configFile = path.join(dataDir, 'influxdb.conf');
   await writeFile(configFile, configText(dataDir, port, rpcPort));
   const url = `http://127.0.0.1:${port}`;

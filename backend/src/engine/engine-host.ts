@@ -77,6 +77,11 @@ export class EngineHost {
     if (!c || ts > c.maxTs) this.clocks.set(storeId, { maxTs: ts, wallAtMaxTs: this.ctx.clock.now() });
   }
 
+  /** False until the store's first reading: before it there is no event time to advance. */
+  hasEventTime(storeId: string): boolean {
+    return this.clocks.has(storeId);
+  }
+
   /**
    * The store's event-time "now": the latest reading time, advanced by wall time since it
    * arrived. Accelerated simulations move it with their readings; a silent store still

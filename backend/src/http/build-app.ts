@@ -37,9 +37,19 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Expres
   app.use('/api', (req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));
   if (options.webDir && existsSync(options.webDir)) {
     const dir = path.resolve(options.webDir);
-    app.use(express.static(dir, { index: 'index.html', maxAge: '1h' }));
+    // Hashed assets may be cached; index.html must not be, or a handheld keeps an old page
+    // that points at assets a rebuild has deleted and shows a blank screen.
+    app.use(
+      express.static(dir, {
+        index: 'index.html',
+        maxAge: '1h',
+        setHeaders: (res, file) => {
+          if (file.endsWith('.html')) res.setHeader('cache-control', 'no-cache');
+        },
+      }),
+    );
     // Client-side routes of the single-page app fall back to its index.
-    app.get(/^\/(?!api\/|openapi\.json|healthz|metrics).*/, (_req, res) => res.sendFile(path.join(dir, 'index.html')));
+    app.get(/^\/(?!api\/|openapi\.json|healthz|metrics).*/, (_req, res) => res.sendFile(path.join(dir, 'index.html'), { headers: { 'cache-control': 'no-cache' } }));
   }
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));
   app.use(errorMiddleware(ctx.logger));

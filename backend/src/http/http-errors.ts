@@ -34,6 +34,9 @@ interface BodyParserError {
   message?: string;
 }
 
+/** EventSource clients put their token in the URL: keep it out of logs. */
+const redact = (url: string) => url.replace(/([?&]access_token=)[^&]*/g, '$1[redacted]');
+
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     let status = 500;
@@ -58,8 +61,8 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       status = parserError.status;
       body = { error: 'bad_request', message: parserError.message ?? 'bad request' };
     }
-    if (status >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
-    else logger.debug({ status, method: req.method, url: req.originalUrl, message: body.message }, 'request rejected');
+    if (status >= 500) logger.error({ err, method: req.method, url: redact(req.originalUrl) }, 'request failed');
+    else logger.debug({ status, method: req.method, url: redact(req.originalUrl), message: body.message }, 'request rejected');
     if (res.headersSent) {
       res.end();
       return;

@@ -101,7 +101,7 @@ export class InfluxExporter {
   }
 
   private async query(q: string): Promise<void> {
-    const res = await fetch(`${this.ctx.url}/query`, { method: 'POST', body: new URLSearchParams({ q }) });
+    const res = await fetch(`${this.ctx.url}/query`, { method: 'POST', body: new URLSearchParams({ q }), signal: AbortSignal.timeout(10_000) });
     if (!res.ok) throw new Error(`InfluxDB query failed: HTTP ${res.status} ${await res.text()}`);
   }
 
@@ -111,7 +111,7 @@ export class InfluxExporter {
    * logged, counted and passed (InfluxDB has kept the valid points of a partial write).
    */
   private async write(lines: string[]): Promise<void> {
-    const res = await fetch(`${this.ctx.url}/write?db=${encodeURIComponent(this.database)}&precision=n`, { method: 'POST', body: lines.join('\n') });
+    const res = await fetch(`${this.ctx.url}/write?db=${encodeURIComponent(this.database)}&precision=n`, { method: 'POST', body: lines.join('\n'), signal: AbortSignal.timeout(30_000) });
     if (res.ok) return;
     const text = await res.text();
     if (res.status >= 400 && res.status < 500) {

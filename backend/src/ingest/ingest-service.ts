@@ -90,6 +90,8 @@ export class IngestService {
 
   /** Advances a store with no reading (timer): timeouts, alarm delays, escalation. */
   tickStore(storeId: string): number {
+    // Wall time must not leak into a store whose readings (a replay, a simulation) run on another clock.
+    if (!this.ctx.engines.hasEventTime(storeId)) return 0;
     const now = this.ctx.engines.now(storeId);
     const n = this.ctx.tasks.unitOfWork(() => this.tick(storeId, now));
     this.minute(storeId);

@@ -95,7 +95,9 @@ export class PlanogramRule {
         ts: this.wrongSince,
       });
     }
-    const stockThere = unitsByWeight === null || unitsByWeight > planned.reorderPoint;
+    // Missing facings is a facing-up problem only when there is stock to fill every facing
+    // and more; a slot selling down shows fewer facings because it is running out (a stock task).
+    const stockThere = unitsByWeight === null || unitsByWeight >= Math.max(planned.facings * 2, planned.reorderPoint + 1);
     if (this.fewSince !== null && stockThere && now - this.fewSince >= tuning.facingsPersistMin * MIN) {
       findings.push({
         id: 'facings', severity: 'info', title: 'Missing facings',

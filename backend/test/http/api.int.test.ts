@@ -128,8 +128,11 @@ describe('backend HTTP API (scripted rules)', () => {
     expect(q.body.message).toContain('status');
     const note = await h.req('POST', '/api/v1/tasks/nope/done', { token: TOKENS.staff, body: { note: 5 } });
     expect(note.status).toBe(404);
-    const unknownStore = await ingest([{ ...weight(T0, 1), storeId: 'store-9' }]);
-    expect(unknownStore.body).toMatchObject({ accepted: 0, rejected: 1 });
+    const foreignStore = await ingest([{ ...weight(T0, 1), storeId: 'store-9' }]);
+    expect(foreignStore.status).toBe(403);
+    expect(foreignStore.body.message).toContain('store-9');
+    const unknownStore = await ingest([{ ...weight(T0, 1), storeId: 'store-9' }], TOKENS.anyDevice);
+    expect(unknownStore.body).toEqual({ accepted: 0, duplicates: 0, rejected: 1 });
   });
 
   it('imports a planogram CSV, or lists the bad rows with 422 and imports nothing', async () => {

@@ -14,6 +14,8 @@ export const TOKENS = {
   dairy: 'dairyco-token-0123456789abcd',
   bakery: 'bakery-token-0123456789abcdef',
   otherStoreStaff: 'other-staff-token-0123456789ab',
+  /** A device token not bound to stores (e.g. a chain-wide bridge). */
+  anyDevice: 'any-device-token-0123456789abcd',
 };
 
 export const SECRETS = {
@@ -47,6 +49,7 @@ export async function makeHarness(opts: { layout?: StoreLayout; config?: Partial
       { token: TOKENS.dairy, role: 'supplier', subject: 'dairyco' },
       { token: TOKENS.bakery, role: 'supplier', subject: 'bakery' },
       { token: TOKENS.otherStoreStaff, role: 'staff', subject: 'bob', storeIds: ['store-2'] },
+      { token: TOKENS.anyDevice, role: 'device', subject: 'bridge-1' },
     ],
     suppliers: {
       dairyco: { webhookUrl: opts.webhookUrl?.('dairyco') ?? 'http://127.0.0.1:9/dairyco', webhookSecret: SECRETS.dairyco },

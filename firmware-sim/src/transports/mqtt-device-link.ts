@@ -136,13 +136,24 @@ export class MqttDeviceLink {
     const client = this.client;
     this.client = null;
     if (!client) return;
+    // A broker that went away must not hold the shutdown: bounded waits, then a forced end.
     if (client.connected) {
       const status: DeviceStatusMessage = { online: false, ts: this.opts.now(), reason: 'shutdown', firmware: this.opts.firmware };
-      await client
+      const published = client
         .publishAsync(deviceTopic(this.opts.storeId, this.opts.deviceId, 'status'), JSON.stringify(status), { qos: 1, retain: true })
-        .catch(() => undefined);
+        .then(() => true)
+        .catch(() => false);
+      await within(published, 5_000);
     }
-    await client.endAsync(!client.connected);
+    const ended = await within(client.endAsync(!client.connected).then(() => true), 5_000);
+    if (!ended) await client.endAsync(true);
     for (const w of this.idleWaiters.splice(0)) w();
   }
+}
+
+async function within(promise: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const result = await Promise.race([promise, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  return result;
 }

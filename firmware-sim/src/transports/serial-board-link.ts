@@ -52,10 +52,14 @@ export class SerialBoardLink {
     this.port = port;
   }
 
-  /** Resolves true once the line is handed to the OS, false if the line is down. */
-  async write(line: string): Promise<boolean> {
+  /**
+   * Resolves true once the line is handed to the OS, false if the line is down or nobody
+   * drains it: a UART transmits whether or not anyone listens, so a board never blocks on
+   * an unread line; past maxPending frames it loses them like the wire would.
+   */
+  async write(line: string, maxPending = 64): Promise<boolean> {
     const port = this.port;
-    if (!port?.isOpen) return false;
+    if (!port?.isOpen || this.pending >= maxPending) return false;
     this.pending++;
     try {
       return await new Promise<boolean>((resolve) => {

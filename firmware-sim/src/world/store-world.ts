@@ -223,10 +223,14 @@ export class StoreWorld {
 
   /** Staff restock a slot (from the backroom); applied at the start of the next step. */
   restock(slotId: string, units?: number): void {
+    if (!this.slots.has(slotId)) throw new RangeError(`unknown slot '${slotId}'`);
+    if (units !== undefined && !(Number.isInteger(units) && units > 0)) throw new RangeError(`units must be a positive integer, got ${units}`);
     this.external.push({ kind: 'restock', slotId, ...(units === undefined ? {} : { units }) });
   }
 
   receiveDelivery(sku: string, units: number): void {
+    if (!this.products.has(sku)) throw new RangeError(`unknown sku '${sku}'`);
+    if (!(Number.isInteger(units) && units > 0)) throw new RangeError(`units must be a positive integer, got ${units}`);
     this.external.push({ kind: 'delivery', sku, units });
   }
 

@@ -99,3 +99,21 @@ describe('store world', () => {
     expect(events.filter((e) => e.type === 'product_at_risk')).toEqual([]);
   });
 });
+
+describe('store world staff actions', () => {
+  it('restocks from the backroom only, and deliveries refill the backroom', async () => {
+    const { w, events } = await world({ settings: { startTime: '2026-03-02T02:00:00Z', durationS: 600, initialStock: { slots: { 's1-1': 0 } }, backroom: { skus: { 'PASTA-500': 4 } } } });
+    w.restock('s1-1');
+    w.step();
+    expect(w.slots.get('s1-1')!.units).toBe(4);
+    w.receiveDelivery('PASTA-500', 12);
+    w.restock('s1-1');
+    w.step();
+    expect(w.slots.get('s1-1')!.units).toBe(10);
+    expect(w.backroomUnits('PASTA-500')).toBe(6);
+    expect(events.filter((e) => e.type === 'restock').map((e) => e.type === 'restock' && e.units)).toEqual([4, 6]);
+    expect(events.find((e) => e.type === 'delivery')).toMatchObject({ sku: 'PASTA-500', units: 12, source: 'api' });
+    expect(() => w.restock('nope')).toThrow(/unknown slot/);
+    expect(() => w.receiveDelivery('NOPE', 1)).toThrow(/unknown sku/);
+  });
+});

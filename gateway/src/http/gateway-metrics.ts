@@ -13,6 +13,8 @@ export interface GatewayStats {
   outboxPending: Record<string, number>;
   /** Sequence gaps (frames missed) per serial board. */
   sequenceGaps: Record<string, number>;
+  /** Serial rejects per board, by "board:reason". */
+  frameRejects: Record<string, number>;
 }
 
 function bump(map: Record<string, number>, key: string, by: number): void {
@@ -25,12 +27,13 @@ function bump(map: Record<string, number>, key: string, by: number): void {
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly counts = { accepted: {}, written: {}, rejected: {}, deadLettered: {}, sequenceGaps: {} } as Omit<GatewayStats, 'outboxPending'>;
+  private readonly counts = { accepted: {}, written: {}, rejected: {}, deadLettered: {}, sequenceGaps: {}, frameRejects: {} } as Omit<GatewayStats, 'outboxPending'>;
   private readonly readingsIn = new Counter({ name: 'shelfwatch_gateway_readings_in_total', help: 'Readings accepted into the outbox', labelNames: ['input'], registers: [this.registry] });
   private readonly readingsOut = new Counter({ name: 'shelfwatch_gateway_readings_out_total', help: 'Readings delivered to a sink', labelNames: ['sink'], registers: [this.registry] });
   private readonly rejects = new Counter({ name: 'shelfwatch_gateway_rejects_total', help: 'Rejected input messages, frames or values by reason', labelNames: ['input', 'reason'], registers: [this.registry] });
   private readonly deadLetters = new Counter({ name: 'shelfwatch_gateway_dead_letters_total', help: 'Readings a sink refused permanently (kept in the dead_letters table)', labelNames: ['sink'], registers: [this.registry] });
   private readonly sinkErrors = new Counter({ name: 'shelfwatch_gateway_sink_errors_total', help: 'Failed sink writes', labelNames: ['sink', 'retryable'], registers: [this.registry] });
+  private readonly boardRejects = new Counter({ name: 'shelfwatch_gateway_frame_rejects_total', help: 'Rejected serial frames (or channels) per board and reason', labelNames: ['board', 'reason'], registers: [this.registry] });
   private readonly gaps = new Counter({ name: 'shelfwatch_gateway_sequence_gaps_total', help: 'Frames missing according to sequence numbers, per serial board', labelNames: ['board'], registers: [this.registry] });
   readonly outboxPending = new Gauge({ name: 'shelfwatch_gateway_outbox_pending', help: 'Outbox readings not yet delivered, per sink', labelNames: ['sink'], registers: [this.registry] });
   readonly outboxOldestAge = new Gauge({ name: 'shelfwatch_gateway_outbox_oldest_age_seconds', help: 'Age of the oldest undelivered outbox reading, per sink', labelNames: ['sink'], registers: [this.registry] });
@@ -52,6 +55,11 @@ export class GatewayMetrics {
   rejected(input: string, reason: string, n = 1): void {
     this.rejects.inc({ input, reason }, n);
     bump(this.counts.rejected, `${input}:${reason}`, n);
+  }
+
+  frameRejected(board: string, reason: string): void {
+    this.boardRejects.inc({ board, reason });
+    bump(this.counts.frameRejects, `${board}:${reason}`, 1);
   }
 
   deadLettered(sink: string, n: number): void {
@@ -84,6 +92,7 @@ export class GatewayMetrics {
       rejected: copy(this.counts.rejected),
       deadLettered: copy(this.counts.deadLettered),
       sequenceGaps: copy(this.counts.sequenceGaps),
+      frameRejects: copy(this.counts.frameRejects),
       outboxPending,
     };
   }

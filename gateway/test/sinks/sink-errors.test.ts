@@ -34,7 +34,9 @@ describe('BackendSink', () => {
     [429, true],
     [408, true],
     [400, false],
-    [401, false],
+    [401, true], // wrong token: every batch would fail, so keep the data and retry
+    [404, true],
+    [413, false],
     [422, false],
   ])('HTTP %i is retryable: %s', async (status, retryable) => {
     const { sink } = backendWith(status);
@@ -73,6 +75,15 @@ describe('InfluxSink', () => {
     await s.sink.write([probeReading(1)]);
     expect(s.statements[0]).toBe('CREATE DATABASE "shelfwatch"');
     expect(s.writes).toBe(1);
+  });
+
+  it('recreates the database after a 404 (database not found) and retries', async () => {
+    const gone = influxWith(Object.assign(new Error('database not found'), { res: { statusCode: 404 } }));
+    await gone.sink.start();
+    await expect(gone.sink.write([probeReading(1)])).rejects.toMatchObject({ retryable: true, status: 404 });
+    const before = gone.statements.length;
+    await gone.sink.write([probeReading(1)]).catch(() => undefined);
+    expect(gone.statements.length).toBeGreaterThan(before);
   });
 
   it('classifies a 400 (field type conflict) as permanent and connection errors as retryable', async () => {

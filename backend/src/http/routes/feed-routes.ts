@@ -29,7 +29,10 @@ export function feedRoutes(ctx: AppContext): Router {
     const q = validate(StreamQuery, req.query, 'query');
     const header = req.get('last-event-id');
     const fromHeader = header !== undefined && /^\d+$/.test(header.trim()) ? Number(header.trim()) : undefined;
-    const after = fromHeader ?? q.lastEventId;
+    const lastSeq = ctx.storage.tasks.lastSeq();
+    // An id beyond our log comes from another database (a reset backend): start from now.
+    const requested = fromHeader ?? q.lastEventId;
+    const after = requested !== undefined && requested > lastSeq ? lastSeq : requested;
     const visible = (e: TaskEvent) => canSeeStore(p, e.task.storeId) && (q.store === undefined || e.task.storeId === q.store);
 
     res.status(200);
@@ -38,10 +41,10 @@ export function feedRoutes(ctx: AppContext): Router {
     res.setHeader('connection', 'keep-alive');
     res.setHeader('x-accel-buffering', 'no');
     res.flushHeaders();
-    res.write(`retry: 3000\n: connected, last seq ${ctx.storage.tasks.lastSeq()}\n\n`);
+    res.write(`retry: 3000\n: connected, last seq ${lastSeq}\n\n`);
 
     // Backlog and subscription happen in one synchronous stretch: no event can slip between them.
-    let last = after ?? ctx.storage.tasks.lastSeq();
+    let last = after ?? lastSeq;
     if (after !== undefined) {
       for (;;) {
         const page = ctx.storage.tasks.eventsAfter(last, 500);

@@ -78,6 +78,8 @@ export class EmbeddedBrokerInput implements Input {
         done(null, null);
       },
     });
+    broker.on('clientError', (client, err) => logger.debug({ clientId: client.id, err }, 'mqtt client error'));
+    broker.on('connectionError', (client, err) => logger.debug({ clientId: client.id, err }, 'mqtt connection error'));
     broker.on('client', () => (this.connected += 1));
     broker.on('clientDisconnect', () => (this.connected -= 1));
     this.broker = broker;

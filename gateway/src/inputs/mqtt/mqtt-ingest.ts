@@ -53,7 +53,8 @@ export class MqttIngest {
       await outbox.append(mapped.readings);
     } catch (err) {
       if (err instanceof OutboxFullError) throw this.refuse('outbox_full', { deviceId, topic }, err.message);
-      throw err;
+      this.context.logger.error({ err, deviceId, topic }, 'outbox append failed; publish not acknowledged');
+      throw this.refuse('outbox_error', { deviceId, topic }, (err as Error).message);
     }
     metrics.accepted(this.inputName, mapped.readings.length);
     for (const r of mapped.readings) if (r.kind === 'device.status') metrics.deviceOnline(deviceId, r.online);

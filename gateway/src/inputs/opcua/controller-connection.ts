@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CASE_CONTROLLER_NAMESPACE, CASE_IDENTITY, CASE_VARIABLES, CaseVariable, caseNodeId, type Reading } from '@shelfwatch/contracts';
-import { AttributeIds, OPCUAClient, StatusCodes, TimestampsToReturn, type DataValue, type OPCUACertificateManager } from 'node-opcua';
+import { AttributeIds, DataChangeFilter, DataChangeTrigger, DeadbandType, OPCUAClient, StatusCodes, TimestampsToReturn, type DataValue, type OPCUACertificateManager } from 'node-opcua';
 import { backoffDelay, type BackoffPolicy } from '../../sinks/backoff.js';
 import { deviceStatusReading } from '../device-status.js';
+import { DeviceClock } from '../device-clock.js';
 import type { InputContext } from '../input.js';
 import { caseValueToReading } from './case-reading.js';
 
@@ -35,8 +36,12 @@ export class ControllerConnection {
   private online: boolean | undefined;
   private lastIds = new Map<CaseVariable, string>();
   private connects = 0;
+  private readonly deviceClock: DeviceClock;
+  private pendingOnline: string | undefined;
 
-  constructor(private readonly options: ControllerConnectionOptions) {}
+  constructor(private readonly options: ControllerConnectionOptions) {
+    this.deviceClock = new DeviceClock(() => options.context.clock.now());
+  }
 
   get isOnline(): boolean {
     return this.online === true;
@@ -127,8 +132,16 @@ export class ControllerConnection {
       const group = await subscription.monitorItems(
         VARIABLES.map((v) => ({ nodeId: nodeId(CASE_VARIABLES[v].browseName), attributeId: AttributeIds.Value })),
         // Sampling as fast as the server allows, a deep queue that keeps the oldest values:
-        // a door opening for 2 s between two publishes must not be lost.
-        { samplingInterval: 0, queueSize: 1000, discardOldest: false },
+        // a door opening for 2 s between two publishes must not be lost. The trigger includes
+        // the source timestamp: a controller that re-asserts an unchanged value (after a
+        // reboot, or as a periodic sample) has taken a new measurement, and temperature
+        // records are judged by their samples, not only by their changes.
+        {
+          samplingInterval: 0,
+          queueSize: 1000,
+          discardOldest: false,
+          filter: new DataChangeFilter({ trigger: DataChangeTrigger.StatusValueTimestamp, deadbandType: DeadbandType.None }),
+        },
         TimestampsToReturn.Both,
       );
       group.on('changed', (_item, dataValue, index) => this.onValue(VARIABLES[index], dataValue));
@@ -164,6 +177,12 @@ export class ControllerConnection {
     // same reading id, nothing new to store.
     if (this.lastIds.get(variable) === outcome.reading.id) return;
     this.lastIds.set(variable, outcome.reading.id);
+    this.deviceClock.observe(outcome.reading.ts);
+    if (this.pendingOnline !== undefined) {
+      const detail = this.pendingOnline;
+      this.pendingOnline = undefined;
+      this.emitStatus(true, detail);
+    }
     context.metrics.deviceSeen(controllerId, context.clock.now());
     this.options.emit([outcome.reading]);
   }
@@ -173,6 +192,13 @@ export class ControllerConnection {
     this.online = online;
     const { context, controllerId } = this.options;
     context.metrics.deviceOnline(controllerId, online);
-    this.options.emit([deviceStatusReading({ storeId: context.store.storeId, deviceId: controllerId, deviceKind: 'controller', online, ts: context.clock.now(), detail })]);
+    // "Online" waits for the first value, which carries the controller's time base.
+    this.pendingOnline = online && !this.deviceClock.known() ? detail : undefined;
+    if (this.pendingOnline === undefined) this.emitStatus(online, detail);
+  }
+
+  private emitStatus(online: boolean, detail: string): void {
+    const { context, controllerId } = this.options;
+    this.options.emit([deviceStatusReading({ storeId: context.store.storeId, deviceId: controllerId, deviceKind: 'controller', online, ts: this.deviceClock.now(), detail })]);
   }
 }

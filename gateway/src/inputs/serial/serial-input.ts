@@ -2,6 +2,7 @@ import { ChannelCalibration, type Reading } from '@shelfwatch/contracts';
 import { OutboxFullError } from '../../errors.js';
 import { HttpError } from '../../http/http-error.js';
 import { deviceStatusReading } from '../device-status.js';
+import { DeviceClock } from '../device-clock.js';
 import type { Input, InputContext, InputHealth } from '../input.js';
 import { RejectLog } from '../reject-log.js';
 import { BoardDecoder } from './board-decoder.js';
@@ -23,6 +24,9 @@ interface Board {
   link: SerialLink;
   decoder: BoardDecoder;
   frames: number;
+  clock: DeviceClock;
+  /** "Online" waits for the first frame, which carries the board's time base. */
+  pendingOnline: string | undefined;
 }
 
 /** Shelf weight boards on serial lines: frames → calibrated, debounced weight readings. */
@@ -57,7 +61,7 @@ export class SerialInput implements Input {
         debounce: this.options.debounce,
       });
       const link = new SerialLink({ path: cfg.path, baudRate: cfg.baudRate ?? 115_200, logger: logger.child({ board: boardId }), factory: this.options.portFactory });
-      const board: Board = { id: boardId, link, decoder, frames: 0 };
+      const board: Board = { id: boardId, link, decoder, frames: 0, clock: new DeviceClock(() => this.options.context.clock.now()), pendingOnline: undefined };
       link.on('line', (line) => this.onLine(board, line));
       link.on('open', () => this.status(board, true, 'port open'));
       link.on('down', (reason) => this.status(board, false, reason));
@@ -82,6 +86,7 @@ export class SerialInput implements Input {
     const decoded = board.decoder.decode(line);
     for (const r of decoded.rejects) {
       metrics.rejected(this.name, r.reason);
+      metrics.frameRejected(board.id, r.reason);
       this.rejectLog.log(`${board.id}:${r.reason}`, { board: board.id, reason: r.reason, detail: r.detail }, 'serial frame rejected');
     }
     if (decoded.missing > 0) {
@@ -90,6 +95,12 @@ export class SerialInput implements Input {
     }
     if (decoded.readings.length === 0) return;
     board.frames += 1;
+    for (const r of decoded.readings) board.clock.observe(r.ts);
+    if (board.pendingOnline !== undefined) {
+      const detail = board.pendingOnline;
+      board.pendingOnline = undefined;
+      this.status(board, true, detail);
+    }
     metrics.deviceSeen(board.id, this.options.context.clock.now());
     this.append(decoded.readings);
   }
@@ -134,9 +145,11 @@ export class SerialInput implements Input {
   }
 
   private status(board: Board, online: boolean, detail: string): void {
-    const { store, clock, metrics } = this.options.context;
+    const { store, metrics } = this.options.context;
     metrics.deviceOnline(board.id, online);
-    this.append([deviceStatusReading({ storeId: store.storeId, deviceId: board.id, deviceKind: 'weight_board', online, ts: clock.now(), detail })]);
+    board.pendingOnline = online && !board.clock.known() ? detail : undefined;
+    if (board.pendingOnline !== undefined) return;
+    this.append([deviceStatusReading({ storeId: store.storeId, deviceId: board.id, deviceKind: 'weight_board', online, ts: board.clock.now(), detail })]);
   }
 
   private append(readings: Reading[]): void {

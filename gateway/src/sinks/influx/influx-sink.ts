@@ -76,7 +76,10 @@ export class InfluxSink implements Sink {
         this.options.onDropped?.(n, 'beyond_retention');
         return;
       }
-      throw classify(err, 'influx write');
+      const error = classify(err, 'influx write');
+      // 404 "database not found": somebody dropped it; recreate it on the next attempt.
+      if (error.status === 404) this.setupDone = false;
+      throw error;
     }
   }
 
@@ -95,7 +98,8 @@ export class InfluxSink implements Sink {
         throw classify(err, 'influx setup');
       }
       const error = (result as { results?: { error?: string }[] } | undefined)?.results?.[0]?.error;
-      if (error) throw new SinkError(`influx setup '${statement}': ${error}`, false);
+      // A failing setup statement is a server or permission problem, not the data's: retry.
+      if (error) throw new SinkError(`influx setup '${statement}': ${error}`, true);
     }
     this.setupDone = true;
   }

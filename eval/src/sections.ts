@@ -1,0 +1,152 @@
+import type { StoreLayout, TaskKind, Task } from '@shelfwatch/contracts';
+import type { GroundTruthEvent } from '../../firmware-sim/src/world/ground-truth.js';
+import type { TruthPart } from './episodes.js';
+import {
+  CASE_FAULTS,
+  COLD_CHAIN,
+  DEVICE_FAULTS,
+  FROZEN_TOLERATED_PEAK_C,
+  LOW_STOCK,
+  MIN_WARRANTED_MS,
+  OUT_OF_STOCK,
+  PLANOGRAM,
+  SENSOR_FAULTS,
+  type SectionTolerances,
+} from './tolerances.js';
+
+export type SectionName = 'outOfStock' | 'lowStock' | 'planogram' | 'coldChain' | 'sensorFaults';
+export const SECTION_NAMES: readonly SectionName[] = ['outOfStock', 'lowStock', 'planogram', 'coldChain', 'sensorFaults'];
+
+/** How one section turns truth into parts and tasks into keys of the same space. */
+export interface SectionSpec {
+  name: SectionName;
+  tolerances: SectionTolerances;
+  /** Task kinds scored here, each with the truth `what`s it may match. */
+  matchable: Partial<Record<TaskKind, readonly string[]>>;
+  parts(events: readonly GroundTruthEvent[]): TruthPart[];
+  /** The task's location in the section's key space; null when it names no known place. */
+  taskKey(task: Task): string | null;
+}
+
+const isCaseFault = (f: string): boolean => (CASE_FAULTS as readonly string[]).includes(f);
+const isDeviceFault = (f: string): boolean => (DEVICE_FAULTS as readonly string[]).includes(f);
+
+/** Rule location keys as the backend writes them (backend/src/rules/README.md). */
+function keyWithPrefix(task: Task, prefix: string): string | null {
+  return task.locationKey.startsWith(prefix) && task.locationKey.length > prefix.length ? task.locationKey : null;
+}
+
+function slotParts(events: readonly GroundTruthEvent[], type: 'out_of_stock' | 'low_stock' | 'planogram_violation'): TruthPart[] {
+  const parts: TruthPart[] = [];
+  for (const e of events) {
+    if (e.type !== type) continue;
+    parts.push({ what: type, key: `slot:${e.slotId}`, startMs: e.startMs, endMs: e.endMs, openAtEnd: e.openAtEnd, counts: true, minMs: MIN_WARRANTED_MS[type] });
+  }
+  return parts;
+}
+
+function coldChainParts(events: readonly GroundTruthEvent[]): TruthPart[] {
+  const parts: TruthPart[] = [];
+  for (const e of events) {
+    if (e.type === 'product_at_risk') {
+      const counts = e.category === 'chilled' || e.peakC > FROZEN_TOLERATED_PEAK_C;
+      parts.push({ what: 'product_at_risk', key: `case:${e.caseId}`, startMs: e.startMs, endMs: e.endMs, openAtEnd: e.openAtEnd, counts, minMs: MIN_WARRANTED_MS.product_at_risk });
+    } else if (e.type === 'fault' && isCaseFault(e.fault)) {
+      const minMs = MIN_WARRANTED_MS[e.fault as (typeof CASE_FAULTS)[number]];
+      parts.push({ what: e.fault, key: `case:${e.target}`, startMs: e.startMs, endMs: e.endMs, openAtEnd: e.openAtEnd, counts: true, minMs });
+    }
+  }
+  return parts;
+}
+
+/** Maps sensor-fault task keys to the device id the simulator names as the fault's target. */
+function deviceKeyOf(layout: StoreLayout): (task: Task) => string | null {
+  const controllerOfCase = new Map(layout.cases.map((c) => [c.id, c.controllerId]));
+  const boardOfSlot = new Map(layout.shelves.flatMap((s) => s.slots.map((slot) => [slot.id, s.boardId] as const)));
+  return (task) => {
+    const sep = task.locationKey.indexOf(':');
+    if (sep <= 0) return null;
+    const prefix = task.locationKey.slice(0, sep);
+    const rest = task.locationKey.slice(sep + 1);
+    if (rest === '') return null;
+    switch (prefix) {
+      case 'probe':
+      case 'device':
+        return `dev:${rest}`;
+      case 'controller': {
+        const id = controllerOfCase.get(rest);
+        return id === undefined ? null : `dev:${id}`;
+      }
+      case 'weight': {
+        const id = boardOfSlot.get(rest);
+        return id === undefined ? null : `dev:${id}`;
+      }
+      default:
+        return null;
+    }
+  };
+}
+
+export const SECTION_TOLERANCES: Record<SectionName, SectionTolerances> = {
+  outOfStock: OUT_OF_STOCK,
+  lowStock: LOW_STOCK,
+  planogram: PLANOGRAM,
+  coldChain: COLD_CHAIN,
+  sensorFaults: SENSOR_FAULTS,
+};
+
+export function sectionSpecs(layout: StoreLayout): Record<SectionName, SectionSpec> {
+  return {
+    outOfStock: {
+      name: 'outOfStock',
+      tolerances: SECTION_TOLERANCES.outOfStock,
+      matchable: { out_of_stock: ['out_of_stock'] },
+      parts: (events) => slotParts(events, 'out_of_stock'),
+      taskKey: (task) => keyWithPrefix(task, 'slot:'),
+    },
+    lowStock: {
+      name: 'lowStock',
+      tolerances: SECTION_TOLERANCES.lowStock,
+      matchable: { low_stock: ['low_stock'] },
+      parts: (events) => slotParts(events, 'low_stock'),
+      taskKey: (task) => keyWithPrefix(task, 'slot:'),
+    },
+    planogram: {
+      name: 'planogram',
+      tolerances: SECTION_TOLERANCES.planogram,
+      matchable: { planogram_violation: ['planogram_violation'] },
+      parts: (events) => slotParts(events, 'planogram_violation'),
+      taskKey: (task) => keyWithPrefix(task, 'slot:'),
+    },
+    coldChain: {
+      name: 'coldChain',
+      tolerances: SECTION_TOLERANCES.coldChain,
+      // A door left ajar or stopped refrigeration IS something staff must act on, so an
+      // excursion task for it is a true alarm even before the product is at risk. Spoilage
+      // claims the product WAS above its limit: only product_at_risk supports it.
+      matchable: { temperature_excursion: ['product_at_risk', ...CASE_FAULTS], spoilage: ['product_at_risk'] },
+      parts: coldChainParts,
+      taskKey: (task) => keyWithPrefix(task, 'case:'),
+    },
+    sensorFaults: {
+      name: 'sensorFaults',
+      tolerances: SECTION_TOLERANCES.sensorFaults,
+      matchable: { sensor_fault: DEVICE_FAULTS },
+      parts: (events) =>
+        events.flatMap((e): TruthPart[] =>
+          e.type === 'fault' && isDeviceFault(e.fault)
+            ? [{ what: e.fault, key: `dev:${e.target}`, startMs: e.startMs, endMs: e.endMs, openAtEnd: e.openAtEnd, counts: true, minMs: MIN_WARRANTED_MS.sensor_fault }]
+            : [],
+        ),
+      taskKey: deviceKeyOf(layout),
+    },
+  };
+}
+
+/** Task kinds no section scores (reported as counts only). */
+export const UNSCORED_KINDS: readonly TaskKind[] = ['verify_stock', 'delivery_receive'];
+
+/** Faults the simulator may inject that neither section knows (reported, not scored). */
+export function isKnownFault(fault: string): boolean {
+  return isCaseFault(fault) || isDeviceFault(fault);
+}

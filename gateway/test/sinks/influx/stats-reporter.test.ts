@@ -1,0 +1,32 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { GatewayStatsReporter } from '../../../src/sinks/influx/stats-reporter.js';
+
+describe('gateway_stats reporter', () => {
+  it('writes one point per (input, reason) and one per sink, as the dashboards expect', () => {
+    const reporter = new GatewayStatsReporter({
+      url: 'http://127.0.0.1:1',
+      storeId: 's1',
+      gatewayId: 'gw1',
+      logger: pino({ level: 'silent' }),
+      snapshot: () => ({
+        stats: {
+          accepted: {},
+          written: { influx: 10, backend: 4 },
+          rejected: { 'serial:checksum_mismatch': 3, 'mqtt:schema': 1 },
+          deadLettered: {},
+          sequenceGaps: {},
+          frameRejects: {},
+          outboxPending: { influx: 0, backend: 6 },
+        },
+        oldestAgeS: { influx: 0, backend: 12.5 },
+      }),
+    });
+    const points = reporter.points(1_000);
+    expect(points).toContainEqual(expect.objectContaining({ tags: { store: 's1', gateway: 'gw1', input: 'serial', reason: 'checksum_mismatch' }, fields: { rejected: 3 } }));
+    expect(points).toContainEqual(
+      expect.objectContaining({ tags: { store: 's1', gateway: 'gw1', sink: 'backend' }, fields: { written: 4, outbox_depth: 6, outbox_age_s: 12.5 } }),
+    );
+    expect(points).toHaveLength(4);
+  });
+});
