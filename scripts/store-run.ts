@@ -1,0 +1,309 @@
+/**
+ * One run of a whole simulated store on this machine: a private influxd, the backend and
+ * the gateway as their own processes (as in production), a demo supplier that verifies
+ * webhooks and confirms deliveries, and the simulator driving the real transports. The
+ * demo runs it once with a live banner; `npm run eval` runs it per scenario and scores
+ * the tasks against the simulator's ground truth.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { DeviceCredentials, StoreLayout, type Task } from '@shelfwatch/contracts';
+import { createSimulation, type Scenario } from '@shelfwatch/firmware-sim';
+import { freePort, startInfluxd, waitUntil } from '@shelfwatch/test-support';
+import { countSensorPoints, type SensorPointCounts } from './demo/influx-count.js';
+import { startService, type ServiceProcess } from './demo/processes.js';
+import { DemoSecrets } from './demo/secrets.js';
+import { startSupplierReceiver } from './demo/supplier-receiver.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const DAY_MS = 86_400_000;
+
+export interface StoreRunOptions {
+  scenario: Scenario;
+  seed: number;
+  /** Simulated seconds per wall second. */
+  speed: number;
+  /** Wall-clock seconds to run; without it, until the scenario ends or `stopSignal` fires. */
+  durationS?: number;
+  httpPort?: number;
+  /** 0 = any free port. */
+  mqttPort?: number;
+  secretsFile: string;
+  credentialsFile?: string;
+  /** Where the run's data, configs and logs go. */
+  runDir: string;
+  /** Replay the scenario's day today, at its own time of day (default true). */
+  shiftToToday?: boolean;
+  stopSignal?: Promise<void>;
+  onReady?: (info: StoreRunInfo) => void;
+  onProgress?: (p: { simTimeMs: number; readingsSent: number }) => void;
+  log?: (text: string) => void;
+}
+
+export interface StoreRunInfo {
+  backendUrl: string;
+  gatewayUrl: string;
+  influxUrl: string;
+  mqttPort: number;
+  logDir: string;
+  staffToken: string;
+}
+
+export interface StoreRunResult {
+  readingsSent: number;
+  pointsInInflux: number;
+  readingsSentByKind: Record<string, number>;
+  pointsInInfluxByKind: SensorPointCounts['byKind'];
+  /** Tasks raised while the store traded (not the devices going offline when it stopped). */
+  tasksByKind: Record<string, number>;
+  tasksRaisedAtShutdown: number;
+  webhooksDelivered: number;
+  webhooksRejected: number;
+  simulatedSeconds: number;
+  simEndMs: number;
+  tasks: Task[];
+  layout: StoreLayout;
+  groundTruthPath: string;
+  runDir: string;
+}
+
+/** The scenario's start moved by whole days to the latest day that has begun. */
+export function shiftToToday(scenario: Scenario, nowMs: number): Scenario {
+  const start = Date.parse(scenario.settings.startTime);
+  const startTime = new Date(start + Math.floor((nowMs - start) / DAY_MS) * DAY_MS).toISOString();
+  return { ...scenario, settings: { ...scenario.settings, startTime } };
+}
+
+export async function runStore(options: StoreRunOptions): Promise<StoreRunResult> {
+  const log = options.log ?? (() => {});
+  const { runDir } = options;
+  const logDir = path.join(runDir, 'logs');
+  await mkdir(logDir, { recursive: true });
+
+  // The scenario's day is replayed today (demand follows the time of day): recent enough for
+  // InfluxDB's raw retention and for dashboards looking at "now".
+  const scenario = options.shiftToToday === false ? options.scenario : shiftToToday(options.scenario, Date.now());
+  const layout = StoreLayout.parse(scenario.layout);
+  const secrets = DemoSecrets.parse(JSON.parse(await readFile(options.secretsFile, 'utf8')));
+  const credentials = options.credentialsFile
+    ? DeviceCredentials.parse(JSON.parse(await readFile(options.credentialsFile, 'utf8')))
+    : generatedCredentials(layout);
+  const layoutFile = path.join(runDir, 'store.json');
+  const credentialsFile = path.join(runDir, 'devices.json');
+  await writeFile(layoutFile, JSON.stringify(layout, null, 2));
+  await writeFile(credentialsFile, JSON.stringify(credentials, null, 2));
+  // The devices are told the broker's address before the gateway starts it, so "any free
+  // port" is resolved here, not by the gateway.
+  const mqttPort = options.mqttPort || (await freePort());
+  const groundTruthPath = path.join(runDir, 'ground-truth.jsonl');
+
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanup = async () => {
+    for (const c of cleanups.reverse()) await c().catch((err: unknown) => log(`cleanup: ${(err as Error).message}`));
+    cleanups.length = 0;
+  };
+
+  try {
+    const influx = await startInfluxd({ dataDir: path.join(runDir, 'influx') });
+    cleanups.push(() => influx.stop());
+    log(`influxd on ${influx.url}`);
+
+    const supplierToken = (supplierId: string) => secrets.tokens.find((t) => t.role === 'supplier' && t.subject === supplierId)?.token;
+    let onOrder: (order: { storeId: string; supplierId: string; requestId: string; lines: { sku: string; quantity: number }[] }) => void = () => {};
+    const receiver = await startSupplierReceiver({
+      secrets: Object.fromEntries(Object.entries(secrets.suppliers).map(([id, s]) => [id, s.webhookSecret])),
+      onOrder: (order) => onOrder(order),
+    });
+    cleanups.push(() => receiver.close());
+
+    const backendConfigFile = path.join(runDir, 'backend.json');
+    await writeJson(backendConfigFile, {
+      http: { host: '127.0.0.1', port: options.httpPort ?? 0 },
+      dbPath: path.join(runDir, 'backend.sqlite'),
+      layoutFiles: [layoutFile],
+      tokens: secrets.tokens,
+      suppliers: Object.fromEntries(
+        Object.entries(secrets.suppliers).map(([id, s]) => [id, { webhookUrl: `${receiver.url}/${id}`, webhookSecret: s.webhookSecret }]),
+      ),
+      influx: { url: influx.url },
+      webDir: path.join(ROOT, 'backend/web/dist'),
+    });
+    const backend = await startService('backend', 'backend/src/main.ts', backendConfigFile, logDir);
+    cleanups.push(() => backend.proc.stop());
+    const backendUrl = String(backend.ready.url);
+    log(`backend on ${backendUrl}`);
+
+    const sim = await createSimulation({
+      scenario,
+      seed: options.seed,
+      speed: options.speed,
+      mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+      credentials,
+      workDir: path.join(runDir, 'sim'),
+      groundTruthPath,
+      ...(options.durationS === undefined ? {} : { durationS: options.durationS * options.speed }),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    cleanups.push(() => sim.stop());
+
+    // A supplier confirms each order; the goods reach the store's backroom with the delivery.
+    onOrder = (order) => {
+      const token = supplierToken(order.supplierId);
+      if (!token) return;
+      void confirmDelivery(backendUrl, token, order)
+        .then((ok) => {
+          if (ok) for (const line of order.lines) sim.receiveDelivery(line.sku, line.quantity);
+        })
+        .catch((err: unknown) => log(`delivery confirmation failed: ${(err as Error).message}`));
+    };
+
+    const gatewayConfigFile = path.join(runDir, 'gateway.json');
+    await writeJson(gatewayConfigFile, {
+      gatewayId: secrets.gateway.id,
+      layoutFile,
+      credentialsFile,
+      mqtt: { mode: 'embedded', host: '127.0.0.1', port: mqttPort },
+      serial: { boards: Object.fromEntries(Object.entries(sim.endpoints.boards).map(([id, p]) => [id, { path: p }])) },
+      opcua: {
+        controllers: Object.fromEntries(Object.entries(sim.endpoints.controllers).map(([id, url]) => [id, { endpointUrl: url }])),
+        pkiDir: path.join(runDir, 'gateway-pki'),
+      },
+      influx: { url: influx.url },
+      backend: { url: backendUrl, token: secrets.gateway.backendToken },
+      outbox: { path: path.join(runDir, 'gateway-outbox.sqlite') },
+      http: { host: '127.0.0.1', port: 0 },
+    });
+    const gateway = await startService('gateway', 'gateway/src/main.ts', gatewayConfigFile, logDir);
+    cleanups.push(() => gateway.proc.stop());
+    const gatewayUrl = String(gateway.ready.httpUrl);
+    // "Ready" means listening; serial ports and OPC UA subscriptions come up just after. The
+    // simulated clock starts once all are up, or values set in between would be readings no
+    // subscription could ever see.
+    await waitUntil(async () => ((await (await fetch(`${gatewayUrl}/healthz`)).json()) as { ok: boolean }).ok, {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      what: 'the gateway to open every serial port and OPC UA session',
+    });
+
+    options.onReady?.({
+      backendUrl,
+      gatewayUrl,
+      influxUrl: influx.url,
+      mqttPort,
+      logDir,
+      staffToken: secrets.tokens.find((t) => t.role === 'staff')?.token ?? '',
+    });
+
+    // --duration is wall-clock time: if the machine cannot keep up with the speed, the run
+    // covers less simulated time but still ends on time.
+    const deadline = options.durationS === undefined ? new Promise<never>(() => {}) : delay(options.durationS * 1000, undefined, { ref: false });
+    await Promise.race([sim.run(), deadline, ...(options.stopSignal ? [options.stopSignal] : [])]);
+    log('simulation finished; waiting for the gateway to read what is still on the wire');
+    const simSummary = await sim.stop({ beforeDisconnect: () => gatewayQuiet(gatewayUrl, secrets.gateway.backendToken) });
+    log('waiting for the gateway to drain its outbox');
+    await waitUntil(
+      async () => {
+        const health = (await (await fetch(`${gatewayUrl}/healthz`)).json()) as { outbox?: { pending?: Record<string, number> } };
+        const pending = Object.values(health.outbox?.pending ?? {});
+        return pending.length > 0 && pending.every((n) => n === 0);
+      },
+      { timeoutMs: 300_000, intervalMs: 250, what: 'the gateway outbox to drain' },
+    );
+
+    const points = await countSensorPoints(influx.url);
+    const opsToken = secrets.tokens.find((t) => t.role === 'operations')?.token ?? '';
+    const tasks = await fetchAllTasks(backendUrl, opsToken, layout.store.id);
+    const trading = tasks.filter((t) => t.raisedAt < simSummary.endMs);
+    const tasksByKind: Record<string, number> = {};
+    for (const t of trading) tasksByKind[t.kind] = (tasksByKind[t.kind] ?? 0) + 1;
+
+    const result: StoreRunResult = {
+      readingsSent: simSummary.readingsSent,
+      pointsInInflux: points.total,
+      readingsSentByKind: simSummary.readingsByKind,
+      pointsInInfluxByKind: points.byKind,
+      tasksByKind,
+      tasksRaisedAtShutdown: tasks.length - trading.length,
+      webhooksDelivered: receiver.delivered(),
+      webhooksRejected: receiver.rejected(),
+      simulatedSeconds: Math.round(simSummary.simulatedS),
+      simEndMs: simSummary.endMs,
+      tasks,
+      layout,
+      groundTruthPath,
+      runDir,
+    };
+    await stopAll(gateway, backend);
+    await cleanup();
+    return result;
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+/** Credentials for a generated layout (the large store): demo-only, made per run. */
+function generatedCredentials(layout: StoreLayout): DeviceCredentials {
+  const devices = [
+    ...layout.shelves.map((s) => s.boardId),
+    ...layout.cameras.map((c) => c.id),
+    ...layout.cases.flatMap((c) => [c.controllerId, ...c.probes.map((p) => p.id)]),
+  ];
+  return Object.fromEntries(devices.map((id) => [id, { password: `demo-only-${id}` }]));
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+async function confirmDelivery(
+  backendUrl: string,
+  token: string,
+  order: { storeId: string; requestId: string; lines: { sku: string; quantity: number }[] },
+): Promise<boolean> {
+  const res = await fetch(`${backendUrl}/api/v1/deliveries`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      storeId: order.storeId,
+      requestId: order.requestId,
+      deliveryId: `dlv-${order.requestId}`.slice(0, 80),
+      expectedAt: Date.now(),
+      lines: order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+    }),
+  });
+  return res.ok;
+}
+
+/**
+ * Resolves once the gateway has accepted nothing new for a second: the devices have
+ * stopped, so whatever was still buffered on the lines has been read by then.
+ */
+async function gatewayQuiet(gatewayUrl: string, token: string): Promise<void> {
+  let previous = -1;
+  await waitUntil(
+    async () => {
+      const res = await fetch(`${gatewayUrl}/api/v1/stats`, { headers: { authorization: `Bearer ${token}` } });
+      const stats = (await res.json()) as { accepted: Record<string, number> };
+      const total = Object.values(stats.accepted).reduce((a, b) => a + b, 0);
+      const quiet = total === previous;
+      previous = total;
+      return quiet;
+    },
+    { timeoutMs: 60_000, intervalMs: 1_000, what: 'the gateway to read the last frames' },
+  );
+}
+
+async function stopAll(...services: ServiceProcess[]): Promise<void> {
+  for (const s of services) await s.proc.stop();
+}
+
+async function fetchAllTasks(url: string, token: string, storeId: string): Promise<Task[]> {
+  const res = await fetch(`${url}/api/v1/tasks?store=${encodeURIComponent(storeId)}&status=open,acknowledged,done,resolved&limit=5000`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (!res.ok) throw new Error(`GET /api/v1/tasks: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { tasks: Task[] } | Task[];
+  return Array.isArray(body) ? body : body.tasks;
+}
