@@ -49,7 +49,10 @@ async function main(): Promise<void> {
     process.stderr.write('\n');
     const truth = await readGroundTruthFile(result.groundTruthPath);
     if (truth.errors.length > 0) throw new Error(`${name}: ${truth.errors.length} bad ground-truth lines, first: ${truth.errors[0]?.message ?? ''}`);
-    const run = { name, truth: truth.events, tasks: result.tasks, layout: result.layout };
+    // Tasks raised when the simulator stopped (every device going offline) are not part of
+    // the scenario; the ground truth ends there too.
+    const trading = result.tasks.filter((t) => t.raisedAt < result.simEndMs);
+    const run = { name, truth: truth.events, tasks: trading, layout: result.layout };
     runs.push(run);
     const scores = scoreRun(run);
     perScenario[name] = {
@@ -57,13 +60,16 @@ async function main(): Promise<void> {
       simulatedSeconds: result.simulatedSeconds,
       readingsSent: result.readingsSent,
       pointsInInflux: result.pointsInInflux,
+      readingsSentByKind: result.readingsSentByKind,
+      pointsInInfluxByKind: result.pointsInInfluxByKind,
       tasksByKind: result.tasksByKind,
       outOfStock: pick(scores.outOfStock),
       planogram: pick(scores.planogram),
       coldChain: pick(scores.coldChain),
       falseAlarmsPerCaseDay: scores.falseAlarmsPerCaseDay,
     };
-    log(`  ${name}: ${result.readingsSent} readings (${result.pointsInInflux} in InfluxDB), tasks ${JSON.stringify(result.tasksByKind)}`);
+    log(`  ${name}: sent ${JSON.stringify(result.readingsSentByKind)}, in InfluxDB ${JSON.stringify(result.pointsInInfluxByKind)}`);
+    log(`  ${name}: tasks ${JSON.stringify(result.tasksByKind)}`);
   }
 
   const pooled = scoreRuns(runs);

@@ -28,6 +28,12 @@ export interface OpcuaServerOptions {
   /** Builds the address space: called on every (re)start. */
   configure?: (addressSpace: AddressSpace, namespace: Namespace) => void | Promise<void>;
   pkiDir?: string;
+  /**
+   * Advertise MinSupportedSampleRate 0 (exception-based acquisition): every value change
+   * is reported instead of being coalesced over a 50 ms window. A controller whose values
+   * are its samples (the simulator's, at any speed) wants this; default true.
+   */
+  exceptionBased?: boolean;
 }
 
 export async function startOpcuaServer(options: OpcuaServerOptions = {}): Promise<OpcuaServerHandle> {
@@ -46,6 +52,7 @@ export async function startOpcuaServer(options: OpcuaServerOptions = {}): Promis
       serverCertificateManager,
       userCertificateManager,
       maxConnectionsPerEndpoint: 50,
+      ...(options.exceptionBased === false ? {} : { serverCapabilities: { minSupportedSampleRate: 0 } }),
     });
     await s.initialize();
     const addressSpace = s.engine.addressSpace;

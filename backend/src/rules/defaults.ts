@@ -47,6 +47,9 @@ export interface RuleTuning {
   weightResidualLimit: number;
   /** Stable weight samples needed for the weight-per-unit check. */
   weightResidualSamples: number;
+  /** Relative accuracy of an installed load cell's calibration (about ±2 % after a field
+   *  calibration): n units may read n × this away from a whole number without anything wrong. */
+  calibrationTolerance: number;
   /** Door openings in a row with no full recovery between excuse the air at most this long. */
   maxDoorSuppressionMin: number;
   /** A defrost longer than this is stuck: stop suppressing alarms for it. */
@@ -91,7 +94,8 @@ export const defaultTuning: RuleTuning = {
   wrongProductPersistMin: 10,
   facingsPersistMin: 20,
   weightResidualLimit: 0.2,
-  weightResidualSamples: 6,
+  weightResidualSamples: 5,
+  calibrationTolerance: 0.02,
   maxDoorSuppressionMin: 30,
   maxDefrostMin: 45,
   defrostDripMin: 10,

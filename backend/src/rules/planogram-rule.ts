@@ -33,6 +33,8 @@ export class PlanogramRule {
   private facingsSeen: number | null = null;
   private residuals: number[] = [];
   private weightMismatch = false;
+  private lastStableGrams: number | null = null;
+  private candidateGrams: number | null = null;
   private seenAny = false;
 
   constructor(private readonly ctx: PlanogramContext) {}
@@ -61,18 +63,38 @@ export class PlanogramRule {
     else this.fewSince = null;
   }
 
+  /**
+   * Weight-per-unit check on the STEPS of the stable weight: a sale or a restock moves it
+   * by a whole number of unit weights. Steps are free of the channel's tare offset and only
+   * as wrong as its scale (about ±2 %), whereas the absolute weight of many units drifts
+   * away from a whole number with any calibration error.
+   */
   applyWeight(r: ReadingOf<'shelf.weight'>): void {
     const unitG = this.ctx.ref.product?.unitWeightG;
-    if (!r.stable || r.fault !== null || unitG === undefined || r.grams < unitG * 0.75) return;
-    const n = r.grams / unitG;
-    this.residuals.push(Math.abs(n - Math.round(n)));
-    if (this.residuals.length > this.ctx.tuning.weightResidualSamples) this.residuals.shift();
-    if (this.residuals.length < this.ctx.tuning.weightResidualSamples) return;
+    if (!r.stable || r.fault !== null || unitG === undefined) return;
+    // A shopper leaning on the shelf for longer than the gateway's settle window yields a
+    // "stable" level that is gone a minute later; a level counts once the next stable
+    // reading agrees with it.
+    const candidate = this.candidateGrams;
+    this.candidateGrams = r.grams;
+    if (candidate === null || Math.abs(r.grams - candidate) > unitG * 0.1) return;
+    const previous = this.lastStableGrams;
+    this.lastStableGrams = r.grams;
+    if (previous === null) return;
+    const units = Math.abs(r.grams - previous) / unitG;
+    // Under a quarter unit is drift or settling; a settled step that big is something.
+    if (units < 0.25) return;
+    const whole = Math.max(1, Math.round(units));
+    const { calibrationTolerance, weightResidualLimit, weightResidualSamples } = this.ctx.tuning;
+    const slack = whole * calibrationTolerance;
+    if (slack + weightResidualLimit >= 0.5) return;
+    this.residuals.push(Math.max(0, Math.abs(units - whole) - slack));
+    if (this.residuals.length > weightResidualSamples) this.residuals.shift();
+    if (this.residuals.length < weightResidualSamples) return;
     const sorted = [...this.residuals].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-    const limit = this.ctx.tuning.weightResidualLimit;
-    if (median > limit) this.weightMismatch = true;
-    else if (median < limit / 2) this.weightMismatch = false;
+    if (median > weightResidualLimit) this.weightMismatch = true;
+    else if (median < weightResidualLimit / 2) this.weightMismatch = false;
   }
 
   /** True/false once the camera has looked; null before. */
@@ -110,7 +132,7 @@ export class PlanogramRule {
       findings.push({
         id: 'weight', severity: 'warning', title: 'Product weight does not match the plan',
         action: `Check that the slot holds ${plannedName} (${ref.product.unitWeightG} g each) and nothing else.`,
-        text: `The shelf weight is not a whole number of ${plannedName} units (${ref.product.unitWeightG} g each) in the last ${this.residuals.length} stable readings`,
+        text: `The shelf weight changes by other than whole ${plannedName} units (${ref.product.unitWeightG} g each) in the last ${this.residuals.length} stock changes`,
         ts: now,
       });
     }

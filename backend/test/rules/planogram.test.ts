@@ -55,7 +55,9 @@ describe('planogram compliance', () => {
     const readings: Reading[] = [];
     for (let n = 14; n >= 6; n -= 1) {
       const grams = n * 330;
-      readings.push(weight('slot-1', at(14 - n), Math.round(grams / 500), { grams }));
+      // each level seen twice, as the gateway's heartbeat repeats a settled level
+      readings.push(weight('slot-1', at(2 * (14 - n)), Math.round(grams / 500), { grams }));
+      readings.push(weight('slot-1', at(2 * (14 - n) + 1), Math.round(grams / 500), { grams }));
     }
     const ds = run(engine, readings);
     const v = asserts(ds, 'planogram_violation', 'slot:slot-1');
@@ -67,6 +69,28 @@ describe('planogram compliance', () => {
     const { engine } = makeEngine();
     const readings: Reading[] = [];
     for (let n = 20; n >= 8; n -= 1) readings.push(weight('slot-1', at(20 - n), n, { grams: n * 500 + ((n * 37) % 21) - 10 }));
+    expect(asserts(run(engine, readings), 'planogram_violation')).toEqual([]);
+  });
+
+  it('the right product on a channel with a 2 % scale error and a tare offset passes, however full', () => {
+    const { engine } = makeEngine();
+    const readings: Reading[] = [];
+    // 24 units of 500 g read as 510 g each plus 37 g: 12,277 g is "24.55 units" — not a whole
+    // number, yet every sale still moves the weight by one (slightly mis-scaled) unit.
+    for (let n = 24; n >= 8; n -= 1) {
+      readings.push(weight('slot-1', at(2 * (24 - n)), n, { grams: n * 510 + 37 }));
+      readings.push(weight('slot-1', at(2 * (24 - n) + 1), n, { grams: n * 510 + 37 }));
+    }
+    expect(asserts(run(engine, readings), 'planogram_violation')).toEqual([]);
+  });
+
+  it('a shopper leaning on the shelf long enough to read as stable is not a stock change', () => {
+    const { engine } = makeEngine();
+    const readings: Reading[] = [];
+    for (let m = 0; m < 40; m += 2) {
+      // the true level, then a one-off "stable" press of 180 g, then the true level again
+      readings.push(weight('slot-1', at(m), 12, { grams: 6000 }), weight('slot-1', at(m + 1), 12, { grams: 6180 }));
+    }
     expect(asserts(run(engine, readings), 'planogram_violation')).toEqual([]);
   });
 
