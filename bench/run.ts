@@ -1,13 +1,19 @@
 /**
  * `npm run bench`: ShelfWatch's figures, measured on this machine against real processes
  * on loopback. Reports only; never fails on a timing. Writes bench/results/latest.json.
+ *
+ * BENCH_RUNS (default 3) repeats the cheap figures (influx ceiling, brokers) and reports the
+ * median; the end-to-end figures (ingest steps, catch-up, alerts, RSS, backend scale) run
+ * once each, to stay within 15 minutes on two cores.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { benchAedes, benchMosquitto, type BrokerLoad } from './broker.js';
 import { influxCeiling } from './influx-ceiling.js';
 import { machineInfo } from './machine.js';
+import { LARGE_STORE_READINGS_PER_SEC } from './stack.js';
 import { median } from './stats.js';
+import { systemFigures } from './system.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
@@ -24,22 +30,40 @@ async function measure(label: string, run: () => Promise<number | null>): Promis
 }
 
 async function main(): Promise<void> {
+  const started = performance.now();
   const machine = machineInfo();
-  log(`${machine.cores} cores, ${machine.cpuModel}, ${RUNS} runs per figure (median)`);
+  log(`${machine.cores} cores, ${machine.cpuModel}; cheap figures: median of ${RUNS} runs; end-to-end figures: 1 run each`);
   const load: BrokerLoad = { publishers: 4, perPublisher: 10_000, window: 25, qos: 1 };
+
+  const influxCeilingPerSec = await measure('influx ceiling (points/s)', () => influxCeiling());
+  const broker = {
+    aedesQos1PerSec: await measure('aedes QoS 1 (msg/s)', () => benchAedes(load)),
+    mosquittoQos1PerSec: await measure('mosquitto QoS 1 (msg/s)', () => benchMosquitto(load)),
+    aedesQos0PerSec: await measure('aedes QoS 0 (msg/s)', () => benchAedes({ ...load, qos: 0 })),
+    mosquittoQos0PerSec: await measure('mosquitto QoS 0 (msg/s)', () => benchMosquitto({ ...load, qos: 0 })),
+    load,
+  };
+  const system = await systemFigures();
+  const { readingsPerSec } = system.ingest;
 
   const results = {
     machine,
+    runs: { cheapFigures: RUNS, endToEndFigures: 1 },
     ingest: {
-      influxCeilingPerSec: await measure('influx ceiling (points/s)', () => influxCeiling()),
+      readingsPerSec,
+      influxCeilingPerSec,
+      ratio: readingsPerSec !== null && influxCeilingPerSec ? Math.round((readingsPerSec / influxCeilingPerSec) * 100) / 100 : null,
+      largeStoreReadingsPerSec: LARGE_STORE_READINGS_PER_SEC,
+      largeStoreMultiple: system.ingest.largeStoreMultiple,
+      steps: system.ingest.steps,
     },
-    broker: {
-      aedesQos1PerSec: await measure('aedes QoS 1 (msg/s)', () => benchAedes(load)),
-      mosquittoQos1PerSec: await measure('mosquitto QoS 1 (msg/s)', () => benchMosquitto(load)),
-      aedesQos0PerSec: await measure('aedes QoS 0 (msg/s)', () => benchAedes({ ...load, qos: 0 })),
-      mosquittoQos0PerSec: await measure('mosquitto QoS 0 (msg/s)', () => benchMosquitto({ ...load, qos: 0 })),
-      load,
-    },
+    alertLatencyMs: system.alertLatencyMs,
+    rssMb: system.rssMb,
+    backendReadingsPerSec: system.backendReadingsPerSec,
+    backendStoresPerCore: system.backendStoresPerCore,
+    catchUp: system.catchUp,
+    broker,
+    elapsedS: Math.round((performance.now() - started) / 1000),
   };
 
   const dir = path.join(import.meta.dirname, 'results');
@@ -50,7 +74,9 @@ async function main(): Promise<void> {
 
 function printTable(results: Record<string, unknown>, prefix = ''): void {
   for (const [key, value] of Object.entries(results)) {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) printTable(value as Record<string, unknown>, `${prefix}${key}.`);
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => process.stdout.write(`${`${prefix}${key}[${i}]`.padEnd(36)} ${JSON.stringify(item)}\n`));
+    } else if (value !== null && typeof value === 'object') printTable(value as Record<string, unknown>, `${prefix}${key}.`);
     else process.stdout.write(`${`${prefix}${key}`.padEnd(36)} ${String(value)}\n`);
   }
 }

@@ -1,0 +1,145 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { DeviceCredentials, StoreLayout } from '@shelfwatch/contracts';
+import { generateLayout, type GeneratedLayoutSpec } from '@shelfwatch/firmware-sim';
+import { makeTempDir, startInfluxd, waitUntil, type InfluxdHandle } from '@shelfwatch/test-support';
+import { startService, type ServiceProcess } from '../scripts/demo/processes.js';
+
+/** Bench-only tokens, generated per run (never shipped anywhere). */
+export const TOKENS = {
+  gateway: 'bench-gateway-token-000000000001',
+  ops: 'bench-operations-token-000000001',
+};
+export const GATEWAY_ID = 'gw-bench';
+
+/** The issue's store profiles as generateLayout specs. */
+export const PROFILES: Record<'small' | 'large', GeneratedLayoutSpec> = {
+  small: { storeId: 'bench-small', name: 'Bench small store', timezone: 'Europe/Berlin', aisles: 5, shelvesPerAisle: 5, slotsPerShelf: 20, products: 200, suppliers: 3, cameras: 10, slotsPerCamera: 40, cases: 20, probesPerCase: 3 },
+  large: { storeId: 'bench-large', name: 'Bench large store', timezone: 'Europe/Berlin', aisles: 25, shelvesPerAisle: 5, slotsPerShelf: 40, products: 600, suppliers: 6, cameras: 100, slotsPerCamera: 40, cases: 60, probesPerCase: 3 },
+};
+
+/** Readings/s a large store forwards: 5,000 slots at 2 Hz + 100 cameras × 40 slots / 10 s + 180 probes / 60 s. */
+export const LARGE_STORE_READINGS_PER_SEC = 5_000 * 2 + (100 * 40) / 10 + 180 / 60;
+
+export function buildLayout(spec: GeneratedLayoutSpec): { layout: StoreLayout; credentials: DeviceCredentials } {
+  const layout = generateLayout(spec);
+  const credentials: DeviceCredentials = {};
+  for (const cam of layout.cameras) credentials[cam.id] = { password: `pw-${cam.id}-bench` };
+  for (const c of layout.cases) for (const p of c.probes) credentials[p.id] = { password: `pw-${p.id}-bench` };
+  return { layout, credentials };
+}
+
+export interface Stack {
+  influx: InfluxdHandle;
+  gateway: ServiceProcess;
+  backend: ServiceProcess;
+  gatewayUrl: string;
+  backendUrl: string;
+  mqttUrl: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * influxd + the backend + the gateway (embedded broker), each a real process on loopback,
+ * wired like the demo: MQTT devices, serial boards (given), no OPC UA controllers.
+ */
+export async function startStack(opts: {
+  layout: StoreLayout;
+  credentials: DeviceCredentials;
+  withGateway?: boolean;
+  serialBoards?: Record<string, { path: string }>;
+}): Promise<Stack> {
+  const tmp = await makeTempDir('bench-stack');
+  const dir = tmp.path;
+  const cleanups: (() => Promise<void>)[] = [async () => tmp.remove()];
+  const stop = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    cleanups.length = 0;
+  };
+  try {
+    const layoutFile = path.join(dir, 'store.json');
+    const credentialsFile = path.join(dir, 'devices.json');
+    await writeFile(layoutFile, JSON.stringify(opts.layout));
+    await writeFile(credentialsFile, JSON.stringify(opts.credentials));
+    const influx = await startInfluxd({ dataDir: path.join(dir, 'influx') });
+    cleanups.push(() => influx.destroy());
+    const backendConfig = path.join(dir, 'backend.json');
+    await writeFile(
+      backendConfig,
+      JSON.stringify({
+        http: { host: '127.0.0.1', port: 0 },
+        dbPath: path.join(dir, 'backend.sqlite'),
+        layoutFiles: [layoutFile],
+        tokens: [
+          { token: TOKENS.gateway, role: 'device', subject: GATEWAY_ID },
+          { token: TOKENS.ops, role: 'operations', subject: 'bench-ops' },
+        ],
+        influx: { url: influx.url },
+      }),
+    );
+    const backend = await startService('backend', 'backend/src/main.ts', backendConfig, dir);
+    cleanups.push(() => backend.proc.stop());
+    const backendUrl = String(backend.ready.url);
+    if (opts.withGateway === false) {
+      return { influx, gateway: backend, backend, gatewayUrl: '', backendUrl, mqttUrl: '', dir, stop };
+    }
+    const gatewayConfig = path.join(dir, 'gateway.json');
+    await writeFile(
+      gatewayConfig,
+      JSON.stringify({
+        gatewayId: GATEWAY_ID,
+        layoutFile,
+        credentialsFile,
+        mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+        serial: { boards: opts.serialBoards ?? {} },
+        opcua: { controllers: {}, pkiDir: path.join(dir, 'gateway-pki') },
+        influx: { url: influx.url },
+        backend: { url: backendUrl, token: TOKENS.gateway },
+        outbox: { path: path.join(dir, 'gateway-outbox.sqlite') },
+        http: { host: '127.0.0.1', port: 0 },
+      }),
+    );
+    const gateway = await startService('gateway', 'gateway/src/main.ts', gatewayConfig, dir);
+    cleanups.push(() => gateway.proc.stop());
+    const gatewayUrl = String(gateway.ready.httpUrl);
+    // Ready = listening; the serial ports open just after.
+    await waitUntil(async () => ((await (await fetch(`${gatewayUrl}/healthz`)).json()) as { ok: boolean }).ok, {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      what: 'the gateway to open every serial port',
+    });
+    return {
+      influx,
+      gateway,
+      backend,
+      gatewayUrl,
+      backendUrl,
+      mqttUrl: `mqtt://127.0.0.1:${String(gateway.ready.mqttPort)}`,
+      dir,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Peak resident set (VmHWM) of a process in MB; null once it is gone. */
+export async function peakRssMb(pid: number | undefined): Promise<number | null> {
+  if (pid === undefined) return null;
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1];
+    return kb === undefined ? null : Math.round(Number(kb) / 1024);
+  } catch {
+    return null;
+  }
+}
+
+/** Outbox rows still pending, summed over the gateway's sinks. */
+export async function outboxPending(gatewayUrl: string): Promise<Record<string, number>> {
+  const res = await fetch(`${gatewayUrl}/healthz`);
+  const health = (await res.json()) as { outbox?: { pending?: Record<string, number> } };
+  return health.outbox?.pending ?? {};
+}

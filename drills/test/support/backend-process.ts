@@ -1,0 +1,124 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { spawnManaged, type ManagedProcess } from '@shelfwatch/test-support';
+import Database from 'better-sqlite3';
+import { REPO_ROOT } from '../../../gateway/test/fixtures/gateway-process.js';
+import { TOKEN } from '../../../gateway/test/fixtures/store.js';
+
+/** Tokens the drills' backend knows; the device token is the one the gateway fixtures configure. */
+export const BACKEND_TOKENS = {
+  device: TOKEN,
+  ops: 'drill-ops-token-0123456789abc',
+  staff: 'drill-staff-token-0123456789ab',
+  supplier: 'drill-supplier-token-012345678',
+};
+export const SUPPLIER_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+export interface BackendFilesOptions {
+  dir: string;
+  layoutFile: string;
+  port: number;
+  webhookUrl?: string;
+}
+
+/** Writes a backend config (fixed port, so a restarted backend is where the gateway expects it). */
+export async function writeBackendConfig(o: BackendFilesOptions): Promise<{ configFile: string; dbPath: string; url: string }> {
+  const dbPath = path.join(o.dir, 'backend.sqlite');
+  const configFile = path.join(o.dir, 'backend.json');
+  await writeFile(
+    configFile,
+    JSON.stringify({
+      http: { host: '127.0.0.1', port: o.port },
+      dbPath,
+      layoutFiles: [o.layoutFile],
+      tokens: [
+        { token: BACKEND_TOKENS.device, role: 'device', subject: 'gw-1' },
+        { token: BACKEND_TOKENS.ops, role: 'operations', subject: 'olga' },
+        { token: BACKEND_TOKENS.staff, role: 'staff', subject: 'alice' },
+        { token: BACKEND_TOKENS.supplier, role: 'supplier', subject: 'sup-1' },
+      ],
+      suppliers: { 'sup-1': { webhookUrl: o.webhookUrl ?? 'http://127.0.0.1:9/sup-1', webhookSecret: SUPPLIER_SECRET } },
+    }),
+  );
+  return { configFile, dbPath, url: `http://127.0.0.1:${o.port}` };
+}
+
+/** Spawns backend/src/main.ts and resolves on its ready line. */
+export async function spawnBackend(configFile: string): Promise<{ proc: ManagedProcess; url: string }> {
+  const proc = spawnManaged(process.execPath, ['--import', 'tsx', 'backend/src/main.ts', '--config', configFile], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      const line = buffer.split('\n').find((l) => l.startsWith('{"event":"ready"'));
+      if (!line) return;
+      proc.child.stdout?.off('data', onData);
+      resolve((JSON.parse(line) as { url: string }).url);
+    };
+    proc.child.stdout?.on('data', onData);
+    void proc.exited.then(({ code, signal }) => reject(new Error(`backend exited (${code ?? signal}) before ready:\n${proc.output()}`)));
+  });
+  return { proc, url };
+}
+
+/** Reading ids the backend has stored, in the order it stored them (read-only, beside the live process). */
+export function storedReadingIds(dbPath: string): string[] {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT id FROM reading_ids ORDER BY rowid').all() as { id: string }[]).map((r) => r.id);
+  } finally {
+    db.close();
+  }
+}
+
+export interface TaskView {
+  id: string;
+  kind: string;
+  status: string;
+  history?: { action: string }[];
+}
+
+export async function backendGet<T>(url: string, urlPath: string, token = BACKEND_TOKENS.ops): Promise<T> {
+  const res = await fetch(`${url}${urlPath}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(`GET ${urlPath}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export async function allTasks(url: string): Promise<TaskView[]> {
+  const body = await backendGet<{ tasks: TaskView[] }>(url, '/api/v1/tasks?status=open,acknowledged,done,resolved');
+  return body.tasks;
+}
+
+/** Sums a prom-client counter's samples whose labels match. */
+export async function metricSum(url: string, name: string, match: (labels: string) => boolean = () => true): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = /^([a-z_]+)(\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    if (match(m[2] ?? '')) sum += Number(m[3]);
+  }
+  return sum;
+}
+
+export interface TaskWithHistory extends TaskView {
+  history: { action: string; at: number; by: string }[];
+}
+
+export async function taskWithHistory(url: string, id: string): Promise<TaskWithHistory> {
+  return backendGet<TaskWithHistory>(url, `/api/v1/tasks/${encodeURIComponent(id)}`);
+}
+
+export async function backendPost(url: string, urlPath: string, body: unknown, token = BACKEND_TOKENS.staff): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${url}${urlPath}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
+}

@@ -1,0 +1,92 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { INFLUX_DATABASE } from '@shelfwatch/contracts';
+import { freePort, influxQuery, makeTempDir, rowsOf, startInfluxd, waitUntil, type InfluxdHandle, type ManagedProcess, type TempDir } from '@shelfwatch/test-support';
+import { spawnGateway, type GatewayProcess } from '../../../gateway/test/fixtures/gateway-process.js';
+import { testLayout, TOKEN, writeGatewayFiles } from '../../../gateway/test/fixtures/store.js';
+import { spawnBackend, writeBackendConfig } from './backend-process.js';
+
+export interface GatewayStats {
+  accepted: Record<string, number>;
+  written: Record<string, number>;
+  rejected: Record<string, number>;
+  deadLettered: Record<string, number>;
+  outboxPending: Record<string, number>;
+  frameRejects: Record<string, number>;
+  sequenceGaps: Record<string, number>;
+}
+
+/**
+ * The whole store chain as separate processes: influxd, the gateway (embedded broker) and
+ * the backend, on fixed ports so either can be killed and restarted where the other expects it.
+ */
+export class Chain {
+  dir!: TempDir;
+  influxd!: InfluxdHandle;
+  gateway: GatewayProcess | undefined;
+  backend: { proc: ManagedProcess; url: string } | undefined;
+  gatewayConfig!: string;
+  backendConfig!: string;
+  dbPath!: string;
+  backendUrl!: string;
+  mqttPort!: number;
+
+  constructor(private readonly options: { boards?: Record<string, { path: string }>; webhookUrl?: string } = {}) {}
+
+  /** Writes every config and starts influxd; processes are started separately. */
+  async prepare(): Promise<void> {
+    [this.dir, this.influxd] = await Promise.all([makeTempDir('drill'), startInfluxd()]);
+    const [backendPort, mqttPort] = [await freePort(), await freePort()];
+    this.mqttPort = mqttPort;
+    const layoutFile = path.join(this.dir.path, 'layout.json');
+    await writeFile(layoutFile, JSON.stringify(testLayout()));
+    const b = await writeBackendConfig({ dir: this.dir.path, layoutFile, port: backendPort, ...(this.options.webhookUrl ? { webhookUrl: this.options.webhookUrl } : {}) });
+    this.backendConfig = b.configFile;
+    this.dbPath = b.dbPath;
+    this.backendUrl = b.url;
+    this.gatewayConfig = await writeGatewayFiles(this.dir.path, { influxUrl: this.influxd.url, backendUrl: b.url, mqttPort, ...(this.options.boards ? { boards: this.options.boards } : {}) });
+  }
+
+  async startGateway(): Promise<GatewayProcess> {
+    this.gateway = await spawnGateway(this.gatewayConfig);
+    return this.gateway;
+  }
+
+  async startBackend(): Promise<void> {
+    this.backend = await spawnBackend(this.backendConfig);
+  }
+
+  async gatewayStats(): Promise<GatewayStats> {
+    const res = await fetch(`${this.gateway!.httpUrl}/api/v1/stats`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    if (!res.ok) throw new Error(`gateway stats ${res.status}`);
+    return (await res.json()) as GatewayStats;
+  }
+
+  async gatewayHealthy(): Promise<boolean> {
+    const res = await fetch(`${this.gateway!.httpUrl}/healthz`);
+    return res.status === 200;
+  }
+
+  /** Waits until both sinks have delivered everything in the outbox. */
+  async drained(timeoutMs = 90_000): Promise<void> {
+    await waitUntil(
+      async () => {
+        const { outboxPending } = await this.gatewayStats();
+        return (outboxPending.influx ?? -1) === 0 && (outboxPending.backend ?? -1) === 0;
+      },
+      { timeoutMs, intervalMs: 200, what: 'the gateway outbox to drain to 0 for influx and backend' },
+    );
+  }
+
+  async countPoints(measurement: string, field: string, where = ''): Promise<number> {
+    const rows = rowsOf(await influxQuery(this.influxd.url, INFLUX_DATABASE, `SELECT count(${field}) FROM ${measurement}${where ? ` WHERE ${where}` : ''}`));
+    return Number(rows[0]?.count ?? 0);
+  }
+
+  async stop(): Promise<void> {
+    await this.gateway?.proc.stop();
+    await this.backend?.proc.stop();
+    await this.influxd?.destroy();
+    await this.dir?.remove();
+  }
+}
