@@ -16,7 +16,7 @@ export async function backendIngestRate(stack: Stack, layout: StoreLayout, batch
     for (let i = 0; i < 5_000; i++) {
       const { shelf, slot } = slots[i % slots.length]!;
       readings.push({
-        id: `${shelf.boardId}:${s}:ch${slot.channel}:${i}`,
+        id: `${shelf.boardId}:${t0}:${s}:ch${slot.channel}`,
         storeId: layout.store.id,
         deviceId: shelf.boardId,
         ts: t0 + s * 500,

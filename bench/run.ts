@@ -2,8 +2,8 @@
  * `npm run bench`: ShelfWatch's figures, measured on this machine against real processes
  * on loopback. Reports only; never fails on a timing. Writes bench/results/latest.json.
  *
- * BENCH_RUNS (default 3) repeats the cheap figures (influx ceiling, brokers) and reports the
- * median; the end-to-end figures (ingest steps, catch-up, alerts, RSS, backend scale) run
+ * BENCH_RUNS (default 3) repeats the cheap figures (influx ceiling, brokers, backend scale) and reports the
+ * median; the end-to-end figures (ingest steps, catch-up, alerts, RSS) run
  * once each, to stay within 15 minutes on two cores.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -43,12 +43,12 @@ async function main(): Promise<void> {
     mosquittoQos0PerSec: await measure('mosquitto QoS 0 (msg/s)', () => benchMosquitto({ ...load, qos: 0 })),
     load,
   };
-  const system = await systemFigures();
+  const system = await systemFigures({ runs: RUNS });
   const { readingsPerSec } = system.ingest;
 
   const results = {
     machine,
-    runs: { cheapFigures: RUNS, endToEndFigures: 1 },
+    runs: { cheapFigures: RUNS, backendScale: RUNS, endToEndFigures: 1 },
     ingest: {
       readingsPerSec,
       influxCeilingPerSec,

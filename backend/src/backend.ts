@@ -9,7 +9,6 @@ import { systemClock, systemTimers, type Clock, type TimerHandle, type Timers } 
 import { ConfigError, type BackendConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { EngineHost } from './engine/engine-host.js';
-import { FALLBACK_LIMITS } from './engine/fallback-limits.js';
 import { FeedBus } from './feed/feed-bus.js';
 import { TokenIndex } from './http/auth.js';
 import { buildApp, type BuildAppOptions } from './http/build-app.js';
@@ -79,7 +78,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
   const timers = opts.timers ?? systemTimers;
   const rules = { create: opts.createRuleEngine ?? rulesCreateRuleEngine };
   // An injected engine brings its own assumptions; the real rules come with their defaults.
-  const baseLimits = opts.limits ?? (opts.createRuleEngine ? FALLBACK_LIMITS : defaultLimits);
+  const baseLimits = opts.limits ?? defaultLimits;
   const limits = {
     chilled: { ...baseLimits.chilled, ...config.limits?.chilled },
     frozen: { ...baseLimits.frozen, ...config.limits?.frozen },
