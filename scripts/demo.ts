@@ -11,6 +11,10 @@ import { parseArgs } from 'node:util';
 import { loadScenario } from '@shelfwatch/firmware-sim';
 import { runStore } from './store-run.js';
 
+// stdout carries only this command's result (its last line is machine-readable JSON);
+// libraries that log with console.log (node-opcua's start-up warnings) go to stderr.
+console.log = console.error;
+
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 const { values: args } = parseArgs({

@@ -12,6 +12,10 @@ import { loadScenario } from '@shelfwatch/firmware-sim';
 import { formatTable, readGroundTruthFile, scoreRun, scoreRuns, writeResults, type RunInput } from '../eval/src/index.js';
 import { runStore } from './store-run.js';
 
+// stdout carries only this command's result (its last line is machine-readable JSON);
+// libraries that log with console.log (node-opcua's start-up warnings) go to stderr.
+console.log = console.error;
+
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SCENARIO_DIR = path.join(ROOT, 'firmware-sim/scenarios');
 /** The large store is for load (npm run bench); its hour of trading has nothing to score. */

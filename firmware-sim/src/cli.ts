@@ -12,6 +12,10 @@ import { z } from 'zod';
 import { loadScenario } from './scenario/load-scenario.js';
 import { createSimulation } from './simulation.js';
 
+// stdout carries only this command's result (its last line is machine-readable JSON);
+// libraries that log with console.log (node-opcua's start-up warnings) go to stderr.
+console.log = console.error;
+
 const { values: args } = parseArgs({
   options: {
     scenario: { type: 'string' },
