@@ -100,7 +100,7 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
     const initial = new Map(engine.initialControllerValues().map((c) => [c.controllerId, c.changes]));
     // Sequential: the first server creates the per-simulation certificate, the rest reuse it.
     for (const c of layout.cases) {
-      const link = new OpcuaControllerLink({ controllerId: c.controllerId, caseId: c.id, pkiDir });
+      const link = new OpcuaControllerLink({ controllerId: c.controllerId, caseId: c.id, pkiDir, password: password(c.controllerId) });
       controllers.set(c.controllerId, link);
       await link.start();
       counter.byKind.opcua += link.apply(initial.get(c.controllerId) ?? []);

@@ -44,7 +44,8 @@ describe('serial, MQTT and OPC UA inputs against real servers', () => {
   beforeAll(async () => {
     [influxd, dir, backend] = await Promise.all([startInfluxd(), makeTempDir('gw-inputs'), startBackendReceiver()]);
     pty = await startPtyPair({ dir: dir.path, names: ['board-dev', 'board-host'] });
-    opcua = await startOpcuaServer({ configure: controller.configure, pkiDir: `${dir.path}/opcua-server` });
+    // The controller refuses anonymous sessions: the gateway must log in with its credentials.
+    opcua = await startOpcuaServer({ configure: controller.configure, pkiDir: `${dir.path}/opcua-server`, users: { 'ctrl-1': 'ctrl-1-secret' } });
     const file = await writeGatewayFiles(dir.path, {
       influxUrl: influxd.url,
       backendUrl: backend.url,

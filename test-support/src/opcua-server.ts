@@ -34,6 +34,11 @@ export interface OpcuaServerOptions {
    * are its samples (the simulator's, at any speed) wants this; default true.
    */
   exceptionBased?: boolean;
+  /**
+   * user name → password. When given, sessions must log in with one of them and anonymous
+   * sessions are refused, as a case controller in a store should be configured.
+   */
+  users?: Record<string, string>;
 }
 
 export async function startOpcuaServer(options: OpcuaServerOptions = {}): Promise<OpcuaServerHandle> {
@@ -53,6 +58,12 @@ export async function startOpcuaServer(options: OpcuaServerOptions = {}): Promis
       userCertificateManager,
       maxConnectionsPerEndpoint: 50,
       ...(options.exceptionBased === false ? {} : { serverCapabilities: { minSupportedSampleRate: 0 } }),
+      ...(options.users
+        ? {
+            allowAnonymous: false,
+            userManager: { isValidUser: (userName: string, password: string) => options.users?.[userName] === password },
+          }
+        : {}),
     });
     await s.initialize();
     const addressSpace = s.engine.addressSpace;

@@ -5,6 +5,8 @@ import type { ValueChange } from '../firmware/controller-firmware.js';
 
 export interface OpcuaControllerLinkOptions {
   controllerId: string;
+  /** The controller's own password (user name = controller id), from the store's credentials. */
+  password: string;
   caseId: string;
   /** Per-simulation PKI folder. */
   pkiDir: string;
@@ -43,6 +45,8 @@ export class OpcuaControllerLink {
     const handle = await startOpcuaServer({
       ...(this.port === undefined ? {} : { port: this.port }),
       pkiDir: this.opts.pkiDir,
+      // The controller accepts only its own credentials: no anonymous sessions.
+      users: { [this.opts.controllerId]: this.opts.password },
       configure: (addressSpace) => {
         const ns = addressSpace.registerNamespace(CASE_CONTROLLER_NAMESPACE);
         const obj = ns.addObject({

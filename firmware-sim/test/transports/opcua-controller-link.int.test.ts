@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { CASE_CONTROLLER_NAMESPACE, caseNodeId } from '@shelfwatch/contracts';
 import { createCertificateManager, makeTempDir, type TempDir } from '@shelfwatch/test-support';
-import { AttributeIds, ClientMonitoredItem, MessageSecurityMode, OPCUAClient, SecurityPolicy, TimestampsToReturn, type ClientSession, type DataValue } from 'node-opcua';
+import { AttributeIds, ClientMonitoredItem, UserTokenType, MessageSecurityMode, OPCUAClient, SecurityPolicy, TimestampsToReturn, type ClientSession, type DataValue } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpcuaControllerLink } from '../../src/transports/opcua-controller-link.js';
 
@@ -15,7 +15,7 @@ describe('case controller as a real node-opcua server', () => {
 
   beforeAll(async () => {
     dir = await makeTempDir('sim-opcua');
-    link = new OpcuaControllerLink({ controllerId: 'ctl-1', caseId: 'case-1', pkiDir: path.join(dir.path, 'server') });
+    link = new OpcuaControllerLink({ controllerId: 'ctl-1', caseId: 'case-1', pkiDir: path.join(dir.path, 'server'), password: 'ctl-1-secret' });
     await link.start();
     client = OPCUAClient.create({
       endpointMustExist: false,
@@ -46,7 +46,10 @@ describe('case controller as a real node-opcua server', () => {
       { variable: 'compressorRunning', value: true, sourceTsMs: T0 },
     ])).toBe(5);
     await client.connect(link.endpointUrl);
-    const session = await client.createSession();
+    // Anonymous sessions and wrong passwords are refused: the controller only serves its own login.
+    await expect(client.createSession()).rejects.toThrow();
+    await expect(client.createSession({ type: UserTokenType.UserName, userName: 'ctl-1', password: 'wrong-pass' })).rejects.toThrow();
+    const session = await client.createSession({ type: UserTokenType.UserName, userName: 'ctl-1', password: 'ctl-1-secret' });
     expect((await session.read({ nodeId: await nodeId(session, 'ControllerId'), attributeId: AttributeIds.Value })).value.value).toBe('ctl-1');
     expect((await session.read({ nodeId: await nodeId(session, 'CaseId'), attributeId: AttributeIds.Value })).value.value).toBe('case-1');
     const air = await session.read({ nodeId: await nodeId(session, 'AirTemperature'), attributeId: AttributeIds.Value }, 0);
@@ -89,7 +92,7 @@ describe('case controller as a real node-opcua server', () => {
     ]);
     expect(fresh).toBe(1);
     await client.connect(link.endpointUrl);
-    const session = await client.createSession();
+    const session = await client.createSession({ type: UserTokenType.UserName, userName: 'ctl-1', password: 'ctl-1-secret' });
     const air = await session.read({ nodeId: await nodeId(session, 'AirTemperature'), attributeId: AttributeIds.Value }, 0);
     expect(air.value.value).toBe(4.5);
     expect(air.sourceTimestamp?.getTime()).toBe(T0 + 5000);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CASE_CONTROLLER_NAMESPACE, CASE_IDENTITY, CASE_VARIABLES, CaseVariable, caseNodeId, type Reading } from '@shelfwatch/contracts';
-import { AttributeIds, DataChangeFilter, DataChangeTrigger, DeadbandType, OPCUAClient, StatusCodes, TimestampsToReturn, type DataValue, type OPCUACertificateManager } from 'node-opcua';
+import { AttributeIds, DataChangeFilter, DataChangeTrigger, DeadbandType, OPCUAClient, StatusCodes, TimestampsToReturn, UserTokenType, type DataValue, type OPCUACertificateManager } from 'node-opcua';
 import { backoffDelay, type BackoffPolicy } from '../../sinks/backoff.js';
 import { deviceStatusReading } from '../device-status.js';
 import { DeviceClock } from '../device-clock.js';
@@ -106,7 +106,12 @@ export class ControllerConnection {
     });
     try {
       await client.connect(endpointUrl);
-      const session = await client.createSession();
+      // A controller with credentials in the store's file is logged in to as itself; one
+      // without gets an anonymous session (and a well-configured controller refuses it).
+      const credential = context.store.credentials[controllerId];
+      const session = await client.createSession(
+        credential ? { type: UserTokenType.UserName, userName: controllerId, password: credential.password } : undefined,
+      );
       session.on('session_closed', () => this.wakeLost?.('session closed'));
       session.on('keepalive_failure', () => this.wakeLost?.('session keep-alive failed'));
       const ns = (await session.readNamespaceArray()).indexOf(CASE_CONTROLLER_NAMESPACE);
