@@ -33,6 +33,8 @@ export interface StoreRunOptions {
   credentialsFile?: string;
   /** Where the run's data, configs and logs go. */
   runDir: string;
+  /** Use this InfluxDB (left running afterwards, e.g. for tests to query) instead of a private one. */
+  influxUrl?: string;
   /** Replay the scenario's day today, at its own time of day (default true). */
   shiftToToday?: boolean;
   stopSignal?: Promise<void>;
@@ -105,8 +107,8 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
   };
 
   try {
-    const influx = await startInfluxd({ dataDir: path.join(runDir, 'influx') });
-    cleanups.push(() => influx.stop());
+    const influx = options.influxUrl ? { url: options.influxUrl } : await startInfluxd({ dataDir: path.join(runDir, 'influx') });
+    if ('stop' in influx) cleanups.push(() => influx.stop());
     log(`influxd on ${influx.url}`);
 
     const supplierToken = (supplierId: string) => secrets.tokens.find((t) => t.role === 'supplier' && t.subject === supplierId)?.token;
