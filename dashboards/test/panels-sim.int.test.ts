@@ -24,12 +24,16 @@ let closedByStaff = 0;
 async function actOnTasks(backendUrl: string, stop: { done: boolean }): Promise<void> {
   const auth = { authorization: `Bearer ${STAFF_TOKEN}`, 'content-type': 'application/json' };
   while (!stop.done) {
-    const res = await fetch(`${backendUrl}/api/v1/tasks?status=open`, { headers: auth }).catch(() => null);
-    const tasks = res?.ok ? ((await res.json()) as { tasks: Task[] }).tasks : [];
-    for (const t of tasks.slice(0, 3)) {
-      await fetch(`${backendUrl}/api/v1/tasks/${t.id}/ack`, { method: 'POST', headers: auth, body: '{}' });
-      const done = await fetch(`${backendUrl}/api/v1/tasks/${t.id}/done`, { method: 'POST', headers: auth, body: JSON.stringify({ note: 'checked on the floor' }) });
-      if (done.ok) closedByStaff++;
+    try {
+      const res = await fetch(`${backendUrl}/api/v1/tasks?status=open`, { headers: auth });
+      const tasks = res.ok ? ((await res.json()) as { tasks: Task[] }).tasks : [];
+      for (const t of tasks.slice(0, 3)) {
+        await fetch(`${backendUrl}/api/v1/tasks/${t.id}/ack`, { method: 'POST', headers: auth, body: '{}' });
+        const done = await fetch(`${backendUrl}/api/v1/tasks/${t.id}/done`, { method: 'POST', headers: auth, body: JSON.stringify({ note: 'checked on the floor' }) });
+        if (done.ok) closedByStaff++;
+      }
+    } catch {
+      // The run is stopping and the backend with it; like a handheld, try again next round.
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
