@@ -6,13 +6,16 @@ import { z } from 'zod';
 const Port = z.number().int().min(0).max(65535);
 const NonEmpty = z.string().min(1);
 
+/** The IANA port for MQTT, what devices expect of a broker unless told otherwise. */
+export const DEFAULT_MQTT_PORT = 1883;
+
 export const MqttConfig = z.discriminatedUnion('mode', [
   z
     .object({
       mode: z.literal('embedded'),
       host: NonEmpty.default('127.0.0.1'),
       /** 0 = any free port (tests); the actual port is reported by the gateway. */
-      port: Port.default(1883),
+      port: Port.default(DEFAULT_MQTT_PORT),
     })
     .strict(),
   z

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseGatewayConfig } from '../src/config.js';
+import { ConfigError, DEFAULT_MQTT_PORT, parseGatewayConfig } from '../src/config.js';
 
 const valid = {
   gatewayId: 'gw-1',
@@ -17,7 +17,9 @@ const valid = {
 describe('gateway configuration', () => {
   it('applies defaults and resolves paths against the config folder', () => {
     const c = parseGatewayConfig(valid, { baseDir: '/etc/shelfwatch', env: {} });
-    expect(c.mqtt).toEqual({ mode: 'embedded', host: '127.0.0.1', port: 1883 });
+    // The parsed default (no socket is opened here); tests that listen use port 0.
+    expect(c.mqtt).toEqual({ mode: 'embedded', host: '127.0.0.1', port: DEFAULT_MQTT_PORT });
+    expect(DEFAULT_MQTT_PORT).toBe(1883);
     expect(c.layoutFile).toBe('/etc/shelfwatch/layout.json');
     expect(c.outbox.path).toBe('/etc/shelfwatch/data/outbox.db');
     expect(c.opcua.pkiDir).toBe('/etc/shelfwatch/pki');
