@@ -143,3 +143,21 @@ function controllerPoint(
     timestampNs,
   };
 }
+
+export interface InfluxEndpoint {
+  host: string;
+  port: number;
+  protocol: 'http' | 'https';
+}
+
+/**
+ * The node-influx connection options for an InfluxDB URL. A URL without a port means the
+ * scheme's port (80/443), as for every other HTTP client reading the same setting.
+ * Throws on anything but http(s): a configuration error, caught when config is checked.
+ */
+export function influxEndpoint(url: string): InfluxEndpoint {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`InfluxDB URL must be http(s), got ${parsed.protocol}`);
+  const protocol = parsed.protocol === 'https:' ? 'https' : 'http';
+  return { host: parsed.hostname, port: parsed.port === '' ? (protocol === 'https' ? 443 : 80) : Number(parsed.port), protocol };
+}

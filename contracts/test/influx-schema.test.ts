@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pointTimestampNs, readingToPoint } from '../src/influx-schema.js';
+import { influxEndpoint, pointTimestampNs, readingToPoint } from '../src/influx-schema.js';
 import { Reading, READING_KINDS } from '../src/readings.js';
 
 describe('InfluxDB point mapping', () => {
@@ -23,5 +23,13 @@ describe('InfluxDB point mapping', () => {
   it('knows every reading kind', () => {
     expect(READING_KINDS).toContain('shelf.weight');
     expect(READING_KINDS).toHaveLength(9);
+  });
+});
+
+describe('influxEndpoint', () => {
+  it('reads host, port and protocol, defaulting the port to the scheme’s', () => {
+    expect(influxEndpoint('http://127.0.0.1:8086')).toEqual({ host: '127.0.0.1', port: 8086, protocol: 'http' });
+    expect(influxEndpoint('https://influx.example')).toEqual({ host: 'influx.example', port: 443, protocol: 'https' });
+    expect(() => influxEndpoint('udp://127.0.0.1:8089')).toThrow(/http\(s\)/);
   });
 });

@@ -1,4 +1,4 @@
-import { INFLUX_DATABASE, type StoreLayout } from '@shelfwatch/contracts';
+import { INFLUX_DATABASE, influxEndpoint, type StoreLayout } from '@shelfwatch/contracts';
 import type { Router } from 'express';
 import { InfluxDB } from 'influx';
 import type { AppContext } from '../context.js';
@@ -16,14 +16,8 @@ export function reportRouters(
 ): Router[] {
   const influxConfig = ctx.config.influx;
   if (!influxConfig) return [];
-  const url = new URL(influxConfig.url);
   const database = influxConfig.database ?? INFLUX_DATABASE;
-  const influx = new InfluxDB({
-    host: url.hostname,
-    port: Number(url.port || (url.protocol === 'https:' ? 443 : 8086)),
-    protocol: url.protocol === 'https:' ? 'https' : 'http',
-    database,
-  });
+  const influx = new InfluxDB({ ...influxEndpoint(influxConfig.url), database });
   const categoryOf = new Map(deps.layouts.flatMap((l) => l.cases.map((c) => [c.id, c.category] as const)));
   return [
     haccpRouter({

@@ -1,4 +1,4 @@
-import { INFLUX_DATABASE, influxSetupStatements, readingToPoint, type Reading } from '@shelfwatch/contracts';
+import { INFLUX_DATABASE, influxEndpoint, influxSetupStatements, readingToPoint, type InfluxEndpoint, type Reading } from '@shelfwatch/contracts';
 import { InfluxDB, type IPoint } from 'influx';
 import type { Logger } from 'pino';
 import { isRetryableStatus, SinkError } from '../../errors.js';
@@ -28,15 +28,12 @@ export class InfluxSink implements Sink {
   private client: InfluxClient | undefined;
   private setupDone = false;
   private database = INFLUX_DATABASE;
-  private endpoint: { host: string; port: number; protocol: 'http' | 'https' } | undefined;
+  private endpoint: InfluxEndpoint | undefined;
 
   constructor(private readonly options: InfluxSinkOptions) {}
 
   init(): void {
-    const url = new URL(this.options.url);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`influx.url must be http(s), got ${url.protocol}`);
-    const protocol = url.protocol === 'https:' ? 'https' : 'http';
-    this.endpoint = { host: url.hostname, port: url.port === '' ? (protocol === 'https' ? 443 : 80) : Number(url.port), protocol };
+    this.endpoint = influxEndpoint(this.options.url);
     this.database = this.options.database ?? INFLUX_DATABASE;
   }
 

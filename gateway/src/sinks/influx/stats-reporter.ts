@@ -1,4 +1,4 @@
-import { INFLUX_DATABASE, MEASUREMENTS } from '@shelfwatch/contracts';
+import { INFLUX_DATABASE, influxEndpoint, MEASUREMENTS } from '@shelfwatch/contracts';
 import { FieldType, InfluxDB, type IPoint } from 'influx';
 import type { Logger } from 'pino';
 import type { GatewayStats } from '../../http/gateway-metrics.js';
@@ -28,11 +28,8 @@ export class GatewayStatsReporter {
   constructor(private readonly options: StatsReporterOptions) {}
 
   start(): void {
-    const url = new URL(this.options.url);
     this.client = new InfluxDB({
-      host: url.hostname,
-      port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-      protocol: url.protocol === 'https:' ? 'https' : 'http',
+      ...influxEndpoint(this.options.url),
       database: this.options.database ?? INFLUX_DATABASE,
       pool: { maxRetries: 0, requestTimeout: 5_000 },
       // Declared so counters go out as integers every time: a field that changes type is refused.
