@@ -83,12 +83,16 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
 
   const pendingBySink = () => Object.fromEntries(sinks.map(({ name }) => [name, outbox.pending(name)]));
   const stats = () => metrics.snapshot(pendingBySink());
+  /** Seconds the oldest reading a sink has not acknowledged has waited (0 when caught up). */
+  const oldestAgeS = (name: string, now: number) => {
+    const oldest = outbox.oldestPendingAt(name);
+    return oldest === null ? 0 : Math.max(0, (now - oldest) / 1000);
+  };
   const refreshGauges = () => {
     const now = clock.now();
     for (const { name } of sinks) {
       metrics.outboxPending.set({ sink: name }, outbox.pending(name));
-      const oldest = outbox.oldestPendingAt(name);
-      metrics.outboxOldestAge.set({ sink: name }, oldest === null ? 0 : Math.max(0, (now - oldest) / 1000));
+      metrics.outboxOldestAge.set({ sink: name }, oldestAgeS(name, now));
     }
   };
   const health = (): HealthReport => {
@@ -107,13 +111,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     logger,
     snapshot: () => {
       const now = clock.now();
-      const oldestAgeS = Object.fromEntries(
-        sinks.map(({ name }) => {
-          const oldest = outbox.oldestPendingAt(name);
-          return [name, oldest === null ? 0 : Math.max(0, (now - oldest) / 1000)];
-        }),
-      );
-      return { stats: stats(), oldestAgeS };
+      return { stats: stats(), oldestAgeS: Object.fromEntries(sinks.map(({ name }) => [name, oldestAgeS(name, now)])) };
     },
   });
 
