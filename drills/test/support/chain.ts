@@ -1,20 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { INFLUX_DATABASE } from '@shelfwatch/contracts';
+import type { GatewayStats } from '@shelfwatch/gateway';
 import { freePort, influxQuery, makeTempDir, rowsOf, startInfluxd, waitUntil, type InfluxdHandle, type ManagedProcess, type TempDir } from '@shelfwatch/test-support';
 import { spawnGateway, type GatewayProcess } from '../../../gateway/test/fixtures/gateway-process.js';
 import { testLayout, TOKEN, writeGatewayFiles } from '../../../gateway/test/fixtures/store.js';
 import { spawnBackend, writeBackendConfig } from './backend-process.js';
 
-export interface GatewayStats {
-  accepted: Record<string, number>;
-  written: Record<string, number>;
-  rejected: Record<string, number>;
-  deadLettered: Record<string, number>;
-  outboxPending: Record<string, number>;
-  frameRejects: Record<string, number>;
-  sequenceGaps: Record<string, number>;
-}
 
 /**
  * The whole store chain as separate processes: influxd, the gateway (embedded broker) and
