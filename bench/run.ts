@@ -8,6 +8,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { repoRoot } from '@shelfwatch/test-support';
 import { benchAedes, benchMosquitto, type BrokerLoad } from './broker.js';
 import { influxCeiling } from './influx-ceiling.js';
 import { machineInfo } from './machine.js';
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     elapsedS: Math.round((performance.now() - started) / 1000),
   };
 
-  const dir = path.join(import.meta.dirname, 'results');
+  const dir = path.join(repoRoot(import.meta.dirname), 'bench', 'results');
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   printTable(results);

@@ -78,7 +78,7 @@ export async function startStack(opts: {
         influx: { url: influx.url },
       }),
     );
-    const backend = await startService('backend', 'backend/src/main.ts', backendConfig, dir);
+    const backend = await startService('backend', backendConfig, dir);
     cleanups.push(() => backend.proc.stop());
     const backendUrl = String(backend.ready.url);
     if (opts.withGateway === false) {
@@ -100,7 +100,7 @@ export async function startStack(opts: {
         http: { host: '127.0.0.1', port: 0 },
       }),
     );
-    const gateway = await startService('gateway', 'gateway/src/main.ts', gatewayConfig, dir);
+    const gateway = await startService('gateway', gatewayConfig, dir);
     cleanups.push(() => gateway.proc.stop());
     const gatewayUrl = String(gateway.ready.httpUrl);
     // Ready = listening; the serial ports open just after.

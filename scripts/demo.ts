@@ -7,6 +7,7 @@
  *   npm run demo -- --duration 120    run 120 s, stop cleanly, print a JSON summary last
  */
 import path from 'node:path';
+import { repoRoot } from '@shelfwatch/test-support';
 import { parseArgs } from 'node:util';
 import { loadScenario } from '@shelfwatch/firmware-sim';
 import { runStore } from './store-run.js';
@@ -15,7 +16,7 @@ import { runStore } from './store-run.js';
 // libraries that log with console.log (node-opcua's start-up warnings) go to stderr.
 console.log = console.error;
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = repoRoot(import.meta.dirname);
 
 const { values: args } = parseArgs({
   options: {

@@ -8,6 +8,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { repoRoot } from '@shelfwatch/test-support';
 import { loadScenario } from '@shelfwatch/firmware-sim';
 import { formatTable, readGroundTruthFile, scoreRun, scoreRuns, writeResults, type RunInput } from '../eval/src/index.js';
 import { runStore } from './store-run.js';
@@ -16,7 +17,7 @@ import { runStore } from './store-run.js';
 // libraries that log with console.log (node-opcua's start-up warnings) go to stderr.
 console.log = console.error;
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = repoRoot(import.meta.dirname);
 const SCENARIO_DIR = path.join(ROOT, 'firmware-sim/scenarios');
 /** The large store is for load (npm run bench); its hour of trading has nothing to score. */
 const SKIPPED = new Set(['large-store']);

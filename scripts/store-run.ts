@@ -10,13 +10,13 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DeviceCredentials, StoreLayout, type Task } from '@shelfwatch/contracts';
 import { createSimulation, type Scenario } from '@shelfwatch/firmware-sim';
-import { freePort, startInfluxd, waitUntil } from '@shelfwatch/test-support';
+import { freePort, repoRoot, startInfluxd, waitUntil } from '@shelfwatch/test-support';
 import { countSensorPoints, type SensorPointCounts } from './demo/influx-count.js';
 import { startService, type ServiceProcess } from './demo/processes.js';
 import { DemoSecrets } from './demo/secrets.js';
 import { startSupplierReceiver } from './demo/supplier-receiver.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = repoRoot(import.meta.dirname);
 const DAY_MS = 86_400_000;
 
 export interface StoreRunOptions {
@@ -131,7 +131,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
       influx: { url: influx.url },
       webDir: path.join(ROOT, 'backend/web/dist'),
     });
-    const backend = await startService('backend', 'backend/src/main.ts', backendConfigFile, logDir);
+    const backend = await startService('backend', backendConfigFile, logDir);
     cleanups.push(() => backend.proc.stop());
     const backendUrl = String(backend.ready.url);
     log(`backend on ${backendUrl}`);
@@ -176,7 +176,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
       outbox: { path: path.join(runDir, 'gateway-outbox.sqlite') },
       http: { host: '127.0.0.1', port: 0 },
     });
-    const gateway = await startService('gateway', 'gateway/src/main.ts', gatewayConfigFile, logDir);
+    const gateway = await startService('gateway', gatewayConfigFile, logDir);
     cleanups.push(() => gateway.proc.stop());
     const gatewayUrl = String(gateway.ready.httpUrl);
     // "Ready" means listening; serial ports and OPC UA subscriptions come up just after. The

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { startBackend } from './backend.js';
 import { loadBackendConfig } from './config.js';
 
-/** Process entry: `tsx backend/src/main.ts --config <file>`; prints {"event":"ready","url":...} when listening. */
+/** Process entry: `node backend/dist/src/main.js --config <file>` (compiled); prints {"event":"ready","url":...} when listening. */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' } } });
   if (!values.config) {

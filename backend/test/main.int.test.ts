@@ -1,11 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { makeTempDir, spawnManaged, type ManagedProcess, type TempDir } from '@shelfwatch/test-support';
+import { makeTempDir, spawnService, type ManagedProcess, type TempDir } from '@shelfwatch/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureLayout } from './support/fixture-layout.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 describe('backend process (main.ts)', () => {
   let dir: TempDir | undefined;
@@ -32,7 +29,7 @@ describe('backend process (main.ts)', () => {
         '  dairyco: { webhookUrl: "http://127.0.0.1:9/x", webhookSecret: "env:SW_TEST_DAIRY_SECRET" }',
       ].join('\n'),
     );
-    proc = spawnManaged(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'backend/src/main.ts'), '--config', configFile], {
+    proc = spawnService('backend', ['--config', configFile], {
       env: { ...process.env, SW_TEST_STAFF_TOKEN: 'staff-token-from-env-0123456789', SW_TEST_DAIRY_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', LOG_LEVEL: 'warn' },
     });
     const ready = await new Promise<{ event: string; url: string }>((resolve, reject) => {

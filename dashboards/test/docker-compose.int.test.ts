@@ -40,15 +40,18 @@ describe.skipIf(!hasCompose)('docker-compose.yml (validated offline by docker-co
     await expect(run(COMPOSE, ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT })).resolves.toBeDefined();
   });
 
-  it('has the five services, InfluxDB 1.x, and builds gateway, backend and simulator from the repository', async () => {
+  it('has the five services, InfluxDB 1.x, and runs gateway, backend and simulator compiled from the repository', async () => {
     const { services } = await config();
     expect(Object.keys(services).sort()).toEqual(['backend', 'firmware-sim', 'gateway', 'grafana', 'influxdb']);
     expect(services.influxdb?.image).toMatch(/^influxdb:1\./);
     for (const name of ['gateway', 'backend', 'firmware-sim']) {
       expect(services[name]?.build, name).toMatchObject({ dockerfile: 'docker/Dockerfile' });
-      for (const part of services[name]?.command ?? []) {
-        if (part.endsWith('.ts')) expect(existsSync(path.join(ROOT, part)), `${name} runs ${part}`).toBe(true);
-      }
+      // Plain node on the image's compiled output (npm run build): <pkg>/dist/src/x.js comes from <pkg>/src/x.ts.
+      const [command, ...args] = services[name]?.command ?? [];
+      expect(command, name).toBe('node');
+      const entry = args.find((a) => a.endsWith('.js'));
+      expect(entry, `${name} runs a compiled entry`).toMatch(/^[\w-]+\/dist\/src\/[\w-]+\.js$/);
+      expect(existsSync(path.join(ROOT, entry!.replace('/dist/src/', '/src/').replace(/\.js$/, '.ts'))), `${name} runs ${entry}`).toBe(true);
     }
     expect(existsSync(path.join(ROOT, 'docker/Dockerfile'))).toBe(true);
   });

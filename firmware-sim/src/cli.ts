@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DeviceCredentials } from '@shelfwatch/contracts';
+import { repoRoot } from '@shelfwatch/test-support';
 import { z } from 'zod';
 import { loadScenario } from './scenario/load-scenario.js';
 import { createSimulation } from './simulation.js';
@@ -40,7 +41,7 @@ function num(name: string, text: string | undefined): number | undefined {
 async function main(): Promise<void> {
   if (!args.scenario) throw new Error('--scenario <file> is required');
   const scenario = await loadScenario(args.scenario);
-  const credentialsFile = args.credentials ?? path.resolve(import.meta.dirname, '../../config/demo/devices.demo.json');
+  const credentialsFile = args.credentials ?? path.join(repoRoot(import.meta.dirname), 'config/demo/devices.demo.json');
   const parsed = DeviceCredentials.safeParse(JSON.parse(await readFile(credentialsFile, 'utf8')));
   if (!parsed.success) throw new Error(`invalid credentials ${credentialsFile}:\n${z.prettifyError(parsed.error)}`);
   const durationS = num('duration', args.duration);

@@ -1,14 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { makeTempDir, spawnManaged, type BrokerHandle, type TempDir } from '@shelfwatch/test-support';
+import { makeTempDir, spawnService, type BrokerHandle, type TempDir } from '@shelfwatch/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthBroker } from './fixtures/auth-broker.js';
 import { TINY_CREDENTIALS, tinyScenario } from './fixtures/tiny-scenario.js';
 
-const CLI = path.resolve(import.meta.dirname, '../src/cli.ts');
-
 async function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = spawnManaged(process.execPath, ['--import', 'tsx', CLI, ...args]);
+  const proc = spawnService('sim', args);
   let stdout = '';
   let stderr = '';
   proc.child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { ConfigError, loadGatewayConfig } from './config.js';
 import { startGateway } from './gateway.js';
 
-/** Process entry: `tsx gateway/src/main.ts --config store.json`. Logs go to stderr as JSON; stdout carries the ready line. */
+/** Process entry: `node gateway/dist/src/main.js --config store.json` (compiled). Logs go to stderr as JSON; stdout carries the ready line. */
 async function main(): Promise<void> {
   const logger = pino({ name: 'gateway', level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
   const { values } = parseArgs({ options: { config: { type: 'string' } } });

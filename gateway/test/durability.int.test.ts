@@ -1,10 +1,10 @@
 import { deviceTopic, INFLUX_DATABASE } from '@shelfwatch/contracts';
 import { writeFile } from 'node:fs/promises';
-import { influxQuery, makeTempDir, rowsOf, spawnManaged, startInfluxd, waitUntil, type InfluxdHandle, type TempDir } from '@shelfwatch/test-support';
+import { influxQuery, makeTempDir, rowsOf, spawnService, startInfluxd, waitUntil, type InfluxdHandle, type TempDir } from '@shelfwatch/test-support';
 import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBackendReceiver, type BackendReceiver } from './fixtures/backend-receiver.js';
-import { REPO_ROOT, spawnGateway, type GatewayProcess } from './fixtures/gateway-process.js';
+import { spawnGateway, type GatewayProcess } from './fixtures/gateway-process.js';
 import { STORE_ID, TOKEN, writeGatewayFiles } from './fixtures/store.js';
 
 const topic = deviceTopic(STORE_ID, 'probe-1', 'probe');
@@ -138,7 +138,7 @@ describe('durability: kill -9, influxd outage, backend failures (gateway as a pr
   it('refuses to start on a bad configuration, naming every bad field', async () => {
     const bad = `${dir.path}/bad.json`;
     await writeFile(bad, JSON.stringify({ gatewayId: 'gw-1', mqtt: { mode: 'embedded', port: 99999 }, http: { port: 0 } }));
-    const proc = spawnManaged(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts', '--config', bad], { cwd: REPO_ROOT });
+    const proc = spawnService('gateway', ['--config', bad]);
     expect((await proc.exited).code).toBe(2);
     expect(proc.output()).toContain('mqtt.port:');
     expect(proc.output()).toContain('layoutFile:');

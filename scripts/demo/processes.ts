@@ -1,27 +1,24 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { spawnManaged, type ManagedProcess } from '@shelfwatch/test-support';
+import { spawnService, type ManagedProcess, type ServiceName } from '@shelfwatch/test-support';
 
 export interface ServiceProcess {
-  name: string;
+  name: ServiceName;
   proc: ManagedProcess;
   ready: Record<string, unknown>;
   logFile: string;
 }
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
 /**
- * Starts one ShelfWatch process (`<pkg>/src/main.ts --config <file>`) the way production
+ * Starts one ShelfWatch process (`--config <file>`, compiled, plain node) the way production
  * runs it, sends its JSON logs to a file, and resolves with its `{"event":"ready",...}`
  * line, so the demo never guesses with sleeps.
  */
-export async function startService(name: string, entry: string, configFile: string, logDir: string): Promise<ServiceProcess> {
+export async function startService(name: ServiceName, configFile: string, logDir: string): Promise<ServiceProcess> {
   const logFile = path.join(logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const proc = spawnManaged(process.execPath, ['--import', 'tsx', path.join(ROOT, entry), '--config', configFile], {
-    cwd: ROOT,
+  const proc = spawnService(name, ['--config', configFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
   });

@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { spawnManaged, type ManagedProcess } from '@shelfwatch/test-support';
+import { spawnService, type ManagedProcess } from '@shelfwatch/test-support';
 import Database from 'better-sqlite3';
-import { REPO_ROOT } from '../../../gateway/test/fixtures/gateway-process.js';
 import { TOKEN } from '../../../gateway/test/fixtures/store.js';
 
 /** Tokens the drills' backend knows; the device token is the one the gateway fixtures configure. */
@@ -43,10 +42,9 @@ export async function writeBackendConfig(o: BackendFilesOptions): Promise<{ conf
   return { configFile, dbPath, url: `http://127.0.0.1:${o.port}` };
 }
 
-/** Spawns backend/src/main.ts and resolves on its ready line. */
+/** Spawns the compiled backend (plain node) and resolves on its ready line. */
 export async function spawnBackend(configFile: string): Promise<{ proc: ManagedProcess; url: string }> {
-  const proc = spawnManaged(process.execPath, ['--import', 'tsx', 'backend/src/main.ts', '--config', configFile], {
-    cwd: REPO_ROOT,
+  const proc = spawnService('backend', ['--config', configFile], {
     env: { ...process.env, LOG_LEVEL: 'warn' },
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { SpawnOptions } from 'node:child_process';
+import { spawnManaged, type ManagedProcess } from './processes.js';
+
+/** The repository root (the folder holding package-lock.json), from a source or a compiled file alike. */
+export function repoRoot(from: string = import.meta.dirname): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package-lock.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package-lock.json above ${from}`);
+  }
+}
+
+/** Entry points of the ShelfWatch processes in the compiled output (`npm run build`). */
+export const SERVICE_ENTRIES = {
+  gateway: 'gateway/dist/src/main.js',
+  backend: 'backend/dist/src/main.js',
+  sim: 'firmware-sim/dist/src/cli.js',
+} as const;
+export type ServiceName = keyof typeof SERVICE_ENTRIES;
+
+/**
+ * The arguments for `node` that start a service the way production does: plain node on the
+ * compiled JavaScript, stack traces through the source maps. SHELFWATCH_NODE_ARGS_<SERVICE>
+ * adds node options for one service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+ */
+export function serviceArgs(service: ServiceName, args: readonly string[]): string[] {
+  const entry = path.join(repoRoot(), SERVICE_ENTRIES[service]);
+  if (!existsSync(entry)) throw new Error(`${entry} does not exist: run \`npm run build\` first`);
+  const extra = process.env[`SHELFWATCH_NODE_ARGS_${service.toUpperCase()}`]?.split(' ').filter(Boolean) ?? [];
+  return [...extra, '--enable-source-maps', entry, ...args];
+}
+
+/** Spawns a service from its compiled output (see serviceArgs). */
+export function spawnService(service: ServiceName, args: readonly string[], options: SpawnOptions = {}): ManagedProcess {
+  return spawnManaged(process.execPath, serviceArgs(service, args), { cwd: repoRoot(), ...options });
+}
