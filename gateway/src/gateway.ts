@@ -44,8 +44,13 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
 
   const sinks = Object.entries(SINKS).map(([name, create]) => ({ name, sink: create({ config, logger: logger.child({ sink: name }), metrics }) }));
   for (const { sink } of sinks) sink.init();
-  const outbox = new Outbox({ path: config.outbox.path, sinks: sinks.map((s) => s.name), clock });
-  outbox.open();
+  const outbox = new Outbox({
+    path: config.outbox.path,
+    sinks: sinks.map((s) => s.name),
+    clock,
+    onFailure: (err) => logger.fatal({ err }, 'outbox writer failed: nothing can be stored; publishes are no longer acknowledged, serial/OPC UA readings are refused'),
+  });
+  await outbox.open();
   const queue = new AppendQueue({ outbox, maxPending });
   const context: InputContext = { store, outbox: queue, metrics, logger, clock };
   const calibrations = new CalibrationStore(outbox.database);
@@ -99,8 +104,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     const inputReports = Object.fromEntries(inputs.map((i) => [i.name, i.health()]));
     const sinkReports = Object.fromEntries(runners.map((r) => [r.name, r.health()]));
     const outboxFull = queue.isFull();
-    const ok = !outboxFull && Object.values(inputReports).every((r) => r.ok);
-    return { ok, inputs: inputReports, sinks: sinkReports, outbox: { stored: outbox.stored(), maxPending, full: outboxFull, pending: pendingBySink() } };
+    const outboxError = outbox.error?.message ?? null;
+    const ok = !outboxFull && outboxError === null && Object.values(inputReports).every((r) => r.ok);
+    return { ok, inputs: inputReports, sinks: sinkReports, outbox: { stored: outbox.stored(), maxPending, full: outboxFull, error: outboxError, pending: pendingBySink() } };
   };
 
   const statsReporter = new GatewayStatsReporter({
@@ -133,7 +139,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     await Promise.allSettled(started.reverse().map((s) => s.stop()));
     await Promise.allSettled(runners.map((r) => r.stop()));
     clearInterval(boundTimer);
-    outbox.close();
+    await outbox.close();
     throw err;
   }
 
@@ -154,7 +160,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
         queue.close();
         await Promise.all(runners.map((r) => r.stop()));
         for (const { sink } of sinks) await sink.stop();
-        outbox.close();
+        await outbox.close();
         logger.info('gateway stopped');
       })();
       return closing;

@@ -1,5 +1,8 @@
 import { deviceTopic, INFLUX_DATABASE } from '@shelfwatch/contracts';
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { influxQuery, makeTempDir, rowsOf, spawnService, startInfluxd, waitUntil, type InfluxdHandle, type TempDir } from '@shelfwatch/test-support';
 import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +100,40 @@ describe('durability: kill -9, influxd outage, backend failures (gateway as a pr
       { what: 'every acknowledged reading in influxd', timeoutMs: 60_000, intervalMs: 200 },
     );
     expect(stored.size).toBeGreaterThanOrEqual(ackedAtKill.length);
+  });
+
+  it('acknowledges nothing before its commit is fsynced: kill -9 at random points, every acknowledged reading is in the outbox file', async () => {
+    await influxd.stop(); // nothing can be delivered, so nothing acknowledged may be missing from the file
+    const topic2 = deviceTopic(STORE_ID, 'probe-2', 'probe');
+    const killPoints = fc.sample(fc.integer({ min: 1, max: 1_500 }), { seed: 13, numRuns: 3 });
+    for (const [round, killAt] of killPoints.entries()) {
+      gw ??= await spawnGateway(configFile);
+      const proc = gw.proc;
+      const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw.mqttPort}`, { username: 'probe-2', password: 'probe-2-secret', reconnectPeriod: 0 });
+      const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
+      const acked: string[] = [];
+      for (let i = 0; i < 3_000; i++) {
+        const seq = 100_000 + round * 10_000 + i;
+        device.publish(topic2, JSON.stringify({ seq, ts: Date.now(), tempC: 5, batteryPct: 80, rssiDbm: -60 }), { qos: 1 }, (err) => {
+          if (err) return;
+          // Every PUBACK the device gets counts, also those already on the wire when the kill lands.
+          acked.push(`probe-2:${seq}`);
+          if (acked.length === killAt) proc.child.kill('SIGKILL');
+        });
+      }
+      await proc.exited;
+      await closed;
+      await device.endAsync(true);
+      gw = undefined;
+      const db = new Database(path.join(dir.path, 'outbox.db'));
+      const stored = new Set((db.prepare("SELECT id FROM readings WHERE id LIKE 'probe-2:%'").all() as { id: string }[]).map((r) => r.id));
+      db.close();
+      expect(acked.length).toBeGreaterThanOrEqual(killAt);
+      expect(acked.filter((id) => !stored.has(id))).toEqual([]);
+    }
+    await influxd.start();
+    gw = await spawnGateway(configFile);
+    await waitUntil(async () => (await stats()).outboxPending.influx === 0, { what: 'the acknowledged readings delivered', timeoutMs: 60_000 });
   });
 
   it('loses nothing while influxd is down for a while (exact count)', async () => {

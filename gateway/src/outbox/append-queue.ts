@@ -16,10 +16,11 @@ export interface AppendQueueOptions {
 }
 
 /**
- * Group commit in front of the outbox: appends arriving in the same turn of the event loop
- * (e.g. a socket chunk of MQTT publishes) share one transaction and one fsync. A caller's
- * promise resolves only after its readings are committed, so it may then acknowledge.
- * Emits 'appended' after each commit so sink runners wake up.
+ * The inputs' way into the outbox: appends arriving in the same turn of the event loop (e.g.
+ * a socket chunk of MQTT publishes) go to the writer thread as one message, and the writer
+ * commits whatever arrived meanwhile in one transaction and one fsync. A caller's promise
+ * resolves only after its readings are committed, so it may then acknowledge. Emits
+ * 'appended' after each commit so sink runners wake up.
  */
 export class AppendQueue extends EventEmitter<{ appended: [lastSeq: number] }> {
   private queue: Waiter[] = [];
@@ -35,7 +36,7 @@ export class AppendQueue extends EventEmitter<{ appended: [lastSeq: number] }> {
   append(readings: readonly Reading[]): Promise<void> {
     if (readings.length === 0) return Promise.resolve();
     if (this.closed) return Promise.reject(new Error('outbox is closed'));
-    const stored = this.options.outbox.stored() + this.queuedCount;
+    const stored = this.occupied();
     if (stored + readings.length > this.options.maxPending) {
       return Promise.reject(new OutboxFullError(stored, this.options.maxPending));
     }
@@ -50,7 +51,12 @@ export class AppendQueue extends EventEmitter<{ appended: [lastSeq: number] }> {
   }
 
   isFull(): boolean {
-    return this.options.outbox.stored() + this.queuedCount >= this.options.maxPending;
+    return this.occupied() >= this.options.maxPending;
+  }
+
+  /** Readings stored and undelivered, being committed, or waiting for this turn's message. */
+  private occupied(): number {
+    return this.options.outbox.stored() + this.options.outbox.uncommitted + this.queuedCount;
   }
 
   flush(): void {
@@ -59,18 +65,18 @@ export class AppendQueue extends EventEmitter<{ appended: [lastSeq: number] }> {
     if (batch.length === 0) return;
     this.queue = [];
     this.queuedCount = 0;
-    let lastSeq: number;
-    try {
-      lastSeq = this.options.outbox.append(batch.map((w) => w.readings));
-    } catch (err) {
-      for (const w of batch) w.reject(err as Error);
-      return;
-    }
-    for (const w of batch) w.resolve();
-    this.emit('appended', lastSeq);
+    this.options.outbox.append(batch.map((w) => w.readings)).then(
+      (lastSeq) => {
+        for (const w of batch) w.resolve();
+        this.emit('appended', lastSeq);
+      },
+      (err: unknown) => {
+        for (const w of batch) w.reject(err as Error);
+      },
+    );
   }
 
-  /** Commits what is queued and refuses further appends. */
+  /** Hands what is queued to the outbox and refuses further appends. */
   close(): void {
     this.flush();
     this.closed = true;

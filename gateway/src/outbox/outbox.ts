@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
 import type { Reading } from '@shelfwatch/contracts';
 import type { Clock } from '../clock.js';
+import { openOutboxDatabase } from './outbox-database.js';
+import type { FromWriter, ToWriter, WriterInit } from './outbox-protocol.js';
 
 export interface OutboxRow {
   seq: number;
@@ -14,62 +15,97 @@ export interface OutboxOptions {
   /** Sinks that own a cursor; a new sink starts at the beginning of what is still stored. */
   sinks: string[];
   clock: Clock;
+  /** Rows per writer transaction at most (default 5,000: about 10 ms of disk work here). */
+  maxRowsPerCommit?: number;
+  /** Committed readings kept in memory for the sinks (default 20,000: two seconds of a large store). */
+  tailRows?: number;
+  /** Told once if the writer thread dies (every append is refused from then on). */
+  onFailure?: (err: Error) => void;
+}
+
+interface Posted {
+  readings: readonly Reading[];
+  at: number;
+  resolve: (lastSeq: number) => void;
+  reject: (err: Error) => void;
+}
+
+/** One committed append, in memory: its readings have seqs first, first + 1, ... */
+interface TailGroup {
+  first: number;
+  readings: readonly Reading[];
+  at: number;
 }
 
 /**
- * The durable outbox: an append-only SQLite table of readings with one cursor per sink.
- * WAL + synchronous=FULL: a commit is fsynced before append() returns, because an MQTT
- * PUBACK follows it and "nothing acknowledged is lost" must hold across power loss, not
- * only a process crash (NORMAL would be safe for kill -9 but may lose the last commits on
- * power loss). Group commit (many readings per transaction) pays the fsync once per batch.
- * Rows are only ever deleted as a prefix (compaction), so seq numbers stay contiguous and
- * pending counts are plain subtraction.
+ * Compiled, the writer is outbox-writer.js beside this file. Under the tests' TypeScript
+ * loader it is the .ts source, which a worker thread loads through tsx's loader.
+ */
+function startWriter(init: WriterInit): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./outbox-writer.js', import.meta.url), { workerData: init });
+  const source = new URL('./outbox-writer.ts', import.meta.url).href;
+  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`, { eval: true, workerData: init });
+}
+
+/** Rows read from disk per call: a sink catching up never holds the serving thread for long. */
+const DISK_READ_ROWS = 2_000;
+
+/**
+ * The durable outbox, seen from the serving thread: an append-only log of readings with one
+ * cursor per sink, in a SQLite file (outbox-database.ts) that only the writer thread
+ * (outbox-writer.ts) writes. append() resolves once the writer's transaction is fsynced,
+ * so a caller may acknowledge then and never earlier. Sinks read what was just committed
+ * from memory (the tail) and only a sink that fell behind reads the file, on its own WAL
+ * connection, which never waits for the writer nor makes it wait. Cursor moves are
+ * persisted by the writer with its next transaction: a move lost in a crash only means
+ * re-delivery, which every sink deduplicates by reading id. Rows are only ever deleted as
+ * a delivered prefix, so seqs stay contiguous and pending counts are plain subtraction.
  */
 export class Outbox {
-  private db: Database.Database | undefined;
+  private worker: Worker | undefined;
+  private reader: Database.Database | undefined;
+  private statements: ReturnType<Outbox['prepare']> | undefined;
   private lastSeq = 0;
   private readonly cursors = new Map<string, number>();
-  private statements: ReturnType<Outbox['prepare']> | undefined;
+  private posted: Posted[] = [];
+  private postedRows = 0;
+  private tail: TailGroup[] = [];
+  private tailRows = 0;
+  private cursorsScheduled = false;
+  private failure: Error | undefined;
+  private closing: Promise<void> | undefined;
 
   constructor(private readonly options: OutboxOptions) {}
 
-  open(): void {
-    mkdirSync(path.dirname(this.options.path), { recursive: true });
-    const db = new Database(this.options.path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS readings (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, body TEXT NOT NULL, appended_at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS cursors (sink TEXT PRIMARY KEY, seq INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS dead_letters (sink TEXT NOT NULL, seq INTEGER NOT NULL, reading_id TEXT NOT NULL, body TEXT NOT NULL, error TEXT NOT NULL, at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS calibration (board TEXT NOT NULL, channel INTEGER NOT NULL, offset_counts INTEGER NOT NULL, counts_per_gram REAL NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (board, channel));
-    `);
-    this.db = db;
-    this.statements = this.prepare(db);
-    const max = db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM readings').get() as { s: number };
-    const seqRow = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'readings'").get() as { seq: number } | undefined;
-    this.lastSeq = Math.max(max.s, seqRow?.seq ?? 0);
-    const min = db.prepare('SELECT MIN(seq) AS s FROM readings').get() as { s: number | null };
-    const start = (min.s ?? this.lastSeq + 1) - 1;
-    for (const sink of this.options.sinks) {
-      const row = this.statements.getCursor.get(sink) as { seq: number } | undefined;
-      if (row) this.cursors.set(sink, row.seq);
-      else {
-        this.statements.setCursor.run(sink, start);
-        this.cursors.set(sink, start);
-      }
-    }
+  async open(): Promise<void> {
+    const init: WriterInit = {
+      path: this.options.path,
+      sinks: this.options.sinks,
+      maxRowsPerCommit: this.options.maxRowsPerCommit ?? 5_000,
+      compactRowsPerCommit: 5_000,
+    };
+    const worker = startWriter(init);
+    let ready!: (lastSeq: number, cursors: [string, number][]) => void;
+    const started = new Promise<{ lastSeq: number; cursors: [string, number][] }>((resolve, reject) => {
+      ready = (lastSeq, cursors) => resolve({ lastSeq, cursors });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`outbox writer exited (${code}) before it was ready`)));
+    });
+    worker.on('message', (m: FromWriter) => (m.t === 'ready' ? ready(m.lastSeq, m.cursors) : this.onWriter(m)));
+    const { lastSeq, cursors } = await started;
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', (code) => this.fail(new Error(`outbox writer exited (${code})`)));
+    this.worker = worker;
+    this.lastSeq = lastSeq;
+    for (const [sink, seq] of cursors) this.cursors.set(sink, seq);
+    this.reader = openOutboxDatabase(this.options.path);
+    this.statements = this.prepare(this.reader);
   }
 
   private prepare(db: Database.Database) {
     return {
-      insert: db.prepare('INSERT INTO readings (id, body, appended_at) VALUES (?, ?, ?)'),
-      getCursor: db.prepare('SELECT seq FROM cursors WHERE sink = ?'),
-      setCursor: db.prepare('INSERT INTO cursors (sink, seq) VALUES (?, ?) ON CONFLICT(sink) DO UPDATE SET seq = excluded.seq'),
       readAfter: db.prepare('SELECT seq, body FROM readings WHERE seq > ? ORDER BY seq LIMIT ?'),
       oldest: db.prepare('SELECT appended_at FROM readings WHERE seq > ? ORDER BY seq LIMIT 1'),
-      compact: db.prepare('DELETE FROM readings WHERE seq <= ?'),
-      deadLetter: db.prepare('INSERT INTO dead_letters (sink, seq, reading_id, body, error, at) VALUES (?, ?, ?, ?, ?, ?)'),
     };
   }
 
@@ -78,27 +114,43 @@ export class Outbox {
     return this.statements;
   }
 
+  /** The serving thread's own connection to the outbox file (reads; rare writes such as calibration). */
   get database(): Database.Database {
-    if (!this.db) throw new Error('outbox is not open');
-    return this.db;
+    if (!this.reader) throw new Error('outbox is not open');
+    return this.reader;
   }
 
-  /** Appends every group in one transaction (one fsync). Returns the last seq. */
-  append(groups: readonly (readonly Reading[])[]): number {
-    const now = this.options.clock.now();
-    const run = this.database.transaction(() => {
-      for (const readings of groups) {
-        for (const r of readings) this.s.insert.run(r.id, JSON.stringify(r), now);
-      }
-    });
-    run();
-    for (const g of groups) this.lastSeq += g.length;
-    return this.lastSeq;
+  /**
+   * Appends every group in one message to the writer; resolves with the last seq once the
+   * transaction holding them is fsynced, rejects if it failed (nothing of them stored).
+   */
+  append(groups: readonly (readonly Reading[])[]): Promise<number> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (!this.worker || this.closing) return Promise.reject(new Error('outbox is closed'));
+    const readings = groups.length === 1 ? groups[0]! : groups.flat();
+    if (readings.length === 0) return Promise.resolve(this.lastSeq);
+    const ids = new Array<string>(readings.length);
+    const bodies = new Array<string>(readings.length);
+    for (let i = 0; i < readings.length; i++) {
+      ids[i] = readings[i]!.id;
+      bodies[i] = JSON.stringify(readings[i]);
+    }
+    const at = this.options.clock.now();
+    this.post({ t: 'append', ids, bodies, at });
+    this.postedRows += readings.length;
+    return new Promise<number>((resolve, reject) => this.posted.push({ readings, at, resolve, reject }));
   }
 
-  /** Rows after a seq, oldest first. */
+  /** Readings handed to the writer and not yet committed. */
+  get uncommitted(): number {
+    return this.postedRows;
+  }
+
+  /** Committed rows after a seq, oldest first: from memory when recent, else from the file. */
   readAfter(seq: number, limit: number): OutboxRow[] {
-    const rows = this.s.readAfter.all(seq, limit) as { seq: number; body: string }[];
+    const first = this.tail[0]?.first;
+    if (first !== undefined && seq + 1 >= first) return this.readTail(seq, limit);
+    const rows = this.s.readAfter.all(seq, Math.min(limit, DISK_READ_ROWS)) as { seq: number; body: string }[];
     return rows.map((r) => ({ seq: r.seq, reading: JSON.parse(r.body) as Reading }));
   }
 
@@ -108,10 +160,17 @@ export class Outbox {
     return c;
   }
 
+  /** A sink delivered everything up to seq. */
   commit(sink: string, seq: number): void {
     if (seq <= this.cursor(sink)) return;
-    this.s.setCursor.run(sink, seq);
     this.cursors.set(sink, seq);
+    this.trimTail();
+    if (this.cursorsScheduled) return;
+    this.cursorsScheduled = true;
+    setImmediate(() => {
+      this.cursorsScheduled = false;
+      if (this.worker && !this.failure) this.post({ t: 'cursors', cursors: [...this.cursors] });
+    });
   }
 
   get last(): number {
@@ -128,32 +187,140 @@ export class Outbox {
   }
 
   oldestPendingAt(sink: string): number | null {
-    const row = this.s.oldest.get(this.cursor(sink)) as { appended_at: number } | undefined;
+    const after = this.cursor(sink);
+    if (after >= this.lastSeq) return null;
+    const i = this.tailIndexOf(after + 1);
+    if (i >= 0) return this.tail[i]!.at;
+    const row = this.s.oldest.get(after) as { appended_at: number } | undefined;
     return row?.appended_at ?? null;
   }
 
-  /** Deletes rows every sink has delivered. */
-  compact(): number {
-    return this.s.compact.run(this.minCursor()).changes;
+  /** Keeps readings a sink refused for good, before its cursor moves past them. */
+  deadLetter(sink: string, rows: OutboxRow[], error: string): void {
+    if (!this.worker || this.failure) throw this.failure ?? new Error('outbox is closed');
+    this.post({ t: 'dead', sink, rows: rows.map((r) => ({ seq: r.seq, id: r.reading.id, body: JSON.stringify(r.reading) })), error, at: this.options.clock.now() });
   }
 
-  deadLetter(sink: string, rows: OutboxRow[], error: string): void {
-    const now = this.options.clock.now();
-    const run = this.database.transaction(() => {
-      for (const r of rows) this.s.deadLetter.run(sink, r.seq, r.reading.id, JSON.stringify(r.reading), error, now);
-    });
-    run();
+  /** Why the outbox no longer stores anything, if it does not. */
+  get error(): Error | undefined {
+    return this.failure;
+  }
+
+  /** Lets the writer commit what it was given and persist the cursors, then stops it. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const worker = this.worker;
+      if (worker && !this.failure) {
+        const closed = new Promise<void>((resolve) => {
+          worker.on('message', (m: FromWriter) => m.t === 'closed' && resolve());
+          worker.once('exit', () => resolve());
+        });
+        this.post({ t: 'cursors', cursors: [...this.cursors] });
+        this.post({ t: 'close' });
+        await closed;
+      }
+      await worker?.terminate();
+      this.worker = undefined;
+      this.reader?.close();
+      this.reader = undefined;
+      this.statements = undefined;
+    })();
+    return this.closing;
+  }
+
+  private post(m: ToWriter): void {
+    this.worker!.postMessage(m);
+  }
+
+  private onWriter(m: FromWriter): void {
+    switch (m.t) {
+      case 'committed': {
+        const done = this.posted.splice(0, m.appends);
+        let first = m.lastSeq + 1;
+        for (const p of done) first -= p.readings.length;
+        for (const p of done) {
+          this.pushTail({ first, readings: p.readings, at: p.at });
+          first += p.readings.length;
+          this.postedRows -= p.readings.length;
+        }
+        this.lastSeq = m.lastSeq;
+        this.trimTail();
+        for (const p of done) p.resolve(m.lastSeq);
+        return;
+      }
+      case 'failed': {
+        const err = new Error(`outbox write failed: ${m.error}`);
+        for (const p of this.posted.splice(0, m.appends)) {
+          this.postedRows -= p.readings.length;
+          p.reject(err);
+        }
+        return;
+      }
+      case 'ready':
+      case 'closed':
+        return;
+    }
+  }
+
+  /** The writer thread died: nothing can be stored any more; everything waiting is refused. */
+  private fail(err: Error): void {
+    if (this.failure || this.closing) return;
+    this.failure = err;
+    this.options.onFailure?.(err);
+    for (const p of this.posted) p.reject(this.failure);
+    this.posted = [];
+    this.postedRows = 0;
+  }
+
+  private pushTail(group: TailGroup): void {
+    this.tail.push(group);
+    this.tailRows += group.readings.length;
+  }
+
+  /** Drops what every sink has delivered, and the oldest rows beyond the bound (a lagging sink reads those from the file). */
+  private trimTail(): void {
+    const delivered = this.minCursor();
+    const limit = this.options.tailRows ?? 20_000;
+    let drop = 0;
+    let rows = this.tailRows;
+    while (drop < this.tail.length) {
+      const g = this.tail[drop]!;
+      if (g.first + g.readings.length - 1 > delivered && rows <= limit) break;
+      rows -= g.readings.length;
+      drop++;
+    }
+    if (drop === 0) return;
+    this.tail = this.tail.slice(drop);
+    this.tailRows = rows;
+  }
+
+  /** Index of the tail group holding seq, or -1. */
+  private tailIndexOf(seq: number): number {
+    let lo = 0;
+    let hi = this.tail.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const g = this.tail[mid]!;
+      if (seq < g.first) hi = mid - 1;
+      else if (seq >= g.first + g.readings.length) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
+  }
+
+  private readTail(seq: number, limit: number): OutboxRow[] {
+    const rows: OutboxRow[] = [];
+    let s = seq + 1;
+    for (let i = this.tailIndexOf(s); i >= 0 && i < this.tail.length && rows.length < limit; i++) {
+      const g = this.tail[i]!;
+      for (let k = s - g.first; k < g.readings.length && rows.length < limit; k++, s++) rows.push({ seq: s, reading: g.readings[k]! });
+    }
+    return rows;
   }
 
   private minCursor(): number {
     let min = this.lastSeq;
     for (const c of this.cursors.values()) min = Math.min(min, c);
     return min;
-  }
-
-  close(): void {
-    this.db?.close();
-    this.db = undefined;
-    this.statements = undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { SinkError } from '../errors.js';
 import type { GatewayMetrics } from '../http/gateway-metrics.js';
@@ -78,7 +78,7 @@ export class SinkRunner {
   private async run(): Promise<void> {
     const { sink } = this.options;
     while (this.running) {
-      this.fill();
+      await this.fill();
       if (this.ready.length === 0) {
         await new Promise<void>((resolve) => {
           this.wakeUp = resolve;
@@ -117,12 +117,18 @@ export class SinkRunner {
     }
   }
 
-  /** Reads more rows after the in-memory position, filters them, and cuts batches. */
-  private fill(): void {
+  /**
+   * Reads more rows after the in-memory position, filters them, and cuts batches. Recent rows
+   * come from memory in one go; a sink catching up reads the file in chunks, and lets the
+   * serving thread take a turn between them.
+   */
+  private async fill(): Promise<void> {
     const { sink, outbox } = this.options;
     const want = sink.batchSize * sink.maxInFlight;
     let queued = this.ready.reduce((n, b) => n + b.rows.length, 0);
-    while (queued < want && this.ready.length < sink.maxInFlight * 2) {
+    for (let chunk = 0; queued < want && this.ready.length < sink.maxInFlight * 2; chunk++) {
+      if (this.position >= outbox.last) return;
+      if (chunk > 0) await nextTurn();
       const rows = outbox.readAfter(this.position, want);
       if (rows.length === 0) return;
       let current: Batch = { rows: [], endSeq: this.position };
@@ -144,7 +150,6 @@ export class SinkRunner {
     const idx = this.ready.indexOf(batch);
     if (idx >= 0) this.ready.splice(idx, 1);
     this.options.outbox.commit(this.name, batch.endSeq);
-    this.options.outbox.compact();
     if (count) this.options.metrics.written(this.name, batch.rows.length);
   }
 

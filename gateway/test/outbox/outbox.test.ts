@@ -1,99 +1,176 @@
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { makeTempDir, type TempDir } from '@shelfwatch/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutboxFullError } from '../../src/errors.js';
 import { AppendQueue } from '../../src/outbox/append-queue.js';
-import { Outbox } from '../../src/outbox/outbox.js';
+import { openOutboxDatabase } from '../../src/outbox/outbox-database.js';
+import { Outbox, type OutboxOptions } from '../../src/outbox/outbox.js';
 import { probeReading } from '../fixtures/readings.js';
 
 let dir: TempDir;
 let now = 1000;
 const clock = { now: () => now };
+const opened: Outbox[] = [];
 
-function open(sinks = ['influx', 'backend']): Outbox {
-  const o = new Outbox({ path: `${dir.path}/outbox.db`, sinks, clock });
-  o.open();
+async function open(sinks = ['influx', 'backend'], options: Partial<OutboxOptions> = {}): Promise<Outbox> {
+  const o = new Outbox({ path: `${dir.path}/outbox.db`, sinks, clock, ...options });
+  await o.open();
+  opened.push(o);
   return o;
+}
+
+/** What another process would find in the file right now (a fresh connection). */
+function fileRows(): { seq: number; id: string }[] {
+  const db = new Database(`${dir.path}/outbox.db`, { readonly: true });
+  try {
+    return db.prepare('SELECT seq, id FROM readings ORDER BY seq').all() as { seq: number; id: string }[];
+  } finally {
+    db.close();
+  }
 }
 
 beforeEach(async () => {
   dir = await makeTempDir('outbox-unit');
 });
 afterEach(async () => {
+  await Promise.all(opened.splice(0).map((o) => o.close()));
   await dir.remove();
 });
 
 describe('Outbox', () => {
-  it('keeps one cursor per sink, and compacts only what every sink has delivered', () => {
-    const o = open();
-    o.append([[probeReading(1), probeReading(2)], [probeReading(3)]]);
+  it('opens its file with WAL and synchronous=FULL (a commit is fsynced before it returns)', () => {
+    const db = openOutboxDatabase(`${dir.path}/outbox.db`);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    db.close();
+  });
+
+  it('resolves an append only once another connection finds its rows in the file', async () => {
+    const o = await open();
+    let seq = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }), async (turns) => {
+        for (const sizes of turns) {
+          // Appends of one turn go to the writer together; each must be on disk when it resolves.
+          const appends = sizes.map((n) => {
+            const readings = Array.from({ length: n }, () => probeReading(++seq));
+            return o.append([readings]).then((lastSeq) => {
+              const rows = fileRows();
+              expect(rows.at(-1)?.seq ?? 0).toBeGreaterThanOrEqual(lastSeq);
+              for (const r of readings) expect(rows.some((row) => row.id === r.id)).toBe(true);
+            });
+          });
+          await Promise.all(appends);
+        }
+        expect(o.last).toBe(seq);
+        expect(fileRows().length).toBe(seq);
+      }),
+      { seed: 13, numRuns: 15 },
+    );
+  });
+
+  it('keeps one cursor per sink, and deletes only what every sink has delivered', async () => {
+    const o = await open();
+    await o.append([[probeReading(1), probeReading(2)], [probeReading(3)]]);
     expect(o.pending('influx')).toBe(3);
     expect(o.readAfter(0, 10).map((r) => r.reading.id)).toEqual(['probe-1:1', 'probe-1:2', 'probe-1:3']);
     o.commit('influx', 3);
     expect(o.pending('influx')).toBe(0);
-    expect(o.compact()).toBe(0);
-    o.commit('backend', 2);
-    expect(o.compact()).toBe(2);
-    expect(o.stored()).toBe(1);
-    expect(o.readAfter(0, 10).map((r) => r.seq)).toEqual([3]);
-    o.close();
+    await o.close();
+    expect(fileRows().map((r) => r.seq)).toEqual([1, 2, 3]);
+    const again = await open();
+    expect(again.cursor('influx')).toBe(3);
+    again.commit('backend', 2);
+    expect(again.stored()).toBe(1);
+    await again.close();
+    expect(fileRows().map((r) => r.seq)).toEqual([3]);
+    const third = await open();
+    expect(third.readAfter(0, 10).map((r) => r.seq)).toEqual([3]);
   });
 
-  it('survives reopening: rows, cursors and sequence numbers persist', () => {
-    const o = open();
-    o.append([[probeReading(1), probeReading(2)]]);
+  it('survives reopening: rows, cursors and sequence numbers persist', async () => {
+    const o = await open();
+    await o.append([[probeReading(1), probeReading(2)]]);
     o.commit('influx', 2);
     o.commit('backend', 2);
-    o.compact();
-    o.append([[probeReading(3)]]);
-    o.close();
-    const again = open();
+    await o.append([[probeReading(3)]]);
+    await o.close();
+    const again = await open();
     expect(again.cursor('influx')).toBe(2);
     expect(again.pending('backend')).toBe(1);
-    expect(again.append([[probeReading(4)]])).toBe(4);
+    expect(await again.append([[probeReading(4)]])).toBe(4);
     expect(again.readAfter(2, 10).map((r) => r.reading.id)).toEqual(['probe-1:3', 'probe-1:4']);
-    again.close();
   });
 
-  it('a sink added later starts at what is still stored', () => {
-    const o = open(['influx']);
-    o.append([[probeReading(1), probeReading(2)]]);
+  it('a sink added later starts at what is still stored', async () => {
+    const o = await open(['influx']);
+    await o.append([[probeReading(1), probeReading(2)]]);
     o.commit('influx', 1);
-    o.compact();
-    o.close();
-    const again = open(['influx', 'backend']);
+    await o.close();
+    const again = await open(['influx', 'backend']);
     expect(again.pending('backend')).toBe(1);
-    again.close();
   });
 
-  it('reports the age of the oldest undelivered reading', () => {
-    const o = open();
+  it('serves recent rows from memory and older ones from the file, the same readings either way', async () => {
+    const o = await open(['influx', 'backend'], { tailRows: 4 });
+    for (let i = 1; i <= 10; i++) await o.append([[probeReading(i)]]);
+    const all = o.readAfter(0, 100);
+    expect(all.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(all.map((r) => r.reading)).toEqual(Array.from({ length: 10 }, (_, i) => probeReading(i + 1)));
+    expect(o.readAfter(7, 100).map((r) => r.reading)).toEqual([probeReading(8), probeReading(9), probeReading(10)]);
+    expect(o.readAfter(8, 1).map((r) => r.seq)).toEqual([9]);
+  });
+
+  it('reports the age of the oldest undelivered reading', async () => {
+    const o = await open(['influx', 'backend'], { tailRows: 1 });
     now = 5000;
-    o.append([[probeReading(1)]]);
+    await o.append([[probeReading(1)]]);
     now = 9000;
-    o.append([[probeReading(2)]]);
-    expect(o.oldestPendingAt('influx')).toBe(5000);
+    await o.append([[probeReading(2)]]);
+    expect(o.oldestPendingAt('influx')).toBe(5000); // from the file: the memory holds one row
     o.commit('influx', 1);
     expect(o.oldestPendingAt('influx')).toBe(9000);
     o.commit('influx', 2);
     expect(o.oldestPendingAt('influx')).toBeNull();
-    o.close();
+  });
+
+  it('keeps dead letters', async () => {
+    const o = await open();
+    await o.append([[probeReading(1)]]);
+    o.deadLetter('backend', o.readAfter(0, 1), 'HTTP 422 refused');
+    o.commit('backend', 1);
+    await o.close();
+    const db = new Database(`${dir.path}/outbox.db`, { readonly: true });
+    expect(db.prepare('SELECT sink, seq, reading_id, error FROM dead_letters').all()).toEqual([{ sink: 'backend', seq: 1, reading_id: 'probe-1:1', error: 'HTTP 422 refused' }]);
+    db.close();
+  });
+
+  it('a failed transaction refuses its appends and stores none of them; later appends continue the sequence', async () => {
+    const o = await open();
+    await o.append([[probeReading(1)]]);
+    o.database.exec(`CREATE TRIGGER refuse BEFORE INSERT ON readings WHEN NEW.id = 'probe-1:99' BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
+    await expect(o.append([[probeReading(2), probeReading(99)]])).rejects.toThrow(/outbox write failed: disk says no/);
+    expect(o.last).toBe(1);
+    expect(await o.append([[probeReading(3)]])).toBe(2);
+    expect(fileRows().map((r) => r.id)).toEqual(['probe-1:1', 'probe-1:3']);
+    expect(o.readAfter(0, 10).map((r) => r.reading.id)).toEqual(['probe-1:1', 'probe-1:3']);
   });
 });
 
 describe('AppendQueue', () => {
-  it('commits appends from one turn of the event loop in one transaction and resolves after commit', async () => {
-    const o = open();
+  it('hands appends from one turn of the event loop to one transaction and resolves after commit', async () => {
+    const o = await open();
     const q = new AppendQueue({ outbox: o, maxPending: 100 });
     const commits: number[] = [];
     q.on('appended', (seq) => commits.push(seq));
     await Promise.all([q.append([probeReading(1)]), q.append([probeReading(2), probeReading(3)]), q.append([probeReading(4)])]);
     expect(commits).toEqual([4]);
     expect(o.pending('influx')).toBe(4);
-    o.close();
   });
 
   it('refuses appends beyond the bound with OutboxFullError and stores nothing of them', async () => {
-    const o = open();
+    const o = await open();
     const q = new AppendQueue({ outbox: o, maxPending: 3 });
     await q.append([probeReading(1), probeReading(2)]);
     await expect(q.append([probeReading(3), probeReading(4)])).rejects.toBeInstanceOf(OutboxFullError);
@@ -103,8 +180,17 @@ describe('AppendQueue', () => {
     expect(o.stored()).toBe(3);
     o.commit('influx', 3);
     o.commit('backend', 3);
-    o.compact();
     expect(q.isFull()).toBe(false);
-    o.close();
+  });
+
+  it('counts what is being committed against the bound', async () => {
+    const o = await open();
+    const q = new AppendQueue({ outbox: o, maxPending: 3 });
+    const first = q.append([probeReading(1), probeReading(2), probeReading(3)]);
+    q.flush();
+    expect(o.uncommitted).toBe(3);
+    await expect(q.append([probeReading(4)])).rejects.toBeInstanceOf(OutboxFullError);
+    await first;
+    expect(o.uncommitted).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import type { Reading } from '@shelfwatch/contracts';
 import { makeTempDir, type TempDir } from '@shelfwatch/test-support';
+import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SinkError } from '../../src/errors.js';
@@ -54,12 +55,12 @@ const metrics = () => new GatewayMetrics();
 beforeEach(async () => {
   dir = await makeTempDir('runner-unit');
   outbox = new Outbox({ path: `${dir.path}/o.db`, sinks: ['fake'], clock: { now: () => 0 } });
-  outbox.open();
+  await outbox.open();
   queue = new AppendQueue({ outbox, maxPending: 10_000 });
 });
 afterEach(async () => {
   await runner?.stop();
-  outbox.close();
+  await outbox.close();
   await dir.remove();
 });
 
@@ -104,8 +105,10 @@ describe('SinkRunner', () => {
     expect(sink.delivered.sort()).toEqual(ids(0, 16).filter((id) => id !== 'probe-1:9').sort());
     expect(m.snapshot({}).deadLettered.fake).toBe(1);
     expect(outbox.pending('fake')).toBe(0);
-    const dead = outbox.database.prepare('SELECT reading_id FROM dead_letters').all();
-    expect(dead).toEqual([{ reading_id: 'probe-1:9' }]);
+    await outbox.close(); // the writer has stored everything it was given
+    const db = new Database(`${dir.path}/o.db`, { readonly: true });
+    expect(db.prepare('SELECT reading_id FROM dead_letters').all()).toEqual([{ reading_id: 'probe-1:9' }]);
+    db.close();
   });
 
   it('advances the cursor over readings the sink filters out', async () => {
@@ -120,7 +123,7 @@ describe('SinkRunner', () => {
   });
 
   it('resumes from its cursor after a restart', async () => {
-    outbox.append([Array.from({ length: 10 }, (_, i) => probeReading(i))]);
+    await outbox.append([Array.from({ length: 10 }, (_, i) => probeReading(i))]);
     outbox.commit('fake', 6);
     const sink = new FakeSink(100, 1);
     run(sink);
