@@ -17,8 +17,10 @@ export interface IngestStep {
   sustained: boolean;
 }
 
+/** Points of what the store load sends (weights and camera slots; the controllers report on their own). */
 async function points(stack: Stack): Promise<number> {
-  return (await countSensorPoints(stack.influx.url)).total;
+  const { byKind } = await countSensorPoints(stack.influx.url);
+  return byKind.serial + byKind.camera;
 }
 
 /** Waits until InfluxDB holds `target` sensor points; returns the time reached, or null on timeout. */
@@ -47,7 +49,7 @@ export async function drained(stack: Stack, timeoutMs: number): Promise<boolean>
  * (no backlog building up).
  * Stops at the first step that is not.
  */
-export async function ingestSteps(stack: Stack, load: StoreLoad, multiples: number[], stepS: number): Promise<IngestStep[]> {
+export async function ingestSteps(stack: Stack, load: StoreLoad, multiples: number[], stepS: number, afterStep?: (step: IngestStep) => Promise<void>): Promise<IngestStep[]> {
   const steps: IngestStep[] = [];
   let base = await points(stack);
   for (const multiple of multiples) {
@@ -68,6 +70,7 @@ export async function ingestSteps(stack: Stack, load: StoreLoad, multiples: numb
     steps.push(step);
     log(`ingest step ×${multiple} (${rate}/s offered): acked ${step.ackedPerSec}/s, end to end ${step.endToEndPerSec}/s, lag ${step.lagS} s${step.sustained ? '' : ' — saturated'}`);
     if (!(await drained(stack, 90_000))) log('outbox did not drain within 90 s');
+    await afterStep?.(step);
     base = await points(stack);
     if (!step.sustained) break;
   }

@@ -4,19 +4,26 @@
  *
  * BENCH_RUNS (default 3) repeats the cheap figures (influx ceiling, brokers, backend scale) and reports the
  * median; the end-to-end figures (ingest steps, catch-up, alerts, RSS) run
- * once each, to stay within 15 minutes on two cores.
+ * once each, to stay within 15 minutes on two cores. The peer comparison alternates
+ * Node-RED and ShelfWatch BENCH_PEER_ROUNDS (default 2) times each on BENCH_PEER_N readings.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '@shelfwatch/test-support';
 import { benchAedes, benchMosquitto, type BrokerLoad } from './broker.js';
 import { influxCeiling } from './influx-ceiling.js';
 import { machineInfo } from './machine.js';
+import { peerFigures } from './peer.js';
 import { LARGE_STORE_READINGS_PER_SEC } from './stack.js';
 import { median } from './stats.js';
 import { systemFigures } from './system.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const PEER_N = Number(process.env.BENCH_PEER_N ?? 50_000);
+const PEER_ROUNDS = Number(process.env.BENCH_PEER_ROUNDS ?? 2);
+/** 1, 5 and 15 minute load averages: how busy the shared machine was. */
+const loadAvg = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
 const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 
 async function measure(label: string, run: () => Promise<number | null>): Promise<number | null> {
@@ -33,6 +40,7 @@ async function measure(label: string, run: () => Promise<number | null>): Promis
 async function main(): Promise<void> {
   const started = performance.now();
   const machine = machineInfo();
+  const loadAvgs: Record<string, number[]> = { start: loadAvg() };
   log(`${machine.cores} cores, ${machine.cpuModel}; cheap figures: median of ${RUNS} runs; end-to-end figures: 1 run each`);
   const load: BrokerLoad = { publishers: 4, perPublisher: 10_000, window: 25, qos: 1 };
 
@@ -44,12 +52,19 @@ async function main(): Promise<void> {
     mosquittoQos0PerSec: await measure('mosquitto QoS 0 (msg/s)', () => benchMosquitto({ ...load, qos: 0 })),
     load,
   };
+  loadAvgs.afterCheapFigures = loadAvg();
   const system = await systemFigures({ runs: RUNS });
+  loadAvgs.afterSystemFigures = loadAvg();
   const { readingsPerSec } = system.ingest;
+  log(`peer: Node-RED and ShelfWatch in turn, ${PEER_ROUNDS} rounds of ${PEER_N} readings`);
+  const peer = await peerFigures({ n: PEER_N, rounds: PEER_ROUNDS });
+  loadAvgs.end = loadAvg();
 
   const results = {
     machine,
-    runs: { cheapFigures: RUNS, backendScale: RUNS, endToEndFigures: 1 },
+    loadAvg: loadAvgs,
+    runs: { cheapFigures: RUNS, backendScale: RUNS, endToEndFigures: 1, peerRounds: PEER_ROUNDS },
+    peer,
     ingest: {
       readingsPerSec,
       influxCeilingPerSec,
@@ -60,6 +75,8 @@ async function main(): Promise<void> {
     },
     alertLatencyMs: system.alertLatencyMs,
     rssMb: system.rssMb,
+    controllers: system.controllers,
+    forwarding: system.forwarding,
     backendReadingsPerSec: system.backendReadingsPerSec,
     backendStoresPerCore: system.backendStoresPerCore,
     catchUp: system.catchUp,

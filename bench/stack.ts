@@ -2,8 +2,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DeviceCredentials, StoreLayout } from '@shelfwatch/contracts';
 import { generateLayout, type GeneratedLayoutSpec } from '@shelfwatch/firmware-sim';
-import { makeTempDir, startInfluxd, waitUntil, type InfluxdHandle } from '@shelfwatch/test-support';
+import readline from 'node:readline';
+import { makeTempDir, spawnManaged, startInfluxd, waitUntil, type InfluxdHandle } from '@shelfwatch/test-support';
 import { startService, type ServiceProcess } from '../scripts/demo/processes.js';
+import type { ControllerFarmConfig } from './controller-farm.js';
 
 /** Bench-only tokens, generated per run (never shipped anywhere). */
 export const TOKENS = {
@@ -25,8 +27,51 @@ export function buildLayout(spec: GeneratedLayoutSpec): { layout: StoreLayout; c
   const layout = generateLayout(spec);
   const credentials: DeviceCredentials = {};
   for (const cam of layout.cameras) credentials[cam.id] = { password: `pw-${cam.id}-bench` };
-  for (const c of layout.cases) for (const p of c.probes) credentials[p.id] = { password: `pw-${p.id}-bench` };
+  for (const c of layout.cases) {
+    credentials[c.controllerId] = { password: `pw-${c.controllerId}-bench` };
+    for (const p of c.probes) credentials[p.id] = { password: `pw-${p.id}-bench` };
+  }
   return { layout, credentials };
+}
+
+export interface ControllerFarm {
+  /** controller id → OPC UA endpoint, as the gateway's opcua.controllers wants it. */
+  endpoints: Record<string, { endpointUrl: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The store's case controllers (the first `count` cases of the layout) as OPC UA servers in
+ * a process of their own (controller-farm.ts), so they load neither the gateway nor the bench.
+ */
+export async function startControllerFarm(layout: StoreLayout, credentials: DeviceCredentials, count: number): Promise<ControllerFarm> {
+  const tmp = await makeTempDir('bench-controllers');
+  const config: ControllerFarmConfig = {
+    pkiDir: path.join(tmp.path, 'pki'),
+    controllers: layout.cases.slice(0, count).map((c) => ({ controllerId: c.controllerId, caseId: c.id, password: credentials[c.controllerId]!.password, setpointC: c.setpointC })),
+  };
+  const configFile = path.join(tmp.path, 'controllers.json');
+  await writeFile(configFile, JSON.stringify(config));
+  // Compiled (npm run bench) next to this file; from the sources through tsx.
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = path.join(import.meta.dirname, `controller-farm.${fromSource ? 'ts' : 'js'}`);
+  const proc = spawnManaged(process.execPath, [...(fromSource ? ['--import', 'tsx', '--conditions=shelfwatch-source'] : ['--enable-source-maps']), entry, configFile]);
+  const stop = async () => {
+    await proc.stop(10_000);
+    await tmp.remove();
+  };
+  try {
+    const ready = await new Promise<{ endpoints: Record<string, string> }>((resolve, reject) => {
+      readline.createInterface({ input: proc.child.stdout! }).on('line', (line) => {
+        if (line.startsWith('{"event":"ready"')) resolve(JSON.parse(line) as { endpoints: Record<string, string> });
+      });
+      void proc.exited.then(() => reject(new Error(`controller farm exited before it was ready:\n${proc.output().slice(-3000)}`)));
+    });
+    return { endpoints: Object.fromEntries(Object.entries(ready.endpoints).map(([id, endpointUrl]) => [id, { endpointUrl }])), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 export interface Stack {
@@ -42,13 +87,14 @@ export interface Stack {
 
 /**
  * influxd + the backend + the gateway (embedded broker), each a real process on loopback,
- * wired like the demo: MQTT devices, serial boards (given), no OPC UA controllers.
+ * wired like the demo: MQTT devices, serial boards and OPC UA controllers (given).
  */
 export async function startStack(opts: {
   layout: StoreLayout;
   credentials: DeviceCredentials;
   withGateway?: boolean;
   serialBoards?: Record<string, { path: string }>;
+  controllers?: Record<string, { endpointUrl: string }>;
 }): Promise<Stack> {
   const tmp = await makeTempDir('bench-stack');
   const dir = tmp.path;
@@ -93,7 +139,7 @@ export async function startStack(opts: {
         credentialsFile,
         mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
         serial: { boards: opts.serialBoards ?? {} },
-        opcua: { controllers: {}, pkiDir: path.join(dir, 'gateway-pki') },
+        opcua: { controllers: opts.controllers ?? {}, pkiDir: path.join(dir, 'gateway-pki') },
         influx: { url: influx.url },
         backend: { url: backendUrl, token: TOKENS.gateway },
         outbox: { path: path.join(dir, 'gateway-outbox.sqlite') },

@@ -3,3 +3,10 @@ export { loadGatewayConfig, parseGatewayConfig, GatewayConfigSchema, ConfigError
 export type { GatewayStats } from './http/gateway-metrics.js';
 export type { HealthReport } from './http/admin-server.js';
 export { SinkError, OutboxFullError } from './errors.js';
+// The edge's pure pipeline (device bytes → readings → what the backend is sent), for offline
+// replays such as the bench's peak-hour forwarding figure.
+export { buildStoreContext, type StoreContext } from './store-context.js';
+export { BoardDecoder } from './inputs/serial/board-decoder.js';
+export { mapMessage } from './inputs/mqtt/message-mapper.js';
+export { caseValueToReading } from './inputs/opcua/case-reading.js';
+export { BackendSink } from './sinks/backend/backend-sink.js';

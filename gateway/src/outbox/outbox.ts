@@ -17,7 +17,7 @@ export interface OutboxOptions {
   clock: Clock;
   /** Rows per writer transaction at most (default 5,000: about 10 ms of disk work here). */
   maxRowsPerCommit?: number;
-  /** Committed readings kept in memory for the sinks (default 20,000: two seconds of a large store). */
+  /** Committed readings not yet read by every sink kept in memory (default 30,000: three seconds of a large store). */
   tailRows?: number;
   /** Told once if the writer thread dies (every append is refused from then on). */
   onFailure?: (err: Error) => void;
@@ -70,6 +70,8 @@ export class Outbox {
   private posted: Posted[] = [];
   private postedRows = 0;
   private tail: TailGroup[] = [];
+  /** Where each sink has read up to (ahead of its cursor by what it is writing). */
+  private readonly readPositions = new Map<string, number>();
   private tailRows = 0;
   private cursorsScheduled = false;
   private failure: Error | undefined;
@@ -146,12 +148,23 @@ export class Outbox {
     return this.postedRows;
   }
 
-  /** Committed rows after a seq, oldest first: from memory when recent, else from the file. */
-  readAfter(seq: number, limit: number): OutboxRow[] {
+  /**
+   * Committed rows after a seq, oldest first: from memory when recent, else from the file.
+   * A sink that says who it is lets the memory forget what it has read.
+   */
+  readAfter(seq: number, limit: number, sink?: string): OutboxRow[] {
     const first = this.tail[0]?.first;
-    if (first !== undefined && seq + 1 >= first) return this.readTail(seq, limit);
-    const rows = this.s.readAfter.all(seq, Math.min(limit, DISK_READ_ROWS)) as { seq: number; body: string }[];
-    return rows.map((r) => ({ seq: r.seq, reading: JSON.parse(r.body) as Reading }));
+    let rows: OutboxRow[];
+    if (first !== undefined && seq + 1 >= first) rows = this.readTail(seq, limit);
+    else {
+      const stored = this.s.readAfter.all(seq, Math.min(limit, DISK_READ_ROWS)) as { seq: number; body: string }[];
+      rows = stored.map((r) => ({ seq: r.seq, reading: JSON.parse(r.body) as Reading }));
+    }
+    if (sink !== undefined) {
+      this.readPositions.set(sink, rows.at(-1)?.seq ?? seq);
+      this.trimTail();
+    }
+    return rows;
   }
 
   cursor(sink: string): number {
@@ -277,15 +290,16 @@ export class Outbox {
     this.tailRows += group.readings.length;
   }
 
-  /** Drops what every sink has delivered, and the oldest rows beyond the bound (a lagging sink reads those from the file). */
+  /** Drops what every sink has read, and the oldest rows beyond the bound (a lagging sink reads those from the file). */
   private trimTail(): void {
-    const delivered = this.minCursor();
-    const limit = this.options.tailRows ?? 20_000;
+    let read = this.lastSeq;
+    for (const [sink, cursor] of this.cursors) read = Math.min(read, Math.max(cursor, this.readPositions.get(sink) ?? cursor));
+    const limit = this.options.tailRows ?? 30_000;
     let drop = 0;
     let rows = this.tailRows;
     while (drop < this.tail.length) {
       const g = this.tail[drop]!;
-      if (g.first + g.readings.length - 1 > delivered && rows <= limit) break;
+      if (g.first + g.readings.length - 1 > read && rows <= limit) break;
       rows -= g.readings.length;
       drop++;
     }

@@ -42,6 +42,7 @@ export class SinkRunner {
   private ready: Batch[] = [];
   private attempt = 0;
   private lastError: string | null = null;
+  private lastWriteAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: SinkRunnerOptions) {}
 
@@ -80,12 +81,17 @@ export class SinkRunner {
     while (this.running) {
       await this.fill();
       if (this.ready.length === 0) {
-        await new Promise<void>((resolve) => {
-          this.wakeUp = resolve;
-          if (this.options.outbox.last > this.position || !this.running) this.wake();
-        });
+        await this.idle();
         continue;
       }
+      // Nagle for sinks: a busy sink gathers rows for up to flushIntervalMs since its last
+      // write; an idle one (last write longer ago) or a full batch goes at once.
+      const wait = this.lastWriteAt + (sink.flushIntervalMs ?? 0) - performance.now();
+      if (wait > 0 && this.ready[0]!.rows.length < sink.batchSize) {
+        await this.idle(wait);
+        continue;
+      }
+      this.lastWriteAt = performance.now();
       const inFlight = this.ready.slice(0, sink.maxInFlight);
       const results = await Promise.allSettled(inFlight.map((b) => (b.rows.length === 0 ? Promise.resolve() : sink.write(b.rows.map((r) => r.reading)))));
       let failure: unknown;
@@ -129,9 +135,11 @@ export class SinkRunner {
     for (let chunk = 0; queued < want && this.ready.length < sink.maxInFlight * 2; chunk++) {
       if (this.position >= outbox.last) return;
       if (chunk > 0) await nextTurn();
-      const rows = outbox.readAfter(this.position, want);
+      const rows = outbox.readAfter(this.position, want, this.name);
       if (rows.length === 0) return;
-      let current: Batch = { rows: [], endSeq: this.position };
+      // Nothing is being written while filling: the last batch may still grow.
+      const last = this.ready.at(-1);
+      let current: Batch = last && last.rows.length < sink.batchSize ? this.ready.pop()! : { rows: [], endSeq: this.position };
       for (const row of rows) {
         if (sink.accepts(row.reading)) current.rows.push(row);
         current.endSeq = row.seq;
@@ -188,8 +196,24 @@ export class SinkRunner {
     this.attempt += 1;
     const log = this.attempt === 1 || this.attempt % 10 === 0 ? 'warn' : 'debug';
     this.options.logger[log]({ sink: this.name, err, attempt: this.attempt, delayMs: Math.round(delay) }, 'sink write failed; retrying');
+    await this.pause(delay);
+  }
+
+  /** Until new rows arrive (wake) or stop(), or at most `ms`. */
+  private idle(ms = Number.POSITIVE_INFINITY): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = Number.isFinite(ms) ? setTimeout(() => this.wake(), ms) : undefined;
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      if (this.options.outbox.last > this.position || !this.running) this.wake();
+    });
+  }
+
+  private async pause(ms: number): Promise<void> {
     try {
-      await sleep(delay, undefined, { signal: this.abort.signal });
+      await sleep(ms, undefined, { signal: this.abort.signal });
     } catch {
       // aborted by stop()
     }

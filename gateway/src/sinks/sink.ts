@@ -11,6 +11,12 @@ export interface Sink {
   readonly batchSize: number;
   /** Batches written concurrently (the cursor still advances strictly in order). */
   readonly maxInFlight: number;
+  /**
+   * While busy, writes start at most this often unless a batch is full, so a stream of
+   * readings becomes a few large requests rather than many small ones; a sink idle for
+   * longer writes a new reading at once. Default 0.
+   */
+  readonly flushIntervalMs?: number;
   init(): void;
   start(): Promise<void>;
   stop(): Promise<void>;

@@ -15,6 +15,8 @@ import { probeReading } from '../fixtures/readings.js';
 class FakeSink implements Sink {
   readonly name = 'fake';
   delivered: string[] = [];
+  batches: number[] = [];
+  flushIntervalMs = 0;
   calls = 0;
   failTimes = 0;
   poison = new Set<string>();
@@ -38,6 +40,7 @@ class FakeSink implements Sink {
     }
     if (readings.some((r) => this.poison.has(r.id))) throw new SinkError('422', false, 422);
     this.delivered.push(...readings.map((r) => r.id));
+    this.batches.push(readings.length);
     this.waiters = this.waiters.filter((w) => (this.delivered.length >= w.n ? (w.resolve(), false) : true));
   }
   until(n: number): Promise<void> {
@@ -120,6 +123,19 @@ describe('SinkRunner', () => {
     await runner!.stop();
     expect(sink.delivered).toEqual(ids(0, 20).filter((_, i) => i % 2 === 1));
     expect(outbox.pending('fake')).toBe(0);
+  });
+
+  it('writes at once when idle, then gathers rows while busy until a batch is full', async () => {
+    const sink = new FakeSink(5, 1);
+    sink.flushIntervalMs = 600_000;
+    run(sink);
+    await queue.append(Array.from({ length: 3 }, (_, i) => probeReading(i)));
+    await sink.until(3);
+    await queue.append(Array.from({ length: 3 }, (_, i) => probeReading(3 + i)));
+    await queue.append(Array.from({ length: 4 }, (_, i) => probeReading(6 + i)));
+    await sink.until(8);
+    expect(sink.batches).toEqual([3, 5]);
+    expect(sink.delivered).toEqual(ids(0, 8));
   });
 
   it('resumes from its cursor after a restart', async () => {

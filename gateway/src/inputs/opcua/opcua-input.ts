@@ -3,8 +3,7 @@ import type { Reading } from '@shelfwatch/contracts';
 import { OutboxFullError } from '../../errors.js';
 import type { Input, InputContext, InputHealth } from '../input.js';
 import { RejectLog } from '../reject-log.js';
-import { createCertificateManager } from './certificates.js';
-import { ControllerConnection } from './controller-connection.js';
+import type { ControllerConnection } from './controller-connection.js';
 
 export interface OpcuaInputOptions {
   context: InputContext;
@@ -32,6 +31,8 @@ export class OpcuaInput implements Input {
 
   async start(): Promise<void> {
     if (Object.keys(this.options.controllers).length === 0) return;
+    // node-opcua costs about 50 MB and a second to load: only a gateway with controllers pays it.
+    const [{ createCertificateManager }, { ControllerConnection }] = await Promise.all([import('./certificates.js'), import('./controller-connection.js')]);
     const certificateManager = await createCertificateManager(path.join(this.options.pkiDir, 'client'));
     for (const [controllerId, c] of Object.entries(this.options.controllers)) {
       const caseId = this.options.context.store.casesByController.get(controllerId)!.id;

@@ -24,6 +24,8 @@ export class BackendSink implements Sink {
   readonly name = 'backend';
   readonly batchSize: number;
   readonly maxInFlight = 1;
+  /** Rules and alerts wait on this sink: at most 10 ms of gathering while it is busy. */
+  readonly flushIntervalMs = 10;
   private endpoint = '';
   private readonly filter: ForwardFilter;
 
