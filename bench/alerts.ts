@@ -3,8 +3,7 @@ import { percentile } from './stats.js';
 import type { MqttLoad } from './load.js';
 import type { StoreLoad } from './store-load.js';
 import { TOKENS, type Stack } from './stack.js';
-
-const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
+import { log } from './log.js';
 
 export interface AlertLatency {
   alerts: number;

@@ -2,8 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { countSensorPoints } from '../scripts/demo/influx-count.js';
 import type { StoreLoad } from './store-load.js';
 import { outboxPending, type Stack } from './stack.js';
-
-const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
+import { log } from './log.js';
 
 export interface IngestStep {
   /** Multiple of the store's nominal load. */

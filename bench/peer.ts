@@ -8,8 +8,7 @@ import { countSensorPoints } from '../scripts/demo/influx-count.js';
 import { MqttLoad } from './load.js';
 import { buildLayout, PROFILES, startStack } from './stack.js';
 import { median } from './stats.js';
-
-const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
+import { log } from './log.js';
 
 /** The peer pipeline (Node-RED + mosquitto + node-red-contrib-influxdb), outside this repository. */
 const PEER_DIR = process.env.BENCH_PEER_DIR ?? path.resolve(repoRoot(import.meta.dirname), '..', 'shared', 'peers', 'nodered');

@@ -18,14 +18,13 @@ import { peerFigures } from './peer.js';
 import { LARGE_STORE_READINGS_PER_SEC } from './stack.js';
 import { median } from './stats.js';
 import { systemFigures } from './system.js';
+import { log } from './log.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PEER_N = Number(process.env.BENCH_PEER_N ?? 50_000);
 const PEER_ROUNDS = Number(process.env.BENCH_PEER_ROUNDS ?? 2);
 /** 1, 5 and 15 minute load averages: how busy the shared machine was. */
 const loadAvg = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
-const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
-
 async function measure(label: string, run: () => Promise<number | null>): Promise<number | null> {
   const values: number[] = [];
   for (let i = 0; i < RUNS; i++) {

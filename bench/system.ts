@@ -10,8 +10,7 @@ import { SerialLoad } from './serial-load.js';
 import { buildLayout, LARGE_STORE_READINGS_PER_SEC, peakRssMb, PROFILES, startControllerFarm, startStack, type ControllerFarm, type Stack } from './stack.js';
 import { median } from './stats.js';
 import { StoreLoad } from './store-load.js';
-
-const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
+import { log } from './log.js';
 
 interface Rss {
   gateway: number | null;

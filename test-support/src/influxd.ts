@@ -86,7 +86,8 @@ export async function startInfluxd(options: InfluxdOptions = {}): Promise<Influx
         const res = await fetch(`${url}/ping`);
         return res.status === 204;
       },
-      { timeoutMs: 30_000, intervalMs: 25, what: `influxd on ${url}` },
+      // A restart replays the WAL first, which takes a while on a busy machine.
+      { timeoutMs: 90_000, intervalMs: 25, what: `influxd on ${url}` },
     ).catch((err: unknown) => {
       void current.kill();
       throw err;

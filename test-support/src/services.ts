@@ -20,6 +20,18 @@ export const SERVICE_ENTRIES = {
 export type ServiceName = keyof typeof SERVICE_ENTRIES;
 
 /**
+ * Node options a service runs with in production too (docker-compose.yml and the packages'
+ * start scripts repeat them). The gateway's heap is capped: left alone, V8 lets the
+ * garbage of 10,000 readings/s pile up to 300+ MB before collecting, for a live set of
+ * about 100 MB at a large store (bench/README.md).
+ */
+export const SERVICE_NODE_OPTIONS: Record<ServiceName, readonly string[]> = {
+  gateway: ['--enable-source-maps', '--max-old-space-size=256'],
+  backend: ['--enable-source-maps'],
+  sim: ['--enable-source-maps'],
+};
+
+/**
  * The arguments for `node` that start a service the way production does: plain node on the
  * compiled JavaScript, stack traces through the source maps. SHELFWATCH_NODE_ARGS_<SERVICE>
  * adds node options for one service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
@@ -28,7 +40,7 @@ export function serviceArgs(service: ServiceName, args: readonly string[]): stri
   const entry = path.join(repoRoot(), SERVICE_ENTRIES[service]);
   if (!existsSync(entry)) throw new Error(`${entry} does not exist: run \`npm run build\` first`);
   const extra = process.env[`SHELFWATCH_NODE_ARGS_${service.toUpperCase()}`]?.split(' ').filter(Boolean) ?? [];
-  return [...extra, '--enable-source-maps', entry, ...args];
+  return [...extra, ...SERVICE_NODE_OPTIONS[service], entry, ...args];
 }
 
 /** Spawns a service from its compiled output (see serviceArgs). */

@@ -37,7 +37,17 @@ export class GatewayMetrics {
   private readonly gaps = new Counter({ name: 'shelfwatch_gateway_sequence_gaps_total', help: 'Frames missing according to sequence numbers, per serial board', labelNames: ['board'], registers: [this.registry] });
   readonly outboxPending = new Gauge({ name: 'shelfwatch_gateway_outbox_pending', help: 'Outbox readings not yet delivered, per sink', labelNames: ['sink'], registers: [this.registry] });
   readonly outboxOldestAge = new Gauge({ name: 'shelfwatch_gateway_outbox_oldest_age_seconds', help: 'Age of the oldest undelivered outbox reading, per sink', labelNames: ['sink'], registers: [this.registry] });
-  private readonly lastSeen = new Gauge({ name: 'shelfwatch_gateway_device_last_seen_seconds', help: 'Unix time a device was last heard from', labelNames: ['device'], registers: [this.registry] });
+  /** Per device, one number overwritten in place on every message; the gauge reads it when scraped. */
+  private readonly seenAt = new Map<string, number>();
+  private readonly lastSeen = new Gauge({
+    name: 'shelfwatch_gateway_device_last_seen_seconds',
+    help: 'Unix time a device was last heard from',
+    labelNames: ['device'],
+    registers: [this.registry],
+    collect: () => {
+      for (const [device, atMs] of this.seenAt) this.lastSeen.set({ device }, atMs / 1000);
+    },
+  });
   private readonly online = new Gauge({ name: 'shelfwatch_gateway_device_online', help: '1 when the device is connected/online', labelNames: ['device'], registers: [this.registry] });
 
   accepted(input: string, n: number): void {
@@ -77,7 +87,7 @@ export class GatewayMetrics {
   }
 
   deviceSeen(deviceId: string, atMs: number): void {
-    this.lastSeen.set({ device: deviceId }, atMs / 1000);
+    this.seenAt.set(deviceId, atMs);
   }
 
   deviceOnline(deviceId: string, online: boolean): void {

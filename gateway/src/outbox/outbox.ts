@@ -42,9 +42,11 @@ interface TailGroup {
  * loader it is the .ts source, which a worker thread loads through tsx's loader.
  */
 function startWriter(init: WriterInit): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./outbox-writer.js', import.meta.url), { workerData: init });
+  // The writer only holds the rows of the transaction at hand: a small young generation keeps its heap (and RSS) small.
+  const options = { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 4 } };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./outbox-writer.js', import.meta.url), options);
   const source = new URL('./outbox-writer.ts', import.meta.url).href;
-  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`, { eval: true, workerData: init });
+  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`, { ...options, eval: true });
 }
 
 /** Rows read from disk per call: a sink catching up never holds the serving thread for long. */
