@@ -62,7 +62,8 @@ export async function alertLatency(
   const stop = { stop: false };
   const background = ctx.store.run(options.backgroundMultiple, 3_600, stop);
   try {
-    for (const id of probes) await load.probe(id, { tempC: load.inLimitTempC(id), fault: null });
+    // Everyone in limits first (50 publishes in flight): the later faults are then changes.
+    for (let i = 0; i < probes.length; i += 50) await Promise.all(probes.slice(i, i + 50).map((id) => load.probe(id, { tempC: load.inLimitTempC(id), fault: null })));
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     log(`alerts: faulting ${probes.length} probes at ${options.faultsPerSec}/s with ×${options.backgroundMultiple} store load in the background`);
     const gapMs = 1000 / options.faultsPerSec;

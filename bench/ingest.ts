@@ -102,10 +102,10 @@ export async function catchUp(stack: Stack, load: StoreLoad, multiple: number, o
   await stack.influx.start();
   const restarted = performance.now();
   const stop = { stop: false };
-  const running = load.run(multiple, 600, stop);
+  const running = load.run(multiple, 180, stop);
   let drainSeconds: number | null = null;
   try {
-    while (performance.now() - restarted < 300_000) {
+    while (performance.now() - restarted < 150_000) {
       const pending = await outboxPending(stack.gatewayUrl);
       const influxBacklog = Object.entries(pending).find(([sink]) => sink.toLowerCase().includes('influx'))?.[1] ?? Math.max(...Object.values(pending));
       if (influxBacklog <= rate) {
@@ -118,7 +118,7 @@ export async function catchUp(stack: Stack, load: StoreLoad, multiple: number, o
     stop.stop = true;
     published += await running;
   }
-  if (!(await drained(stack, 180_000))) log('catch-up: outbox did not empty within 180 s');
+  if (!(await drained(stack, 120_000))) log('catch-up: outbox did not empty within 120 s');
   await pointsReach(stack, before + published, 15_000);
   const counted = (await points(stack)) - before;
   log(`catch-up: backlog drained ${drainSeconds ?? 'n/a'} s after the restart; published ${published}, counted ${counted}`);

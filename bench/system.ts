@@ -110,8 +110,8 @@ export async function systemFigures(options: { runs: number }): Promise<SystemFi
     const { steps, drill, atOne } = await withRig(PROFILES.large, farm, async ({ stack, store }) => {
       let atOne: Rss = { gateway: null, backend: null };
       const steps = await ingestSteps(stack, store, MULTIPLES, STEP_S, async (step) => {
-        // Peak RSS (VmHWM) up to the store's own load: a large store as it runs.
-        if (step.multiple === 1) atOne = await rss(stack);
+        // Peak RSS (VmHWM) up to the store's own load (or what the machine sustains, if less).
+        if (step.multiple <= 1) atOne = await rss(stack);
       });
       const sustained = steps.filter((s) => s.sustained).map((s) => s.multiple);
       // The outage is taken at the large store's own load, or at what this machine sustains if less.
