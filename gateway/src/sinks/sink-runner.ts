@@ -87,8 +87,9 @@ export class SinkRunner {
       // Nagle for sinks: a busy sink gathers rows for up to flushIntervalMs since its last
       // write; an idle one (last write longer ago) or a full batch goes at once.
       const wait = this.lastWriteAt + (sink.flushIntervalMs ?? 0) - performance.now();
-      if (wait > 0 && this.ready[0]!.rows.length < sink.batchSize) {
-        await this.idle(wait);
+      const missing = sink.batchSize - this.ready[0]!.rows.length;
+      if (wait > 0 && missing > 0) {
+        await this.idle(wait, missing);
         continue;
       }
       this.lastWriteAt = performance.now();
@@ -199,15 +200,21 @@ export class SinkRunner {
     await this.pause(delay);
   }
 
-  /** Until new rows arrive (wake) or stop(), or at most `ms`. */
-  private idle(ms = Number.POSITIVE_INFINITY): Promise<void> {
+  /** Until at least `rows` new rows are in the outbox (or stop()), or at most `ms`. */
+  private idle(ms = Number.POSITIVE_INFINITY, rows = 1): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = Number.isFinite(ms) ? setTimeout(() => this.wake(), ms) : undefined;
-      this.wakeUp = () => {
+      const done = () => {
         clearTimeout(timer);
+        this.wakeUp = undefined;
         resolve();
       };
-      if (this.options.outbox.last > this.position || !this.running) this.wake();
+      // wake() runs this on every commit; it re-arms itself until enough rows are there.
+      const check = () => {
+        if (!this.running || this.options.outbox.last - this.position >= rows) done();
+        else this.wakeUp = check;
+      };
+      const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+      check();
     });
   }
 

@@ -38,7 +38,8 @@ afterEach(async () => {
   await dir.remove();
 });
 
-describe('Outbox', () => {
+// Every open starts the writer thread (through tsx's loader here): seconds on a busy machine.
+describe('Outbox', { timeout: 30_000 }, () => {
   it('opens its file with WAL and synchronous=FULL (a commit is fsynced before it returns)', () => {
     const db = openOutboxDatabase(`${dir.path}/outbox.db`);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -68,7 +69,7 @@ describe('Outbox', () => {
       }),
       { seed: 13, numRuns: 10 },
     );
-  }, 60_000);
+  });
 
   it('keeps one cursor per sink, and deletes only what every sink has delivered', async () => {
     const o = await open();
@@ -162,7 +163,7 @@ describe('Outbox', () => {
   });
 });
 
-describe('AppendQueue', () => {
+describe('AppendQueue', { timeout: 30_000 }, () => {
   it('hands appends from one turn of the event loop to one transaction and resolves after commit', async () => {
     const o = await open();
     const q = new AppendQueue({ outbox: o, maxPending: 100 });
