@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setImmediate as yieldLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { DeviceCredentials } from '@shelfwatch/contracts';
 import { pino, type Logger } from 'pino';
-import { SimEngine, type StepOutput } from './engine/sim-engine.js';
+import { SimEngine, type NetworkChange, type StepOutput } from './engine/sim-engine.js';
 import { GroundTruthWriter } from './ground-truth-writer.js';
 import type { Scenario } from './scenario/schema.js';
 import { StatsCounter, type SimStats, type SimSummary } from './sim-stats.js';
@@ -24,6 +24,13 @@ export interface SimulationOptions {
   durationS?: number;
   logger?: Logger;
   onProgress?: (p: { simTimeMs: number; readingsSent: number }) => void;
+  /**
+   * The gateway or its backhaul goes down or comes back (timeline events the devices cannot
+   * play: the run's harness stops the gateway, cuts the link). The simulated clock waits
+   * until the returned promise settles, so the change happens at the same simulated time at
+   * any speed.
+   */
+  onNetworkChange?: (change: NetworkChange & { atMs: number }) => Promise<void>;
   /** MQTT publishes awaiting PUBACK per device. */
   maxInFlightPerDevice?: number;
 }
@@ -38,11 +45,20 @@ export interface Simulation {
   stop(options?: { beforeDisconnect?: () => Promise<void> }): Promise<SimSummary>;
   stats(): SimStats;
   restock(slotId: string, units?: number): void;
-  receiveDelivery(sku: string, units: number): void;
+  /** Goods into the backroom: at the next step, or at `atMs` simulated time (a supplier's lead time from the order). */
+  receiveDelivery(sku: string, units: number, atMs?: number): void;
 }
 
 /** Backlog (frames + publishes not yet handed over) above which the clock waits for the transports. */
 const MAX_BACKLOG = 5_000;
+/**
+ * Frames handed to a serial line but not yet taken by the OS, per board, above which the
+ * clock waits (down to SERIAL_LOW), at most SERIAL_WAIT_MS: a busy machine then slows the
+ * simulation instead of losing frames, so what is sent does not depend on the load.
+ */
+const SERIAL_HIGH = 16;
+const SERIAL_LOW = 2;
+const SERIAL_WAIT_MS = 5_000;
 const FIRMWARE = 'sim-1.0.0';
 
 /**
@@ -137,13 +153,17 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
     for (const l of out.links) {
       switch (l.kind) {
         case 'board': {
+          // The board's state changes now (in simulated time); socat follows when it can.
           const link = boards.get(l.id)!;
+          if (l.up) link.plugIn();
+          else link.unplug();
           chain(`board:${l.id}`, () => (l.up ? link.connect() : link.disconnect()));
           break;
         }
-        case 'probe': {
+        case 'probe':
+        case 'camera': {
           const link = mqttLinks.get(l.id)!;
-          chain(`probe:${l.id}`, () => (l.up ? link.goOnline() : link.goOffline()));
+          chain(`${l.kind}:${l.id}`, () => (l.up ? link.goOnline(out.nowMs) : link.goOffline()));
           break;
         }
         case 'controller': {
@@ -165,12 +185,7 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
         counter.droppedFrames++;
         continue;
       }
-      const link = boards.get(boardId)!;
-      if (!link.up || chains.has(`board:${boardId}`)) {
-        counter.framesLostOffline++;
-        continue;
-      }
-      const p = link.write(output.line).then((ok) => {
+      const p = boards.get(boardId)!.write(output.line).then((ok) => {
         if (!ok) counter.framesLostOffline++;
         else if (output.kind === 'corrupt') counter.corruptedFramesSent++;
         else {
@@ -191,6 +206,7 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
 
   // Serial lines are bounded per board (see SerialBoardLink.write); MQTT queues are what the clock waits for.
   const backlog = () => [...mqttLinks.values()].reduce((n, l) => n + l.backlog, 0);
+  const serialBacklog = () => [...boards.values()].reduce((n, l) => Math.max(n, l.backlog), 0);
   let stopping = false;
   let signalStop: () => void = () => {};
   const stopRequested = new Promise<void>((resolve) => (signalStop = resolve));
@@ -228,15 +244,25 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
         await sleep(Math.max(1, Math.min(250, (world.nowMs + world.stepMs - targetSim) / opts.speed)));
         continue;
       }
-      dispatch(engine.step());
+      const out = engine.step();
+      dispatch(out);
       counter.steps++;
+      if (out.network.length > 0 && opts.onNetworkChange) {
+        // The harness stops or starts processes: the simulated clock waits for it.
+        for (const change of out.network) await opts.onNetworkChange({ ...change, atMs: out.nowMs }).catch((err: unknown) => logger.error({ err, change }, 'network change failed'));
+        simAnchor = world.nowMs;
+        wallAnchor = performance.now();
+      }
       if (++sinceYield >= 50) {
         sinceYield = 0;
         await yieldLoop();
       }
-      if (backlog() > MAX_BACKLOG) {
-        // The transports fall behind: the clock waits, the world does not change.
-        while (backlog() > MAX_BACKLOG / 2 && !stopping) await sleep(5);
+      if (backlog() > MAX_BACKLOG || serialBacklog() > SERIAL_HIGH) {
+        // The transports fall behind: the clock waits, the world does not change. A serial line
+        // nobody drains (its reader is gone) is waited for only so long, then the board loses
+        // frames like a UART whose buffer is full.
+        const serialDeadline = performance.now() + SERIAL_WAIT_MS;
+        while ((backlog() > MAX_BACKLOG / 2 || (serialBacklog() > SERIAL_LOW && performance.now() < serialDeadline)) && !stopping) await sleep(5);
         simAnchor = world.nowMs;
         wallAnchor = performance.now();
       }
@@ -283,7 +309,7 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
     },
     stats: () => counter.snapshot(world.nowMs - world.startMs),
     restock: (slotId, units) => world.restock(slotId, units),
-    receiveDelivery: (sku, units) => world.receiveDelivery(sku, units),
+    receiveDelivery: (sku, units, atMs) => (atMs === undefined ? world.receiveDelivery(sku, units) : world.scheduleDelivery(sku, units, atMs)),
   };
 }
 

@@ -44,11 +44,18 @@ export class MqttDeviceLink {
     return this.client?.connected ?? false;
   }
 
-  /** Starts connecting (and reconnecting); resolves on the first CONNACK. */
-  start(): Promise<void> {
+  /**
+   * Starts connecting (and reconnecting); resolves on the first CONNACK. `atMs` is the
+   * simulated time the device came up (its "online" status carries it, whenever the
+   * connection is actually made); later automatic reconnects say when they happened.
+   */
+  start(atMs = this.opts.now()): Promise<void> {
     if (this.client) return this.connectedOnce ?? Promise.resolve();
     const { storeId, deviceId } = this.opts;
-    const will: DeviceStatusMessage = { online: false, ts: this.opts.now(), reason: 'lwt', firmware: this.opts.firmware };
+    // A last will is fixed when the device connects, so it can only carry that time; the
+    // gateway, which knows when it last heard the device, corrects it.
+    const will: DeviceStatusMessage = { online: false, ts: atMs, reason: 'lwt', firmware: this.opts.firmware };
+    let bootMs: number | null = atMs;
     const client = connect(this.opts.url, {
       clientId: deviceId,
       username: deviceId,
@@ -62,16 +69,17 @@ export class MqttDeviceLink {
     this.client = client;
     client.on('error', (err) => this.opts.logger.warn({ device: deviceId, err: err.message }, 'mqtt error'));
     client.on('connect', () => {
-      this.publishStatus(client, true, 'boot');
+      this.publishStatus(client, true, bootMs === null ? 'reconnect' : 'boot', bootMs ?? this.opts.now());
+      bootMs = null;
       this.pump();
     });
     this.connectedOnce = new Promise<void>((resolve) => client.once('connect', () => resolve()));
     return this.connectedOnce;
   }
 
-  private publishStatus(client: MqttClient, online: boolean, reason: string): void {
+  private publishStatus(client: MqttClient, online: boolean, reason: string, ts: number): void {
     const { storeId, deviceId } = this.opts;
-    const status: DeviceStatusMessage = { online, ts: this.opts.now(), reason, firmware: this.opts.firmware };
+    const status: DeviceStatusMessage = { online, ts, reason, firmware: this.opts.firmware };
     client.publish(deviceTopic(storeId, deviceId, 'status'), JSON.stringify(status), { qos: TOPICS.status.qos, retain: TOPICS.status.retain }, (err) => {
       if (err) this.opts.logger.debug({ device: deviceId, err: err.message }, 'status publish failed');
     });
@@ -127,8 +135,8 @@ export class MqttDeviceLink {
     this.inFlight.clear();
   }
 
-  async goOnline(): Promise<void> {
-    await this.start();
+  async goOnline(atMs?: number): Promise<void> {
+    await this.start(atMs);
   }
 
   /** Clean shutdown: offline status, then DISCONNECT (no last will). */

@@ -13,17 +13,23 @@ export interface OpcuaControllerLinkOptions {
   port?: number;
 }
 
+/** Values kept per variable in the controller's log (hours of air temperature at one value per 5 s). */
+const HISTORY_VALUES = 5_000;
+
 /**
  * One case controller as an OPC UA server, exposing exactly the contracts layout. Values
  * carry the simulated time as their source timestamp. stop()/start() is a controller
  * reboot on the same port; after it the last values come back with their original
- * timestamps, so a client that re-reads them sees the same readings, not new ones.
+ * timestamps, so a client that re-reads them sees the same readings, not new ones. Each
+ * variable keeps its history (the last HISTORY_VALUES values, across reboots) for HistoryRead.
  */
 export class OpcuaControllerLink {
   private handle: OpcuaServerHandle | null = null;
   private variables = new Map<CaseVariable, UAVariable>();
   /** What the server holds: the last value set per variable. */
   private readonly held = new Map<CaseVariable, ValueChange>();
+  /** The controller's log (in its flash, so it survives a reboot): values set per variable, oldest first. */
+  private readonly log = new Map<CaseVariable, ValueChange[]>();
   private port: number | undefined;
 
   constructor(private readonly opts: OpcuaControllerLinkOptions) {
@@ -75,13 +81,17 @@ export class OpcuaControllerLink {
             dataType: def.dataType,
             minimumSamplingInterval: 0,
           });
+          // The controller logs its values (HistoryRead), as store controllers do for their
+          // temperature records: a client that subscribes late reads what it missed.
+          addressSpace.installHistoricalDataNode(v, { maxOnlineValues: HISTORY_VALUES });
           this.variables.set(variable, v);
         }
       },
     });
     this.handle = handle;
     this.port = handle.port;
-    for (const change of this.held.values()) this.set(change);
+    // Back up: the log first (so a client can read what it missed before the reboot), ending with the values held.
+    for (const changes of this.log.values()) for (const change of changes) this.set(change);
   }
 
   /** Applies value changes; returns how many were set on the server (0 while it is down). */
@@ -89,6 +99,9 @@ export class OpcuaControllerLink {
     if (!this.handle) return 0;
     for (const c of changes) {
       this.held.set(c.variable, c);
+      const log = this.log.get(c.variable) ?? [];
+      if (log.push(c) > HISTORY_VALUES) log.shift();
+      this.log.set(c.variable, log);
       this.set(c);
     }
     return changes.length;

@@ -24,6 +24,15 @@ class FakePort extends EventEmitter implements PortLike {
     this.dest = dest;
     return dest;
   }
+  readonly written: string[] = [];
+  write(data: string, cb?: (err: Error | null | undefined) => void): boolean {
+    this.written.push(data);
+    queueMicrotask(() => cb?.(null));
+    return true;
+  }
+  drain(cb?: (err: Error | null) => void): void {
+    queueMicrotask(() => cb?.(null));
+  }
   feed(text: string): void {
     this.dest!.write(Buffer.from(text, 'latin1'));
   }
