@@ -155,13 +155,13 @@ describe('scoreRun: sensor faults', () => {
       task('sensor_fault', 'weight:a1-s1-2', 70),
       task('sensor_fault', 'controller:no-such-case', 70),
     ];
-    const s = scoreRun({ truth, tasks, layout }).sensorFaults;
+    const s = scoreRun({ truth, tasks, layout }).sensorFault;
     expect(s).toMatchObject({ tp: 3, fp: 1, unmapped: 1, truthIntervals: 4, detected: 3, fn: 1 });
   });
 
   it('case faults are cold chain, not sensor faults; unknown faults are reported', () => {
     const scores = scoreRun({ truth: run([fault('compressor_failure', 'case-frozen', 60, 200), fault('mystery', 'x', 1, 2)]), tasks: [], layout });
-    expect(scores.sensorFaults.episodes).toBe(0);
+    expect(scores.sensorFault.episodes).toBe(0);
     expect(scores.coldChain).toMatchObject({ truthIntervals: 1, fn: 1 });
     expect(scores.unscoredFaults).toEqual({ mystery: 1 });
   });
@@ -170,7 +170,7 @@ describe('scoreRun: sensor faults', () => {
 describe('scoreRun: empty sets are null, never NaN', () => {
   it('no truth, no tasks', () => {
     const scores = scoreRun({ truth: [], tasks: [], layout });
-    for (const s of [scores.outOfStock, scores.planogram, scores.coldChain, scores.lowStock, scores.sensorFaults]) {
+    for (const s of [scores.outOfStock, scores.planogram, scores.coldChain, scores.lowStock, scores.sensorFault]) {
       expect(s).toMatchObject({ precision: null, recall: null, medianDelayS: null, worstDelayS: null, tp: 0, fp: 0, fn: 0 });
     }
     expect(scores.falseAlarmsPerCaseDay).toBeNull();

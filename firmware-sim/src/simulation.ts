@@ -53,12 +53,13 @@ export interface Simulation {
 const MAX_BACKLOG = 5_000;
 /**
  * Frames handed to a serial line but not yet taken by the OS, per board, above which the
- * clock waits (down to SERIAL_LOW), at most SERIAL_WAIT_MS: a busy machine then slows the
- * simulation instead of losing frames, so what is sent does not depend on the load.
+ * clock waits (down to SERIAL_LOW): a busy machine then slows the simulation instead of
+ * losing frames, so what is sent does not depend on the load. Only a reader gone for
+ * SERIAL_WAIT_MS (a gateway that died without saying BYE) makes the boards lose frames.
  */
 const SERIAL_HIGH = 16;
 const SERIAL_LOW = 2;
-const SERIAL_WAIT_MS = 5_000;
+const SERIAL_WAIT_MS = 60_000;
 const FIRMWARE = 'sim-1.0.0';
 
 /**
@@ -114,13 +115,16 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
     }
     const pkiDir = path.join(opts.workDir, 'opcua-pki');
     const initial = new Map(engine.initialControllerValues().map((c) => [c.controllerId, c.changes]));
-    // Sequential: the first server creates the per-simulation certificate, the rest reuse it.
-    for (const c of layout.cases) {
+    // The first server creates the per-simulation certificate; the rest reuse it, a few at a time.
+    const startController = async (c: (typeof layout.cases)[number]) => {
       const link = new OpcuaControllerLink({ controllerId: c.controllerId, caseId: c.id, pkiDir, password: password(c.controllerId) });
       controllers.set(c.controllerId, link);
       await link.start();
       counter.byKind.opcua += link.apply(initial.get(c.controllerId) ?? []);
-    }
+    };
+    const [first, ...rest] = layout.cases;
+    if (first) await startController(first);
+    for (let i = 0; i < rest.length; i += 4) await Promise.all(rest.slice(i, i + 4).map(startController));
     const onAcked = (kind: 'camera' | 'probe') => (readings: number) => {
       counter.byKind[kind] += readings;
     };
@@ -167,14 +171,15 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
           break;
         }
         case 'controller': {
+          // The controller's state changes now (simulated time); its server follows when it can.
           const link = controllers.get(l.id)!;
+          if (l.up) link.powerOn(engine.controllerSnapshot(l.id));
+          else link.powerOff();
           chain(`controller:${l.id}`, async () => {
-            if (l.up) {
-              await link.start();
-              counter.byKind.opcua += link.restore(engine.controllerSnapshot(l.id));
-            } else {
-              await link.stop();
-            }
+            if (!l.up) return link.stop();
+            // Not `+= await`: that would read the counter before the wait and lose what others added meanwhile.
+            const set = await link.start();
+            counter.byKind.opcua += set;
           });
           break;
         }
@@ -198,10 +203,7 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
     }
     for (const { cameraId, message } of out.scans) mqttLinks.get(cameraId)!.publish('scan', message, message.slots.length);
     for (const { probeId, message } of out.probes) mqttLinks.get(probeId)!.publish('probe', message, 1);
-    for (const { controllerId, changes } of out.controllers) {
-      if (chains.has(`controller:${controllerId}`)) continue;
-      counter.byKind.opcua += controllers.get(controllerId)!.apply(changes);
-    }
+    for (const { controllerId, changes } of out.controllers) counter.byKind.opcua += controllers.get(controllerId)!.apply(changes);
   };
 
   // Serial lines are bounded per board (see SerialBoardLink.write); MQTT queues are what the clock waits for.

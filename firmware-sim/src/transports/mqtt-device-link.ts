@@ -67,8 +67,15 @@ export class MqttDeviceLink {
       will: { topic: deviceTopic(storeId, deviceId, 'status'), payload: Buffer.from(JSON.stringify(will)), qos: TOPICS.status.qos, retain: TOPICS.status.retain },
     });
     this.client = client;
-    client.on('error', (err) => this.opts.logger.warn({ device: deviceId, err: err.message }, 'mqtt error'));
+    // A broker that is away (a gateway restarting) fails every reconnect: say so once per outage.
+    let quiet = false;
+    client.on('error', (err) => {
+      if (quiet) this.opts.logger.debug({ device: deviceId, err: err.message }, 'mqtt error');
+      else this.opts.logger.warn({ device: deviceId, err: err.message }, 'mqtt error (retrying; further errors at debug level until connected)');
+      quiet = true;
+    });
     client.on('connect', () => {
+      quiet = false;
       this.publishStatus(client, true, bootMs === null ? 'reconnect' : 'boot', bootMs ?? this.opts.now());
       bootMs = null;
       this.pump();
@@ -123,8 +130,14 @@ export class MqttDeviceLink {
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** The radio dies: the socket drops without DISCONNECT, so the broker publishes the last will. */
+  /**
+   * The radio dies: the socket drops without DISCONNECT, so the broker publishes the last
+   * will. What the device sent before has gone out first (in a store it went out in its own
+   * time; only the simulation's compressed time leaves it queued), so the broker last heard
+   * the device when it really was last heard.
+   */
   async goOffline(): Promise<void> {
+    await within(this.drained().then(() => true), 10_000);
     const client = this.client;
     this.client = null;
     this.connectedOnce = null;

@@ -1,6 +1,7 @@
 import { CASE_CONTROLLER_NAMESPACE, CASE_CONTROLLER_OBJECT, CASE_IDENTITY, CASE_VARIABLES, caseNodeId, type CaseVariable } from '@shelfwatch/contracts';
 import { startOpcuaServer, type OpcuaServerHandle } from '@shelfwatch/test-support';
-import { DataType, StatusCodes, Variant, type UAVariable } from 'node-opcua';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataType, StatusCodes, Variant, type OPCUAServer, type UAVariable } from 'node-opcua';
 import type { ValueChange } from '../firmware/controller-firmware.js';
 
 export interface OpcuaControllerLinkOptions {
@@ -31,6 +32,13 @@ export class OpcuaControllerLink {
   /** The controller's log (in its flash, so it survives a reboot): values set per variable, oldest first. */
   private readonly log = new Map<CaseVariable, ValueChange[]>();
   private port: number | undefined;
+  /**
+   * The controller's own state, which changes at a simulated instant (the server follows when
+   * it can): off (nothing is measured), booting (it measures; values wait for its server),
+   * up. What it sets is therefore the same at any speed.
+   */
+  private power: 'off' | 'booting' | 'up' = 'up';
+  private queued: { snapshot: ValueChange[]; changes: ValueChange[] } | null = null;
 
   constructor(private readonly opts: OpcuaControllerLinkOptions) {
     this.port = opts.port;
@@ -45,8 +53,21 @@ export class OpcuaControllerLink {
     return this.handle !== null;
   }
 
-  async start(): Promise<void> {
-    if (this.handle) return;
+  /** The controller loses power as of now: it sets nothing until powerOn(). */
+  powerOff(): void {
+    this.power = 'off';
+    this.queued = null;
+  }
+
+  /** The controller boots as of now with these values (the firmware's); they and what follows are set once start() has the server up. */
+  powerOn(snapshot: ValueChange[]): void {
+    this.power = 'booting';
+    this.queued = { snapshot, changes: [] };
+  }
+
+  /** Starts the server; resolves with how many values it set that it did not hold before (the queued ones of a boot). */
+  async start(): Promise<number> {
+    if (this.handle) return 0;
     this.variables = new Map();
     const handle = await startOpcuaServer({
       ...(this.port === undefined ? {} : { port: this.port }),
@@ -92,11 +113,17 @@ export class OpcuaControllerLink {
     this.port = handle.port;
     // Back up: the log first (so a client can read what it missed before the reboot), ending with the values held.
     for (const changes of this.log.values()) for (const change of changes) this.set(change);
+    const queued = this.queued;
+    this.queued = null;
+    if (this.power === 'off') return 0;
+    this.power = 'up';
+    return queued ? this.restore(queued.snapshot) + this.apply(queued.changes) : 0;
   }
 
-  /** Applies value changes; returns how many were set on the server (0 while it is down). */
+  /** Applies value changes; returns how many were set on the server now (a booting controller sets them later, one that is off never). */
   apply(changes: ValueChange[]): number {
-    if (!this.handle) return 0;
+    if (this.power === 'booting') this.queued?.changes.push(...changes);
+    if (this.power !== 'up' || !this.handle) return 0;
     for (const c of changes) {
       this.held.set(c.variable, c);
       const log = this.log.get(c.variable) ?? [];
@@ -129,10 +156,29 @@ export class OpcuaControllerLink {
     v.setValueFromSource(new Variant({ dataType, value: change.value }), StatusCodes.Good, new Date(change.sourceTsMs));
   }
 
+  /**
+   * A reboot: the values set before it have reached its subscribers first (in a store they
+   * were set long before; only the simulation's compressed time puts them a publishing
+   * interval before the power goes).
+   */
   async stop(): Promise<void> {
     const handle = this.handle;
     this.handle = null;
     this.variables = new Map();
-    await handle?.stop();
+    if (!handle) return;
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && !allPublished(handle.server)) await sleep(25);
+    await handle.stop();
   }
+}
+
+/** No subscription of the server holds a value its client has not been sent yet. */
+function allPublished(server: OPCUAServer): boolean {
+  return server.engine.getSessions().every((session) =>
+    session.publishEngine.subscriptions.every(
+      (sub) =>
+        !sub.hasPendingNotifications &&
+        sub.getMonitoredItems().serverHandles.every((handle) => (sub.getMonitoredItem(handle)?.queue.length ?? 0) === 0),
+    ),
+  );
 }

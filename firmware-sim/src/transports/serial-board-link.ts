@@ -21,7 +21,7 @@ interface Held {
 }
 
 /** Time for a host to read what was already on the line before the pair is torn down. */
-const UNPLUG_SETTLE_MS = 100;
+const UNPLUG_SETTLE_MS = 250;
 
 /** About an hour of frames at one a second: covers a host that takes its time to reopen the port. */
 const DEFAULT_HOLD_FRAMES = 4_096;

@@ -168,10 +168,11 @@ export class ControllerConnection {
         if (this.held) this.held.push({ variable: VARIABLES[index], dataValue });
         else this.onValue(VARIABLES[index], dataValue);
       });
+      // Online from the first value the controller set since it was last heard (its log comes first).
+      this.setOnline(true, 'session established');
       await this.backfill(session, nodeId);
       this.connects += 1;
       onUp();
-      this.setOnline(true, 'session established');
       context.logger.info({ controller: controllerId, endpointUrl }, 'OPC UA controller subscribed');
       return await lost;
     } finally {

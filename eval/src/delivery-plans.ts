@@ -1,0 +1,73 @@
+import type { Reading } from '@shelfwatch/contracts';
+
+/**
+ * How a replay delivers the readings a backend received in a live run:
+ *  - `backlog`: in the live order, in large batches as fast as the backend takes them (a
+ *    gateway catching up after the backend or its link was down);
+ *  - `late`: the MQTT devices' readings (probes, cameras: one radio path) trail the serial
+ *    and OPC UA readings by most of the reordering window;
+ *  - `shuffled`: every reading delayed by its own amount within the reordering window, so
+ *    readings of one device arrive out of order too (a store-and-forward relay, multipath).
+ * Every rule must give the same tasks for all three as for the live run.
+ */
+export type DeliveryMode = 'backlog' | 'late' | 'shuffled';
+export const DELIVERY_MODES: readonly DeliveryMode[] = ['backlog', 'late', 'shuffled'];
+
+export interface DeliveryPlanOptions {
+  /** The backend's reordering window (event time a reading may trail the store and still count). */
+  windowMs: number;
+  seed: number;
+}
+
+/** Share of the window used for delays, so rounding and batching never push a reading beyond it. */
+const WITHIN_WINDOW = 0.8;
+const BATCH = { backlog: 5_000, late: 200, shuffled: 200 } as const;
+
+/** The readings in the order (and batches) a replay sends them. Pure; deterministic for a seed. */
+export function deliveryBatches(readings: readonly Reading[], mode: DeliveryMode, options: DeliveryPlanOptions): Reading[][] {
+  const delayMs = (r: Reading): number => {
+    switch (mode) {
+      case 'backlog':
+        return 0;
+      case 'late':
+        return viaMqtt(r) ? WITHIN_WINDOW * options.windowMs : 0;
+      case 'shuffled':
+        return shuffleDelayMs(`${options.seed}:${r.id}`, options.windowMs);
+    }
+  };
+  const ordered =
+    mode === 'backlog'
+      ? [...readings]
+      : readings
+          .map((r, i) => ({ r, i, arrives: r.ts + delayMs(r) }))
+          .sort((a, b) => a.arrives - b.arrives || a.i - b.i)
+          .map((x) => x.r);
+  const size = BATCH[mode];
+  const batches: Reading[][] = [];
+  for (let i = 0; i < ordered.length; i += size) batches.push(ordered.slice(i, i + size));
+  return batches;
+}
+
+/** A delay within the window, the same for the same key: shuffles are reproducible. */
+export function shuffleDelayMs(key: string, windowMs: number): number {
+  return Math.floor(unitHash(key) * WITHIN_WINDOW * windowMs);
+}
+
+function viaMqtt(r: Reading): boolean {
+  return r.kind === 'probe.temperature' || r.kind === 'camera.slot' || (r.kind === 'device.status' && (r.deviceKind === 'probe' || r.deviceKind === 'camera'));
+}
+
+/** A uniform number in [0, 1) from a string (FNV-1a, then a 32-bit finaliser). */
+function unitHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 2 ** 32;
+}
