@@ -252,6 +252,8 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
       if (out.network.length > 0 && opts.onNetworkChange) {
         // The harness stops or starts processes: the simulated clock waits for it.
         for (const change of out.network) await opts.onNetworkChange({ ...change, atMs: out.nowMs }).catch((err: unknown) => logger.error({ err, change }, 'network change failed'));
+        // Devices whose broker came back reconnect (and say so) at this simulated moment, not whenever the clock has moved on.
+        if (out.network.some((c) => c.link === 'gateway' && c.up)) await waitFor(() => links.every((l) => !l.running || l.connected), 15_000);
         simAnchor = world.nowMs;
         wallAnchor = performance.now();
       }
@@ -313,6 +315,12 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
     restock: (slotId, units) => world.restock(slotId, units),
     receiveDelivery: (sku, units, atMs) => (atMs === undefined ? world.receiveDelivery(sku, units) : world.scheduleDelivery(sku, units, atMs)),
   };
+}
+
+/** Polls a condition every 10 ms until it holds or ms have passed. */
+async function waitFor(condition: () => boolean, ms: number): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!condition() && performance.now() < deadline) await sleep(10);
 }
 
 /** Resolves when the promise settles or after ms, whichever is first, leaving no timer behind. */

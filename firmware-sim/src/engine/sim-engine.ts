@@ -128,7 +128,8 @@ export class SimEngine {
       const connected = w.boardConnected(b.fw.boardId);
       // Firmware re-announces every channel when its line comes back, or when it recovers from a hang.
       if (link('board', b.fw.boardId, connected) && connected) b.fw.forceFullReport();
-      if (this.silence(b.fw.boardId)) continue;
+      // A hung board, or one without power, samples nothing.
+      if (this.silence(b.fw.boardId) || w.powerCut > 0) continue;
       const samples: ChannelCounts[] = b.channels.map(({ channel, slotId }) => ({ channel, counts: w.slots.get(slotId)!.cell.read(now, ambient) }));
       const output = b.fw.tick(now, samples, faults);
       if (output) out.boards.push({ boardId: b.fw.boardId, output });
@@ -189,7 +190,7 @@ export class SimEngine {
     const c = this.world.cases.get(caseId)!;
     return {
       airTempC: c.state.airC,
-      setpointC: c.def.setpointC,
+      setpointC: c.setpointC,
       defrostActive: this.world.defrostActive(c),
       doorOpen: this.world.doorOpen(c),
       compressorRunning: c.state.compressorRunning,

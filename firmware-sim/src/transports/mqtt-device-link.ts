@@ -44,6 +44,11 @@ export class MqttDeviceLink {
     return this.client?.connected ?? false;
   }
 
+  /** Started and not taken offline: the device is trying to be connected. */
+  get running(): boolean {
+    return this.client !== null;
+  }
+
   /**
    * Starts connecting (and reconnecting); resolves on the first CONNACK. `atMs` is the
    * simulated time the device came up (its "online" status carries it, whenever the
