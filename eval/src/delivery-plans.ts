@@ -6,9 +6,11 @@ import type { Reading } from '@shelfwatch/contracts';
  *    gateway catching up after the backend or its link was down);
  *  - `late`: the MQTT devices' readings (probes, cameras: one radio path) trail the serial
  *    and OPC UA readings by most of the reordering window;
- *  - `shuffled`: every reading delayed by its own amount within the reordering window, so
- *    readings of one device arrive out of order too (a store-and-forward relay, multipath).
- * Every rule must give the same tasks for all three as for the live run.
+ *  - `shuffled`: every device's stream delayed by its own amount, changing every few minutes,
+ *    within the reordering window (a store-and-forward relay, multipath).
+ * Each device's own readings keep their order (its transport is one ordered stream: a serial
+ * line, an MQTT session, an OPC UA subscription); devices interleave differently. Every rule
+ * must give the same tasks for all three as for the live run.
  */
 export type DeliveryMode = 'backlog' | 'late' | 'shuffled';
 export const DELIVERY_MODES: readonly DeliveryMode[] = ['backlog', 'late', 'shuffled'];
@@ -21,6 +23,8 @@ export interface DeliveryPlanOptions {
 
 /** Share of the window used for delays, so rounding and batching never push a reading beyond it. */
 const WITHIN_WINDOW = 0.8;
+/** A shuffled device's delay changes this often (event time). */
+const SHUFFLE_PERIOD_MS = 5 * 60_000;
 const BATCH = { backlog: 5_000, late: 200, shuffled: 200 } as const;
 
 /** The readings in the order (and batches) a replay sends them. Pure; deterministic for a seed. */
@@ -32,25 +36,35 @@ export function deliveryBatches(readings: readonly Reading[], mode: DeliveryMode
       case 'late':
         return viaMqtt(r) ? WITHIN_WINDOW * options.windowMs : 0;
       case 'shuffled':
-        return shuffleDelayMs(`${options.seed}:${r.id}`, options.windowMs);
+        return shuffleDelayMs(r, options.windowMs, options.seed);
     }
   };
-  const ordered =
-    mode === 'backlog'
-      ? [...readings]
-      : readings
-          .map((r, i) => ({ r, i, arrives: r.ts + delayMs(r) }))
-          .sort((a, b) => a.arrives - b.arrives || a.i - b.i)
-          .map((x) => x.r);
+  const ordered = mode === 'backlog' ? [...readings] : inArrivalOrder(readings, delayMs);
   const size = BATCH[mode];
   const batches: Reading[][] = [];
   for (let i = 0; i < ordered.length; i += size) batches.push(ordered.slice(i, i + size));
   return batches;
 }
 
-/** A delay within the window, the same for the same key: shuffles are reproducible. */
-export function shuffleDelayMs(key: string, windowMs: number): number {
-  return Math.floor(unitHash(key) * WITHIN_WINDOW * windowMs);
+/**
+ * Orders readings by when they would arrive (event time plus a delay), never letting one of
+ * a device's readings overtake an earlier one of the same device.
+ */
+export function inArrivalOrder(readings: readonly Reading[], delayMs: (r: Reading) => number): Reading[] {
+  const lastArrival = new Map<string, number>();
+  return readings
+    .map((r, i) => {
+      const arrives = Math.max(lastArrival.get(r.deviceId) ?? -Infinity, r.ts + delayMs(r));
+      lastArrival.set(r.deviceId, arrives);
+      return { r, i, arrives };
+    })
+    .sort((a, b) => a.arrives - b.arrives || a.i - b.i)
+    .map((x) => x.r);
+}
+
+/** A device's delay within the window for the period a reading falls in; the same for the same seed. */
+export function shuffleDelayMs(r: Pick<Reading, 'deviceId' | 'ts'>, windowMs: number, seed: number): number {
+  return Math.floor(unitHash(`${seed}:${r.deviceId}:${Math.floor(r.ts / SHUFFLE_PERIOD_MS)}`) * WITHIN_WINDOW * windowMs);
 }
 
 function viaMqtt(r: Reading): boolean {

@@ -77,6 +77,21 @@ describe('delivery plans', () => {
     );
   });
 
+  it('keeps every device\'s own readings in order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3_600_000 }), fc.boolean()), { maxLength: 300 }), fc.integer(), (items, seed) => {
+        const readings = items.map(([ts, probe], i) => reading(`r${i}`, at(0) + ts, probe ? 'probe' : 'weight')).sort((a, b) => a.ts - b.ts);
+        for (const mode of DELIVERY_MODES) {
+          const sent = deliveryBatches(readings, mode, { windowMs: WINDOW, seed }).flat();
+          for (const device of ['probe-1', 'board-1']) {
+            expect(sent.filter((r) => r.deviceId === device).map((r) => r.id)).toEqual(readings.filter((r) => r.deviceId === device).map((r) => r.id));
+          }
+        }
+      }),
+      { seed: 13, numRuns: 60 },
+    );
+  });
+
   it('backlog keeps the live order; late puts the MQTT devices behind; shuffled is the same for the same seed', () => {
     const readings = [reading('w1', at(0), 'weight'), reading('p1', at(1), 'probe'), reading('w2', at(2), 'weight'), reading('w3', at(20), 'weight')];
     const ids = (mode: (typeof DELIVERY_MODES)[number], seed = 1) => deliveryBatches(readings, mode, { windowMs: WINDOW, seed }).flat().map((r) => r.id);

@@ -26,6 +26,9 @@ interface Held {
   arrives: number;
 }
 
+/** Fixed: a scenario's shuffled delivery is the same every run. */
+const SEED = 1;
+
 export async function startBackhaulRelay(options: { backendUrl: string; log?: (text: string) => void }): Promise<BackhaulRelay> {
   const target = new URL('api/v1/ingest', options.backendUrl.endsWith('/') ? options.backendUrl : `${options.backendUrl}/`).href;
   const received: Reading[] = [];
@@ -51,10 +54,11 @@ export async function startBackhaulRelay(options: { backendUrl: string; log?: (t
     return next;
   };
   const release = (gatewayId: string, all: boolean) => {
-    held.sort((a, b) => a.arrives - b.arrives);
     const due = all ? held : held.filter((h) => h.arrives <= streamTs);
     held = all ? [] : held.filter((h) => h.arrives > streamTs);
-    for (let i = 0; i < due.length; i += 500) void forward(due.slice(i, i + 500).map((h) => h.reading), gatewayId);
+    // Stable: a device's held readings were given non-decreasing arrival times, so they stay in order.
+    const ordered = due.sort((a, b) => a.arrives - b.arrives).map((h) => h.reading);
+    for (let i = 0; i < ordered.length; i += 500) void forward(ordered.slice(i, i + 500), gatewayId);
   };
   let lastGatewayId = 'gateway';
 
@@ -75,10 +79,11 @@ export async function startBackhaulRelay(options: { backendUrl: string; log?: (t
             res.writeHead(503, { 'content-type': 'text/plain' }).end('backhaul down');
             return;
           case 'shuffled': {
-            const windowMs = mode.windowMs;
             for (const r of batch.readings) {
               streamTs = Math.max(streamTs, r.ts);
-              held.push({ reading: r, arrives: r.ts + shuffleDelayMs(r.id, windowMs) });
+              // Never before a reading of the same device that is still held: one device's stream stays in order.
+              const after = held.reduce((t, h) => (h.reading.deviceId === r.deviceId ? Math.max(t, h.arrives) : t), -Infinity);
+              held.push({ reading: r, arrives: Math.max(after, r.ts + shuffleDelayMs(r, mode.windowMs, SEED)) });
             }
             release(batch.gatewayId, false);
             res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: batch.readings.length, duplicates: 0 }));
