@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '@shelfwatch/contracts';
-import { asserts, camera, clears, makeEngine, MIN, run, T0, weight } from './timeline.js';
+import { asserts, camera, clears, makeEngine, MIN, run, steady, T0, weight } from './timeline.js';
 
 const at = (m: number) => T0 + m * MIN;
 
@@ -37,7 +37,7 @@ describe('planogram compliance', () => {
     for (let m = 0; m <= 25; m += 1) {
       readings.push(camera('slot-1', at(m), { facings: 1 }), camera('slot-2', at(m), { facings: 1 }));
     }
-    const ds = run(engine, readings);
+    const ds = run(engine, steady(readings, at(25)));
     const v = asserts(ds, 'planogram_violation', 'slot:slot-1');
     expect(v[0]!.condition.title).toBe('Missing facings');
     expect(v[0]!.condition.severity).toBe('info');
