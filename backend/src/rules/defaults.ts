@@ -49,6 +49,8 @@ export interface RuleTuning {
   wrongProductPersistMin: number;
   /** Fewer facings than planned this long (with stock present) before a planogram violation. */
   facingsPersistMin: number;
+  /** A planogram violation ends once the slot has looked right this long (one good scan is not enough). */
+  planogramClearHoldMin: number;
   /** Median distance of grams/unitWeight from a whole number that marks a different product. */
   weightResidualLimit: number;
   /** Stable weight samples needed for the weight-per-unit check. */
@@ -143,6 +145,7 @@ export const defaultTuning: RuleTuning = {
   lowStockClearHoldMin: 10,
   wrongProductPersistMin: 10,
   facingsPersistMin: 20,
+  planogramClearHoldMin: 10,
   weightResidualLimit: 0.2,
   weightResidualSamples: 5,
   calibrationTolerance: 0.02,

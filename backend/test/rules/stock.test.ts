@@ -155,4 +155,16 @@ describe('shelf edge cases', () => {
     expect(asserts(ds, 'out_of_stock', KEY)).toEqual([]);
     expect(asserts(ds, 'verify_stock', KEY)).toEqual([]);
   });
+
+  it('a verify task survives one misread and is not raised twice', () => {
+    const { engine } = makeEngine();
+    // The scale reads empty (a jammed cell, say) while the camera sees product; at 15 min the
+    // camera misreads one confident gap.
+    const readings: Reading[] = [weight('slot-1', at(0), 0)];
+    for (let m = 0; m <= 40; m += 1) readings.push(camera('slot-1', at(m) + 500, m === 15 ? { gap: true, confidence: 0.95 } : { facings: 3 }));
+    const ds = run(engine, steady(readings, at(40)));
+    expect(raises(ds, 'verify_stock', KEY)).toBe(1);
+    expect(clears(ds, 'verify_stock', KEY)).toEqual([]);
+    expect(asserts(ds, 'out_of_stock', KEY)).toEqual([]);
+  });
 });
