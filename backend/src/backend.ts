@@ -142,6 +142,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       replayMs: (config.replayHours ?? 26) * 3_600_000,
       // Longer than the replay window and than any gateway backlog we expect to catch up.
       idRetentionMs: Math.max(48, (config.replayHours ?? 26) + 1) * 3_600_000,
+      onLate: (n) => metrics.readings.inc({ result: 'late' }, n),
       onMinute: (storeId, minuteMs) => {
         const engine = engines.engine(storeId);
         if (exporter && engine) exporter.addKpis(engine.kpis(minuteMs), storage.tasks.openCounts(storeId));

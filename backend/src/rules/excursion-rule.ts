@@ -62,12 +62,11 @@ export class ExcursionRule {
     this.airWarm.step(now, airForWarning, suppressed, { ...common, threshold: l.alarmCeilingC, delayMs: l.alarmDelayMin * MIN });
 
     const findings: [string, Finding][] = [];
-    // Door and compressor states are only as good as a controller that still talks.
-    const controllerLive = facts.online && facts.lastControllerAt !== null && now - facts.lastControllerAt <= t.controllerSilentMin * MIN;
-    const door = controllerLive ? this.doorFinding(now, facts) : null;
+    // Door and compressor states are only as good as a controller that is online.
+    const door = s.controllerLive ? this.doorFinding(now, facts) : null;
     if (door) findings.push(['door', door]);
-    const comp = controllerLive ? this.compressorFinding(now, s, facts) : null;
-    if (!controllerLive) this.compressorCondSince = null;
+    const comp = s.controllerLive ? this.compressorFinding(now, s, facts) : null;
+    if (!s.controllerLive) this.compressorCondSince = null;
     if (comp) findings.push(['compressor', comp]);
     // Without a product probe, product is estimated as air minus an offset: say it in air terms.
     const what = s.source === 'product' ? `Product has been above ${fmtLimit(l.productLimitC)}` : `Air has been above ${fmtLimit(l.productLimitC + t.airOffsetC)} (no product probe)`;

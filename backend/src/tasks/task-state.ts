@@ -69,17 +69,19 @@ export function raise(condition: Condition, at: number, id: string): Transition 
 
 /**
  * A repeated assert for an active task. Severity, title or action changes are news at
- * once; new wording or evidence only after MIN_REWORD_INTERVAL_MS, so a rule that
- * re-asserts on every reading does not flood the feed.
+ * once; new wording or evidence only MIN_REWORD_INTERVAL_MS after the rules last raised or
+ * updated it (`lastRuleAt`, event time; not after an acknowledgement or an escalation, which
+ * follow people and the wall clock), so a rule that re-asserts on every reading does not flood
+ * the feed and the same readings always give the same updates.
  */
-export function reassert(task: Task, condition: Condition, at: number): Transition | null {
+export function reassert(task: Task, condition: Condition, at: number, lastRuleAt: number = task.updatedAt): Transition | null {
   if (!active(task)) throw new TaskStateError(`task ${task.id} is ${task.status}; a new assert raises a new task`);
   const material = condition.severity !== task.severity || condition.title !== task.title || condition.action !== task.action;
   const reworded =
     condition.reason !== task.reason ||
     JSON.stringify(condition.evidence) !== JSON.stringify(task.evidence) ||
     JSON.stringify(condition.products) !== JSON.stringify(task.products);
-  if (!material && !(reworded && at - task.updatedAt >= MIN_REWORD_INTERVAL_MS)) return null;
+  if (!material && !(reworded && at - lastRuleAt >= MIN_REWORD_INTERVAL_MS)) return null;
   const next: Task = {
     ...task,
     severity: condition.severity,
