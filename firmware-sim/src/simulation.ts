@@ -60,6 +60,14 @@ const MAX_BACKLOG = 5_000;
 const SERIAL_HIGH = 16;
 const SERIAL_LOW = 2;
 const SERIAL_WAIT_MS = 60_000;
+/**
+ * Simulated time a device's messages may wait in its transport before the clock waits for
+ * them: well inside the backend's reordering window (10 min), so the order in which devices'
+ * readings arrive never depends on the speed or the machine's load.
+ */
+const MAX_SKEW_MS = 2 * 60_000;
+/** How long a link change may take (socat, a controller reboot, the host reopening or re-subscribing) before the clock goes on without it. */
+const LINK_SETTLE_MS = 15_000;
 const FIRMWARE = 'sim-1.0.0';
 
 /**
@@ -161,7 +169,11 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
           const link = boards.get(l.id)!;
           if (l.up) link.plugIn();
           else link.unplug();
-          chain(`board:${l.id}`, () => (l.up ? link.connect() : link.disconnect()));
+          chain(`board:${l.id}`, async () => {
+            if (!l.up) return link.disconnect();
+            await link.connect();
+            await link.hostListens(LINK_SETTLE_MS);
+          });
           break;
         }
         case 'probe':
@@ -180,6 +192,7 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
             // Not `+= await`: that would read the counter before the wait and lose what others added meanwhile.
             const set = await link.start();
             counter.byKind.opcua += set;
+            await link.subscriberBack(LINK_SETTLE_MS);
           });
           break;
         }
@@ -209,6 +222,12 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
   // Serial lines are bounded per board (see SerialBoardLink.write); MQTT queues are what the clock waits for.
   const backlog = () => [...mqttLinks.values()].reduce((n, l) => n + l.backlog, 0);
   const serialBacklog = () => [...boards.values()].reduce((n, l) => Math.max(n, l.backlog), 0);
+  const lagging = () => {
+    const limit = world.nowMs - MAX_SKEW_MS;
+    for (const l of mqttLinks.values()) if (l.lagsBehind(limit)) return true;
+    for (const c of controllers.values()) if (c.lagsBehind(limit)) return true;
+    return false;
+  };
   let stopping = false;
   let signalStop: () => void = () => {};
   const stopRequested = new Promise<void>((resolve) => (signalStop = resolve));
@@ -249,6 +268,14 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
       const out = engine.step();
       dispatch(out);
       counter.steps++;
+      if (out.links.length > 0) {
+        // A device going down or coming back (and its host noticing) happens at this simulated
+        // moment: the clock waits for it rather than running on while it takes wall time, which
+        // would make what was sent around it, and when it arrived, depend on the speed.
+        await withTimeout(Promise.all(out.links.map((l) => chains.get(`${l.kind}:${l.id}`) ?? Promise.resolve())), LINK_SETTLE_MS * 2);
+        simAnchor = world.nowMs;
+        wallAnchor = performance.now();
+      }
       if (out.network.length > 0 && opts.onNetworkChange) {
         // The harness stops or starts processes: the simulated clock waits for it.
         for (const change of out.network) await opts.onNetworkChange({ ...change, atMs: out.nowMs }).catch((err: unknown) => logger.error({ err, change }, 'network change failed'));
@@ -260,6 +287,15 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
       if (++sinceYield >= 50) {
         sinceYield = 0;
         await yieldLoop();
+      }
+      if (lagging()) {
+        // A transport trails the simulated clock (a subscription that publishes on its own wall-clock
+        // interval, a slow broker): the clock waits, so no device's readings reach the gateway
+        // later, relative to the others, than a real store would deliver them.
+        const deadline = performance.now() + LINK_SETTLE_MS;
+        while (lagging() && !stopping && performance.now() < deadline) await sleep(5);
+        simAnchor = world.nowMs;
+        wallAnchor = performance.now();
       }
       if (backlog() > MAX_BACKLOG || serialBacklog() > SERIAL_HIGH) {
         // The transports fall behind: the clock waits, the world does not change. A serial line

@@ -21,6 +21,8 @@ interface Outgoing {
   channel: 'probe' | 'scan';
   payload: string;
   readings: number;
+  /** Simulated time the message was made. */
+  ts: number;
 }
 
 /**
@@ -97,9 +99,17 @@ export class MqttDeviceLink {
     });
   }
 
-  publish(channel: 'probe' | 'scan', payload: unknown, readings: number): void {
-    this.queue.push({ channel, payload: JSON.stringify(payload), readings });
+  publish<T extends { ts: number }>(channel: 'probe' | 'scan', payload: T, readings: number): void {
+    this.queue.push({ channel, payload: JSON.stringify(payload), readings, ts: payload.ts });
     this.pump();
+  }
+
+  /** Whether a message made before limitMs (simulated) is still unacknowledged while connected (unconnected, there is nowhere to send it). */
+  lagsBehind(limitMs: number): boolean {
+    if (!this.connected) return false;
+    if ((this.queue[0]?.ts ?? Infinity) < limitMs) return true;
+    for (const item of this.inFlight) if (item.ts < limitMs) return true;
+    return false;
   }
 
   private pump(): void {

@@ -38,6 +38,9 @@ export class OpcuaControllerLink {
    * up. What it sets is therefore the same at any speed.
    */
   private power: 'off' | 'booting' | 'up' = 'up';
+  /** Source time of the oldest value set that may not have reached a subscriber yet. */
+  private unpublishedSinceMs: number | null = null;
+  private hadSubscriber = false;
   private queued: { snapshot: ValueChange[]; changes: ValueChange[] } | null = null;
 
   constructor(private readonly opts: OpcuaControllerLinkOptions) {
@@ -125,6 +128,7 @@ export class OpcuaControllerLink {
     if (this.power === 'booting') this.queued?.changes.push(...changes);
     if (this.power !== 'up' || !this.handle) return 0;
     for (const c of changes) {
+      this.unpublishedSinceMs ??= c.sourceTsMs;
       this.held.set(c.variable, c);
       const log = this.log.get(c.variable) ?? [];
       if (log.push(c) > HISTORY_VALUES) log.shift();
@@ -161,15 +165,42 @@ export class OpcuaControllerLink {
    * were set long before; only the simulation's compressed time puts them a publishing
    * interval before the power goes).
    */
+  /**
+   * Whether a value set before limitMs (simulated) may not have reached its subscriber yet.
+   * Subscriptions publish on their own interval of wall time; at high speeds the simulation
+   * waits for them rather than letting the controller's values trail the other devices' by
+   * more than the rules' reordering window. Nobody subscribed: nothing to wait for.
+   */
+  lagsBehind(limitMs: number): boolean {
+    if (this.unpublishedSinceMs === null || this.unpublishedSinceMs >= limitMs || !this.handle) return false;
+    if (!subscribed(this.handle.server) || allPublished(this.handle.server)) {
+      this.unpublishedSinceMs = null;
+      return false;
+    }
+    return true;
+  }
+
+  /** Resolves once a client that was subscribed before the reboot has subscribed again, or after ms. */
+  async subscriberBack(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (this.hadSubscriber && this.handle && !subscribed(this.handle.server) && Date.now() < deadline) await sleep(25);
+  }
+
   async stop(): Promise<void> {
     const handle = this.handle;
     this.handle = null;
     this.variables = new Map();
     if (!handle) return;
+    this.hadSubscriber = subscribed(handle.server);
     const deadline = Date.now() + 5_000;
     while (Date.now() < deadline && !allPublished(handle.server)) await sleep(25);
     await handle.stop();
   }
+}
+
+/** Some client has subscribed to the controller's values. */
+function subscribed(server: OPCUAServer): boolean {
+  return server.engine.getSessions().some((session) => session.publishEngine.subscriptions.some((sub) => sub.monitoredItemCount > 0));
 }
 
 /** No subscription of the server holds a value its client has not been sent yet. */

@@ -95,6 +95,12 @@ export class SerialBoardLink {
     if (this.state === 'connecting') this.state = 'up';
   }
 
+  /** Resolves once a host has said HELLO on the current line, or after ms (nobody may ever open it). */
+  async hostListens(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!this.listening && this.port && Date.now() < deadline) await sleep(10);
+  }
+
   private onHostLine(line: string): void {
     if (line === HOST_LINES.hello) {
       this.listening = true;
