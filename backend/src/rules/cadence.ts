@@ -6,6 +6,7 @@
 export class Cadence {
   private last: number | null = null;
   private readonly gaps: number[] = [];
+  private median: number | null = null;
 
   constructor(private readonly keep = 9) {}
 
@@ -14,15 +15,15 @@ export class Cadence {
     if (this.last !== null && ts > this.last) {
       this.gaps.push(ts - this.last);
       if (this.gaps.length > this.keep) this.gaps.shift();
+      const sorted = [...this.gaps].sort((a, b) => a - b);
+      this.median = sorted[Math.floor(sorted.length / 2)] ?? null;
     }
     this.last = Math.max(this.last ?? ts, ts);
   }
 
   /** Median gap between reports, or null before two reports. */
   typicalGapMs(): number | null {
-    if (this.gaps.length === 0) return null;
-    const sorted = [...this.gaps].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)] ?? null;
+    return this.median;
   }
 
   /** At least `minMs`, and at least `reports` typical gaps. */

@@ -43,6 +43,8 @@ export interface RuleTuning {
   cameraSureConfidence: number;
   /** Units above the reorder point before low stock clears (weight noise flips ±1 unit). */
   lowStockClearMarginUnits: number;
+  /** The scale at or below the reorder point this long before low stock (a unit in a shopper's hand is back sooner). */
+  lowStockPersistMin: number;
   /** A slot above its reorder point (but within the margin) this long ends a low-stock task. */
   lowStockClearHoldMin: number;
   /** Wrong product seen with good confidence this long before a planogram violation. */
@@ -67,6 +69,8 @@ export interface RuleTuning {
   /** Compressor off, with air above setpoint + compressorCutInC, this long → refrigeration stopped. */
   compressorFailMin: number;
   compressorCutInC: number;
+  /** A probe scattering more than this from one reading to the next (median) is noisy, not measuring. */
+  noisyProbeC: number;
   /** Without a product probe, product is estimated as air minus this. */
   airOffsetC: number;
   /** Time above the alarm ceiling (outside suppression) before the critical alarm. */
@@ -142,6 +146,7 @@ export const defaultTuning: RuleTuning = {
   cameraMinConfidence: 0.6,
   cameraSureConfidence: 0.85,
   lowStockClearMarginUnits: 2,
+  lowStockPersistMin: 2,
   lowStockClearHoldMin: 10,
   wrongProductPersistMin: 10,
   facingsPersistMin: 20,
@@ -154,6 +159,7 @@ export const defaultTuning: RuleTuning = {
   defrostDripMin: 10,
   compressorFailMin: 15,
   compressorCutInC: 2,
+  noisyProbeC: 0.5,
   airOffsetC: 1,
   ceilingConfirmMin: 3,
   aboveResetMin: 5,

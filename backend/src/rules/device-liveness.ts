@@ -111,7 +111,8 @@ export class DeviceLiveness {
       const since = cluster[0]!.since;
       const until = cluster[cluster.length - 1]!.since;
       this.outage = { since, until, count: cluster.length, clearSince: null };
-      const text = `${cluster.length} of ${observable} devices stopped reporting between ${fmtTime(since)} and ${fmtTime(until)}`;
+      const when = fmtTime(since) === fmtTime(until) ? `at ${fmtTime(since)}` : `between ${fmtTime(since)} and ${fmtTime(until)}`;
+      const text = `${cluster.length} of ${observable} devices stopped reporting ${when}`;
       return latch.assert(now, {
         storeId: index.storeId, kind: 'sensor_fault', locationKey: key, severity: 'critical',
         location: { label: `${index.layout.store.name}: store devices` },

@@ -154,9 +154,10 @@ export class PlanogramRule {
         ts: this.wrong.since ?? now,
       });
     }
-    // Missing facings is a facing-up problem only when there is stock to fill every facing
-    // and more; a slot selling down shows fewer facings because it is running out (a stock task).
-    const stockThere = unitsByWeight === null || unitsByWeight >= Math.max(planned.facings * 2, planned.reorderPoint + 1);
+    // Missing facings is a facing-up problem only when the scale shows stock to fill every facing
+    // and more; a slot selling down shows fewer facings because it is running out (a stock task),
+    // and without the scale the two cannot be told apart.
+    const stockThere = unitsByWeight !== null && unitsByWeight >= Math.max(planned.facings * 2, planned.reorderPoint + 1);
     if (stockThere && holds('facings', this.few, tuning.facingsPersistMin * MIN)) {
       findings.push({
         id: 'facings', severity: 'info', title: 'Missing facings',

@@ -5,7 +5,7 @@ import { selfReportedFault } from './probe-self-report.js';
 import { SampleWindow } from './sample-window.js';
 import type { Sample } from './sample-window.js';
 
-export type ProbeFindingId = 'jump' | 'stuck' | 'warms' | 'cools' | 'offset' | 'drift';
+export type ProbeFindingId = 'jump' | 'stuck' | 'noisy' | 'warms' | 'cools' | 'offset' | 'drift';
 
 export interface ProbeFinding {
   id: ProbeFindingId;
@@ -44,6 +44,8 @@ function flicker(steps: number[]): number {
  * `probe-data:<id>`; a probe reporting its own fault code is probe-self-report.ts).
  *
  * Physics used, and nothing tuned to a scenario:
+ * - A working sensor's readings scatter by hundredths of a degree from one to the next; one
+ *   scattering by more than `noisyProbeC` (median) is noisy, whatever the case does.
  * - A probe cannot change faster than its placement allows: air moves a few °C per minute at
  *   most (an open door), a product simulant far less (`maxRate*CPerMin`, plus the reading noise).
  * - A live sensor flickers with its noise (its value zig-zags); one that zig-zagged and now
@@ -127,8 +129,10 @@ export class ProbeHealth {
     // The window checks scan up to hours of samples: once per minute of event time is plenty.
     if (this.checkedAt === null || now - this.checkedAt >= MIN) {
       this.checkedAt = now;
-      const stuck = this.stuckFinding(now, ref);
-      this.slow = [...(stuck ? [stuck] : []), ...(ref ? (this.placement === 'product' ? this.productFit(now, ref) : this.airFit(now, ref)) : [])];
+      const own = [this.stuckFinding(now, ref), this.noisyFinding(now)].filter((f): f is ProbeFinding => f !== null);
+      // A noisy probe's window says nothing about its fit to the case.
+      const fit = ref && !own.some((f) => f.id === 'noisy') ? (this.placement === 'product' ? this.productFit(now, ref) : this.airFit(now, ref)) : [];
+      this.slow = [...own, ...fit];
     }
     current.push(...this.slow);
     if (current.length > 0) {
@@ -158,6 +162,21 @@ export class ProbeHealth {
     if (!flickered && airMoved < t.stuckAirMoveC) return null;
     const why = flickered ? 'although its readings used to vary with the sensor’s noise' : `while the case air moved by ${fmtC(airMoved)}`;
     return { id: 'stuck', title: 'Probe reading stuck', text: `the probe has read exactly ${fmtC(this.tempC)} since ${fmtTime(this.runStart)} ${why}`, ts: this.runStart };
+  }
+
+  /**
+   * Scatter from one reading to the next: the median distance of each reading from the line
+   * through its neighbours over the last 30 min. A ramp, however steep, has none; a sensor's
+   * noise a few hundredths of a degree; a failing one (a loose contact, a wet connector) degrees.
+   */
+  private noisyFinding(now: number): ProbeFinding | null {
+    const own = this.history.since(now - 30 * MIN);
+    if (own.length < 10) return null;
+    const scatter: number[] = [];
+    for (let i = 1; i < own.length - 1; i++) scatter.push(Math.abs(own[i]!.v - (own[i - 1]!.v + own[i + 1]!.v) / 2));
+    const median = SampleWindow.median(scatter) ?? 0;
+    if (median <= this.tuning.noisyProbeC) return null;
+    return { id: 'noisy', title: 'Probe reading noisy', ts: now, text: `the probe's readings scatter by ${fmtC(median)} from one to the next (median over 30 min), far more than a working sensor's noise` };
   }
 
   /** Newton's law of cooling with bounds on the simulant's time constant and heat gain. */

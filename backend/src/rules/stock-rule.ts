@@ -63,6 +63,7 @@ export class StockRule {
   private disagreeSince: number | null = null;
   private agreeSince: number | null = null;
   private aboveReorderSince: number | null = null;
+  private atReorderSince: number | null = null;
   private lowAction: string | null = null;
 
   constructor(private readonly ctx: StockContext) {}
@@ -246,7 +247,8 @@ export class StockRule {
   }
 
   /**
-   * Low stock raises as soon as the scale shows the reorder point. It clears at once with a
+   * Low stock raises once the scale has shown the reorder point for `lowStockPersistMin` (a
+   * shopper holding a unit to read its label puts it back sooner). It clears at once with a
    * clear margin above it, or once the slot has stayed above it for a hold time: one unit above
    * is a real count (a stable reading), only its persistence needs proving.
    */
@@ -255,10 +257,12 @@ export class StockRule {
     const units = this.trustedUnits();
     if (units === null) {
       this.aboveReorderSince = null;
+      this.atReorderSince = null;
       return [];
     }
     const rp = ref.slot.reorderPoint;
     if (units > rp) {
+      this.atReorderSince = null;
       this.aboveReorderSince ??= now;
       if (!latch.isActive('low_stock', ref.key)) return [];
       if (units < rp + tuning.lowStockClearMarginUnits && now - this.aboveReorderSince < tuning.lowStockClearHoldMin * MIN) return [];
@@ -266,7 +270,9 @@ export class StockRule {
       return latch.clear(now, index.storeId, 'low_stock', ref.key, `Restocked: ${units} units on the shelf`);
     }
     this.aboveReorderSince = null;
+    this.atReorderSince ??= now;
     if (latch.isActive('out_of_stock', ref.key)) return [];
+    if (!latch.isActive('low_stock', ref.key) && now - this.atReorderSince < tuning.lowStockPersistMin * MIN) return [];
     this.lowAction ??= this.restockAction();
     return latch.assert(now, {
       storeId: index.storeId, kind: 'low_stock', locationKey: ref.key, severity: 'warning', location: index.slotLocation(ref),

@@ -34,6 +34,11 @@ export interface CaseSim {
   samples: { ts: number; airC: number; productC: number }[];
 }
 
+/** What a case controller publishes when it comes up: setpoint, no defrost, door shut, compressor on. */
+function controllerAtStart(caseId: string, ts: number, setpointC: number): Reading[] {
+  return [ctl(caseId, ts, 'case.setpoint', setpointC), ctl(caseId, ts, 'case.defrost', false), ctl(caseId, ts, 'case.door', false), ctl(caseId, ts, 'case.compressor', true)];
+}
+
 /** A probe's noise: its last digit zig-zags, as a real sensor's does (a stuck one does not). */
 export const probeNoise = (step: number) => 0.02 * (step % 2 === 0 ? 1 : -1) + 0.01 * Math.sin(step * 1.3);
 const round2 = (v: number) => Math.round(v * 100) / 100;
@@ -52,12 +57,7 @@ export function simulateCase(o: CaseSimOptions): CaseSim {
   const probeA = o.caseId === 'case-4' ? 'probe-4a' : null;
   const probeP = o.caseId === 'case-4' ? 'probe-4p' : o.caseId === 'case-9' ? 'probe-9p' : null;
   const events = [...(o.events ?? [])].sort((a, b) => a.atMin - b.atMin);
-  const readings: Reading[] = [
-    ctl(o.caseId, start, 'case.setpoint', setpoint),
-    ctl(o.caseId, start, 'case.defrost', false),
-    ctl(o.caseId, start, 'case.door', false),
-    ctl(o.caseId, start, 'case.compressor', true),
-  ];
+  const readings: Reading[] = controllerAtStart(o.caseId, start, setpoint);
   const samples: CaseSim['samples'] = [];
   let air = setpoint;
   let product = o.initialProductC ?? setpoint + 1.5;
@@ -127,13 +127,7 @@ export interface DriveOptions {
  * simulant follows it as a first-order lag, which is all the rules may assume about it.
  */
 export function driveCase(o: DriveOptions): CaseSim {
-  const setpoint = o.caseId === 'case-9' ? -22 : 2;
-  const readings: Reading[] = [
-    ctl(o.caseId, T0, 'case.setpoint', setpoint),
-    ctl(o.caseId, T0, 'case.defrost', false),
-    ctl(o.caseId, T0, 'case.door', false),
-    ctl(o.caseId, T0, 'case.compressor', true),
-  ];
+  const readings: Reading[] = controllerAtStart(o.caseId, T0, o.caseId === 'case-9' ? -22 : 2);
   const samples: CaseSim['samples'] = [];
   const probeP = o.caseId === 'case-4' ? 'probe-4p' : o.caseId === 'case-9' ? 'probe-9p' : null;
   let product = o.productC0;

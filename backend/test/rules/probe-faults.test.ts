@@ -137,6 +137,18 @@ describe('a probe whose values do not fit its case (probe-data:<id>) is a sensor
     expect(f[0]!.at).toBeLessThan(exc[0]!.at);
   });
 
+  it('a noisy air probe (a loose contact scattering ±1.5 °C) is a fault, not a warm case', () => {
+    const { engine } = makeEngine();
+    const scatter = (m: number) => 1.5 * Math.sin(m * 2.4) * (m % 3 === 0 ? -1 : 1);
+    const sim = simulateCase({ caseId: 'case-4', minutes: 120, airReport: (m, c) => (m < 40 ? c : Math.round((c + scatter(m)) * 100) / 100) });
+    const ds = run(engine, sim.readings);
+    const f = asserts(ds, 'sensor_fault', 'probe-data:probe-4a');
+    expect(f[0]!.condition.title).toBe('Probe reading noisy');
+    // Once most of a 30-min window scatters.
+    expect(f[0]!.at).toBeLessThanOrEqual(T0 + 70 * MIN);
+    expectNoTemperatureAlarm(ds);
+  });
+
   it('an air probe reading 4 °C off the controller in steady state is a placement disagreement', () => {
     const { engine } = makeEngine();
     const sim = simulateCase({ caseId: 'case-4', minutes: 120, airReport: (_m, c) => Math.round((c + 3.6) * 100) / 100 });

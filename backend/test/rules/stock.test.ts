@@ -87,16 +87,23 @@ describe('stock fusion', () => {
     expect(ds.filter((d) => d.type === 'restock')).toEqual([{ type: 'restock', at: at(4), storeId: 'store-1', sku: 'CER-1', slotId: 'slot-1', units: 22 }]);
   });
 
-  it('low stock at the reorder point asks to restock N units from the backroom; hysteresis on clearing', () => {
+  it('low stock at the reorder point for 2 min asks to restock N units from the backroom; a unit put back does not end it', () => {
     const { engine } = makeEngine({ 'CER-1': 9 });
-    const units = [10, 8, 7, 6, 7, 6, 7, 7, 6, 5, 7, 9, 20];
-    const ds = run(engine, steady(units.map((u, i) => weight('slot-1', at(i), u)), at(13)));
+    // reorder point 6: at 6 from minute 3; a unit goes back at 7 for 4 min; restocked at 14.
+    const units = [10, 8, 7, 6, 6, 6, 5, 7, 7, 7, 7, 6, 5, 5, 20];
+    const ds = run(engine, steady(units.map((u, i) => weight('slot-1', at(i), u)), at(15)));
     expect(raises(ds, 'low_stock', KEY)).toBe(1);
     const low = asserts(ds, 'low_stock', KEY)[0]!;
-    expect(low.at).toBe(at(3));
+    expect(low.at).toBe(at(5));
     // capacity 24 - 6 on the shelf = 18 would fit, but only 9 are in the backroom.
     expect(low.condition.action).toBe('Restock from backroom: 9 units');
-    expect(clears(ds, 'low_stock', KEY).map((c) => c.at)).toEqual([at(11)]);
+    expect(clears(ds, 'low_stock', KEY).map((c) => c.at)).toEqual([at(14)]);
+  });
+
+  it('a shopper holding a unit for a minute at the reorder point raises nothing', () => {
+    const { engine } = makeEngine({ 'CER-1': 9 });
+    const ds = run(engine, steady([weight('slot-1', at(0), 7), weight('slot-1', at(10), 6), weight('slot-1', at(11), 7)], at(30)), at(30));
+    expect(asserts(ds, 'low_stock', KEY)).toEqual([]);
   });
 
   it('a saturated or stuck scale is a sensor fault, never out of stock', () => {
@@ -144,7 +151,7 @@ describe('shelf edge cases', () => {
     const units: [number, number][] = [[0, 10], [5, 6], [10, 7], [15, 6], [20, 7]];
     const ds = run(engine, steady(units.map(([m, u]) => weight('slot-1', at(m), u)), at(45)), at(45));
     expect(raises(ds, 'low_stock', KEY)).toBe(1);
-    expect(asserts(ds, 'low_stock', KEY)[0]!.at).toBe(at(5));
+    expect(asserts(ds, 'low_stock', KEY)[0]!.at).toBe(at(7));
     expect(clears(ds, 'low_stock', KEY).map((c) => c.at)).toEqual([at(30)]);
   });
 
