@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     log(`${i + 1}/${names.length} ${name} at ${speed}x`);
     const runDir = path.join(evalDir, name);
     const result = await live(name, runDir);
-    log(`  live run: ${seconds(scenarioStarted)} s, ${result.received.length} readings at the backend`);
+    log(`  live run: ${seconds(scenarioStarted)} s (simulation ${result.simWallS} s, clock waited ${JSON.stringify(result.clockWaitMs)} ms), ${result.received.length} readings at the backend`);
     const truth = await readGroundTruthFile(result.groundTruthPath);
     if (truth.errors.length > 0) throw new Error(`${name}: ${truth.errors.length} bad ground-truth lines, first: ${truth.errors[0]?.message ?? ''}`);
     // Tasks raised when the simulator stopped (every device going offline) are not part of
@@ -136,6 +136,8 @@ async function main(): Promise<void> {
 
     perScenario[name] = {
       wallSeconds: seconds(scenarioStarted),
+      simulationWallSeconds: result.simWallS,
+      clockWaitMs: result.clockWaitMs,
       simulatedSeconds: result.simulatedSeconds,
       readingsSent: result.readingsSent,
       pointsInInflux: result.pointsInInflux,

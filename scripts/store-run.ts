@@ -74,6 +74,9 @@ export interface StoreRunResult {
   webhooksRejected: number;
   simulatedSeconds: number;
   simEndMs: number;
+  /** Wall time the simulated clock ran, and how much of it it waited (for transports, link changes, the harness). */
+  simWallS: number;
+  clockWaitMs: { transports: number; links: number; network: number };
   tasks: TaskWithHistory[];
   layout: StoreLayout;
   layoutFile: string;
@@ -281,6 +284,8 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
       webhooksRejected: receiver.rejected(),
       simulatedSeconds: Math.round(simSummary.simulatedS),
       simEndMs: simSummary.endMs,
+      simWallS: simSummary.wallS,
+      clockWaitMs: simSummary.clockWaitMs,
       tasks,
       layout,
       layoutFile,

@@ -13,7 +13,7 @@ const SPEED = 300;
  * board has started talking again, or an OPC UA subscription made after the controller has
  * already updated its values, loses them unless the protocol covers that moment.)
  */
-describe('drill: board re-plug and controller reboot mid-run, simulator → gateway → InfluxDB', () => {
+describe('drill: board re-plug, controller reboot and a power cut mid-run, simulator → gateway → InfluxDB', () => {
   let dir: TempDir;
   let sim: Simulation;
   let chain: Chain;
@@ -22,7 +22,7 @@ describe('drill: board re-plug and controller reboot mid-run, simulator → gate
     dir = await makeTempDir('replug');
     const scenario = await scenarioFromObject({
       name: 'replug',
-      description: 'board-1 unplugged for 5 min twice, ctrl-1 rebooted twice',
+      description: 'board-1 unplugged twice, ctrl-1 rebooted twice, then a power cut',
       store: testLayout(),
       // Recent enough for InfluxDB's raw retention policy.
       settings: { startTime: new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3 * 3_600_000).toISOString(), durationS: '2h', demand: { unitsPerSlotPerDay: 200 } },
@@ -31,6 +31,7 @@ describe('drill: board re-plug and controller reboot mid-run, simulator → gate
         { at: '35m', type: 'controller_offline', controllerId: 'ctrl-1', forS: '3m' },
         { at: '60m', type: 'board_disconnect', boardId: 'board-1', forS: '10m' },
         { at: '80m', type: 'controller_offline', controllerId: 'ctrl-1', forS: '3m' },
+        { at: '95m', type: 'power_cut', forS: '8m' },
       ],
     });
     const mqttPort = await freePort();

@@ -257,6 +257,12 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
     if (links.some((l) => !l.connected)) logger.warn('some MQTT devices are not connected yet; their messages wait in their queues');
     let simAnchor = world.nowMs;
     let wallAnchor = performance.now();
+    // The clock stops while it waits for something, then runs on from where it stopped.
+    const hold = async (why: keyof SimStats['clockWaitMs'], wait: () => Promise<unknown>) => {
+      await counter.waited(why, wait);
+      simAnchor = world.nowMs;
+      wallAnchor = performance.now();
+    };
     let lastProgress = 0;
     let sinceYield = 0;
     while (!engine.done && !stopping) {
@@ -272,17 +278,16 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
         // A device going down or coming back (and its host noticing) happens at this simulated
         // moment: the clock waits for it rather than running on while it takes wall time, which
         // would make what was sent around it, and when it arrived, depend on the speed.
-        await withTimeout(Promise.all(out.links.map((l) => chains.get(`${l.kind}:${l.id}`) ?? Promise.resolve())), LINK_SETTLE_MS * 2);
-        simAnchor = world.nowMs;
-        wallAnchor = performance.now();
+        await hold('links', () => withTimeout(Promise.all(out.links.map((l) => chains.get(`${l.kind}:${l.id}`) ?? Promise.resolve())), LINK_SETTLE_MS * 2));
       }
-      if (out.network.length > 0 && opts.onNetworkChange) {
+      const onChange = opts.onNetworkChange;
+      if (out.network.length > 0 && onChange) {
         // The harness stops or starts processes: the simulated clock waits for it.
-        for (const change of out.network) await opts.onNetworkChange({ ...change, atMs: out.nowMs }).catch((err: unknown) => logger.error({ err, change }, 'network change failed'));
-        // Devices whose broker came back reconnect (and say so) at this simulated moment, not whenever the clock has moved on.
-        if (out.network.some((c) => c.link === 'gateway' && c.up)) await waitFor(() => links.every((l) => !l.running || l.connected), 15_000);
-        simAnchor = world.nowMs;
-        wallAnchor = performance.now();
+        await hold('network', async () => {
+          for (const change of out.network) await onChange({ ...change, atMs: out.nowMs }).catch((err: unknown) => logger.error({ err, change }, 'network change failed'));
+          // Devices whose broker came back reconnect (and say so) at this simulated moment, not whenever the clock has moved on.
+          if (out.network.some((c) => c.link === 'gateway' && c.up)) await waitFor(() => links.every((l) => !l.running || l.connected), LINK_SETTLE_MS);
+        });
       }
       if (++sinceYield >= 50) {
         sinceYield = 0;
@@ -292,19 +297,16 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
         // A transport trails the simulated clock (a subscription that publishes on its own wall-clock
         // interval, a slow broker): the clock waits, so no device's readings reach the gateway
         // later, relative to the others, than a real store would deliver them.
-        const deadline = performance.now() + LINK_SETTLE_MS;
-        while (lagging() && !stopping && performance.now() < deadline) await sleep(5);
-        simAnchor = world.nowMs;
-        wallAnchor = performance.now();
+        await hold('transports', () => waitFor(() => !lagging() || stopping, LINK_SETTLE_MS));
       }
       if (backlog() > MAX_BACKLOG || serialBacklog() > SERIAL_HIGH) {
         // The transports fall behind: the clock waits, the world does not change. A serial line
         // nobody drains (its reader is gone) is waited for only so long, then the board loses
         // frames like a UART whose buffer is full.
         const serialDeadline = performance.now() + SERIAL_WAIT_MS;
-        while ((backlog() > MAX_BACKLOG / 2 || (serialBacklog() > SERIAL_LOW && performance.now() < serialDeadline)) && !stopping) await sleep(5);
-        simAnchor = world.nowMs;
-        wallAnchor = performance.now();
+        await hold('transports', () =>
+          waitFor(() => stopping || (backlog() <= MAX_BACKLOG / 2 && (serialBacklog() <= SERIAL_LOW || performance.now() >= serialDeadline)), SERIAL_WAIT_MS + 1_000),
+        );
       }
       const wallNow = Date.now();
       if (opts.onProgress && wallNow - lastProgress >= 500) {

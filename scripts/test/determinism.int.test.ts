@@ -3,6 +3,7 @@ import { scenarioFromObject, type Scenario } from '@shelfwatch/firmware-sim';
 import { makeTempDir, spawnManaged, type ManagedProcess, type TempDir } from '@shelfwatch/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalTasks, deliveryBatches, describeTaskDiff, diffTaskLists, tolerances, type CanonicalTask } from '../../eval/src/index.js';
+import { tinyScenario } from '../../firmware-sim/test/fixtures/tiny-scenario.js';
 import { replayIntoFreshBackend } from '../replay.js';
 import { runStore, type StoreRunResult } from '../store-run.js';
 
@@ -16,64 +17,26 @@ import { runStore, type StoreRunResult } from '../store-run.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SEED = 5;
 
-/** A small store (one shelf, one camera, one door case) with something for every rule family within 40 simulated minutes. */
+/** The tiny store (one shelf, one camera, one door case) with something for every rule family within 40 simulated minutes. */
 async function scenario(startTime: string): Promise<Scenario> {
-  const calibration = (offsetCounts: number) => ({ offsetCounts, countsPerGram: 200 });
-  return scenarioFromObject({
-    name: 'determinism',
-    description: 'A rush empties a slot, a door is left ajar, a probe drops off its network, a wrong product is put on the shelf.',
-    store: {
-      store: { id: 'det-store', name: 'Determinism', timezone: 'Europe/Berlin' },
-      suppliers: [{ id: 'sup-pantry', name: 'Pantry' }],
-      products: [
-        { sku: 'PASTA-500', name: 'Pasta', unitWeightG: 510, category: 'ambient', supplierId: 'sup-pantry', packSize: 12 },
-        { sku: 'BEANS-415', name: 'Beans', unitWeightG: 460, category: 'ambient', supplierId: 'sup-pantry', packSize: 12 },
-        { sku: 'MILK-1L', name: 'Milk', unitWeightG: 1030, category: 'chilled', supplierId: 'sup-pantry', packSize: 6 },
+  return scenarioFromObject(
+    tinyScenario({
+      settings: {
+        startTime,
+        durationS: '40m',
+        demand: { skuUnitsPerDay: { 'PASTA-500': 300, 'BEANS-415': 40 } },
+        initialStock: { slots: { 's1-1': 5 } },
+        backroom: { skus: { 'PASTA-500': 0 } },
+        cameras: { scanIntervalS: 30 },
+        probes: { intervalS: 30 },
+      },
+      timeline: [
+        { at: '3m', type: 'door_ajar', caseId: 'case-1', forS: '25m' },
+        { at: '6m', type: 'probe_disconnect', probeId: 'probe-1p', forS: '20m' },
+        { at: '8m', type: 'misplace_product', slotId: 's1-2', sku: 'PASTA-500', units: 3, forS: '25m' },
       ],
-      shelves: [
-        {
-          id: 's1',
-          aisle: '1',
-          boardId: 'board-s1',
-          slots: [
-            { id: 's1-1', channel: 0, sku: 'PASTA-500', facings: 2, capacity: 10, reorderPoint: 3, calibration: calibration(12_000) },
-            { id: 's1-2', channel: 1, sku: 'BEANS-415', facings: 3, capacity: 12, reorderPoint: 3, calibration: calibration(-8_000) },
-          ],
-        },
-      ],
-      cameras: [{ id: 'cam-1', slotIds: ['s1-1', 's1-2'] }],
-      cases: [
-        {
-          id: 'case-1',
-          name: 'Dairy door case',
-          aisle: '2',
-          category: 'chilled',
-          type: 'door',
-          controllerId: 'ctl-1',
-          setpointC: 3,
-          probes: [
-            { id: 'probe-1a', placement: 'air' },
-            { id: 'probe-1p', placement: 'product' },
-          ],
-          skus: ['MILK-1L'],
-        },
-      ],
-    },
-    settings: {
-      startTime,
-      durationS: '40m',
-      demand: { skuUnitsPerDay: { 'PASTA-500': 300, 'BEANS-415': 40 } },
-      initialStock: { slots: { 's1-1': 5 } },
-      backroom: { skus: { 'PASTA-500': 0 } },
-      cameras: { scanIntervalS: 30 },
-      probes: { intervalS: 30 },
-    },
-    timeline: [
-      { at: '3m', type: 'door_ajar', caseId: 'case-1', forS: '25m' },
-      { at: '6m', type: 'probe_disconnect', probeId: 'probe-1p', forS: '20m' },
-      { at: '8m', type: 'misplace_product', slotId: 's1-2', sku: 'PASTA-500', units: 3, forS: '25m' },
-    ],
-  });
+    }),
+  );
 }
 
 let dir: TempDir;

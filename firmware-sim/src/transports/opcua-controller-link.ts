@@ -120,7 +120,8 @@ export class OpcuaControllerLink {
     this.queued = null;
     if (this.power === 'off') return 0;
     this.power = 'up';
-    return queued ? this.restore(queued.snapshot) + this.apply(queued.changes) : 0;
+    // The snapshot already holds the boot step's own changes: restore() sets (and counts) each value once.
+    return queued ? this.restore(queued.snapshot) + this.restore(queued.changes) : 0;
   }
 
   /** Applies value changes; returns how many were set on the server now (a booting controller sets them later, one that is off never). */
