@@ -6,7 +6,7 @@
  * time) twice to show whether the figures are reproducible. Prints a table and writes
  * eval/results/latest.json.
  *
- *   EVAL_SPEED      simulated seconds per wall second (default 600)
+ *   EVAL_SPEED      simulated seconds per wall second (default 1000)
  *   EVAL_SEED       default 1
  *   EVAL_SCENARIOS  comma-separated scenario names (default: all but large-store)
  *   EVAL_REPEAT     the scenario to run twice (default: the one after last time's)
@@ -43,6 +43,9 @@ const RESULTS_FILE = path.join(ROOT, 'eval/results/latest.json');
 /** The large store is for load (npm run bench); its hour of trading has nothing to score. */
 const SKIPPED = new Set(['large-store']);
 
+/** Simulated seconds per wall second: the whole evaluation in about 15 minutes on two cores. */
+const DEFAULT_SPEED = 1000;
+
 const log = (text: string) => process.stderr.write(`[eval] ${text}\n`);
 
 interface DeliveryTally {
@@ -53,7 +56,7 @@ interface DeliveryTally {
 }
 
 async function main(): Promise<void> {
-  const speed = Number(process.env.EVAL_SPEED ?? 600);
+  const speed = Number(process.env.EVAL_SPEED ?? DEFAULT_SPEED);
   const seed = Number(process.env.EVAL_SEED ?? 1);
   const names = process.env.EVAL_SCENARIOS
     ? process.env.EVAL_SCENARIOS.split(',')
@@ -100,24 +103,27 @@ async function main(): Promise<void> {
     runs.push(run);
     const scores = scoreRun(run);
 
-    // The same readings, delivered otherwise, into fresh backends.
+    // The same readings, delivered otherwise, into fresh backends (side by side: each is one process).
     const reference = canonicalTasks(result.tasks, { untilMs: result.simEndMs });
+    const replaysStarted = Date.now();
+    const diffs = await Promise.all(
+      DELIVERY_MODES.map(async (mode) => {
+        const replayed = await replayIntoFreshBackend({
+          name: mode,
+          batches: deliveryBatches(result.received, mode, { windowMs: tolerances.REORDERING_WINDOW_MS, seed }),
+          layout: result.layout,
+          layoutFile: result.layoutFile,
+          secrets: result.secrets,
+          dir: path.join(runDir, `replay-${mode}`),
+          replayHours: result.simulatedSeconds / 3600 + 2,
+        });
+        return { mode, diff: diffTaskLists(reference, canonicalTasks(replayed, { untilMs: result.simEndMs })) };
+      }),
+    );
+    log(`  replays: ${seconds(replaysStarted)} s`);
     const deliveryDiffs: Record<string, DeliveryTally> = {};
-    for (const mode of DELIVERY_MODES) {
-      const replayStarted = Date.now();
-      const batches = deliveryBatches(result.received, mode, { windowMs: tolerances.REORDERING_WINDOW_MS, seed });
-      const replayed = await replayIntoFreshBackend({
-        name: mode,
-        batches,
-        layout: result.layout,
-        layoutFile: result.layoutFile,
-        secrets: result.secrets,
-        dir: path.join(runDir, `replay-${mode}`),
-        replayHours: result.simulatedSeconds / 3600 + 2,
-      });
-      const diff = diffTaskLists(reference, canonicalTasks(replayed, { untilMs: result.simEndMs }));
+    for (const { mode, diff } of diffs) {
       deliveryDiffs[mode] = tallyOf(diff);
-      log(`  ${mode} replay: ${seconds(replayStarted)} s`);
       addTally(delivery[mode], diff);
       if (!diff.same) {
         const text = describeTaskDiff(diff, { reference: `${name} live`, other: `${name} ${mode}` }, 8);
