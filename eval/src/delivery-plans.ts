@@ -27,7 +27,7 @@ const WITHIN_WINDOW = 0.8;
 const SHUFFLE_PERIOD_MS = 5 * 60_000;
 const BATCH = { backlog: 5_000, late: 200, shuffled: 200 } as const;
 
-/** The readings in the order (and batches) a replay sends them. Pure; deterministic for a seed. */
+/** The readings (in their live arrival order) in the order and batches a replay sends them. Pure; deterministic for a seed. */
 export function deliveryBatches(readings: readonly Reading[], mode: DeliveryMode, options: DeliveryPlanOptions): Reading[][] {
   const delayMs = (r: Reading): number => {
     switch (mode) {
@@ -47,14 +47,18 @@ export function deliveryBatches(readings: readonly Reading[], mode: DeliveryMode
 }
 
 /**
- * Orders readings by when they would arrive (event time plus a delay), never letting one of
- * a device's readings overtake an earlier one of the same device.
+ * Orders readings (given in their live arrival order) by when they would arrive with a delay
+ * more: the live arrival, in event time (the newest event time the store had reached when the
+ * reading came, so a reading that was late live stays as late), plus the delay; one of a
+ * device's readings never overtakes an earlier one of the same device.
  */
 export function inArrivalOrder(readings: readonly Reading[], delayMs: (r: Reading) => number): Reading[] {
   const lastArrival = new Map<string, number>();
+  let frontier = -Infinity;
   return readings
     .map((r, i) => {
-      const arrives = Math.max(lastArrival.get(r.deviceId) ?? -Infinity, r.ts + delayMs(r));
+      frontier = Math.max(frontier, r.ts);
+      const arrives = Math.max(lastArrival.get(r.deviceId) ?? -Infinity, frontier + delayMs(r));
       lastArrival.set(r.deviceId, arrives);
       return { r, i, arrives };
     })

@@ -145,4 +145,19 @@ describe('MQTT → gateway → influxd and backend (first vertical slice)', () =
     expect(metrics).toMatch(/shelfwatch_gateway_outbox_pending\{sink="influx"\} \d+/);
     expect(metrics).toMatch(/shelfwatch_gateway_device_last_seen_seconds\{device="probe-1"\}/);
   });
+
+  it('going down itself, the gateway does not report its devices offline (their wills are refused)', async () => {
+    const t = Date.now();
+    const probe = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, {
+      username: 'probe-2',
+      password: 'probe-2-secret',
+      reconnectPeriod: 0,
+      will: { topic: deviceTopic(STORE_ID, 'probe-2', 'status'), payload: Buffer.from(JSON.stringify({ online: false, ts: t, reason: 'lwt' })), qos: 1, retain: true },
+    });
+    clients.push(probe);
+    await probe.publishAsync(deviceTopic(STORE_ID, 'probe-2', 'probe'), JSON.stringify({ seq: 1, ts: t, tempC: 3.5, batteryPct: 90, rssiDbm: -60 }), { qos: 1 });
+    const accepted = gateway.stats().accepted.mqtt;
+    await gateway.close();
+    expect(gateway.stats().accepted.mqtt).toBe(accepted);
+  });
 });

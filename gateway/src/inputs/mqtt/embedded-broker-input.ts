@@ -26,6 +26,7 @@ export class EmbeddedBrokerInput implements Input {
   private readonly ingest: MqttIngest;
   private boundPort = 0;
   private connected = 0;
+  private stopping = false;
 
   constructor(private readonly options: EmbeddedBrokerOptions) {
     this.ingest = new MqttIngest(options.context);
@@ -40,6 +41,7 @@ export class EmbeddedBrokerInput implements Input {
   }
 
   async start(): Promise<void> {
+    this.stopping = false;
     const { store, metrics, logger } = this.options.context;
     const broker = await Aedes.createBroker({
       authenticate: (client, username, password, done) => {
@@ -56,6 +58,13 @@ export class EmbeddedBrokerInput implements Input {
         done(null, true);
       },
       authorizePublish: (client, packet, done) => {
+        if (this.stopping) {
+          // The gateway is going down, not the devices: the wills their dropped connections
+          // trigger now would report every device offline. Refused (not acknowledged), a
+          // device's own publish is sent again after it reconnects.
+          done(new Error('gateway stopping'));
+          return;
+        }
         // client is null only for a will of a client from another broker instance.
         const deviceId = client ? this.devices.get(client) : parseTopic(packet.topic)?.deviceId;
         if (!deviceId) {
@@ -101,6 +110,7 @@ export class EmbeddedBrokerInput implements Input {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     const server = this.server;
     const broker = this.broker;
     this.server = undefined;
