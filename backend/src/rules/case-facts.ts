@@ -91,6 +91,11 @@ export class CaseFacts {
     });
   }
 
+  /** True when a defrost ran at any time since `ts`. */
+  defrostedSince(ts: number): boolean {
+    return this.disturbances.some((d) => d.kind === 'defrost' && (d.to === null || d.to >= ts));
+  }
+
   private close(kind: 'defrost' | 'door', ts: number): void {
     const open = [...this.disturbances].reverse().find((d) => d.kind === kind && d.to === null);
     if (open) open.to = ts;

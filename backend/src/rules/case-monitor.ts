@@ -177,7 +177,8 @@ export class CaseMonitor {
   private reference(probeId: string, controllerLive: boolean): CaseReference | null {
     const facts = this.facts;
     const disturbed = (ts: number) => facts.disturbed(ts);
-    if (controllerLive && facts.airHistory.latest() !== undefined) return { air: (since) => facts.airHistory.held(since), disturbed };
+    const defrostedSince = (ts: number) => facts.defrostedSince(ts);
+    if (controllerLive && facts.airHistory.latest() !== undefined) return { air: (since) => facts.airHistory.held(since), disturbed, defrostedSince };
     const others = [...this.probes.values()].filter((p) => p.id !== probeId && p.placement === 'air' && !p.selfFault);
     if (others.length === 0) return null;
     return {
@@ -187,6 +188,7 @@ export class CaseMonitor {
         return merged.sort((a, b) => a.ts - b.ts);
       },
       disturbed,
+      defrostedSince,
     };
   }
 }

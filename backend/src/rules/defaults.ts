@@ -127,6 +127,10 @@ export interface RuleTuning {
   disagreeAirC: number;
   /** ... and does not move by more than this within an hour of steady running. */
   probeDriftC: number;
+  /** The case air level counts as steady when its mean moved less than this between two windows 90 min apart... */
+  steadyAirC: number;
+  /** ... and a product probe moving this much further away from it meanwhile has drifted. */
+  probeDriftAwayC: number;
   /** A product probe above its limit and this much above any air of the last two hours is held back at once. */
   disagreeProductC: number;
   /** A faulty probe must show no finding this long (and read as before) before it counts again. */
@@ -188,6 +192,8 @@ export const defaultTuning: RuleTuning = {
   probeFitToleranceC: 0.5,
   disagreeAirC: 3,
   probeDriftC: 1.5,
+  steadyAirC: 0.5,
+  probeDriftAwayC: 1,
   disagreeProductC: 5,
   probeRecoverMin: 30,
   sensorClearHoldMin: 5,

@@ -20,6 +20,8 @@ export interface CaseReference {
   air(since: number): Sample[];
   /** True while the air is disturbed on purpose (defrost and its recovery, an open door). */
   disturbed(ts: number): boolean;
+  /** True when a defrost ran at any time since `ts`. */
+  defrostedSince(ts: number): boolean;
 }
 
 const fmtSigned = (v: number) => `${v >= 0 ? '+' : '−'}${fmtC(Math.abs(v))}`;
@@ -59,6 +61,9 @@ function flicker(steps: number[]): number {
  *   rises while the air around it is colder has drifted; one that stays put while the air is far
  *   warmer is stuck or off its simulant. A product that lags the air during a real warm-up is
  *   exactly what the model predicts, and is never called faulty for it.
+ * - In steady air a product simulant settles towards the air or keeps its distance; moving
+ *   `probeDriftAwayC` further away within 90 min while the air level holds (±`steadyAirC`) and
+ *   no defrost has heated it lately is a drift, caught well before it is a degree wrong.
  * - An air probe reads the controller's air plus a fixed placement offset: more than
  *   `disagreeAirC` apart, or the offset moving by `probeDriftC` within an hour (outside
  *   defrosts and door openings), is a fault.
@@ -131,7 +136,7 @@ export class ProbeHealth {
       this.checkedAt = now;
       const own = [this.stuckFinding(now, ref), this.noisyFinding(now)].filter((f): f is ProbeFinding => f !== null);
       // A noisy probe's window says nothing about its fit to the case.
-      const fit = ref && !own.some((f) => f.id === 'noisy') ? (this.placement === 'product' ? this.productFit(now, ref) : this.airFit(now, ref)) : [];
+      const fit = ref && !own.some((f) => f.id === 'noisy') ? (this.placement === 'product' ? [...this.productFit(now, ref), ...this.productDrift(now, ref)] : this.airFit(now, ref)) : [];
       this.slow = [...own, ...fit];
     }
     current.push(...this.slow);
@@ -210,6 +215,24 @@ export class ProbeHealth {
     return out;
   }
 
+  /**
+   * A product simulant in steady air settles towards it (or keeps its distance: the heat it
+   * gains, door openings included); it never moves away. Its distance from the air, now and
+   * 90 min earlier, with the air's level unchanged in between, tells a slow drift long before it
+   * is a degree off the product. A defrost heats the product for hours (its time constant): no
+   * judgement within two hours of one.
+   */
+  private productDrift(now: number, ref: CaseReference): ProbeFinding[] {
+    const t = this.tuning;
+    if (ref.defrostedSince(now - 150 * MIN - 2 * 60 * MIN)) return [];
+    const recent = this.levelsOver(ref, now - 60 * MIN, now);
+    const earlier = this.levelsOver(ref, now - 150 * MIN, now - 90 * MIN);
+    if (!recent || !earlier || Math.abs(recent.air - earlier.air) > t.steadyAirC) return [];
+    const away = Math.abs(recent.probe - recent.air) - Math.abs(earlier.probe - earlier.air);
+    if (away <= t.probeDriftAwayC) return [];
+    return [{ id: 'drift', title: 'Probe drifts', ts: now, text: `the probe moved ${fmtC(away)} further away from the case air in 90 min while the air stayed at ${fmtC(recent.air)}; a product in steady air settles towards it` }];
+  }
+
   private airFit(now: number, ref: CaseReference): ProbeFinding[] {
     const t = this.tuning;
     const out: ProbeFinding[] = [];
@@ -225,12 +248,25 @@ export class ProbeHealth {
     return out;
   }
 
-  /** Median of (probe − case air) over undisturbed readings in [from, to], or null when they cover too little of it. */
-  private offsetOver(ref: CaseReference, from: number, to: number): number | null {
-    const own = this.history.since(from).filter((s) => s.ts <= to && !ref.disturbed(s.ts));
+  /** The probe's readings with the case air at each in [from, to] (undisturbed ones only, if asked); null when they cover too little of it. */
+  private pairsOver(ref: CaseReference, from: number, to: number, undisturbed = true): { own: number; ref: number }[] | null {
+    const own = this.history.since(from).filter((s) => s.ts <= to && !(undisturbed && ref.disturbed(s.ts)));
     if (own.length < 5 || own[own.length - 1]!.ts - own[0]!.ts < (to - from) * 0.66) return null;
     const pairs = SampleWindow.pair(own, ref.air(from));
-    return pairs.length < 5 ? null : SampleWindow.median(pairs.map((p) => p.own - p.ref));
+    return pairs.length < 5 ? null : pairs;
+  }
+
+  /** Median of (probe − case air) over undisturbed readings in [from, to]. */
+  private offsetOver(ref: CaseReference, from: number, to: number): number | null {
+    const pairs = this.pairsOver(ref, from, to);
+    return pairs ? SampleWindow.median(pairs.map((p) => p.own - p.ref)) : null;
+  }
+
+  /** Median probe reading and mean case air over [from, to], door openings averaged in. */
+  private levelsOver(ref: CaseReference, from: number, to: number): { probe: number; air: number } | null {
+    const pairs = this.pairsOver(ref, from, to, false);
+    if (!pairs) return null;
+    return { probe: SampleWindow.median(pairs.map((p) => p.own)) ?? 0, air: pairs.reduce((a, p) => a + p.ref, 0) / pairs.length };
   }
 
   private readsAsBefore(now: number, ref: CaseReference, offsetBefore: number): boolean {

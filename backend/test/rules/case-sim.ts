@@ -22,6 +22,8 @@ export interface CaseSimOptions {
   events?: CaseEvent[];
   /** The controller cycles the compressor between setpoint ± 1 °C (off: the case warms towards the room). */
   cycling?: boolean;
+  /** The product simulant's time constant behind the air (default 90 min). */
+  productTauMin?: number;
   /** Replace what the product probe reports (null: it sends nothing at that step). */
   productReport?: (tMin: number, physicalC: number) => number | null;
   /** Replace what the air probe reports. */
@@ -46,7 +48,7 @@ const round2 = (v: number) => Math.round(v * 100) / 100;
 /**
  * First-order physics of a refrigerated case: the air follows the compressor (pull-down),
  * the defrost heater, an open door or the room; the product simulant follows the air with a
- * ~90 min time constant, which is why product barely moves during defrost and door openings.
+ * 90-min time constant by default, which is why product barely moves during defrost and door openings.
  */
 export function simulateCase(o: CaseSimOptions): CaseSim {
   const start = o.start ?? T0;
@@ -90,7 +92,7 @@ export function simulateCase(o: CaseSimOptions): CaseSim {
     else [target, tau] = [ambient, 45];
     if (ts > start) {
       air += (target - air) * (1 - Math.exp(-dt / tau));
-      product += (air - product) * (1 - Math.exp(-dt / 90));
+      product += (air - product) * (1 - Math.exp(-dt / (o.productTauMin ?? 90)));
     }
     const noise = 0.15 * Math.sin(tMin * 0.7);
     const airC = Math.round((air + noise) * 10) / 10;

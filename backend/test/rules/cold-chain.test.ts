@@ -82,6 +82,18 @@ describe('cold chain: real failures', () => {
     expect(first.condition.products.map((p) => p.name)).toEqual(['Whole milk 1 l', 'Greek yogurt 500 g']);
   });
 
+  it('shoppers opening the door of a case whose compressor has failed neither delay nor end its task', () => {
+    const { engine } = makeEngine();
+    const doors = [];
+    for (let m = 40; m < 180; m += 7) doors.push({ atMin: m, door: true }, { atMin: m + 1, door: false });
+    const sim = simulateCase({ caseId: 'case-4', minutes: 180, events: [{ atMin: 30, compressor: false }, ...doors] });
+    const ds = run(engine, sim.readings);
+    const a = asserts(ds, EXC, KEY4);
+    expect(a[0]!.condition.title).toBe('Refrigeration stopped');
+    expect(raises(ds, EXC, KEY4)).toBe(1);
+    expect(clears(ds, EXC, KEY4)).toEqual([]);
+  });
+
   it('a door left open is a warning, escalating to critical when the product warms', () => {
     const { engine } = makeEngine();
     const sim = simulateCase({ caseId: 'case-4', minutes: 200, initialProductC: 4.5, events: [{ atMin: 20, door: true }] });

@@ -43,7 +43,8 @@ describe('rule engine coordinator', () => {
     const events = [];
     for (let h = 0; h < 24; h += 6) events.push({ atMin: h * 60 + 5, defrost: true }, { atMin: h * 60 + 35, defrost: false });
     for (let m = 50; m < 24 * 60; m += 20) events.push({ atMin: m, door: true }, { atMin: m + 1, door: false });
-    const sim = simulateCase({ caseId: 'case-4', minutes: 24 * 60, events });
+    // A real multideck: the thermostat cycles the compressor, and the product simulant lags 2 h.
+    const sim = simulateCase({ caseId: 'case-4', minutes: 24 * 60, events, cycling: true, productTauMin: 120 });
     const ds = run(engine, sim.readings);
     expect(ds).toEqual([]);
   });

@@ -98,6 +98,31 @@ describe('a probe whose values do not fit its case (probe-data:<id>) is a sensor
     expectNoTemperatureAlarm(ds);
   });
 
+  it('a slow drift (0.8 °C/h, settling 3 °C high) is named while the probe still reads under the limit', () => {
+    const { engine } = makeEngine();
+    const drift = (m: number) => (m < 150 ? 0 : Math.min(3, ((m - 150) * 0.8) / 60));
+    const sim = simulateCase({ caseId: 'case-4', minutes: 600, setpointC: 3.5, initialProductC: 3.2, productReport: (m, c) => Math.round((c + drift(m)) * 100) / 100 });
+    const ds = run(engine, sim.readings);
+    const f = asserts(ds, 'sensor_fault', 'probe-data:probe-4p');
+    expect(['Probe drifts', 'Probe reads warmer than its case allows']).toContain(f[0]!.condition.title);
+    const reported = sim.readings.filter((r) => r.kind === 'probe.temperature' && r.deviceId === 'probe-4p' && r.ts <= f[0]!.at);
+    expect(Math.max(...reported.map((r) => (r.kind === 'probe.temperature' ? (r.tempC ?? 0) : 0)))).toBeLessThan(5);
+    expect(raises(ds, 'sensor_fault', 'probe-data:probe-4p')).toBe(1);
+    expect(clears(ds, 'sensor_fault', 'probe-data:probe-4p')).toEqual([]);
+    expectNoTemperatureAlarm(ds);
+  });
+
+  it('an air probe knocked onto the evaporator housing (2.5 °C warm from then on) is a fault', () => {
+    const { engine } = makeEngine();
+    const sim = simulateCase({ caseId: 'case-4', minutes: 180, cycling: true, airReport: (m, c) => (m < 90 ? c : Math.round((c + 2.5) * 100) / 100) });
+    const ds = run(engine, sim.readings);
+    const f = asserts(ds, 'sensor_fault', 'probe-data:probe-4a');
+    expect(f[0]!.condition.title).toBe('Probe drifts');
+    expect(f[0]!.at).toBeLessThanOrEqual(T0 + 150 * MIN);
+    expect(raises(ds, 'sensor_fault', 'probe-data:probe-4a')).toBe(1);
+    expectNoTemperatureAlarm(ds);
+  });
+
   it('a stuck product probe (its noise gone, same value for 30 min) is a fault', () => {
     const { engine } = makeEngine();
     let stuckAt: number | null = null;
