@@ -8,7 +8,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DeviceCredentials, StoreLayout, type Task } from '@shelfwatch/contracts';
+import { DEFAULT_MAX_AHEAD_MS, DeviceCredentials, StoreLayout, type EventTimeBound, type Task } from '@shelfwatch/contracts';
 import { createSimulation, type Scenario } from '@shelfwatch/firmware-sim';
 import { freePort, startInfluxd, waitUntil } from '@shelfwatch/test-support';
 import { countSensorPoints, type SensorPointCounts } from './demo/influx-count.js';
@@ -18,6 +18,7 @@ import { startSupplierReceiver } from './demo/supplier-receiver.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 export interface StoreRunOptions {
   scenario: Scenario;
@@ -77,6 +78,19 @@ export function shiftToToday(scenario: Scenario, nowMs: number): Scenario {
   return { ...scenario, settings: { ...scenario.settings, startTime } };
 }
 
+/**
+ * The event-time allowance of a simulated run. Its devices' clocks run `speed` times the
+ * wall clock from a start up to a day back (shiftToToday), so their readings reach up to
+ * the scenario's end ahead of the receivers' clocks, and its first ones are up to a day
+ * old. Written explicitly into the gateway and backend configs of simulated runs only; a
+ * store keeps the tight defaults (a few minutes ahead, two days old at most).
+ */
+export function simulationEventTimeAllowance(scenario: Scenario, nowMs: number): EventTimeBound {
+  const start = Date.parse(scenario.settings.startTime);
+  const end = start + scenario.settings.durationS * 1000;
+  return { maxAheadMs: Math.max(DEFAULT_MAX_AHEAD_MS, end - nowMs + HOUR_MS), maxAgeMs: Math.max(47 * HOUR_MS, nowMs - start + 2 * HOUR_MS) };
+}
+
 export async function runStore(options: StoreRunOptions): Promise<StoreRunResult> {
   const log = options.log ?? (() => {});
   const { runDir } = options;
@@ -86,6 +100,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
   // The scenario's day is replayed today (demand follows the time of day): recent enough for
   // InfluxDB's raw retention and for dashboards looking at "now".
   const scenario = options.shiftToToday === false ? options.scenario : shiftToToday(options.scenario, Date.now());
+  const eventTime = simulationEventTimeAllowance(scenario, Date.now());
   const layout = StoreLayout.parse(scenario.layout);
   const secrets = DemoSecrets.parse(JSON.parse(await readFile(options.secretsFile, 'utf8')));
   const credentials = options.credentialsFile
@@ -130,6 +145,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
       ),
       influx: { url: influx.url },
       webDir: path.join(ROOT, 'backend/web/dist'),
+      eventTime,
     });
     const backend = await startService('backend', 'backend/src/main.ts', backendConfigFile, logDir);
     cleanups.push(() => backend.proc.stop());

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { StoreLayout, TaskKind } from '@shelfwatch/contracts';
+import { DEFAULT_MAX_AHEAD_MS, StoreLayout, TaskKind, type EventTimeBound } from '@shelfwatch/contracts';
 import { pino, type Logger } from 'pino';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -62,6 +62,13 @@ export interface Backend {
   /** Advances every store with no reading now (what the tick timer does). */
   tick(): void;
   context: AppContext;
+}
+
+/** How old a reading may arrive: a gateway backlog of most of two days, inside the 48 h of remembered ids. */
+export const DEFAULT_MAX_READING_AGE_MS = 47 * 3_600_000;
+
+export function eventTimeBound(config: BackendConfig): EventTimeBound {
+  return { maxAheadMs: config.eventTime?.maxAheadMs ?? DEFAULT_MAX_AHEAD_MS, maxAgeMs: config.eventTime?.maxAgeMs ?? DEFAULT_MAX_READING_AGE_MS };
 }
 
 async function readLayout(file: string): Promise<StoreLayout> {
@@ -134,14 +141,16 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
         onWritten: (measurement, n) => metrics.influxPoints.inc({ measurement }, n),
       });
     }
+    const eventTime = eventTimeBound(config);
     const ingest = new IngestService({
       storage,
       engines,
       tasks,
       logger: logger.child({ component: 'ingest' }),
       replayMs: (config.replayHours ?? 26) * 3_600_000,
-      // Longer than the replay window and than any gateway backlog we expect to catch up.
-      idRetentionMs: Math.max(48, (config.replayHours ?? 26) + 1) * 3_600_000,
+      // Longer than the replay window, and than the event-time window readings are accepted
+      // in: ingest refuses anything older, so every accepted reading is deduplicated.
+      idRetentionMs: Math.max(48 * 3_600_000, ((config.replayHours ?? 26) + 1) * 3_600_000, eventTime.maxAheadMs + eventTime.maxAgeMs),
       onMinute: (storeId, minuteMs) => {
         const engine = engines.engine(storeId);
         if (exporter && engine) exporter.addKpis(engine.kpis(minuteMs), storage.tasks.openCounts(storeId));
@@ -163,6 +172,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       webhooks,
       metrics,
       tokens: new TokenIndex(config.tokens),
+      eventTime,
       heartbeatMs: opts.heartbeatMs ?? 15_000,
       layoutChanged: (storeId) => engines.rebuild(storeId),
       startedAt: clock.now(),

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Role, SupplierId, TaskKind, StoreId } from '@shelfwatch/contracts';
+import { EventTimeBound, Role, SupplierId, TaskKind, StoreId } from '@shelfwatch/contracts';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -59,6 +59,12 @@ export const BackendConfig = z
       .optional(),
     /** Hours of readings kept for replaying rule state at start (default 26). */
     replayHours: z.number().positive().max(24 * 14).optional(),
+    /**
+     * Bound on readings' event time against this backend's clock (defaults: 5 min ahead, 47 h
+     * old). Readings outside it are refused (422) at ingest. Reading ids are remembered for at
+     * least maxAheadMs + maxAgeMs, so whatever is accepted is also deduplicated.
+     */
+    eventTime: EventTimeBound.partial().strict().optional(),
   })
   .strict();
 export type BackendConfig = z.infer<typeof BackendConfig>;
