@@ -191,6 +191,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
       backend: { url: backendUrl, token: secrets.gateway.backendToken },
       outbox: { path: path.join(runDir, 'gateway-outbox.sqlite') },
       http: { host: '127.0.0.1', port: 0 },
+      eventTime,
     });
     const gateway = await startService('gateway', 'gateway/src/main.ts', gatewayConfigFile, logDir);
     cleanups.push(() => gateway.proc.stop());

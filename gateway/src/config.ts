@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DeviceId, Id } from '@shelfwatch/contracts';
+import { DeviceId, EventTimeBound, Id } from '@shelfwatch/contracts';
 import { z } from 'zod';
 
 const Port = z.number().int().min(0).max(65535);
@@ -58,6 +58,11 @@ export const GatewayConfigSchema = z
       })
       .strict(),
     outbox: z.object({ path: NonEmpty, maxPending: z.number().int().positive().optional() }).strict(),
+    /**
+     * Bound on device event time against the gateway's clock (defaults: 5 min ahead, 24 h
+     * old); readings outside it are refused at the edge and counted (ts_ahead, ts_too_old).
+     */
+    eventTime: EventTimeBound.partial().strict().optional(),
     http: z
       .object({
         host: NonEmpty.optional(),

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_AHEAD_MS } from '@shelfwatch/contracts';
 import pino, { type Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
 import type { GatewayConfig } from './config.js';
@@ -17,6 +18,8 @@ import type { BackoffPolicy } from './sinks/backoff.js';
 import { loadStoreContext } from './store-context.js';
 
 export const DEFAULT_MAX_PENDING = 1_000_000;
+/** A device reading older than a day when it reaches the gateway has a broken clock or a broken buffer. */
+export const DEFAULT_MAX_READING_AGE_MS = 24 * 3_600_000;
 
 export interface GatewayOptions {
   logger?: Logger;
@@ -47,7 +50,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const outbox = new Outbox({ path: config.outbox.path, sinks: sinks.map((s) => s.name), clock });
   outbox.open();
   const queue = new AppendQueue({ outbox, maxPending });
-  const context: InputContext = { store, outbox: queue, metrics, logger, clock };
+  const eventTime = { maxAheadMs: config.eventTime?.maxAheadMs ?? DEFAULT_MAX_AHEAD_MS, maxAgeMs: config.eventTime?.maxAgeMs ?? DEFAULT_MAX_READING_AGE_MS };
+  const context: InputContext = { store, outbox: queue, metrics, logger, clock, eventTime };
   const calibrations = new CalibrationStore(outbox.database);
   const inputs: Input[] = Object.entries(INPUTS).map(([name, create]) => create({ config, context: { ...context, logger: logger.child({ input: name }) }, calibrations }));
   for (const input of inputs) input.init();

@@ -9,7 +9,8 @@ import { startGateway, type Gateway } from '../src/gateway.js';
 import { STORE_ID, writeGatewayFiles } from './fixtures/store.js';
 
 const logger = pino({ level: 'silent' });
-const probe = (seq: number) => JSON.stringify({ seq, ts: 1_700_000_000_000 + seq, tempC: 3, batteryPct: 80, rssiDbm: -60 });
+const T0 = Date.now() - 60_000;
+const probe = (seq: number) => JSON.stringify({ seq, ts: T0 + seq, tempC: 3, batteryPct: 80, rssiDbm: -60 });
 
 describe('MQTT modes and the outbox bound (sinks unreachable)', () => {
   let dir: TempDir;

@@ -15,6 +15,8 @@ export interface ControllerConnectionOptions {
   certificateManager: OPCUACertificateManager;
   emit: (readings: Reading[]) => void;
   reject: (reason: string, detail: string) => void;
+  /** Keeps the readings whose event time the gateway accepts (the rest are counted and logged). */
+  admit: (readings: Reading[]) => Reading[];
   backoff?: BackoffPolicy;
   publishingIntervalMs?: number;
 }
@@ -178,6 +180,7 @@ export class ControllerConnection {
       this.options.reject(outcome.reason, outcome.detail);
       return;
     }
+    if (this.options.admit([outcome.reading]).length === 0) return;
     // A re-created subscription repeats the current value with its old source timestamp:
     // same reading id, nothing new to store.
     if (this.lastIds.get(variable) === outcome.reading.id) return;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Reading } from '@shelfwatch/contracts';
 import { OutboxFullError } from '../../errors.js';
 import type { Input, InputContext, InputHealth } from '../input.js';
+import { admitEventTimes } from '../event-time-filter.js';
 import { RejectLog } from '../reject-log.js';
 import { createCertificateManager } from './certificates.js';
 import { ControllerConnection } from './controller-connection.js';
@@ -43,6 +44,7 @@ export class OpcuaInput implements Input {
         certificateManager,
         publishingIntervalMs: this.options.publishingIntervalMs,
         emit: (readings) => this.append(readings),
+        admit: (readings) => admitEventTimes(this.options.context, this.name, this.rejectLog, readings),
         reject: (reason, detail) => {
           this.options.context.metrics.rejected(this.name, reason);
           this.rejectLog.log(`${controllerId}:${reason}`, { controller: controllerId, reason, detail }, 'OPC UA value rejected');
