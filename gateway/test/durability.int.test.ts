@@ -123,9 +123,23 @@ describe('durability: kill -9, influxd outage, backend failures (gateway as a pr
     const ids = new Set(backend.batches.flatMap((b) => b.batch.readings.map((r) => r.id)));
     const missing = Array.from({ length: 100 }, (_, i) => `probe-1:${3000 + i}`).filter((id) => !ids.has(id));
     expect(missing).toEqual(['probe-1:3050']);
-    expect((await stats()).deadLettered.backend).toBe(1);
+    expect((await stats()).deadLettered['backend:refused']).toBe(1);
     expect(backend.requests - requestsBefore).toBeGreaterThan(3);
     expect(backend.batches.every((b) => b.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  it('a reading that makes every backend request holding it fail (500) ends in dead letters, counted on /metrics; the rest flow', async () => {
+    client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw!.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', reconnectPeriod: 0 });
+    await waitUntil(async () => (await stats()).outboxPending.backend === 0, { what: 'backend caught up' });
+    backend.failIds.add('probe-1:4020');
+    await publishRange(client, 4000, 4200, ts0);
+    await waitUntil(async () => (await stats()).outboxPending.backend === 0, { what: 'backend cursor past the poison', timeoutMs: 90_000, intervalMs: 250 });
+    const ids = new Set(backend.batches.flatMap((b) => b.batch.readings.map((r) => r.id)));
+    const missing = Array.from({ length: 200 }, (_, i) => `probe-1:${4000 + i}`).filter((id) => !ids.has(id));
+    expect(missing).toEqual(['probe-1:4020']);
+    expect((await stats()).deadLettered['backend:poison']).toBe(1);
+    const metrics = await (await fetch(`${gw!.httpUrl}/metrics`)).text();
+    expect(metrics).toContain('shelfwatch_gateway_dead_letters_total{sink="backend",reason="poison"} 1');
   });
 
   it('closes cleanly on SIGTERM', async () => {
