@@ -106,7 +106,7 @@ async function writeSerial(device: string, lines: string[], ts0: number): Promis
 
 /** Publishes every bad payload on probe-1's own topic with QoS 1 (the gateway acknowledges and counts refusals). */
 async function publishBad(port: number, payloads: Buffer[]): Promise<void> {
-  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: 'probe-1', password: PASSWORDS['probe-1'], reconnectPeriod: 0 });
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: 'probe-1', password: PASSWORDS['probe-1'], clientId: 'probe-1', reconnectPeriod: 0 });
   const topic = deviceTopic(STORE_ID, 'probe-1', 'probe');
   try {
     for (let i = 0; i < payloads.length; i += 500) {

@@ -8,6 +8,10 @@ const NonEmpty = z.string().min(1);
 
 /** The IANA port for MQTT, what devices expect of a broker unless told otherwise. */
 export const DEFAULT_MQTT_PORT = 1883;
+/** The IANA port for MQTT over TLS. */
+export const DEFAULT_MQTTS_PORT = 8883;
+/** A probe reading is under 200 bytes and a 200-slot camera scan a few KB; 64 KiB leaves room and stops floods. */
+export const DEFAULT_MAX_PACKET_BYTES = 64 * 1024;
 
 export const MqttConfig = z.discriminatedUnion('mode', [
   z
@@ -16,8 +20,27 @@ export const MqttConfig = z.discriminatedUnion('mode', [
       host: NonEmpty.default('127.0.0.1'),
       /** 0 = any free port (tests); the actual port is reported by the gateway. */
       port: Port.default(DEFAULT_MQTT_PORT),
+      /** Plain MQTT on `port`; turn off where every device speaks TLS. */
+      plaintext: z.boolean().default(true),
+      /** MQTT over TLS with the gateway's certificate (PEM files; relative paths against the config file). */
+      tls: z
+        .object({
+          host: NonEmpty.optional(),
+          port: Port.default(DEFAULT_MQTTS_PORT),
+          certFile: NonEmpty,
+          keyFile: NonEmpty,
+        })
+        .strict()
+        .optional(),
+      /** Packets declaring a bigger size are refused before their body is read (counted packet_too_large). */
+      maxPacketBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(DEFAULT_MAX_PACKET_BYTES),
+      /** Simultaneous connections one device's credentials may hold (its own client id, or `<deviceId>:<suffix>`). */
+      maxConnectionsPerDevice: z.number().int().min(1).max(100).default(2),
+      /** Subscriptions one device's credentials may hold over all its connections. */
+      maxSubscriptionsPerDevice: z.number().int().min(0).max(1000).default(10),
     })
-    .strict(),
+    .strict()
+    .refine((m) => m.plaintext || m.tls !== undefined, { message: 'with plaintext off, tls must be configured (no listener otherwise)', path: ['plaintext'] }),
   z
     .object({
       mode: z.literal('external'),
@@ -104,6 +127,7 @@ export function parseGatewayConfig(raw: unknown, options: { baseDir: string; env
     ...c,
     layoutFile: resolve(c.layoutFile),
     credentialsFile: resolve(c.credentialsFile),
+    mqtt: c.mqtt.mode === 'embedded' && c.mqtt.tls ? { ...c.mqtt, tls: { ...c.mqtt.tls, certFile: resolve(c.mqtt.tls.certFile), keyFile: resolve(c.mqtt.tls.keyFile) } } : c.mqtt,
     opcua: { ...c.opcua, pkiDir: resolve(c.opcua.pkiDir) },
     outbox: { ...c.outbox, path: resolve(c.outbox.path) },
     serial: { boards: Object.fromEntries(Object.entries(c.serial.boards).map(([id, b]) => [id, { ...b, path: resolve(b.path) }])) },

@@ -30,8 +30,10 @@ export interface GatewayOptions {
 
 export interface Gateway {
   httpUrl: string;
-  /** Actual port of the embedded broker (0 in external-broker mode). */
+  /** Actual port of the embedded broker (0 in external-broker mode or without plain MQTT). */
   mqttPort: number;
+  /** Actual MQTT-over-TLS port of the embedded broker (0 without TLS). */
+  mqttTlsPort: number;
   stats(): GatewayStats;
   health(): HealthReport;
   close(): Promise<void>;
@@ -142,11 +144,12 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   }
 
   const broker = inputs.find((i): i is EmbeddedBrokerInput => i instanceof EmbeddedBrokerInput);
-  logger.info({ httpUrl: admin.url, mqttPort: broker?.port ?? 0, pending: pendingBySink() }, 'gateway started');
+  logger.info({ httpUrl: admin.url, mqttPort: broker?.port ?? 0, mqttTlsPort: broker?.tlsPort ?? 0, pending: pendingBySink() }, 'gateway started');
   let closing: Promise<void> | undefined;
   return {
     httpUrl: admin.url,
     mqttPort: broker?.port ?? 0,
+    mqttTlsPort: broker?.tlsPort ?? 0,
     stats,
     health,
     close() {

@@ -65,7 +65,7 @@ describe('serial, MQTT and OPC UA inputs against real servers', () => {
   });
 
   it('readings from all three inputs reach influxd', async () => {
-    const probe = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', reconnectPeriod: 0 });
+    const probe = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', clientId: 'probe-1', reconnectPeriod: 0 });
     await probe.publishAsync(deviceTopic(STORE_ID, 'probe-1', 'probe'), JSON.stringify({ seq: 1, ts: t0, tempC: 3.9, batteryPct: 90, rssiDbm: -60 }), { qos: 1 });
     await probe.endAsync();
     // 5 beans (2000 g) on channel 0: counts = 1000 + 2000 * 100.

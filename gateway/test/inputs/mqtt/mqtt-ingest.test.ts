@@ -84,5 +84,5 @@ describe('MqttIngest (the path every publish takes)', () => {
       }),
       { numRuns: 1500, seed: 21 },
     );
-  });
+  }, 30_000);
 });
