@@ -10,6 +10,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_MAX_AHEAD_MS, DeviceCredentials, StoreLayout, type EventTimeBound, type Task } from '@shelfwatch/contracts';
 import { createSimulation, type Scenario } from '@shelfwatch/firmware-sim';
+import { addToTrustList } from '@shelfwatch/gateway';
 import { freePort, startInfluxd, waitUntil } from '@shelfwatch/test-support';
 import { countSensorPoints, type SensorPointCounts } from './demo/influx-count.js';
 import { startService, type ServiceProcess } from './demo/processes.js';
@@ -176,6 +177,9 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
         .catch((err: unknown) => log(`delivery confirmation failed: ${(err as Error).message}`));
     };
 
+    // The simulated controllers speak sign & encrypt; the gateway trusts exactly their certificates.
+    const gatewayPki = path.join(runDir, 'gateway-pki');
+    for (const [id, der] of Object.entries(sim.endpoints.controllerCertificates)) await addToTrustList(gatewayPki, id, der);
     const gatewayConfigFile = path.join(runDir, 'gateway.json');
     await writeJson(gatewayConfigFile, {
       gatewayId: secrets.gateway.id,
@@ -185,7 +189,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
       serial: { boards: Object.fromEntries(Object.entries(sim.endpoints.boards).map(([id, p]) => [id, { path: p }])) },
       opcua: {
         controllers: Object.fromEntries(Object.entries(sim.endpoints.controllers).map(([id, url]) => [id, { endpointUrl: url }])),
-        pkiDir: path.join(runDir, 'gateway-pki'),
+        pkiDir: gatewayPki,
       },
       influx: { url: influx.url },
       backend: { url: backendUrl, token: secrets.gateway.backendToken },

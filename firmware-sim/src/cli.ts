@@ -1,9 +1,10 @@
 /**
  * npm run sim -- --scenario <file> [--speed 60] [--seed 1] [--mqtt-url mqtt://127.0.0.1:1883]
  *   [--credentials <file>] [--work-dir <dir>] [--duration <sim seconds>] [--ground-truth <file>]
+ *   [--trust-dir <dir>]  (writes each controller's certificate there: a gateway's OPC UA trust list)
  * Progress on stderr; the summary as one JSON line on stdout.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     'work-dir': { type: 'string' },
     duration: { type: 'string' },
     'ground-truth': { type: 'string' },
+    'trust-dir': { type: 'string' },
   },
   strict: true,
 });
@@ -55,6 +57,10 @@ async function main(): Promise<void> {
     ...(durationS === undefined ? {} : { durationS }),
     onProgress: (p) => process.stderr.write(`\r[sim] ${new Date(p.simTimeMs).toISOString()}  readings sent ${p.readingsSent}   `),
   });
+  if (args['trust-dir']) {
+    await mkdir(args['trust-dir'], { recursive: true });
+    for (const [id, der] of Object.entries(sim.endpoints.controllerCertificates)) await writeFile(path.join(args['trust-dir'], `${id}.der`), der);
+  }
   process.stderr.write(`[sim] ${scenario.name}: boards ${JSON.stringify(sim.endpoints.boards)}\n[sim] controllers ${JSON.stringify(sim.endpoints.controllers)}\n`);
   const stop = () => void sim.stop();
   process.once('SIGINT', stop);

@@ -5,6 +5,10 @@ import { z } from 'zod';
 
 const Port = z.number().int().min(0).max(65535);
 const NonEmpty = z.string().min(1);
+const Thumbprint = z
+  .string()
+  .transform((s) => s.replace(/:/g, '').toLowerCase())
+  .pipe(z.string().regex(/^[0-9a-f]{40}$/, 'must be a SHA-1 thumbprint: 40 hex digits'));
 
 /** The IANA port for MQTT, what devices expect of a broker unless told otherwise. */
 export const DEFAULT_MQTT_PORT = 1883;
@@ -68,10 +72,27 @@ export const GatewayConfigSchema = z
       .default({ boards: {} }),
     opcua: z
       .object({
-        controllers: z.record(Id, z.object({ endpointUrl: z.string().regex(/^opc\.tcp:\/\//, 'must be an opc.tcp:// URL') }).strict()).default({}),
+        controllers: z
+          .record(
+            Id,
+            z
+              .object({
+                endpointUrl: z.string().regex(/^opc\.tcp:\/\//, 'must be an opc.tcp:// URL'),
+                /** Accept this controller only with exactly this certificate (SHA-1 thumbprint, hex, ':' allowed), whatever the trust list holds. */
+                certificateThumbprint: Thumbprint.optional(),
+              })
+              .strict(),
+          )
+          .default({}),
+        /** The gateway's PKI: its client certificate, and the trust list in `<pkiDir>/client/trusted/certs`. */
         pkiDir: NonEmpty,
+        /** Sign & encrypt with this policy (default Basic256Sha256); 'None' sends everything, passwords included, in clear. */
+        securityPolicy: z.enum(['Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss', 'None']).default('Basic256Sha256'),
+        /** Must be true for securityPolicy 'None' (a store LAN is not a trusted network); warned about at start. */
+        allowInsecure: z.boolean().default(false),
       })
-      .strict(),
+      .strict()
+      .refine((o) => o.securityPolicy !== 'None' || o.allowInsecure, { message: "securityPolicy 'None' needs allowInsecure: true", path: ['securityPolicy'] }),
     influx: z.object({ url: z.url(), database: NonEmpty.optional() }).strict(),
     backend: z
       .object({

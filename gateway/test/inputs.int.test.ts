@@ -20,6 +20,7 @@ import { loadGatewayConfig } from '../src/config.js';
 import { startGateway, type Gateway } from '../src/gateway.js';
 import { startBackendReceiver, type BackendReceiver } from './fixtures/backend-receiver.js';
 import { BoardWriter } from './fixtures/board-writer.js';
+import { addToTrustList } from '../src/inputs/opcua/trust-list.js';
 import { CaseControllerFixture } from './fixtures/case-controller.js';
 import { STORE_ID, TOKEN, writeGatewayFiles } from './fixtures/store.js';
 
@@ -46,6 +47,8 @@ describe('serial, MQTT and OPC UA inputs against real servers', () => {
     pty = await startPtyPair({ dir: dir.path, names: ['board-dev', 'board-host'] });
     // The controller refuses anonymous sessions: the gateway must log in with its credentials.
     opcua = await startOpcuaServer({ configure: controller.configure, pkiDir: `${dir.path}/opcua-server`, users: { 'ctrl-1': 'ctrl-1-secret' } });
+    // The operator has placed the controller's certificate in the gateway's trust list.
+    await addToTrustList(`${dir.path}/pki`, 'ctrl-1', opcua.certificate());
     const file = await writeGatewayFiles(dir.path, {
       influxUrl: influxd.url,
       backendUrl: backend.url,

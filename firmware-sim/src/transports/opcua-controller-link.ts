@@ -39,6 +39,15 @@ export class OpcuaControllerLink {
     return this.handle !== null;
   }
 
+  /**
+   * The controller's application certificate (DER; the same across reboots). Clients talk
+   * to it signed and encrypted, so a gateway must have this certificate in its trust list.
+   */
+  certificate(): Buffer {
+    if (!this.handle) throw new Error(`controller ${this.opts.controllerId} is not running`);
+    return this.handle.certificate();
+  }
+
   async start(): Promise<void> {
     if (this.handle) return;
     this.variables = new Map();

@@ -27,5 +27,5 @@ export const INPUTS: Record<string, (args: InputFactoryArgs) => Input> = {
           maxSubscriptionsPerDevice: config.mqtt.maxSubscriptionsPerDevice,
         })
       : new ExternalClientInput({ context, gatewayId: config.gatewayId, url: config.mqtt.url, username: config.mqtt.username, password: config.mqtt.password }),
-  opcua: ({ config, context }) => new OpcuaInput({ context, controllers: config.opcua.controllers, pkiDir: config.opcua.pkiDir }),
+  opcua: ({ config, context }) => new OpcuaInput({ context, controllers: config.opcua.controllers, pkiDir: config.opcua.pkiDir, securityPolicy: config.opcua.securityPolicy }),
 };

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CASE_CONTROLLER_NAMESPACE, CASE_IDENTITY, CASE_VARIABLES, CaseVariable, caseNodeId, type Reading } from '@shelfwatch/contracts';
-import { AttributeIds, DataChangeFilter, DataChangeTrigger, DeadbandType, OPCUAClient, StatusCodes, TimestampsToReturn, UserTokenType, type DataValue, type OPCUACertificateManager } from 'node-opcua';
+import { AttributeIds, DataChangeFilter, MessageSecurityMode, SecurityPolicy, DataChangeTrigger, DeadbandType, OPCUAClient, StatusCodes, TimestampsToReturn, UserTokenType, type DataValue, type OPCUACertificateManager } from 'node-opcua';
 import { backoffDelay, type BackoffPolicy } from '../../sinks/backoff.js';
 import { deviceStatusReading } from '../device-status.js';
 import { DeviceClock } from '../device-clock.js';
@@ -13,6 +13,7 @@ export interface ControllerConnectionOptions {
   caseId: string;
   endpointUrl: string;
   certificateManager: OPCUACertificateManager;
+  securityPolicy: SecurityPolicyName;
   emit: (readings: Reading[]) => void;
   reject: (reason: string, detail: string) => void;
   /** Keeps the readings whose event time the gateway accepts (the rest are counted and logged). */
@@ -22,6 +23,8 @@ export interface ControllerConnectionOptions {
 }
 
 const VARIABLES = CaseVariable.options;
+
+export type SecurityPolicyName = 'Basic256Sha256' | 'Aes128_Sha256_RsaOaep' | 'Aes256_Sha256_RsaPss' | 'None';
 
 /**
  * One refrigeration controller, supervised: connect → session → identity check →
@@ -98,6 +101,10 @@ export class ControllerConnection {
       // client itself does not retry.
       connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 500 },
       clientCertificateManager: this.options.certificateManager,
+      // Sign & encrypt unless explicitly configured off: the controller password and the
+      // values then travel only to a server whose certificate the trust list holds.
+      securityPolicy: SecurityPolicy[this.options.securityPolicy],
+      securityMode: this.options.securityPolicy === 'None' ? MessageSecurityMode.None : MessageSecurityMode.SignAndEncrypt,
       keepSessionAlive: true,
       requestedSessionTimeout: 30_000,
     });
