@@ -137,6 +137,8 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
 
     const backendConfigFile = path.join(runDir, 'backend.json');
     await writeJson(backendConfigFile, {
+      // The simulated store uses the published demo tokens and webhook secrets.
+      demo: true,
       http: { host: '127.0.0.1', port: options.httpPort ?? 0 },
       dbPath: path.join(runDir, 'backend.sqlite'),
       layoutFiles: [layoutFile],
@@ -144,6 +146,8 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
       suppliers: Object.fromEntries(
         Object.entries(secrets.suppliers).map(([id, s]) => [id, { webhookUrl: `${receiver.url}/${id}`, webhookSecret: s.webhookSecret }]),
       ),
+      // The demo supplier listens on loopback: an explicit allowance (supplier webhooks go to public addresses only otherwise).
+      webhooks: { allowPrivateNetworks: ['127.0.0.1/32'] },
       influx: { url: influx.url },
       webDir: path.join(ROOT, 'backend/web/dist'),
       eventTime,

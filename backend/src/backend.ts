@@ -22,6 +22,7 @@ import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
 import type { Storage } from './storage/ports.js';
 import { DEFAULT_ESCALATION_MIN } from './tasks/task-state.js';
 import { TaskService } from './tasks/task-service.js';
+import { DestinationPolicy } from './webhooks/destination-policy.js';
 import { WebhookWorker } from './webhooks/webhook-worker.js';
 
 export interface StartBackendOptions extends BuildAppOptions {
@@ -91,6 +92,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
     frozen: { ...baseLimits.frozen, ...config.limits?.frozen },
   };
   const layouts = await Promise.all(config.layoutFiles.map(readLayout));
+  if (config.demo) logger.warn('DEMO MODE: published demo tokens and webhook secrets are accepted; never run a store like this');
 
   const storage = opts.storage ?? openSqliteStorage(config.dbPath);
   const metrics = new BackendMetrics();
@@ -129,6 +131,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       timers,
       logger: logger.child({ component: 'webhooks' }),
       ...(opts.random ? { random: opts.random } : {}),
+      destinations: new DestinationPolicy(config.webhooks.allowPrivateNetworks),
       onAttempt: (a) => metrics.webhookAttempts.inc({ outcome: a.outcome }),
     });
     if (config.influx) {

@@ -11,7 +11,10 @@ import { probe } from './support/readings.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 async function spawnBackend(configFile: string, env: Record<string, string> = {}): Promise<{ proc: ManagedProcess; url: string }> {
-  const proc = spawnManaged(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'backend/src/main.ts'), '--config', configFile], {
+  // node itself, not the tsx CLI: that wrapper answers SIGTERM on its own (exit 143) when
+  // the child does not confirm within milliseconds, which a busy process cannot.
+  const proc = spawnManaged(process.execPath, ['--import', 'tsx', path.join(ROOT, 'backend/src/main.ts'), '--config', configFile], {
+    cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
   });
   const ready = await new Promise<{ event: string; url: string }>((resolve, reject) => {
@@ -52,11 +55,12 @@ describe('backend process (main.ts)', () => {
         '  - { token: "env:SW_TEST_STAFF_TOKEN", role: staff, subject: alice }',
         'suppliers:',
         '  dairyco: { webhookUrl: "http://127.0.0.1:9/x", webhookSecret: "env:SW_TEST_DAIRY_SECRET" }',
+        'webhooks: { allowPrivateNetworks: [127.0.0.1/32] }',
       ].join('\n'),
     );
     let ready;
-    ({ proc, url: ready } = await spawnBackend(configFile, { SW_TEST_STAFF_TOKEN: 'staff-token-from-env-0123456789', SW_TEST_DAIRY_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }));
-    const res = await fetch(`${ready}/api/v1/tasks`, { headers: { authorization: 'Bearer staff-token-from-env-0123456789' } });
+    ({ proc, url: ready } = await spawnBackend(configFile, { SW_TEST_STAFF_TOKEN: 'staff-3e4cf654c168ac55cb4a3cb152f41744', SW_TEST_DAIRY_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }));
+    const res = await fetch(`${ready}/api/v1/tasks`, { headers: { authorization: 'Bearer staff-3e4cf654c168ac55cb4a3cb152f41744' } });
     expect(res.status).toBe(200);
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toEqual({ code: 0, signal: null });
@@ -71,7 +75,7 @@ describe('backend process (main.ts)', () => {
     const layoutFile = path.join(dir.path, 'layout-busy.json');
     await writeFile(layoutFile, JSON.stringify(fixtureLayout()));
     const configFile = path.join(dir.path, 'backend-busy.json');
-    const tokens = { device: 'device-token-busy-0123456789abcdef', staff: 'staff-token-busy-0123456789abcdef' };
+    const tokens = { device: 'device-busy-3d5a0ae7bf4d604b612f4b5ef4e7049e', staff: 'staff-busy-1be0f005c741577d667b788125388721' };
     await writeFile(
       configFile,
       JSON.stringify({
@@ -108,7 +112,7 @@ describe('backend process (main.ts)', () => {
     stop = true;
     await load;
     await feed.body?.cancel().catch(() => undefined);
-    expect(exit).toEqual({ code: 0, signal: null });
+    expect(exit, busy.proc.output()).toEqual({ code: 0, signal: null });
     expect(Date.now() - signalled).toBeLessThan(8_000);
   });
 });

@@ -77,6 +77,8 @@ export class InfluxExporter {
         this.failures = 0;
       })
       .catch((err: unknown) => {
+        // Aborted by stop(): nothing failed, the cursor has not moved.
+        if (this.stopped) return;
         this.failures++;
         if (this.failures === 1 || this.failures % 20 === 0) this.ctx.logger.warn({ err, failures: this.failures }, 'InfluxDB write failed; will retry');
       })
