@@ -81,10 +81,10 @@ export const BackendConfig = z
      * secrets are accepted and the backend says so at start. Never in a store.
      */
     demo: z.boolean().default(false),
-    http: z.object({ host: z.string().optional(), port: z.number().int().min(0).max(65535) }).strict(),
-    dbPath: z.string().min(1),
-    layoutFiles: z.array(z.string().min(1)).default([]),
-    tokens: z.array(TokenConfig).default([]),
+    http: z.object({ host: z.string().max(255).optional(), port: z.number().int().min(0).max(65535) }).strict(),
+    dbPath: z.string().min(1).max(4096),
+    layoutFiles: z.array(z.string().min(1).max(4096)).max(1000).default([]),
+    tokens: z.array(TokenConfig).max(10_000).default([]),
     suppliers: z.record(SupplierId, SupplierEndpoint).default({}),
     webhooks: z
       .object({
@@ -96,11 +96,11 @@ export const BackendConfig = z
       })
       .strict()
       .default({ allowPrivateNetworks: [] }),
-    influx: z.object({ url: z.url(), database: z.string().min(1).optional() }).strict().optional(),
+    influx: z.object({ url: z.url().max(2000), database: z.string().min(1).max(64).optional() }).strict().optional(),
     /** Minutes an open task may stay unacknowledged before it escalates, per kind. */
     escalation: z.partialRecord(TaskKind, z.number().positive()).optional(),
     /** Static staff web app (built by backend/web); served at / when the folder exists. */
-    webDir: z.string().optional(),
+    webDir: z.string().max(4096).optional(),
     /** Overrides of the rules' cold-chain limits per case category (e.g. a legal ceiling other than 8 °C). */
     limits: z
       .object({ chilled: ColdChainLimitsOverride.optional(), frozen: ColdChainLimitsOverride.optional() })

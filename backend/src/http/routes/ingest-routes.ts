@@ -1,12 +1,13 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { checkEventTime, describeEventTime, IngestBatch, type EventTimeVerdict } from '@shelfwatch/contracts';
 import type { AppContext } from '../../context.js';
 import { principalOf, requireRole } from '../auth.js';
+import { jsonBody } from '../bodies.js';
 import { HttpError, validate } from '../http-errors.js';
 
 export function ingestRoutes(ctx: AppContext): Router {
   const r = Router();
-  r.post('/api/v1/ingest', requireRole(ctx.tokens, ['device']), express.json({ limit: '20mb' }), (req, res) => {
+  r.post('/api/v1/ingest', requireRole(ctx.tokens, ['device']), ...jsonBody('20mb'), (req, res) => {
     const batch = validate(IngestBatch, req.body, 'ingest batch');
     const allowed = principalOf(res).storeIds;
     if (allowed) {
