@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_MAX_AHEAD_MS, DeviceCredentials, StoreLayout, type EventTimeBound, type Task } from '@shelfwatch/contracts';
-import { createSimulation, type Scenario } from '@shelfwatch/firmware-sim';
+import { createSimulation, shiftToToday, type Scenario } from '@shelfwatch/firmware-sim';
 import { addToTrustList } from '@shelfwatch/gateway';
 import { freePort, startInfluxd, waitUntil } from '@shelfwatch/test-support';
 import { countSensorPoints, type SensorPointCounts } from './demo/influx-count.js';
@@ -18,7 +18,6 @@ import { DemoSecrets } from './demo/secrets.js';
 import { startSupplierReceiver } from './demo/supplier-receiver.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 export interface StoreRunOptions {
@@ -70,13 +69,6 @@ export interface StoreRunResult {
   layout: StoreLayout;
   groundTruthPath: string;
   runDir: string;
-}
-
-/** The scenario's start moved by whole days to the latest day that has begun. */
-export function shiftToToday(scenario: Scenario, nowMs: number): Scenario {
-  const start = Date.parse(scenario.settings.startTime);
-  const startTime = new Date(start + Math.floor((nowMs - start) / DAY_MS) * DAY_MS).toISOString();
-  return { ...scenario, settings: { ...scenario.settings, startTime } };
 }
 
 /**

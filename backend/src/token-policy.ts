@@ -7,8 +7,9 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 
 /**
  * Secrets published in this repository, which anybody can read: config/demo/api.demo.json
- * (demo API tokens and supplier webhook secrets) and the fallback tokens docker-compose.yml
- * once had. Kept as SHA-256 digests; accepted only in demo mode.
+ * (demo API tokens and supplier webhook secrets), the fallback tokens docker-compose.yml
+ * once had, and the placeholders of config/compose/example.env. Kept as SHA-256 digests;
+ * accepted only in demo mode.
  */
 const PUBLISHED_SECRET_DIGESTS = new Set([
   'acfc941e7c7fa89cf4a0de1ce8428530f829c9ea2a85399bc24ce4b990672e01',
@@ -21,6 +22,9 @@ const PUBLISHED_SECRET_DIGESTS = new Set([
   '14061796481a533e4614857f5309f44ba837f540c76f0335e3429b34c21f5922',
   '94c0626fdb643e11e8ffc9c0877b392a7e4213c2bd6d4af03ae22e1798613b75',
   '9e095ba575c19e59dc543ee8704a5f4362012defba4d2ee9c81c3bc3296b7a4f',
+  '8fab59fc69da11357c7516e67f5ec34996411a41727e32e3f441708dbf3b27e2',
+  '52cbcb95f2fc2f9d01e14202866463828726587b17f0ecf83261b27eff88161b',
+  '05dff5fde414fbbcd23559051bd0cbbdeaa02b3a11915c68ba7c75cc791930cd',
 ]);
 
 export function isPublishedSecret(value: string): boolean {

@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseBackendConfig } from '../src/config.js';
 import { hashToken, MIN_TOKEN_BITS, newToken, tokenBits, tokenWeakness } from '../src/token-policy.js';
@@ -112,5 +115,26 @@ describe('token strength', () => {
     expect(tokenBits('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')).toBe(0);
     expect(tokenBits('abcdefghijklmnopqrstuvwxyz012345')).toBe(0);
     expect(tokenWeakness(newToken().token)).toBeNull();
+  });
+});
+
+describe('the compose stack configuration', () => {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const exampleEnv = async () =>
+    Object.fromEntries(
+      (await readFile(path.join(root, 'config/compose/example.env'), 'utf8'))
+        .split('\n')
+        .filter((l) => /^[A-Z_]+=/.test(l))
+        .map((l) => l.split('=') as [string, string]),
+    );
+
+  it("refuses the example env file's placeholders, and starts with tokens of its own", async () => {
+    const raw = JSON.parse(await readFile(path.join(root, 'config/compose/backend.json'), 'utf8')) as unknown;
+    const env = await exampleEnv();
+    expect(Object.keys(env).sort()).toEqual(['SHELFWATCH_GATEWAY_TOKEN', 'SHELFWATCH_OPERATIONS_TOKEN', 'SHELFWATCH_STAFF_TOKEN']);
+    const message = problems(raw, env);
+    for (const subject of ['gw-demo-store', 'staff-demo', 'ops-demo']) expect(message).toContain(`(subject ${subject}): refused because it is a published`);
+    const own = Object.fromEntries(Object.keys(env).map((k) => [k, newToken().token]));
+    expect(parseBackendConfig(raw, own).tokens).toHaveLength(3);
   });
 });

@@ -2,6 +2,7 @@
  * npm run sim -- --scenario <file> [--speed 60] [--seed 1] [--mqtt-url mqtt://127.0.0.1:1883]
  *   [--credentials <file>] [--work-dir <dir>] [--duration <sim seconds>] [--ground-truth <file>]
  *   [--trust-dir <dir>]  (writes each controller's certificate there: a gateway's OPC UA trust list)
+ *   [--today]  (replays the scenario's day today at its own time of day, as the demo does)
  * Progress on stderr; the summary as one JSON line on stdout.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { DeviceCredentials } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import { loadScenario } from './scenario/load-scenario.js';
+import { shiftToToday } from './scenario/shift-to-today.js';
 import { createSimulation } from './simulation.js';
 
 // stdout carries only this command's result (its last line is machine-readable JSON);
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     'ground-truth': { type: 'string' },
     'trust-dir': { type: 'string' },
+    today: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -41,7 +44,8 @@ function num(name: string, text: string | undefined): number | undefined {
 
 async function main(): Promise<void> {
   if (!args.scenario) throw new Error('--scenario <file> is required');
-  const scenario = await loadScenario(args.scenario);
+  const loaded = await loadScenario(args.scenario);
+  const scenario = args.today ? shiftToToday(loaded, Date.now()) : loaded;
   const credentialsFile = args.credentials ?? path.resolve(import.meta.dirname, '../../config/demo/devices.demo.json');
   const parsed = DeviceCredentials.safeParse(JSON.parse(await readFile(credentialsFile, 'utf8')));
   if (!parsed.success) throw new Error(`invalid credentials ${credentialsFile}:\n${z.prettifyError(parsed.error)}`);
