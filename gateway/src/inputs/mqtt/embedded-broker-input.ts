@@ -8,7 +8,7 @@ import type { Input, InputContext, InputHealth } from '../input.js';
 import { authenticateDevice, authorizeSubscription, clientIdBelongsTo } from './device-auth.js';
 import { DeviceSessions } from './device-sessions.js';
 import { MqttIngest } from './mqtt-ingest.js';
-import { PacketSizeGuard, PacketTooLargeError } from './packet-size-guard.js';
+import { MalformedLengthError, PacketSizeGuard, PacketTooLargeError } from './packet-size-guard.js';
 
 export interface EmbeddedBrokerOptions {
   context: InputContext;
@@ -174,10 +174,11 @@ export class EmbeddedBrokerInput implements Input {
       if (err instanceof PacketTooLargeError) {
         metrics.rejected(this.name, 'packet_too_large');
         logger.warn({ deviceId: connection.deviceId, remote: socket.remoteAddress, declaredBytes: err.declaredBytes, maxBytes: err.maxBytes }, 'mqtt packet too large: connection closed before reading it');
-      } else {
+      } else if (err instanceof MalformedLengthError) {
         metrics.rejected(this.name, 'malformed_packet');
         logger.debug({ deviceId: connection.deviceId, err }, 'malformed mqtt packet: connection closed');
       }
+      // Anything else is the connection ending with an error, already aedes' to handle.
       socket.destroy();
     });
     socket.once('close', () => {

@@ -11,6 +11,14 @@ export class PacketTooLargeError extends Error {
   }
 }
 
+/** A remaining length longer than MQTT's four bytes. */
+export class MalformedLengthError extends Error {
+  override readonly name = 'MalformedLengthError';
+  constructor() {
+    super('malformed MQTT remaining length');
+  }
+}
+
 type State = { at: 'type' } | { at: 'length'; value: number; multiplier: number; bytes: number } | { at: 'body'; remaining: number };
 
 /**
@@ -54,7 +62,7 @@ export class PacketSizeGuard extends Transform {
       if (byte & 0x80) {
         // MQTT's remaining length has at most 4 bytes; mqtt-packet refuses more, so do we.
         if (s.bytes === 4) {
-          callback(new Error('malformed MQTT remaining length'));
+          callback(new MalformedLengthError());
           return;
         }
         continue;
