@@ -44,8 +44,8 @@ export class EmbeddedBrokerInput implements Input {
   private broker: Aedes | undefined;
   private readonly servers: net.Server[] = [];
   private readonly sockets = new Set<net.Socket>();
+  /** Per connection (the stream aedes reads, `client.conn`): set up in accept(), filled in on authentication. */
   private readonly connections = new WeakMap<Duplex, Connection>();
-  private readonly devices = new WeakMap<Client, string>();
   private readonly sessions: DeviceSessions;
   private readonly ingest: MqttIngest;
   private boundPort = 0;
@@ -92,18 +92,16 @@ export class EmbeddedBrokerInput implements Input {
           refuse(client, done, 'client_id_refused', IDENTIFIER_REJECTED, `client id must be '${deviceId}' or '${deviceId}:<suffix>'`, { deviceId });
           return;
         }
-        const connection = this.connections.get(client.conn);
-        if (!connection || !this.sessions.connect(deviceId)) {
+        if (!this.sessions.connect(deviceId)) {
           refuse(client, done, 'connection_cap', NOT_AUTHORIZED, `device already holds ${this.options.maxConnectionsPerDevice} connections`, { deviceId });
           return;
         }
-        connection.deviceId = deviceId;
-        this.devices.set(client, deviceId);
+        this.connectionOf(client).deviceId = deviceId;
         done(null, true);
       },
       authorizePublish: (client, packet, done) => {
         // client is null only for a will of a client from another broker instance.
-        const deviceId = client ? this.devices.get(client) : parseTopic(packet.topic)?.deviceId;
+        const deviceId = client ? this.connectionOf(client).deviceId : parseTopic(packet.topic)?.deviceId;
         if (!deviceId) {
           done(this.ingest.refuse('unauthenticated', { topic: packet.topic }, 'publish from an unknown client'));
           return;
@@ -114,9 +112,9 @@ export class EmbeddedBrokerInput implements Input {
         );
       },
       authorizeSubscribe: (client, subscription, done) => {
-        const deviceId = this.devices.get(client);
-        const connection = this.connections.get(client.conn);
-        if (!deviceId || !connection || !authorizeSubscription(store, deviceId, subscription.topic)) {
+        const connection = this.connectionOf(client);
+        const deviceId = connection.deviceId;
+        if (!deviceId || !authorizeSubscription(store, deviceId, subscription.topic)) {
           metrics.rejected(this.name, 'subscription_refused');
           logger.warn({ deviceId, topic: subscription.topic }, 'mqtt subscription refused');
           done(null, null);
@@ -135,7 +133,7 @@ export class EmbeddedBrokerInput implements Input {
       },
     });
     broker.on('unsubscribe', (topics, client) => {
-      const connection = client ? this.connections.get(client.conn) : undefined;
+      const connection = client ? this.connectionOf(client) : undefined;
       if (!connection?.deviceId) return;
       for (const topic of topics) if (connection.subscriptions.delete(topic)) this.sessions.unsubscribe(connection.deviceId);
     });
@@ -187,6 +185,11 @@ export class EmbeddedBrokerInput implements Input {
       if (connection.deviceId) this.sessions.disconnect(connection.deviceId, connection.subscriptions.size);
     });
     broker.handle(conn);
+  }
+
+  /** Every client aedes knows came through accept(); a missing entry would be a bug, and holds no device. */
+  private connectionOf(client: Client): Connection {
+    return this.connections.get(client.conn) ?? { subscriptions: new Set() };
   }
 
   private async listen(server: net.Server, port: number, host: string): Promise<number> {
