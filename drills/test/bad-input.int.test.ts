@@ -16,11 +16,11 @@ const API_BAD = 10_000;
 const GOOD_EVERY = 100;
 const GOOD_PROBES = 500;
 /** Valid device data with a clock out of bounds (refused for its time, counted by reason). */
-const SERIAL_TIME_BAD = 500;
-const MQTT_TIME_BAD = 2_000;
-const API_TIME_OR_SIZE_BAD = 500;
+const SERIAL_TIME_BAD = 200;
+const MQTT_TIME_BAD = 1_000;
+const API_TIME_OR_SIZE_BAD = 250;
 /** MQTT publishes over the broker's packet cap, each closing its connection. */
-const MQTT_OVERSIZED = 20;
+const MQTT_OVERSIZED = 10;
 
 const sum = (counters: Record<string, number>, prefix: string) => Object.entries(counters).filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
 
@@ -95,7 +95,8 @@ describe('drill: bad input at scale (serial pty, MQTT broker, backend API) besid
     expect(chain.backend!.proc.child.exitCode).toBeNull();
     const reasons = (prefix: string) => Object.fromEntries(Object.entries(after.rejected).filter(([k]) => k.startsWith(prefix)));
     console.info(JSON.stringify({ drill: 'bad-input', serialBad: SERIAL_BAD, serialRejected, mqttBad: MQTT_BAD, mqttRejected, apiBad: API_BAD, api4xx: apiRejected, goodFrames, goodWeights: goodFrames * 2, goodProbes: GOOD_PROBES, serialReasons: reasons('serial'), mqttReasons: reasons('mqtt') }));
-  });
+    // About 100 k items through real processes: minutes when the machine is shared.
+  }, 300_000);
 });
 
 async function backend4xx(url: string): Promise<number> {

@@ -68,7 +68,8 @@ describe('SerialInput through a fake port', () => {
     const rejects = Object.values(s.rejected).reduce((a, b) => a + b, 0);
     const weightReadings = ctx.stored.filter((r) => r.kind === 'shelf.weight').length;
     expect(rejects + weightReadings).toBeGreaterThanOrEqual(lines);
-  });
+    // 300 runs, each awaiting the event loop: seconds on a loaded machine.
+  }, 30_000);
 
   it('property: a frame is stored only when its device time is within the bound; otherwise counted ts_ahead / ts_too_old', async () => {
     const { ctx, port } = await started();
@@ -97,7 +98,7 @@ describe('SerialInput through a fake port', () => {
     expect(s.rejected['serial:ts_ahead'] ?? 0).toBe(expected.ts_ahead);
     expect(s.rejected['serial:ts_too_old'] ?? 0).toBe(expected.ts_too_old);
     for (const r of ctx.stored) expect(Math.abs(r.ts - FAKE_NOW)).toBeLessThanOrEqual(maxAgeMs);
-  });
+  }, 30_000);
 
   it('tare and calibrate change the readings and persist in the store', async () => {
     const calibrations = calibrationDb();
