@@ -4,7 +4,7 @@
  * must give the same tasks (eval's `delivery` figures, the determinism test).
  */
 import { mkdir } from 'node:fs/promises';
-import type { Reading, StoreLayout, TaskWithHistory } from '@shelfwatch/contracts';
+import { DEFAULT_MAX_AHEAD_MS, type EventTimeBound, type Reading, type StoreLayout, type TaskWithHistory } from '@shelfwatch/contracts';
 import { fetchTasksWithHistory, ingest, startBackend, tokenOf } from './demo/backend-api.js';
 import type { DemoSecrets } from './demo/secrets.js';
 
@@ -23,7 +23,13 @@ export async function replayIntoFreshBackend(options: ReplayOptions): Promise<Ta
   await mkdir(options.dir, { recursive: true });
   const backend = await startBackend(
     `backend-${options.name}`,
-    { dir: options.dir, layoutFile: options.layoutFile, secrets: options.secrets, ...(options.replayHours ? { replayHours: options.replayHours } : {}) },
+    {
+      dir: options.dir,
+      layoutFile: options.layoutFile,
+      secrets: options.secrets,
+      eventTime: eventTimeCovering(options.batches, Date.now()),
+      ...(options.replayHours ? { replayHours: options.replayHours } : {}),
+    },
     options.dir,
   );
   try {
@@ -33,4 +39,18 @@ export async function replayIntoFreshBackend(options: ReplayOptions): Promise<Ta
   } finally {
     await backend.proc.stop();
   }
+}
+
+/** An event-time bound that admits every reading replayed (they are a recorded run's, not live ones). */
+function eventTimeCovering(batches: readonly Reading[][], nowMs: number): EventTimeBound {
+  let min = nowMs;
+  let max = nowMs;
+  for (const batch of batches) {
+    for (const r of batch) {
+      min = Math.min(min, r.ts);
+      max = Math.max(max, r.ts);
+    }
+  }
+  const hour = 3_600_000;
+  return { maxAheadMs: Math.max(DEFAULT_MAX_AHEAD_MS, max - nowMs + hour), maxAgeMs: Math.max(47 * hour, nowMs - min + 2 * hour) };
 }

@@ -8,8 +8,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DeviceCredentials, StoreLayout, type Reading, type TaskWithHistory } from '@shelfwatch/contracts';
-import { createSimulation, type NetworkChange, type Scenario } from '@shelfwatch/firmware-sim';
+import { DEFAULT_MAX_AHEAD_MS, DeviceCredentials, StoreLayout, type EventTimeBound, type Reading, type TaskWithHistory } from '@shelfwatch/contracts';
+import { createSimulation, shiftToToday, type NetworkChange, type Scenario } from '@shelfwatch/firmware-sim';
+import { addToTrustList } from '@shelfwatch/gateway';
 import { freePort, startInfluxd, waitUntil } from '@shelfwatch/test-support';
 import { fetchTasksWithHistory, startBackend, tokenOf } from './demo/backend-api.js';
 import { startBackhaulRelay, type BackhaulRelay } from './demo/backhaul-relay.js';
@@ -18,13 +19,13 @@ import { startService, type ServiceProcess } from './demo/processes.js';
 import { DemoSecrets } from './demo/secrets.js';
 import { startSupplierReceiver } from './demo/supplier-receiver.js';
 
-const DAY_MS = 86_400_000;
 /**
  * The demo supplier delivers this long after the order's event time: the goods reach the
  * backroom at the same simulated moment at any speed (not whenever the webhook happened to
  * arrive in wall time).
  */
 const SUPPLIER_LEAD_MS = 2 * 3_600_000;
+const HOUR_MS = 3_600_000;
 
 export interface StoreRunOptions {
   scenario: Scenario;
@@ -85,11 +86,17 @@ export interface StoreRunResult {
   runDir: string;
 }
 
-/** The scenario's start moved by whole days to the latest day that has begun. */
-export function shiftToToday(scenario: Scenario, nowMs: number): Scenario {
+/**
+ * The event-time allowance of a simulated run. Its devices' clocks run `speed` times the
+ * wall clock from a start up to a day back (shiftToToday), so their readings reach up to
+ * the scenario's end ahead of the receivers' clocks, and its first ones are up to a day
+ * old. Written explicitly into the gateway and backend configs of simulated runs only; a
+ * store keeps the tight defaults (a few minutes ahead, two days old at most).
+ */
+export function simulationEventTimeAllowance(scenario: Scenario, nowMs: number): EventTimeBound {
   const start = Date.parse(scenario.settings.startTime);
-  const startTime = new Date(start + Math.floor((nowMs - start) / DAY_MS) * DAY_MS).toISOString();
-  return { ...scenario, settings: { ...scenario.settings, startTime } };
+  const end = start + scenario.settings.durationS * 1000;
+  return { maxAheadMs: Math.max(DEFAULT_MAX_AHEAD_MS, end - nowMs + HOUR_MS), maxAgeMs: Math.max(47 * HOUR_MS, nowMs - start + 2 * HOUR_MS) };
 }
 
 export async function runStore(options: StoreRunOptions): Promise<StoreRunResult> {
@@ -101,6 +108,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
   // The scenario's day is replayed today (demand follows the time of day): recent enough for
   // InfluxDB's raw retention and for dashboards looking at "now".
   const scenario = options.shiftToToday === false ? options.scenario : shiftToToday(options.scenario, Date.now());
+  const eventTime = simulationEventTimeAllowance(scenario, Date.now());
   const layout = StoreLayout.parse(scenario.layout);
   const secrets = DemoSecrets.parse(JSON.parse(await readFile(options.secretsFile, 'utf8')));
   const credentials = options.credentialsFile
@@ -170,6 +178,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
           secrets,
           webhookUrls: Object.fromEntries(Object.keys(secrets.suppliers).map((id) => [id, `${receiver.url}/${id}`])),
           influxUrl: influx.url,
+          eventTime,
           // Keep every reading of the run, so its task list can be compared with replays.
           replayHours: scenario.settings.durationS / 3600 + 2,
         },
@@ -212,6 +221,9 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
         .catch((err: unknown) => log(`delivery confirmation failed: ${(err as Error).message}`));
     };
 
+    // The simulated controllers speak sign & encrypt; the gateway trusts exactly their certificates.
+    const gatewayPki = path.join(runDir, 'gateway-pki');
+    for (const [id, der] of Object.entries(sim.endpoints.controllerCertificates)) await addToTrustList(gatewayPki, id, der);
     await writeJson(gatewayConfigFile, {
       gatewayId: secrets.gateway.id,
       layoutFile,
@@ -220,12 +232,13 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
       serial: { boards: Object.fromEntries(Object.entries(sim.endpoints.boards).map(([id, p]) => [id, { path: p }])) },
       opcua: {
         controllers: Object.fromEntries(Object.entries(sim.endpoints.controllers).map(([id, url]) => [id, { endpointUrl: url }])),
-        pkiDir: path.join(runDir, 'gateway-pki'),
+        pkiDir: gatewayPki,
       },
       influx: { url: influx.url },
       backend: { url: backhaul.url, token: secrets.gateway.backendToken },
       outbox: { path: path.join(runDir, 'gateway-outbox.sqlite') },
       http: { host: '127.0.0.1', port: 0 },
+      eventTime,
     });
     await startGateway();
     cleanups.push(() => gateway?.proc.stop() ?? Promise.resolve());

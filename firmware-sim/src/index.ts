@@ -6,3 +6,4 @@ export { generateLayout } from './scenario/generate-layout.js';
 export type { GroundTruthEvent } from './world/ground-truth.js';
 export { PRODUCT_LIMIT_C, StoreWorld } from './world/store-world.js';
 export { SimEngine, type StepOutput, type NetworkChange } from './engine/sim-engine.js';
+export { shiftToToday } from './scenario/shift-to-today.js';

@@ -36,7 +36,8 @@ export interface SimulationOptions {
 }
 
 export interface Simulation {
-  endpoints: { boards: Record<string, string>; controllers: Record<string, string> };
+  /** Serial paths per board, OPC UA endpoints per controller, and each controller's certificate (DER) for the gateway's trust list. */
+  endpoints: { boards: Record<string, string>; controllers: Record<string, string>; controllerCertificates: Record<string, Buffer> };
   run(): Promise<SimSummary>;
   /**
    * Stops producing, then (optionally) waits for `beforeDisconnect` — e.g. until the
@@ -330,6 +331,7 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
     endpoints: {
       boards: Object.fromEntries([...boards.entries()].map(([id, l]) => [id, l.hostPath])),
       controllers: Object.fromEntries([...controllers.entries()].map(([id, l]) => [id, l.endpointUrl])),
+      controllerCertificates: Object.fromEntries([...controllers.entries()].map(([id, l]) => [id, l.certificate()])),
     },
     run() {
       running ??= loop();

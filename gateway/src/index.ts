@@ -3,3 +3,4 @@ export { loadGatewayConfig, parseGatewayConfig, GatewayConfigSchema, ConfigError
 export type { GatewayStats } from './http/gateway-metrics.js';
 export type { HealthReport } from './http/admin-server.js';
 export { SinkError, OutboxFullError } from './errors.js';
+export { addToTrustList, trustedCertificatesDir } from './inputs/opcua/trust-list.js';

@@ -19,7 +19,7 @@ describe('MQTT → gateway → influxd and backend (first vertical slice)', () =
   const clients: mqtt.MqttClient[] = [];
 
   async function connect(deviceId: string, password: string): Promise<mqtt.MqttClient> {
-    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, { username: deviceId, password, clientId: `${deviceId}-${clients.length}`, reconnectPeriod: 0 });
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, { username: deviceId, password, clientId: `${deviceId}:${clients.length}`, reconnectPeriod: 0 });
     clients.push(c);
     return c;
   }
@@ -117,6 +117,7 @@ describe('MQTT → gateway → influxd and backend (first vertical slice)', () =
     const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, {
       username: 'cam-1',
       password: 'cam-1-secret',
+      clientId: 'cam-1',
       reconnectPeriod: 0,
       will: { topic: deviceTopic(STORE_ID, 'cam-1', 'status'), payload: Buffer.from(JSON.stringify({ online: false, ts: t + 1, reason: 'lwt' })), qos: 1, retain: true },
     });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { TaskWithHistory, type Reading, type StoreLayout } from '@shelfwatch/contracts';
+import { TaskWithHistory, type EventTimeBound, type Reading, type StoreLayout } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import type { DemoSecrets } from './secrets.js';
 import { startService, type ServiceProcess } from './processes.js';
@@ -17,12 +17,16 @@ export interface BackendConfigParts {
   influxUrl?: string;
   /** Simulated hours of readings the backend keeps for replay (the run's length, at least). */
   replayHours?: number;
+  /** Event times the backend accepts (a simulation runs ahead of and behind the wall clock). */
+  eventTime?: EventTimeBound;
 }
 
 /** Writes a backend config for the demo store into dir and starts the backend process. */
 export async function startBackend(name: string, parts: BackendConfigParts, logDir: string): Promise<ServiceProcess> {
   const configFile = path.join(parts.dir, `${name}.json`);
   const config = {
+    // The simulated store uses the published demo tokens and webhook secrets.
+    demo: true,
     http: { host: '127.0.0.1', port: 0 },
     dbPath: path.join(parts.dir, `${name}.sqlite`),
     layoutFiles: [parts.layoutFile],
@@ -30,7 +34,10 @@ export async function startBackend(name: string, parts: BackendConfigParts, logD
     suppliers: Object.fromEntries(
       Object.entries(parts.webhookUrls ?? {}).map(([id, url]) => [id, { webhookUrl: url, webhookSecret: parts.secrets.suppliers[id]?.webhookSecret ?? '' }]),
     ),
+    // The demo supplier listens on loopback: an explicit allowance (supplier webhooks go to public addresses only otherwise).
+    ...(parts.webhookUrls ? { webhooks: { allowPrivateNetworks: ['127.0.0.1/32'] } } : {}),
     ...(parts.influxUrl ? { influx: { url: parts.influxUrl } } : {}),
+    ...(parts.eventTime ? { eventTime: parts.eventTime } : {}),
     ...(parts.replayHours ? { replayHours: Math.min(24 * 14, Math.ceil(parts.replayHours)) } : {}),
     webDir: path.join(ROOT, 'backend/web/dist'),
   };

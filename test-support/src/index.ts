@@ -7,3 +7,4 @@ export * from './aedes-broker.js';
 export * from './socat-pair.js';
 export * from './opcua-server.js';
 export * from './browser.js';
+export * from './tls-cert.js';

@@ -94,13 +94,8 @@ export class TaskService {
 
   /** Inside a unit of work: escalates every open task of the store that has waited too long. */
   escalate(storeId: string, now: number): void {
-    for (let task of this.ctx.storage.tasks.unacknowledged(storeId)) {
-      for (;;) {
-        const t = escalateIfDue(task, now, this.ctx.escalationMin[task.kind]);
-        if (!t) break;
-        this.commit(t);
-        task = t.task;
-      }
+    for (const task of this.ctx.storage.tasks.unacknowledged(storeId)) {
+      this.commit(escalateIfDue(task, now, this.ctx.escalationMin[task.kind]));
     }
   }
 

@@ -133,13 +133,14 @@ export function complete(task: Task, at: number, by: string, note: string | unde
 
 /**
  * Escalates an open task that has waited `minutes` per level without an ack: level n is
- * reached at raisedAt + n × minutes. Null when not due (or not open).
+ * reached at raisedAt + n × minutes. The level is computed from the time waited, so a
+ * long silence or a jump in event time is one transition to the level now due, never one
+ * per level in between. Null when not due (or not open).
  */
 export function escalateIfDue(task: Task, now: number, minutes: number): Transition | null {
   if (task.status !== 'open') return null;
-  const waitedLevels = Math.floor((now - task.raisedAt) / (minutes * 60_000));
-  if (waitedLevels <= task.escalationLevel) return null;
-  const level = task.escalationLevel + 1;
+  const level = Math.floor((now - task.raisedAt) / (minutes * 60_000));
+  if (level <= task.escalationLevel) return null;
   const next: Task = { ...task, escalationLevel: level, updatedAt: Math.max(task.updatedAt, now), version: task.version + 1 };
   const waited = Math.round((now - task.raisedAt) / 60_000);
   return {

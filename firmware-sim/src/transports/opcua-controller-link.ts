@@ -56,6 +56,15 @@ export class OpcuaControllerLink {
     return this.handle !== null;
   }
 
+  /**
+   * The controller's application certificate (DER; the same across reboots). Clients talk
+   * to it signed and encrypted, so a gateway must have this certificate in its trust list.
+   */
+  certificate(): Buffer {
+    if (!this.handle) throw new Error(`controller ${this.opts.controllerId} is not running`);
+    return this.handle.certificate();
+  }
+
   /** The controller loses power as of now: it sets nothing until powerOn(). */
   powerOff(): void {
     this.power = 'off';

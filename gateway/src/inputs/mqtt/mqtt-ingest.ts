@@ -1,5 +1,6 @@
 import { OutboxFullError } from '../../errors.js';
 import type { InputContext } from '../input.js';
+import { admitEventTimes } from '../event-time-filter.js';
 import { LastHeard } from '../last-heard.js';
 import { RejectLog } from '../reject-log.js';
 import { authorizeTopic } from './device-auth.js';
@@ -50,8 +51,10 @@ export class MqttIngest {
       metrics.rejected(this.inputName, r.reason);
       this.rejectLog.log(`${deviceId}:${r.reason}`, { deviceId, topic, reason: r.reason, detail: r.detail }, 'mqtt payload rejected (acknowledged, not stored)');
     }
-    if (mapped.readings.length === 0) return;
-    const readings = this.lastHeard.track(mapped.readings);
+    // Refused for their time: acknowledged like a malformed payload (resending cannot fix them).
+    const admitted = admitEventTimes(this.context, this.inputName, this.rejectLog, mapped.readings);
+    if (admitted.length === 0) return;
+    const readings = this.lastHeard.track(admitted);
     try {
       await outbox.append(readings);
     } catch (err) {

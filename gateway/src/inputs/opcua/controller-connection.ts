@@ -3,6 +3,8 @@ import { CASE_CONTROLLER_NAMESPACE, CASE_IDENTITY, CASE_VARIABLES, CaseVariable,
 import {
   AttributeIds,
   DataChangeFilter,
+  MessageSecurityMode,
+  SecurityPolicy,
   DataChangeTrigger,
   DeadbandType,
   OPCUAClient,
@@ -26,13 +28,18 @@ export interface ControllerConnectionOptions {
   caseId: string;
   endpointUrl: string;
   certificateManager: OPCUACertificateManager;
+  securityPolicy: SecurityPolicyName;
   emit: (readings: Reading[]) => void;
   reject: (reason: string, detail: string) => void;
+  /** Keeps the readings whose event time the gateway accepts (the rest are counted and logged). */
+  admit: (readings: Reading[]) => Reading[];
   backoff?: BackoffPolicy;
   publishingIntervalMs?: number;
 }
 
 const VARIABLES = CaseVariable.options;
+
+export type SecurityPolicyName = 'Basic256Sha256' | 'Aes128_Sha256_RsaOaep' | 'Aes256_Sha256_RsaPss' | 'None';
 
 /**
  * One refrigeration controller, supervised: connect → session → identity check →
@@ -110,6 +117,10 @@ export class ControllerConnection {
       // client itself does not retry.
       connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 500 },
       clientCertificateManager: this.options.certificateManager,
+      // Sign & encrypt unless explicitly configured off: the controller password and the
+      // values then travel only to a server whose certificate the trust list holds.
+      securityPolicy: SecurityPolicy[this.options.securityPolicy],
+      securityMode: this.options.securityPolicy === 'None' ? MessageSecurityMode.None : MessageSecurityMode.SignAndEncrypt,
       keepSessionAlive: true,
       requestedSessionTimeout: 30_000,
     });
@@ -219,6 +230,7 @@ export class ControllerConnection {
       this.options.reject(outcome.reason, outcome.detail);
       return;
     }
+    if (this.options.admit([outcome.reading]).length === 0) return;
     // A re-created subscription repeats the current value with its old source timestamp, and
     // the log overlaps what the subscription reports: nothing new to store.
     const last = this.lastTs.get(variable);

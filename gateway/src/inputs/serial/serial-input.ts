@@ -4,6 +4,7 @@ import { HttpError } from '../../http/http-error.js';
 import { deviceStatusReading } from '../device-status.js';
 import { LastHeard } from '../last-heard.js';
 import type { Input, InputContext, InputHealth } from '../input.js';
+import { admitEventTimes } from '../event-time-filter.js';
 import { RejectLog } from '../reject-log.js';
 import { BoardDecoder } from './board-decoder.js';
 import type { CalibrationStore} from './calibration-store.js';
@@ -93,16 +94,17 @@ export class SerialInput implements Input {
       metrics.sequenceGap(board.id, decoded.missing);
       this.rejectLog.log(`${board.id}:gap`, { board: board.id, missing: decoded.missing }, 'serial sequence gap');
     }
-    if (decoded.readings.length === 0) return;
+    const readings = admitEventTimes(this.options.context, this.name, this.rejectLog, decoded.readings);
+    if (readings.length === 0) return;
     board.frames += 1;
     if (board.pendingOnline !== undefined) {
       const detail = board.pendingOnline;
       board.pendingOnline = undefined;
-      this.append([this.statusReading(board, true, decoded.readings[0]!.ts, detail)]);
+      this.append([this.statusReading(board, true, readings[0]!.ts, detail)]);
     }
-    for (const r of decoded.readings) this.lastHeard.observe(board.id, r.ts);
+    for (const r of readings) this.lastHeard.observe(board.id, r.ts);
     metrics.deviceSeen(board.id, this.options.context.clock.now());
-    this.append(decoded.readings);
+    this.append(readings);
   }
 
   lineHandler(boardId: string): (line: string) => void {
