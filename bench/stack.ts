@@ -9,8 +9,8 @@ import type { ControllerFarmConfig } from './controller-farm.js';
 
 /** Bench-only tokens, generated per run (never shipped anywhere). */
 export const TOKENS = {
-  gateway: 'bench-gateway-token-000000000001',
-  ops: 'bench-operations-token-000000001',
+  gateway: 'bench-gateway-4c821ead8d31a3a2aa671ca7705f88f0',
+  ops: 'bench-operations-50e8d8523ed0ac509446903c6cebadef',
 };
 export const GATEWAY_ID = 'gw-bench';
 

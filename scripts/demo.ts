@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       ),
   });
   process.stderr.write('\n');
-  const { tasks: _tasks, layout: _layout, groundTruthPath: _truth, ...summary } = result;
+  const { tasks: _tasks, layout: _layout, layoutFile: _file, secrets: _secrets, received: _received, groundTruthPath: _truth, ...summary } = result;
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 }
 

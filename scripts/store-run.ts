@@ -8,16 +8,24 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DeviceCredentials, StoreLayout, type Task } from '@shelfwatch/contracts';
-import { createSimulation, type Scenario } from '@shelfwatch/firmware-sim';
-import { freePort, repoRoot, startInfluxd, waitUntil } from '@shelfwatch/test-support';
+import { DEFAULT_MAX_AHEAD_MS, DeviceCredentials, StoreLayout, type EventTimeBound, type Reading, type TaskWithHistory } from '@shelfwatch/contracts';
+import { createSimulation, shiftToToday, type NetworkChange, type Scenario } from '@shelfwatch/firmware-sim';
+import { addToTrustList } from '@shelfwatch/gateway';
+import { freePort, startInfluxd, waitUntil } from '@shelfwatch/test-support';
+import { fetchTasksWithHistory, startBackend, tokenOf } from './demo/backend-api.js';
+import { startBackhaulRelay, type BackhaulRelay } from './demo/backhaul-relay.js';
 import { countSensorPoints, type SensorPointCounts } from './demo/influx-count.js';
 import { startService, type ServiceProcess } from './demo/processes.js';
 import { DemoSecrets } from './demo/secrets.js';
 import { startSupplierReceiver } from './demo/supplier-receiver.js';
 
-const ROOT = repoRoot(import.meta.dirname);
-const DAY_MS = 86_400_000;
+/**
+ * The demo supplier delivers this long after the order's event time: the goods reach the
+ * backroom at the same simulated moment at any speed (not whenever the webhook happened to
+ * arrive in wall time).
+ */
+const SUPPLIER_LEAD_MS = 2 * 3_600_000;
+const HOUR_MS = 3_600_000;
 
 export interface StoreRunOptions {
   scenario: Scenario;
@@ -57,24 +65,38 @@ export interface StoreRunResult {
   pointsInInflux: number;
   readingsSentByKind: Record<string, number>;
   pointsInInfluxByKind: SensorPointCounts['byKind'];
-  /** Tasks raised while the store traded (not the devices going offline when it stopped). */
+  /** Tasks raised while the store traded. */
   tasksByKind: Record<string, number>;
+  /** Tasks dated at or after the simulated end (none expected: results are read before the devices are unplugged). */
   tasksRaisedAtShutdown: number;
+  /** Every reading the backend accepted until the results were read, in the order it received them (for replays). */
+  received: Reading[];
   webhooksDelivered: number;
   webhooksRejected: number;
   simulatedSeconds: number;
   simEndMs: number;
-  tasks: Task[];
+  /** Wall time the simulated clock ran, and how much of it it waited (for transports, link changes, the harness). */
+  simWallS: number;
+  clockWaitMs: { transports: number; links: number; network: number };
+  tasks: TaskWithHistory[];
   layout: StoreLayout;
+  layoutFile: string;
+  secrets: DemoSecrets;
   groundTruthPath: string;
   runDir: string;
 }
 
-/** The scenario's start moved by whole days to the latest day that has begun. */
-export function shiftToToday(scenario: Scenario, nowMs: number): Scenario {
+/**
+ * The event-time allowance of a simulated run. Its devices' clocks run `speed` times the
+ * wall clock from a start up to a day back (shiftToToday), so their readings reach up to
+ * the scenario's end ahead of the receivers' clocks, and its first ones are up to a day
+ * old. Written explicitly into the gateway and backend configs of simulated runs only; a
+ * store keeps the tight defaults (a few minutes ahead, two days old at most).
+ */
+export function simulationEventTimeAllowance(scenario: Scenario, nowMs: number): EventTimeBound {
   const start = Date.parse(scenario.settings.startTime);
-  const startTime = new Date(start + Math.floor((nowMs - start) / DAY_MS) * DAY_MS).toISOString();
-  return { ...scenario, settings: { ...scenario.settings, startTime } };
+  const end = start + scenario.settings.durationS * 1000;
+  return { maxAheadMs: Math.max(DEFAULT_MAX_AHEAD_MS, end - nowMs + HOUR_MS), maxAgeMs: Math.max(47 * HOUR_MS, nowMs - start + 2 * HOUR_MS) };
 }
 
 export async function runStore(options: StoreRunOptions): Promise<StoreRunResult> {
@@ -86,6 +108,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
   // The scenario's day is replayed today (demand follows the time of day): recent enough for
   // InfluxDB's raw retention and for dashboards looking at "now".
   const scenario = options.shiftToToday === false ? options.scenario : shiftToToday(options.scenario, Date.now());
+  const eventTime = simulationEventTimeAllowance(scenario, Date.now());
   const layout = StoreLayout.parse(scenario.layout);
   const secrets = DemoSecrets.parse(JSON.parse(await readFile(options.secretsFile, 'utf8')));
   const credentials = options.credentialsFile
@@ -112,55 +135,96 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
     log(`influxd on ${influx.url}`);
 
     const supplierToken = (supplierId: string) => secrets.tokens.find((t) => t.role === 'supplier' && t.subject === supplierId)?.token;
-    let onOrder: (order: { storeId: string; supplierId: string; requestId: string; lines: { sku: string; quantity: number }[] }) => void = () => {};
+    let onOrder: (order: { storeId: string; supplierId: string; requestId: string; lines: { sku: string; quantity: number }[] }, atMs: number) => void = () => {};
     const receiver = await startSupplierReceiver({
       secrets: Object.fromEntries(Object.entries(secrets.suppliers).map(([id, s]) => [id, s.webhookSecret])),
-      onOrder: (order) => onOrder(order),
+      onOrder: (order, atMs) => onOrder(order, atMs),
     });
     cleanups.push(() => receiver.close());
 
-    const backendConfigFile = path.join(runDir, 'backend.json');
-    await writeJson(backendConfigFile, {
-      http: { host: '127.0.0.1', port: options.httpPort ?? 0 },
-      dbPath: path.join(runDir, 'backend.sqlite'),
-      layoutFiles: [layoutFile],
-      tokens: secrets.tokens,
-      suppliers: Object.fromEntries(
-        Object.entries(secrets.suppliers).map(([id, s]) => [id, { webhookUrl: `${receiver.url}/${id}`, webhookSecret: s.webhookSecret }]),
+    let gateway: ServiceProcess | undefined;
+    let gatewayUrl = '';
+    // Set once the backend is up (the relay forwards to it); scenario network events act on it.
+    const backhaulRef: { relay?: BackhaulRelay } = {};
+    const gatewayConfigFile = path.join(runDir, 'gateway.json');
+    const startGateway = async () => {
+      gateway = await startService('gateway', gatewayConfigFile, logDir);
+      gatewayUrl = String(gateway.ready.httpUrl);
+      // "Ready" means listening; serial ports and OPC UA subscriptions come up just after. The
+      // simulated clock (re)starts once all are up, or values set in between would be readings
+      // no subscription could ever see.
+      await waitUntil(async () => ((await (await fetch(`${gatewayUrl}/healthz`)).json()) as { ok: boolean }).ok, {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        what: 'the gateway to open every serial port and OPC UA session',
+      });
+    };
+    const onNetworkChange = async (change: NetworkChange & { atMs: number }) => {
+      log(`${new Date(change.atMs).toISOString()}: ${change.link} ${change.up ? 'back' : 'down'}`);
+      if (change.link === 'gateway') {
+        if (change.up) await startGateway();
+        else await gateway?.proc.stop();
+      } else if (change.up) await backhaulRef.relay?.restore();
+      else backhaulRef.relay?.cut(change.delivery, change.windowS * 1000);
+    };
+
+    // The backend and the simulated devices start side by side (both take seconds).
+    const [backendStart, simStart] = await Promise.allSettled([
+      startBackend(
+        'backend',
+        {
+          dir: runDir,
+          layoutFile,
+          secrets,
+          webhookUrls: Object.fromEntries(Object.keys(secrets.suppliers).map((id) => [id, `${receiver.url}/${id}`])),
+          influxUrl: influx.url,
+          eventTime,
+          port: options.httpPort ?? 0,
+          // Keep every reading of the run, so its task list can be compared with replays.
+          replayHours: scenario.settings.durationS / 3600 + 2,
+        },
+        logDir,
       ),
-      influx: { url: influx.url },
-      webDir: path.join(ROOT, 'backend/web/dist'),
-    });
-    const backend = await startService('backend', backendConfigFile, logDir);
-    cleanups.push(() => backend.proc.stop());
+      createSimulation({
+        scenario,
+        seed: options.seed,
+        speed: options.speed,
+        mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+        credentials,
+        workDir: path.join(runDir, 'sim'),
+        groundTruthPath,
+        onNetworkChange,
+        ...(options.durationS === undefined ? {} : { durationS: options.durationS * options.speed }),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      }),
+    ]);
+    if (backendStart.status === 'fulfilled') cleanups.push(() => backendStart.value.proc.stop());
+    if (simStart.status === 'fulfilled') cleanups.push(() => simStart.value.stop());
+    if (backendStart.status === 'rejected') throw backendStart.reason;
+    if (simStart.status === 'rejected') throw simStart.reason;
+    const backend = backendStart.value;
+    const sim = simStart.value;
     const backendUrl = String(backend.ready.url);
-    log(`backend on ${backendUrl}`);
+    log(`backend on ${backendUrl}; simulated devices ready`);
+    // The gateway reaches the backend through the store's backhaul, which the scenario may cut.
+    const backhaul = await startBackhaulRelay({ backendUrl, log });
+    backhaulRef.relay = backhaul;
+    cleanups.push(() => backhaul.close());
 
-    const sim = await createSimulation({
-      scenario,
-      seed: options.seed,
-      speed: options.speed,
-      mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
-      credentials,
-      workDir: path.join(runDir, 'sim'),
-      groundTruthPath,
-      ...(options.durationS === undefined ? {} : { durationS: options.durationS * options.speed }),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
-    cleanups.push(() => sim.stop());
-
-    // A supplier confirms each order; the goods reach the store's backroom with the delivery.
-    onOrder = (order) => {
+    // A supplier confirms each order; the goods reach the store's backroom a lead time after it.
+    onOrder = (order, atMs) => {
       const token = supplierToken(order.supplierId);
       if (!token) return;
-      void confirmDelivery(backendUrl, token, order)
+      void confirmDelivery(backendUrl, token, order, atMs + SUPPLIER_LEAD_MS)
         .then((ok) => {
-          if (ok) for (const line of order.lines) sim.receiveDelivery(line.sku, line.quantity);
+          if (ok) for (const line of order.lines) sim.receiveDelivery(line.sku, line.quantity, atMs + SUPPLIER_LEAD_MS);
         })
         .catch((err: unknown) => log(`delivery confirmation failed: ${(err as Error).message}`));
     };
 
-    const gatewayConfigFile = path.join(runDir, 'gateway.json');
+    // The simulated controllers speak sign & encrypt; the gateway trusts exactly their certificates.
+    const gatewayPki = path.join(runDir, 'gateway-pki');
+    for (const [id, der] of Object.entries(sim.endpoints.controllerCertificates)) await addToTrustList(gatewayPki, id, der);
     await writeJson(gatewayConfigFile, {
       gatewayId: secrets.gateway.id,
       layoutFile,
@@ -169,24 +233,16 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
       serial: { boards: Object.fromEntries(Object.entries(sim.endpoints.boards).map(([id, p]) => [id, { path: p }])) },
       opcua: {
         controllers: Object.fromEntries(Object.entries(sim.endpoints.controllers).map(([id, url]) => [id, { endpointUrl: url }])),
-        pkiDir: path.join(runDir, 'gateway-pki'),
+        pkiDir: gatewayPki,
       },
       influx: { url: influx.url },
-      backend: { url: backendUrl, token: secrets.gateway.backendToken },
+      backend: { url: backhaul.url, token: secrets.gateway.backendToken },
       outbox: { path: path.join(runDir, 'gateway-outbox.sqlite') },
       http: { host: '127.0.0.1', port: 0 },
+      eventTime,
     });
-    const gateway = await startService('gateway', gatewayConfigFile, logDir);
-    cleanups.push(() => gateway.proc.stop());
-    const gatewayUrl = String(gateway.ready.httpUrl);
-    // "Ready" means listening; serial ports and OPC UA subscriptions come up just after. The
-    // simulated clock starts once all are up, or values set in between would be readings no
-    // subscription could ever see.
-    await waitUntil(async () => ((await (await fetch(`${gatewayUrl}/healthz`)).json()) as { ok: boolean }).ok, {
-      timeoutMs: 60_000,
-      intervalMs: 100,
-      what: 'the gateway to open every serial port and OPC UA session',
-    });
+    await startGateway();
+    cleanups.push(() => gateway?.proc.stop() ?? Promise.resolve());
 
     options.onReady?.({
       backendUrl,
@@ -201,21 +257,31 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
     // covers less simulated time but still ends on time.
     const deadline = options.durationS === undefined ? new Promise<never>(() => {}) : delay(options.durationS * 1000, undefined, { ref: false });
     await Promise.race([sim.run(), deadline, ...(options.stopSignal ? [options.stopSignal] : [])]);
-    log('simulation finished; waiting for the gateway to read what is still on the wire');
-    const simSummary = await sim.stop({ beforeDisconnect: () => gatewayQuiet(gatewayUrl, secrets.gateway.backendToken) });
-    log('waiting for the gateway to drain its outbox');
-    await waitUntil(
-      async () => {
-        const health = (await (await fetch(`${gatewayUrl}/healthz`)).json()) as { outbox?: { pending?: Record<string, number> } };
-        const pending = Object.values(health.outbox?.pending ?? {});
-        return pending.length > 0 && pending.every((n) => n === 0);
+    // What the run produced is read while the devices are still connected: unplugging them
+    // is not part of the scenario, and the offline reports it causes (dated when each device
+    // was last heard, before the end) would otherwise look like faults during trading.
+    let collected: { points: SensorPointCounts; tasks: TaskWithHistory[]; received: Reading[] } | undefined;
+    const simSummary = await sim.stop({
+      beforeDisconnect: async () => {
+        log('simulation finished; waiting for the gateway to read what is still on the wire and drain its outbox');
+        await gatewayQuiet(gatewayUrl, secrets.gateway.backendToken);
+        await waitUntil(
+          async () => {
+            const health = (await (await fetch(`${gatewayUrl}/healthz`)).json()) as { outbox?: { pending?: Record<string, number> } };
+            const pending = Object.values(health.outbox?.pending ?? {});
+            return pending.length > 0 && pending.every((n) => n === 0);
+          },
+          { timeoutMs: 300_000, intervalMs: 250, what: 'the gateway outbox to drain' },
+        );
+        collected = {
+          points: await countSensorPoints(influx.url),
+          tasks: await fetchTasksWithHistory(backendUrl, tokenOf(secrets, 'operations'), layout),
+          received: [...backhaul.received()],
+        };
       },
-      { timeoutMs: 300_000, intervalMs: 250, what: 'the gateway outbox to drain' },
-    );
-
-    const points = await countSensorPoints(influx.url);
-    const opsToken = secrets.tokens.find((t) => t.role === 'operations')?.token ?? '';
-    const tasks = await fetchAllTasks(backendUrl, opsToken, layout.store.id);
+    });
+    if (!collected) throw new Error('the run ended before its results could be read');
+    const { points, tasks, received } = collected;
     const trading = tasks.filter((t) => t.raisedAt < simSummary.endMs);
     const tasksByKind: Record<string, number> = {};
     for (const t of trading) tasksByKind[t.kind] = (tasksByKind[t.kind] ?? 0) + 1;
@@ -227,16 +293,21 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
       pointsInInfluxByKind: points.byKind,
       tasksByKind,
       tasksRaisedAtShutdown: tasks.length - trading.length,
+      received,
       webhooksDelivered: receiver.delivered(),
       webhooksRejected: receiver.rejected(),
       simulatedSeconds: Math.round(simSummary.simulatedS),
       simEndMs: simSummary.endMs,
+      simWallS: simSummary.wallS,
+      clockWaitMs: simSummary.clockWaitMs,
       tasks,
       layout,
+      layoutFile,
+      secrets,
       groundTruthPath,
       runDir,
     };
-    await stopAll(gateway, backend);
+    await stopAll(...(gateway ? [gateway] : []), backend);
     await cleanup();
     return result;
   } catch (err) {
@@ -263,6 +334,7 @@ async function confirmDelivery(
   backendUrl: string,
   token: string,
   order: { storeId: string; requestId: string; lines: { sku: string; quantity: number }[] },
+  expectedAt: number,
 ): Promise<boolean> {
   const res = await fetch(`${backendUrl}/api/v1/deliveries`, {
     method: 'POST',
@@ -271,7 +343,7 @@ async function confirmDelivery(
       storeId: order.storeId,
       requestId: order.requestId,
       deliveryId: `dlv-${order.requestId}`.slice(0, 80),
-      expectedAt: Date.now(),
+      expectedAt,
       lines: order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
     }),
   });
@@ -299,13 +371,4 @@ async function gatewayQuiet(gatewayUrl: string, token: string): Promise<void> {
 
 async function stopAll(...services: ServiceProcess[]): Promise<void> {
   for (const s of services) await s.proc.stop();
-}
-
-async function fetchAllTasks(url: string, token: string, storeId: string): Promise<Task[]> {
-  const res = await fetch(`${url}/api/v1/tasks?store=${encodeURIComponent(storeId)}&status=open,acknowledged,done,resolved&limit=5000`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  if (!res.ok) throw new Error(`GET /api/v1/tasks: ${res.status} ${await res.text()}`);
-  const body = (await res.json()) as { tasks: Task[] } | Task[];
-  return Array.isArray(body) ? body : body.tasks;
 }

@@ -3,7 +3,7 @@
 # Idempotent and quick (a few dpkg queries) when everything is present.
 set -euo pipefail
 
-packages=(influxdb socat chromium mosquitto mosquitto-clients docker-compose)
+packages=(influxdb socat chromium mosquitto mosquitto-clients docker-compose openssl)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { StoreLayout, TaskKind } from '@shelfwatch/contracts';
+import { DEFAULT_MAX_AHEAD_MS, StoreLayout, TaskKind, type EventTimeBound } from '@shelfwatch/contracts';
 import { pino, type Logger } from 'pino';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -22,6 +22,7 @@ import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
 import type { Storage } from './storage/ports.js';
 import { DEFAULT_ESCALATION_MIN } from './tasks/task-state.js';
 import { TaskService } from './tasks/task-service.js';
+import { DestinationPolicy } from './webhooks/destination-policy.js';
 import { WebhookWorker } from './webhooks/webhook-worker.js';
 
 export interface StartBackendOptions extends BuildAppOptions {
@@ -64,6 +65,13 @@ export interface Backend {
   context: AppContext;
 }
 
+/** How old a reading may arrive: a gateway backlog of most of two days, inside the 48 h of remembered ids. */
+export const DEFAULT_MAX_READING_AGE_MS = 47 * 3_600_000;
+
+export function eventTimeBound(config: BackendConfig): EventTimeBound {
+  return { maxAheadMs: config.eventTime?.maxAheadMs ?? DEFAULT_MAX_AHEAD_MS, maxAgeMs: config.eventTime?.maxAgeMs ?? DEFAULT_MAX_READING_AGE_MS };
+}
+
 async function readLayout(file: string): Promise<StoreLayout> {
   const text = await readFile(file, 'utf8');
   const raw: unknown = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
@@ -84,6 +92,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
     frozen: { ...baseLimits.frozen, ...config.limits?.frozen },
   };
   const layouts = await Promise.all(config.layoutFiles.map(readLayout));
+  if (config.demo) logger.warn('DEMO MODE: published demo tokens and webhook secrets are accepted; never run a store like this');
 
   const storage = opts.storage ?? openSqliteStorage(config.dbPath);
   const metrics = new BackendMetrics();
@@ -122,6 +131,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       timers,
       logger: logger.child({ component: 'webhooks' }),
       ...(opts.random ? { random: opts.random } : {}),
+      destinations: new DestinationPolicy(config.webhooks.allowPrivateNetworks),
       onAttempt: (a) => metrics.webhookAttempts.inc({ outcome: a.outcome }),
     });
     if (config.influx) {
@@ -134,14 +144,17 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
         onWritten: (measurement, n) => metrics.influxPoints.inc({ measurement }, n),
       });
     }
+    const eventTime = eventTimeBound(config);
     const ingest = new IngestService({
       storage,
       engines,
       tasks,
       logger: logger.child({ component: 'ingest' }),
       replayMs: (config.replayHours ?? 26) * 3_600_000,
-      // Longer than the replay window and than any gateway backlog we expect to catch up.
-      idRetentionMs: Math.max(48, (config.replayHours ?? 26) + 1) * 3_600_000,
+      // Longer than the replay window, and than the event-time window readings are accepted
+      // in: ingest refuses anything older, so every accepted reading is deduplicated.
+      idRetentionMs: Math.max(48 * 3_600_000, ((config.replayHours ?? 26) + 1) * 3_600_000, eventTime.maxAheadMs + eventTime.maxAgeMs),
+      onLate: (n) => metrics.readings.inc({ result: 'late' }, n),
       onMinute: (storeId, minuteMs) => {
         const engine = engines.engine(storeId);
         if (exporter && engine) exporter.addKpis(engine.kpis(minuteMs), storage.tasks.openCounts(storeId));
@@ -163,6 +176,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       webhooks,
       metrics,
       tokens: new TokenIndex(config.tokens),
+      eventTime,
       heartbeatMs: opts.heartbeatMs ?? 15_000,
       layoutChanged: (storeId) => engines.rebuild(storeId),
       startedAt: clock.now(),

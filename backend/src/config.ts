@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { Role, SupplierId, TaskKind, StoreId } from '@shelfwatch/contracts';
+import { EventTimeBound, Role, SupplierId, TaskKind, StoreId } from '@shelfwatch/contracts';
+import ipaddr from 'ipaddr.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { hashToken, isPublishedSecret, TOKEN_HASH_PATTERN, tokenWeakness } from './token-policy.js';
+import { DestinationPolicy } from './webhooks/destination-policy.js';
 
 /**
  * Secrets (bearer tokens, webhook secrets) may be written as `env:NAME` in the config
@@ -10,22 +13,53 @@ import { z } from 'zod';
  */
 export const TokenConfig = z
   .object({
-    token: z.string().min(16, 'tokens must be at least 16 characters'),
+    /** The bearer token itself (or `env:NAME`); outside demo mode it must be strong (token-policy.ts). */
+    token: z.string().min(16, 'tokens must be at least 16 characters').max(512).optional(),
+    /** Or only its hash, "sha256:<hex>", as `npm run token -w @shelfwatch/backend` prints it. */
+    tokenHash: z.string().regex(TOKEN_HASH_PATTERN, 'must be sha256:<64 lowercase hex digits>').optional(),
     role: Role,
     /** Who acts: staff member id, supplier id (must match a supplier), gateway id. */
     subject: z.string().min(1).max(120),
     /** Restricts the token to these stores; absent = all stores. */
-    storeIds: z.array(StoreId).optional(),
+    storeIds: z.array(StoreId).max(10_000).optional(),
   })
-  .strict();
+  .strict()
+  .refine((t) => (t.token === undefined) !== (t.tokenHash === undefined), { message: 'give either token or tokenHash', path: ['token'] });
 export type TokenConfig = z.infer<typeof TokenConfig>;
+
+/** The digest a bearer token is looked up by: sha256 of the token, whichever form the config holds. */
+export function tokenDigest(t: TokenConfig): string {
+  return t.tokenHash ?? hashToken(t.token ?? '');
+}
+
+/** Standard Webhooks secrets: whsec_ + base64 of at least 24 random bytes (192 bits). */
+const MIN_WEBHOOK_SECRET_BYTES = 24;
+
+export const WebhookSecret = z
+  .string()
+  .max(200)
+  .superRefine((secret, ctx) => {
+    const body = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : null;
+    if (body === null) ctx.addIssue({ code: 'custom', message: 'webhook secrets are Standard Webhooks secrets: whsec_<base64>' });
+    else if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(body) || body === '') ctx.addIssue({ code: 'custom', message: 'the part after whsec_ is not base64' });
+    else if (Buffer.from(body, 'base64').length < MIN_WEBHOOK_SECRET_BYTES) ctx.addIssue({ code: 'custom', message: `a webhook secret must hold at least ${MIN_WEBHOOK_SECRET_BYTES} bytes (whsec_ + ${Math.ceil(MIN_WEBHOOK_SECRET_BYTES / 3) * 4} base64 characters)` });
+  });
 
 export const SupplierEndpoint = z
   .object({
-    webhookUrl: z.url(),
-    webhookSecret: z.string().startsWith('whsec_', 'webhook secrets are Standard Webhooks secrets: whsec_<base64>'),
+    webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000),
+    webhookSecret: WebhookSecret,
   })
   .strict();
+
+const Cidr = z.string().max(50).refine((s) => {
+  try {
+    ipaddr.parseCIDR(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a CIDR such as 127.0.0.1/32 or 10.20.0.0/16');
 
 const ColdChainLimitsOverride = z
   .object({
@@ -42,16 +76,31 @@ const ColdChainLimitsOverride = z
 
 export const BackendConfig = z
   .object({
-    http: z.object({ host: z.string().optional(), port: z.number().int().min(0).max(65535) }).strict(),
-    dbPath: z.string().min(1),
-    layoutFiles: z.array(z.string().min(1)).default([]),
-    tokens: z.array(TokenConfig).default([]),
+    /**
+     * Demo mode (the simulated store of `npm run demo`): the published demo tokens and webhook
+     * secrets are accepted and the backend says so at start. Never in a store.
+     */
+    demo: z.boolean().default(false),
+    http: z.object({ host: z.string().max(255).optional(), port: z.number().int().min(0).max(65535) }).strict(),
+    dbPath: z.string().min(1).max(4096),
+    layoutFiles: z.array(z.string().min(1).max(4096)).max(1000).default([]),
+    tokens: z.array(TokenConfig).max(10_000).default([]),
     suppliers: z.record(SupplierId, SupplierEndpoint).default({}),
-    influx: z.object({ url: z.url(), database: z.string().min(1).optional() }).strict().optional(),
+    webhooks: z
+      .object({
+        /**
+         * Networks webhooks may go to although they are not public: loopback, link-local and
+         * private destinations are refused otherwise (a demo receiver on 127.0.0.1 is allowed here).
+         */
+        allowPrivateNetworks: z.array(Cidr).max(50).default([]),
+      })
+      .strict()
+      .default({ allowPrivateNetworks: [] }),
+    influx: z.object({ url: z.url().max(2000), database: z.string().min(1).max(64).optional() }).strict().optional(),
     /** Minutes an open task may stay unacknowledged before it escalates, per kind. */
     escalation: z.partialRecord(TaskKind, z.number().positive()).optional(),
     /** Static staff web app (built by backend/web); served at / when the folder exists. */
-    webDir: z.string().optional(),
+    webDir: z.string().max(4096).optional(),
     /** Overrides of the rules' cold-chain limits per case category (e.g. a legal ceiling other than 8 °C). */
     limits: z
       .object({ chilled: ColdChainLimitsOverride.optional(), frozen: ColdChainLimitsOverride.optional() })
@@ -59,6 +108,12 @@ export const BackendConfig = z
       .optional(),
     /** Hours of readings kept for replaying rule state at start (default 26). */
     replayHours: z.number().positive().max(24 * 14).optional(),
+    /**
+     * Bound on readings' event time against this backend's clock (defaults: 5 min ahead, 47 h
+     * old). Readings outside it are refused (422) at ingest. Reading ids are remembered for at
+     * least maxAheadMs + maxAgeMs, so whatever is accepted is also deduplicated.
+     */
+    eventTime: EventTimeBound.partial().strict().optional(),
   })
   .strict();
 export type BackendConfig = z.infer<typeof BackendConfig>;
@@ -86,12 +141,40 @@ function resolveEnv(value: unknown, path: string, env: NodeJS.ProcessEnv): unkno
 export function parseBackendConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): BackendConfig {
   const result = BackendConfig.safeParse(resolveEnv(raw, 'config', env));
   if (!result.success) throw new ConfigError(`invalid backend config:\n${z.prettifyError(result.error)}`);
+  const destinations = new DestinationPolicy(result.data.webhooks.allowPrivateNetworks);
+  for (const [supplierId, endpoint] of Object.entries(result.data.suppliers)) {
+    const refused = destinations.literalRefusal(new URL(endpoint.webhookUrl));
+    if (refused) throw new ConfigError(`invalid backend config: suppliers.${supplierId}.webhookUrl points at a ${refused} address; list its network in webhooks.allowPrivateNetworks if that is intended`);
+  }
   const tokens = new Set<string>();
   for (const t of result.data.tokens) {
-    if (tokens.has(t.token)) throw new ConfigError(`invalid backend config: a token is listed twice (subject ${t.subject})`);
-    tokens.add(t.token);
+    const digest = tokenDigest(t);
+    if (tokens.has(digest)) throw new ConfigError(`invalid backend config: a token is listed twice (subject ${t.subject})`);
+    tokens.add(digest);
   }
+  if (!result.data.demo) assertProductionSecrets(result.data);
   return result.data;
+}
+
+/**
+ * Outside demo mode a backend refuses to start without API tokens, with a published demo or
+ * example secret, or with a token too weak to resist guessing: one line per problem.
+ */
+function assertProductionSecrets(config: BackendConfig): void {
+  const problems: string[] = [];
+  if (config.tokens.length === 0) problems.push('tokens: none configured, so nothing could use this backend');
+  config.tokens.forEach((t, i) => {
+    const weakness = t.token === undefined ? null : tokenWeakness(t.token);
+    if (weakness) problems.push(`tokens[${i}].token (subject ${t.subject}): refused because ${weakness}`);
+  });
+  for (const [id, s] of Object.entries(config.suppliers)) {
+    if (isPublishedSecret(s.webhookSecret)) problems.push(`suppliers.${id}.webhookSecret: refused because it is a published demo secret`);
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(
+      `invalid backend config (not in demo mode):\n${problems.map((p) => `  - ${p}`).join('\n')}\nMake a token with \`npm run token -w @shelfwatch/backend\` (it prints the token and its hash for tokenHash); demo: true is for the simulated demo store only.`,
+    );
+  }
 }
 
 /** Reads a JSON or YAML config file. */

@@ -1,3 +1,4 @@
+import type { EventTimeBound } from '@shelfwatch/contracts';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { BackendConfig } from './config.js';
@@ -23,6 +24,8 @@ export interface AppContext {
   webhooks: WebhookWorker;
   metrics: BackendMetrics;
   tokens: TokenIndex;
+  /** Bound on readings' event time against `clock`, checked at ingest. */
+  eventTime: EventTimeBound;
   /** SSE heartbeat comment interval. */
   heartbeatMs: number;
   /** After a planogram change: rebuild the store's rule engine from the new layout. */

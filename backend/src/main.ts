@@ -3,6 +3,9 @@ import { pino } from 'pino';
 import { startBackend } from './backend.js';
 import { loadBackendConfig } from './config.js';
 
+/** Longest a SIGTERM/SIGINT may take to stop the process. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
 /** Process entry: `node backend/dist/src/main.js --config <file>` (compiled); prints {"event":"ready","url":...} when listening. */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' } } });
@@ -17,9 +20,18 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ event: 'ready', url: backend.url })}\n`);
   let closing = false;
   const shutdown = (signal: string) => {
-    if (closing) return;
+    if (closing) {
+      logger.warn({ signal }, 'second signal while shutting down: exiting now');
+      process.exit(1);
+    }
     closing = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutting down');
+    // Whatever close() waits for (a hung InfluxDB, a slow webhook receiver), the process is
+    // gone within the deadline; everything acknowledged is already committed to SQLite.
+    setTimeout(() => {
+      logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'clean shutdown took too long: exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
     backend
       .close()
       .then(() => process.exit(0))

@@ -16,7 +16,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // Maps stay on disk for debugging; the backend never serves *.map.
+    sourcemap: 'hidden',
     reportCompressedSize: false,
   },
   logLevel: 'warn',

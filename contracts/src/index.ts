@@ -7,3 +7,4 @@ export * from './store-layout.js';
 export * from './influx-schema.js';
 export * from './tasks.js';
 export * from './influx-retention.js';
+export * from './event-time.js';

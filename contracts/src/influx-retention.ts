@@ -150,6 +150,7 @@ export function downsamples(): Downsample[] {
         `max("written") AS "written"`,
         `max("outbox_depth") AS "outbox_depth"`,
         `max("outbox_age_s") AS "outbox_age_s"`,
+        `max("dead_lettered") AS "dead_lettered"`,
       ],
       tags: ['store', 'gateway', 'input', 'sink', 'reason'],
     },

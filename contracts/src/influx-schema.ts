@@ -39,9 +39,10 @@ export const MEASUREMENTS = {
   kpiOpenTasks: 'kpi_open_tasks',
   kpiCase: 'kpi_case',
   /** Written by the gateway every 10 s: its own counters (cumulative since its start) and gauges.
-   *  Two point shapes share the measurement (see dashboards/README.md):
+   *  Three point shapes share the measurement (see dashboards/README.md):
    *  per input and reason  tags: store, gateway, input (serial|mqtt|opcua), reason   fields: rejected (int)
-   *  per sink              tags: store, gateway, sink (influx|backend)                fields: written (int), outbox_depth (int), outbox_age_s (float) */
+   *  per sink              tags: store, gateway, sink (influx|backend)                fields: written (int), outbox_depth (int), outbox_age_s (float)
+   *  per sink and reason   tags: store, gateway, sink, reason (refused|poison)        fields: dead_lettered (int) */
   gatewayStats: 'gateway_stats',
 } as const;
 

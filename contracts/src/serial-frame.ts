@@ -18,6 +18,16 @@
  */
 
 export const FRAME_PREFIX = 'SW1';
+
+/**
+ * The host's side of the line (gateway → board), one ASCII line each. A board sends frames
+ * only while a host listens, like a USB CDC device that waits for DTR (which a pseudo-terminal
+ * cannot carry, so the host says it in words): frames it makes before `HELLO` or after `BYE`
+ * are kept in its buffer and sent, in order, after the next `HELLO`. Without this the frames
+ * of the moments between a re-plug and the host opening the port (which flushes its input)
+ * would be lost. A host that dies without `BYE` loses what the board sent into the void.
+ */
+export const HOST_LINES = { hello: 'HELLO', bye: 'BYE' } as const;
 export const MAX_FRAME_LENGTH = 1024;
 export const MAX_CHANNELS = 64;
 export const COUNTS_MIN = -8_388_608;

@@ -87,7 +87,7 @@ export type RefrigeratedCase = z.infer<typeof RefrigeratedCase>;
 
 export const StoreLayout = z
   .object({
-    store: z.object({ id: StoreId, name: z.string().min(1).max(120), timezone: z.string().min(1) }).strict(),
+    store: z.object({ id: StoreId, name: z.string().min(1).max(120), timezone: z.string().min(1).max(64) }).strict(),
     suppliers: z.array(Supplier),
     products: z.array(Product).min(1),
     shelves: z.array(Shelf),
@@ -164,5 +164,5 @@ export function layoutDevices(layout: StoreLayout): DeviceRef[] {
 }
 
 /** Device credentials (demo: config/demo/secrets.demo.json; production: a file or env the operator provides). */
-export const DeviceCredentials = z.record(Id, z.object({ password: z.string().min(8) }).strict());
+export const DeviceCredentials = z.record(Id, z.object({ password: z.string().min(8).max(200) }).strict());
 export type DeviceCredentials = z.infer<typeof DeviceCredentials>;

@@ -141,7 +141,7 @@ export const DeliveryConfirmation = z
   .object({
     storeId: StoreId,
     /** The replenishment request this delivery answers (webhook payload's requestId), if any. */
-    requestId: z.string().optional(),
+    requestId: z.string().min(1).max(100).optional(),
     deliveryId: z.string().min(1).max(80),
     expectedAt: EpochMs,
     lines: z.array(z.object({ sku: Sku, quantity: z.number().int().positive() }).strict()).min(1).max(500),

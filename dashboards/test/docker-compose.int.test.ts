@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -30,14 +31,33 @@ interface ComposeService {
   command?: string[];
 }
 
+/** The environment without any ShelfWatch secret a developer may have set. */
+const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SHELFWATCH_')));
+/** The placeholders a fresh checkout validates with (the backend refuses them at start). */
+const EXAMPLE_ENV = ['--env-file', 'config/compose/example.env'];
+const SECRETS = ['SHELFWATCH_GATEWAY_TOKEN', 'SHELFWATCH_STAFF_TOKEN', 'SHELFWATCH_OPERATIONS_TOKEN'];
+
 describe.skipIf(!hasCompose)('docker-compose.yml (validated offline by docker-compose 1.29)', () => {
   const config = async () => {
-    const { stdout } = await run(COMPOSE, ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT, env: { ...process.env, COMPOSE_PROJECT_NAME: 'shelfwatch' } });
+    const { stdout } = await run(COMPOSE, [...EXAMPLE_ENV, '-f', 'docker-compose.yml', 'config'], { cwd: ROOT, env: { ...cleanEnv(), COMPOSE_PROJECT_NAME: 'shelfwatch' } });
     return parseYaml(stdout) as { services: Record<string, ComposeService> };
   };
 
-  it('validates (config -q exits 0)', async () => {
-    await expect(run(COMPOSE, ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT })).resolves.toBeDefined();
+  it('validates (config -q exits 0) with the example env file', async () => {
+    await expect(run(COMPOSE, [...EXAMPLE_ENV, '-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT, env: cleanEnv() })).resolves.toBeDefined();
+  });
+
+  it('has no built-in secrets: each missing one stops compose with a message naming it', async () => {
+    const text = await readFile(path.join(ROOT, 'docker-compose.yml'), 'utf8');
+    for (const name of SECRETS) {
+      expect(text, name).not.toMatch(new RegExp(`\\$\\{${name}:?-`));
+      const env = { ...cleanEnv(), ...Object.fromEntries(SECRETS.filter((s) => s !== name).map((s) => [s, 'set-in-this-test'])) };
+      const failure = await run(COMPOSE, ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT, env }).then(
+        () => null,
+        (err: { stderr: string }) => err.stderr,
+      );
+      expect(failure, name).toContain(`set ${name}`);
+    }
   });
 
   it('has the five services, InfluxDB 1.x, and runs gateway, backend and simulator compiled from the repository', async () => {

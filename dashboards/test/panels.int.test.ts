@@ -123,6 +123,14 @@ describe('what the panels show is right for the simulated store', () => {
     expect(counts[counts.length - 1]).toBe(0);
   });
 
+  it('shows the one poison reading the gateway set aside, and nothing else dead-lettered', async () => {
+    const series = await query(find('Dead letters by sink and reason').query);
+    const total = (sink: string, reason: string) =>
+      series.filter((s) => s.tags?.sink === sink && s.tags?.reason === reason).flatMap((s) => s.values.map((v) => (v[1] as number | null) ?? 0)).reduce((a, b) => a + b, 0);
+    expect(total('backend', 'poison')).toBe(1);
+    expect(total('backend', 'refused') + total('influx', 'refused') + total('influx', 'poison')).toBe(0);
+  });
+
   it('on-shelf availability is below 100 % while a slot is empty', async () => {
     const series = await query(find('On-shelf availability').query);
     const pcts = series[0]!.values.map((v) => v[1] as number);

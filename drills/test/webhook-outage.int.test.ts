@@ -47,6 +47,10 @@ describe('drill: supplier webhook receiver answering 500 for a while, through th
       const res = await backendPost(backend.url, '/api/v1/ingest', { gatewayId: 'gw-1', readings }, BACKEND_TOKENS.device);
       expect(res.status).toBe(200);
     }
+    // The rules decide a minute once every device has reported past it, or the reordering
+    // window (10 min) later: one more reading settles the last drop.
+    const last = await backendPost(backend.url, '/api/v1/ingest', { gatewayId: 'gw-1', readings: [weightReading(seq++, t0 + CYCLES * 20 * MIN, 2, true)] }, BACKEND_TOKENS.device);
+    expect(last.status).toBe(200);
     const requested = await waitUntil(async () => {
       const log = await backendGet<DeliveryLog>(backend.url, '/api/v1/webhooks/deliveries', BACKEND_TOKENS.supplier);
       return log.messages.length >= CYCLES ? log.messages : null;

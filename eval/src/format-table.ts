@@ -5,7 +5,8 @@ const ROWS: [label: string, pick: (s: EvalScores) => SectionScores][] = [
   ['planogram', (s) => s.planogram],
   ['cold chain', (s) => s.coldChain],
   ['low stock', (s) => s.lowStock],
-  ['sensor faults', (s) => s.sensorFaults],
+  ['sensor fault', (s) => s.sensorFault],
+  ['store outage', (s) => s.storeOutage],
 ];
 
 const pct = (v: number | null): string => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);
@@ -36,6 +37,7 @@ export function formatTable(scores: EvalScores): string {
     ...rows.map(line),
     '',
     `cold-chain false alarms per case per day: ${rate} (${fa.count} over ${fa.caseDays.toFixed(1)} case-days; near defrost ${fa.nearDefrost}, near door opening ${fa.nearDoorOpen}, other ${fa.other})`,
+    `store outages: ${scores.storeOutage.outages}, sensor-fault tasks per outage: ${scores.storeOutage.tasksPerOutage === null ? '—' : scores.storeOutage.tasksPerOutage.toFixed(2)} (goal 1)`,
     'truth = warranted episodes; short = too brief to warrant a task; cut = still young when the run ended (see eval/README.md)',
     `runs: ${scores.runs} (${scores.scenarios.join(', ') || 'unnamed'}), simulated ${scores.simulatedDays.toFixed(2)} days`,
   ].join('\n');

@@ -5,3 +5,5 @@ export { parseGroundTruth, readGroundTruthFile, GroundTruthLine, type ParsedTrut
 export { parseTasks, tasksFromEvents } from './parse-tasks.js';
 export type { MissedExample, FalseAlarmExample } from './match-section.js';
 export * as tolerances from './tolerances.js';
+export { canonicalTasks, diffTaskLists, describeTaskDiff, type CanonicalTask, type TaskListDiff } from './task-diff.js';
+export { deliveryBatches, DELIVERY_MODES, type DeliveryMode } from './delivery-plans.js';

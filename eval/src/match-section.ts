@@ -100,7 +100,7 @@ export function matchSection(spec: SectionSpec, episodes: readonly Episode[], ta
   }
   const matchedAt = new Map<string, { task: Task; state: EpisodeState }[]>();
   const relevant = tasks
-    .filter((t) => spec.matchable[t.kind] !== undefined)
+    .filter((t) => spec.matchable[t.kind] !== undefined && (spec.owns?.(t) ?? true))
     .sort((a, b) => a.raisedAt - b.raisedAt || a.id.localeCompare(b.id));
 
   for (const task of relevant) {

@@ -4,7 +4,7 @@ import { buildEpisodes } from './episodes.js';
 import { emptyTally, matchSection, type FalseAlarmExample, type MissedExample, type SectionTally } from './match-section.js';
 import { isKnownFault, SECTION_NAMES, SECTION_TOLERANCES, sectionSpecs, UNSCORED_KINDS, type SectionName } from './sections.js';
 import { max, median, ratio } from './stats.js';
-import { DEFROST_ATTRIBUTION_MS, DOOR_ATTRIBUTION_MS, MAX_EXAMPLES, type SectionTolerances } from './tolerances.js';
+import { DEFROST_ATTRIBUTION_MS, DOOR_ATTRIBUTION_MS, MAX_EXAMPLES, OUTAGE_TASK_WINDOW, STORE_OUTAGE_FAULTS, type SectionTolerances } from './tolerances.js';
 
 /** One simulator run: its ground truth, the tasks the backend raised during it, the store. */
 export interface RunInput {
@@ -61,7 +61,9 @@ export interface EvalScores {
   falseAlarmsPerCaseDay: number | null;
   coldChainFalseAlarms: ColdChainFalseAlarms;
   lowStock: SectionScores;
-  sensorFaults: SectionScores;
+  sensorFault: SectionScores;
+  /** The store-level task for a power cut, and how many sensor-fault tasks staff got per outage (goal 1). */
+  storeOutage: SectionScores & { outages: number; tasksPerOutage: number | null };
   runs: number;
   scenarios: string[];
   simulatedDays: number;
@@ -82,6 +84,7 @@ export function scoreRun(run: RunInput): EvalScores {
 export function scoreRuns(runs: readonly RunInput[]): EvalScores {
   const tallies = Object.fromEntries(SECTION_NAMES.map((n) => [n, emptyTally()])) as Record<SectionName, SectionTally>;
   const cold: ColdChainFalseAlarms = { count: 0, caseDays: 0, nearDefrost: 0, nearDoorOpen: 0, other: 0 };
+  const outage = { outages: 0, tasks: 0 };
   const unscoredTasks: Partial<Record<TaskKind, number>> = {};
   const unscoredFaults: Record<string, number> = {};
   const scenarios: string[] = [];
@@ -97,6 +100,7 @@ export function scoreRuns(runs: readonly RunInput[]): EvalScores {
     for (const e of run.truth) if (e.type === 'fault' && !isKnownFault(e.fault)) unscoredFaults[e.fault] = (unscoredFaults[e.fault] ?? 0) + 1;
     for (const t of run.tasks) if (UNSCORED_KINDS.includes(t.kind)) unscoredTasks[t.kind] = (unscoredTasks[t.kind] ?? 0) + 1;
 
+    countOutageTasks(outage, run);
     for (const name of SECTION_NAMES) {
       const spec = specs[name];
       const { tally, falseTasks } = matchSection(spec, buildEpisodes(spec.parts(run.truth), spec.tolerances), run.tasks);
@@ -113,13 +117,29 @@ export function scoreRuns(runs: readonly RunInput[]): EvalScores {
     falseAlarmsPerCaseDay: ratio(cold.count, cold.caseDays),
     coldChainFalseAlarms: cold,
     lowStock: section('lowStock'),
-    sensorFaults: section('sensorFaults'),
+    sensorFault: section('sensorFault'),
+    storeOutage: { ...section('storeOutage'), outages: outage.outages, tasksPerOutage: ratio(outage.tasks, outage.outages) },
     runs: runs.length,
     scenarios,
     simulatedDays: simulatedMs / DAY_MS,
     unscoredTasks,
     unscoredFaults,
   };
+}
+
+/**
+ * Store outages and the sensor-fault tasks raised around each (the store-level one and any
+ * per-device ones): one outage should be one task. The backend's wall-clock watchdog
+ * (`gateway:`) is not counted: it does not follow the readings.
+ */
+function countOutageTasks(into: { outages: number; tasks: number }, run: RunInput): void {
+  for (const e of run.truth) {
+    if (e.type !== 'fault' || !(STORE_OUTAGE_FAULTS as readonly string[]).includes(e.fault)) continue;
+    into.outages++;
+    const from = e.startMs - OUTAGE_TASK_WINDOW.beforeMs;
+    const to = e.endMs + OUTAGE_TASK_WINDOW.afterMs;
+    into.tasks += run.tasks.filter((t) => t.kind === 'sensor_fault' && !t.locationKey.startsWith('gateway:') && t.raisedAt >= from && t.raisedAt <= to).length;
+  }
 }
 
 /** The run's simulated length: run_end's count, else run_start's plan, else the span of the records. */

@@ -52,6 +52,34 @@ export const COLD_CHAIN: SectionTolerances = { leadMs: 30 * MIN, graceMs: 30 * M
 export const SENSOR_FAULTS: SectionTolerances = { leadMs: 5 * MIN, graceMs: 60 * MIN, mergeGapMs: 30 * MIN };
 
 /**
+ * Store outage (a power cut: every device down at once). Lead 5 min: the rule may see most of
+ * the store fall silent within a reporting interval. Grace 30 min: a store-level rule waits for
+ * the devices' reporting intervals (probes every minute or so, a board's heartbeat) before it
+ * calls the store down. Merge 30 min: power that flickers back for minutes is one outage.
+ */
+export const STORE_OUTAGE: SectionTolerances = { leadMs: 5 * MIN, graceMs: 30 * MIN, mergeGapMs: 30 * MIN };
+/**
+ * Tasks counted toward `storeOutage.tasksPerOutage`: sensor-fault tasks raised from this long
+ * before an outage starts until this long after it ends (devices that report their reboot late).
+ */
+export const OUTAGE_TASK_WINDOW = { beforeMs: 5 * MIN, afterMs: 15 * MIN };
+
+/**
+ * A probe error a store must fix: EN 12830 class 1 temperature recorders may be off by 1 °C;
+ * a probe reading more than that beside the truth (a constant offset, a drift that has grown
+ * that far) is out of its accuracy class. Noise with a standard deviation of half that turns
+ * single readings into false limit crossings.
+ */
+export const PROBE_OUT_OF_SPEC_C = 1;
+
+/**
+ * The backend's reordering window (backend/src/rules/README.md): readings up to this much
+ * event time behind the store must give the same tasks. The delivery replays delay readings
+ * within it.
+ */
+export const REORDERING_WINDOW_MS = 10 * MIN;
+
+/**
  * Minimum true duration before a task is WARRANTED (recall counts only these). Shorter
  * conditions may still be matched by a task (so that task is not a false alarm), they are just
  * not held against recall.
@@ -75,6 +103,8 @@ export const MIN_WARRANTED_MS = {
   fan_failure: 30 * MIN,
   /** A device fault that heals itself within 30 min does not need a technician. */
   sensor_fault: 30 * MIN,
+  /** Power out for 10 min: long enough that the cases warm and staff must know the feed is blind. */
+  store_outage: 10 * MIN,
 } as const;
 
 /**
@@ -87,17 +117,32 @@ export const FROZEN_TOLERATED_PEAK_C = -15;
 /** Case faults (target = case id) that staff must act on: scored as cold chain. */
 export const CASE_FAULTS = ['door_ajar', 'compressor_failure', 'fan_failure'] as const;
 
-/** Device faults (target = probe, controller or board id): scored as sensor faults. */
+/** Case faults that are a slow loss of cooling: scored as cold chain like a stopped compressor. */
+export const GRADUAL_CASE_FAULTS = ['cooling_degradation'] as const;
+
+/** Device faults (target = probe, controller, board or camera id): scored as sensor faults. */
 export const DEVICE_FAULTS = [
   'probe_drift',
   'probe_disconnect',
   'probe_stuck',
   'probe_noisy',
+  'probe_offset',
   'controller_offline',
   'board_disconnect',
   'board_corrupt_frames',
   'board_drop_frames',
+  'device_silent',
+  'camera_offline',
 ] as const;
+
+/** Whole-store outages (target = the store): scored as storeOutage. */
+export const STORE_OUTAGE_FAULTS = ['power_cut'] as const;
+
+/**
+ * Faults that are about delivery, not the store: the devices keep working, their readings
+ * arrive late. No task is warranted; any they cause is counted where it lands (a false alarm).
+ */
+export const DELIVERY_FAULTS = ['gateway_outage', 'backhaul_outage'] as const;
 
 /**
  * Cold-chain false alarms are attributed to the normal operation they followed: a defrost plus

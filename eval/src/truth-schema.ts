@@ -37,6 +37,12 @@ export const GroundTruthLine = z.discriminatedUnion('type', [
   z.object({ type: z.literal('fault'), ...interval, fault: z.string(), target: z.string(), minutes: z.number(), detail: z.record(z.string(), z.unknown()) }),
   z.object({ type: z.literal('defrost'), ...interval, caseId: z.string(), minutes: z.number() }),
   z.object({ type: z.literal('door_open'), ...interval, caseId: z.string(), ajar: z.boolean(), seconds: z.number() }),
+  z.object({ type: z.literal('misplaced_stock'), ts: ms, slotId: z.string(), sku: z.string(), units: z.number().int(), cause: z.enum(['misplace', 'sale', 'restock', 'cleared']) }),
+  z.object({ type: z.literal('shopper_action'), ...interval, slotId: z.string(), action: z.enum(['lift', 'lean']), grams: z.number(), seconds: z.number() }),
+  z.object({ type: z.literal('pushed_back'), ...interval, slotId: z.string(), sku: z.string(), minutes: z.number() }),
+  z.object({ type: z.literal('camera_coverage'), ...interval, cameraId: z.string(), slotId: z.string(), minutes: z.number() }),
+  z.object({ type: z.literal('setpoint'), ts: ms, caseId: z.string(), fromC: z.number(), toC: z.number() }),
+  z.object({ type: z.literal('door_rush'), ...interval, caseId: z.string(), openingsPerHour: z.number(), minutes: z.number() }),
   z.object({ type: z.literal('delivery'), ts: ms, sku: z.string(), units: z.number().int(), source: z.enum(['timeline', 'api']) }),
   z.object({ type: z.literal('restock'), ts: ms, slotId: z.string(), sku: z.string(), units: z.number().int(), by: z.enum(['auto', 'timeline', 'api']) }),
   z.object({ type: z.literal('run_end'), ts: ms, simulatedS: z.number().min(0), unitsSold: z.number(), lostSales: z.number() }),
@@ -63,13 +69,13 @@ export interface ParsedTruth {
 
 export interface ParseTruthOptions {
   /**
-   * `stock`, `restock` and `delivery` records are validated but not kept unless asked:
+   * `stock`, `misplaced_stock`, `restock` and `delivery` records are validated but not kept unless asked:
    * scoring does not use them and a simulated week of a large store writes millions.
    */
   keepStockEvents?: boolean;
 }
 
-const STOCK_TYPES = new Set(['stock', 'restock', 'delivery']);
+const STOCK_TYPES = new Set(['stock', 'misplaced_stock', 'restock', 'delivery']);
 
 /** Accumulates lines one at a time, so the file reader and the string parser share one path. */
 class TruthCollector {

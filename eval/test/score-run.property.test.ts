@@ -33,7 +33,7 @@ const sections = (s: EvalScores): [string, SectionScores][] => [
   ['lowStock', s.lowStock],
   ['planogram', s.planogram],
   ['coldChain', s.coldChain],
-  ['sensorFaults', s.sensorFaults],
+  ['sensorFault', s.sensorFault],
 ];
 
 const inUnit = (v: number | null) => v === null || (v >= 0 && v <= 1);

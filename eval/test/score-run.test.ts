@@ -155,22 +155,46 @@ describe('scoreRun: sensor faults', () => {
       task('sensor_fault', 'weight:a1-s1-2', 70),
       task('sensor_fault', 'controller:no-such-case', 70),
     ];
-    const s = scoreRun({ truth, tasks, layout }).sensorFaults;
+    const s = scoreRun({ truth, tasks, layout }).sensorFault;
     expect(s).toMatchObject({ tp: 3, fp: 1, unmapped: 1, truthIntervals: 4, detected: 3, fn: 1 });
   });
 
   it('case faults are cold chain, not sensor faults; unknown faults are reported', () => {
     const scores = scoreRun({ truth: run([fault('compressor_failure', 'case-frozen', 60, 200), fault('mystery', 'x', 1, 2)]), tasks: [], layout });
-    expect(scores.sensorFaults.episodes).toBe(0);
+    expect(scores.sensorFault.episodes).toBe(0);
     expect(scores.coldChain).toMatchObject({ truthIntervals: 1, fn: 1 });
     expect(scores.unscoredFaults).toEqual({ mystery: 1 });
+  });
+});
+
+describe('scoreRun: probe faults and store outages', () => {
+  it('a probe off by less than its accuracy class warrants no task; a task for it is still not false; probe-data keys name the probe', () => {
+    const small = { ...fault('probe_offset', 'probe-deli-air', 60, 300), detail: { offsetC: 0.5 } };
+    const large = { ...fault('probe_offset', 'probe-frozen-air', 60, 300), detail: { offsetC: 2.5 } };
+    const s = scoreRun({ truth: run([small, large]), tasks: [task('sensor_fault', 'probe-data:probe-deli-air', 90), task('sensor_fault', 'probe-data:probe-frozen-air', 120)], layout }).sensorFault;
+    expect(s).toMatchObject({ tasks: 2, fp: 0, truthIntervals: 1, detected: 1, excludedShort: 1 });
+  });
+
+  it('one store task per power cut; per-device tasks during it are counted against tasksPerOutage, not as false claims; the wall-clock watchdog is not scored', () => {
+    const truth = run([{ ...fault('power_cut', 'store-1', 60, 110) }]);
+    const tasks = [
+      task('sensor_fault', 'store:store-1', 64),
+      task('sensor_fault', 'device:probe-deli-air', 70),
+      task('sensor_fault', 'gateway:store-1', 66),
+      task('sensor_fault', 'device:cam-1', 300),
+    ];
+    const scores = scoreRun({ truth, tasks, layout });
+    expect(scores.storeOutage).toMatchObject({ tasks: 1, tp: 1, fp: 0, recall: 1, medianDelayS: 240, outages: 1, tasksPerOutage: 2 });
+    expect(scores.sensorFault).toMatchObject({ tasks: 2, fp: 1, truthIntervals: 0 });
+    expect(scores.sensorFault.falseAlarms.map((f) => f.locationKey)).toEqual(['device:cam-1']);
+    expect(scores.unscoredFaults).toEqual({});
   });
 });
 
 describe('scoreRun: empty sets are null, never NaN', () => {
   it('no truth, no tasks', () => {
     const scores = scoreRun({ truth: [], tasks: [], layout });
-    for (const s of [scores.outOfStock, scores.planogram, scores.coldChain, scores.lowStock, scores.sensorFaults]) {
+    for (const s of [scores.outOfStock, scores.planogram, scores.coldChain, scores.lowStock, scores.sensorFault]) {
       expect(s).toMatchObject({ precision: null, recall: null, medianDelayS: null, worstDelayS: null, tp: 0, fp: 0, fn: 0 });
     }
     expect(scores.falseAlarmsPerCaseDay).toBeNull();

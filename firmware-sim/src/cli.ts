@@ -1,9 +1,11 @@
 /**
  * npm run sim -- --scenario <file> [--speed 60] [--seed 1] [--mqtt-url mqtt://127.0.0.1:1883]
  *   [--credentials <file>] [--work-dir <dir>] [--duration <sim seconds>] [--ground-truth <file>]
+ *   [--trust-dir <dir>]  (writes each controller's certificate there: a gateway's OPC UA trust list)
+ *   [--today]  (replays the scenario's day today at its own time of day, as the demo does)
  * Progress on stderr; the summary as one JSON line on stdout.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,6 +13,7 @@ import { DeviceCredentials } from '@shelfwatch/contracts';
 import { repoRoot } from '@shelfwatch/test-support';
 import { z } from 'zod';
 import { loadScenario } from './scenario/load-scenario.js';
+import { shiftToToday } from './scenario/shift-to-today.js';
 import { createSimulation } from './simulation.js';
 
 // stdout carries only this command's result (its last line is machine-readable JSON);
@@ -27,6 +30,8 @@ const { values: args } = parseArgs({
     'work-dir': { type: 'string' },
     duration: { type: 'string' },
     'ground-truth': { type: 'string' },
+    'trust-dir': { type: 'string' },
+    today: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -40,7 +45,8 @@ function num(name: string, text: string | undefined): number | undefined {
 
 async function main(): Promise<void> {
   if (!args.scenario) throw new Error('--scenario <file> is required');
-  const scenario = await loadScenario(args.scenario);
+  const loaded = await loadScenario(args.scenario);
+  const scenario = args.today ? shiftToToday(loaded, Date.now()) : loaded;
   const credentialsFile = args.credentials ?? path.join(repoRoot(import.meta.dirname), 'config/demo/devices.demo.json');
   const parsed = DeviceCredentials.safeParse(JSON.parse(await readFile(credentialsFile, 'utf8')));
   if (!parsed.success) throw new Error(`invalid credentials ${credentialsFile}:\n${z.prettifyError(parsed.error)}`);
@@ -56,6 +62,10 @@ async function main(): Promise<void> {
     ...(durationS === undefined ? {} : { durationS }),
     onProgress: (p) => process.stderr.write(`\r[sim] ${new Date(p.simTimeMs).toISOString()}  readings sent ${p.readingsSent}   `),
   });
+  if (args['trust-dir']) {
+    await mkdir(args['trust-dir'], { recursive: true });
+    for (const [id, der] of Object.entries(sim.endpoints.controllerCertificates)) await writeFile(path.join(args['trust-dir'], `${id}.der`), der);
+  }
   process.stderr.write(`[sim] ${scenario.name}: boards ${JSON.stringify(sim.endpoints.boards)}\n[sim] controllers ${JSON.stringify(sim.endpoints.controllers)}\n`);
   const stop = () => void sim.stop();
   process.once('SIGINT', stop);

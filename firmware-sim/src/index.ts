@@ -5,5 +5,6 @@ export { SimSettings, TimelineEvent, ScenarioFile, GeneratedLayoutSpec, type Sce
 export { generateLayout } from './scenario/generate-layout.js';
 export type { GroundTruthEvent } from './world/ground-truth.js';
 export { PRODUCT_LIMIT_C, StoreWorld } from './world/store-world.js';
-export { SimEngine, type StepOutput } from './engine/sim-engine.js';
+export { SimEngine, type StepOutput, type NetworkChange } from './engine/sim-engine.js';
 export { OpcuaControllerLink } from './transports/opcua-controller-link.js';
+export { shiftToToday } from './scenario/shift-to-today.js';

@@ -13,6 +13,8 @@ export interface SimStats {
   probeMessagesLostOffline: number;
   simTimeMs: number;
   steps: number;
+  /** Wall time the clock waited, by why: transports behind (queues, serial lines, messages older than the skew limit), device link changes, the harness's network changes. */
+  clockWaitMs: { transports: number; links: number; network: number };
 }
 
 export interface SimSummary extends SimStats {
@@ -37,6 +39,14 @@ export class StatsCounter {
   framesLostOffline = 0;
   probeMessagesLostOffline = 0;
   steps = 0;
+  readonly clockWaitMs = { transports: 0, links: 0, network: 0 };
+
+  /** Runs a wait of the clock and adds its wall time under `why`. */
+  async waited(why: keyof StatsCounter['clockWaitMs'], wait: () => Promise<unknown>): Promise<void> {
+    const t0 = performance.now();
+    await wait();
+    this.clockWaitMs[why] += performance.now() - t0;
+  }
 
   snapshot(simTimeMs: number): SimStats {
     const k = this.byKind;
@@ -50,6 +60,7 @@ export class StatsCounter {
       probeMessagesLostOffline: this.probeMessagesLostOffline,
       simTimeMs,
       steps: this.steps,
+      clockWaitMs: { transports: Math.round(this.clockWaitMs.transports), links: Math.round(this.clockWaitMs.links), network: Math.round(this.clockWaitMs.network) },
     };
   }
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeFrame, parsePayload, parseTopic } from '@shelfwatch/contracts';
+import { decodeFrame, parsePayload, parseTopic, HOST_LINES } from '@shelfwatch/contracts';
 import { makeTempDir, waitUntil, type BrokerHandle, type TempDir } from '@shelfwatch/test-support';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { ReadlineParser, SerialPort } from 'serialport';
@@ -60,6 +60,7 @@ describe('simulation end to end over real transports', () => {
     expect(sim.endpoints.controllers['ctl-1']).toMatch(/^opc\.tcp:\/\/127\.0\.0\.1:\d+$/);
     const port = new SerialPort({ path: hostPath, baudRate: 115_200, autoOpen: false });
     await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+    port.write(`${HOST_LINES.hello}\n`);
     const frames = port.pipe(new ReadlineParser({ delimiter: '\r\n' }));
     frames.on('data', (line: string) => {
       const d = decodeFrame(line);

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const gateway = await startGateway(loadGatewayConfig(file), { logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }, pino.destination(2)) });
   try {
     await influxd.stop();
-    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', reconnectPeriod: 0 });
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', clientId: 'probe-1', reconnectPeriod: 0 });
     const total = 20_000;
     const window = 50;
     const topic = deviceTopic(STORE_ID, 'probe-1', 'probe');

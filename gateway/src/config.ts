@@ -1,13 +1,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DeviceId, Id } from '@shelfwatch/contracts';
+import { DeviceId, EventTimeBound, Id } from '@shelfwatch/contracts';
 import { z } from 'zod';
 
 const Port = z.number().int().min(0).max(65535);
 const NonEmpty = z.string().min(1);
+const Thumbprint = z
+  .string()
+  .transform((s) => s.replace(/:/g, '').toLowerCase())
+  .pipe(z.string().regex(/^[0-9a-f]{40}$/, 'must be a SHA-1 thumbprint: 40 hex digits'));
 
 /** The IANA port for MQTT, what devices expect of a broker unless told otherwise. */
 export const DEFAULT_MQTT_PORT = 1883;
+/** The IANA port for MQTT over TLS. */
+export const DEFAULT_MQTTS_PORT = 8883;
+/** A probe reading is under 200 bytes and a 200-slot camera scan a few KB; 64 KiB leaves room and stops floods. */
+export const DEFAULT_MAX_PACKET_BYTES = 64 * 1024;
 
 export const MqttConfig = z.discriminatedUnion('mode', [
   z
@@ -16,8 +24,27 @@ export const MqttConfig = z.discriminatedUnion('mode', [
       host: NonEmpty.default('127.0.0.1'),
       /** 0 = any free port (tests); the actual port is reported by the gateway. */
       port: Port.default(DEFAULT_MQTT_PORT),
+      /** Plain MQTT on `port`; turn off where every device speaks TLS. */
+      plaintext: z.boolean().default(true),
+      /** MQTT over TLS with the gateway's certificate (PEM files; relative paths against the config file). */
+      tls: z
+        .object({
+          host: NonEmpty.optional(),
+          port: Port.default(DEFAULT_MQTTS_PORT),
+          certFile: NonEmpty,
+          keyFile: NonEmpty,
+        })
+        .strict()
+        .optional(),
+      /** Packets declaring a bigger size are refused before their body is read (counted packet_too_large). */
+      maxPacketBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(DEFAULT_MAX_PACKET_BYTES),
+      /** Simultaneous connections one device's credentials may hold (its own client id, or `<deviceId>:<suffix>`). */
+      maxConnectionsPerDevice: z.number().int().min(1).max(100).default(2),
+      /** Subscriptions one device's credentials may hold over all its connections. */
+      maxSubscriptionsPerDevice: z.number().int().min(0).max(1000).default(10),
     })
-    .strict(),
+    .strict()
+    .refine((m) => m.plaintext || m.tls !== undefined, { message: 'with plaintext off, tls must be configured (no listener otherwise)', path: ['plaintext'] }),
   z
     .object({
       mode: z.literal('external'),
@@ -45,10 +72,27 @@ export const GatewayConfigSchema = z
       .default({ boards: {} }),
     opcua: z
       .object({
-        controllers: z.record(Id, z.object({ endpointUrl: z.string().regex(/^opc\.tcp:\/\//, 'must be an opc.tcp:// URL') }).strict()).default({}),
+        controllers: z
+          .record(
+            Id,
+            z
+              .object({
+                endpointUrl: z.string().regex(/^opc\.tcp:\/\//, 'must be an opc.tcp:// URL'),
+                /** Accept this controller only with exactly this certificate (SHA-1 thumbprint, hex, ':' allowed), whatever the trust list holds. */
+                certificateThumbprint: Thumbprint.optional(),
+              })
+              .strict(),
+          )
+          .default({}),
+        /** The gateway's PKI: its client certificate, and the trust list in `<pkiDir>/client/trusted/certs`. */
         pkiDir: NonEmpty,
+        /** Sign & encrypt with this policy (default Basic256Sha256); 'None' sends everything, passwords included, in clear. */
+        securityPolicy: z.enum(['Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss', 'None']).default('Basic256Sha256'),
+        /** Must be true for securityPolicy 'None' (a store LAN is not a trusted network); warned about at start. */
+        allowInsecure: z.boolean().default(false),
       })
-      .strict(),
+      .strict()
+      .refine((o) => o.securityPolicy !== 'None' || o.allowInsecure, { message: "securityPolicy 'None' needs allowInsecure: true", path: ['securityPolicy'] }),
     influx: z.object({ url: z.url(), database: NonEmpty.optional() }).strict(),
     backend: z
       .object({
@@ -58,6 +102,11 @@ export const GatewayConfigSchema = z
       })
       .strict(),
     outbox: z.object({ path: NonEmpty, maxPending: z.number().int().positive().optional() }).strict(),
+    /**
+     * Bound on device event time against the gateway's clock (defaults: 5 min ahead, 24 h
+     * old); readings outside it are refused at the edge and counted (ts_ahead, ts_too_old).
+     */
+    eventTime: EventTimeBound.partial().strict().optional(),
     http: z
       .object({
         host: NonEmpty.optional(),
@@ -99,6 +148,7 @@ export function parseGatewayConfig(raw: unknown, options: { baseDir: string; env
     ...c,
     layoutFile: resolve(c.layoutFile),
     credentialsFile: resolve(c.credentialsFile),
+    mqtt: c.mqtt.mode === 'embedded' && c.mqtt.tls ? { ...c.mqtt, tls: { ...c.mqtt.tls, certFile: resolve(c.mqtt.tls.certFile), keyFile: resolve(c.mqtt.tls.keyFile) } } : c.mqtt,
     opcua: { ...c.opcua, pkiDir: resolve(c.opcua.pkiDir) },
     outbox: { ...c.outbox, path: resolve(c.outbox.path) },
     serial: { boards: Object.fromEntries(Object.entries(c.serial.boards).map(([id, b]) => [id, { ...b, path: resolve(b.path) }])) },

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_AHEAD_MS } from '@shelfwatch/contracts';
 import mqttPacket from 'mqtt-packet';
 import pino, { type Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
@@ -18,6 +19,8 @@ import type { BackoffPolicy } from './sinks/backoff.js';
 import { loadStoreContext } from './store-context.js';
 
 export const DEFAULT_MAX_PENDING = 1_000_000;
+/** A device reading older than a day when it reaches the gateway has a broken clock or a broken buffer. */
+export const DEFAULT_MAX_READING_AGE_MS = 24 * 3_600_000;
 
 // mqtt-packet (aedes's packet writer) pre-builds 65,536 two-byte Buffers for packet ids on
 // first use: about 6 MB of heap, to save one tiny allocation per PUBACK.
@@ -32,8 +35,10 @@ export interface GatewayOptions {
 
 export interface Gateway {
   httpUrl: string;
-  /** Actual port of the embedded broker (0 in external-broker mode). */
+  /** Actual port of the embedded broker (0 in external-broker mode or without plain MQTT). */
   mqttPort: number;
+  /** Actual MQTT-over-TLS port of the embedded broker (0 without TLS). */
+  mqttTlsPort: number;
   stats(): GatewayStats;
   health(): HealthReport;
   close(): Promise<void>;
@@ -57,7 +62,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   });
   await outbox.open();
   const queue = new AppendQueue({ outbox, maxPending });
-  const context: InputContext = { store, outbox: queue, metrics, logger, clock };
+  const eventTime = { maxAheadMs: config.eventTime?.maxAheadMs ?? DEFAULT_MAX_AHEAD_MS, maxAgeMs: config.eventTime?.maxAgeMs ?? DEFAULT_MAX_READING_AGE_MS };
+  const context: InputContext = { store, outbox: queue, metrics, logger, clock, eventTime };
   const calibrations = new CalibrationStore(outbox.database);
   const inputs: Input[] = Object.entries(INPUTS).map(([name, create]) => create({ config, context: { ...context, logger: logger.child({ input: name }) }, calibrations }));
   for (const input of inputs) input.init();
@@ -149,11 +155,12 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   }
 
   const broker = inputs.find((i): i is EmbeddedBrokerInput => i instanceof EmbeddedBrokerInput);
-  logger.info({ httpUrl: admin.url, mqttPort: broker?.port ?? 0, pending: pendingBySink() }, 'gateway started');
+  logger.info({ httpUrl: admin.url, mqttPort: broker?.port ?? 0, mqttTlsPort: broker?.tlsPort ?? 0, pending: pendingBySink() }, 'gateway started');
   let closing: Promise<void> | undefined;
   return {
     httpUrl: admin.url,
     mqttPort: broker?.port ?? 0,
+    mqttTlsPort: broker?.tlsPort ?? 0,
     stats,
     health,
     close() {

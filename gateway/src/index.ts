@@ -10,3 +10,4 @@ export { BoardDecoder } from './inputs/serial/board-decoder.js';
 export { mapMessage } from './inputs/mqtt/message-mapper.js';
 export { caseValueToReading } from './inputs/opcua/case-reading.js';
 export { BackendSink } from './sinks/backend/backend-sink.js';
+export { addToTrustList, trustedCertificatesDir } from './inputs/opcua/trust-list.js';

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     logger.fatal({ err }, 'gateway failed to start');
     process.exit(1);
   }
-  process.stdout.write(`${JSON.stringify({ event: 'ready', httpUrl: gateway.httpUrl, mqttPort: gateway.mqttPort })}\n`);
+  process.stdout.write(`${JSON.stringify({ event: 'ready', httpUrl: gateway.httpUrl, mqttPort: gateway.mqttPort, mqttTlsPort: gateway.mqttTlsPort })}\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -18,7 +18,8 @@ describe('gateway configuration', () => {
   it('applies defaults and resolves paths against the config folder', () => {
     const c = parseGatewayConfig(valid, { baseDir: '/etc/shelfwatch', env: {} });
     // The parsed default (no socket is opened here); tests that listen use port 0.
-    expect(c.mqtt).toEqual({ mode: 'embedded', host: '127.0.0.1', port: DEFAULT_MQTT_PORT });
+    expect(c.mqtt).toEqual({ mode: 'embedded', host: '127.0.0.1', port: DEFAULT_MQTT_PORT, plaintext: true, maxPacketBytes: 64 * 1024, maxConnectionsPerDevice: 2, maxSubscriptionsPerDevice: 10 });
+    expect(c.opcua).toMatchObject({ securityPolicy: 'Basic256Sha256', allowInsecure: false });
     expect(DEFAULT_MQTT_PORT).toBe(1883);
     expect(c.layoutFile).toBe('/etc/shelfwatch/layout.json');
     expect(c.outbox.path).toBe('/etc/shelfwatch/data/outbox.db');

@@ -62,7 +62,7 @@ describe('durability: kill -9, influxd outage, backend failures (gateway as a pr
   it('a QoS 1 reading survives kill -9 right after its PUBACK', async () => {
     await influxd.stop(); // nothing can be delivered: only the outbox can save the reading
     gw = await spawnGateway(configFile);
-    client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', reconnectPeriod: 0 });
+    client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', clientId: 'probe-1', reconnectPeriod: 0 });
     await client.publishAsync(topic, JSON.stringify({ seq: 1, ts: ts0, tempC: 4.5, batteryPct: 90, rssiDbm: -60 }), { qos: 1 });
     await gw.proc.kill('SIGKILL');
     await influxd.start();
@@ -72,7 +72,7 @@ describe('durability: kill -9, influxd outage, backend failures (gateway as a pr
   });
 
   it('every acknowledged reading of a stream survives kill -9 mid-stream', async () => {
-    const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw!.mqttPort}`, { username: 'probe-2', password: 'probe-2-secret', reconnectPeriod: 0 });
+    const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw!.mqttPort}`, { username: 'probe-2', password: 'probe-2-secret', clientId: 'probe-2', reconnectPeriod: 0 });
     const acked: number[] = [];
     let killed = false;
     const topic2 = deviceTopic(STORE_ID, 'probe-2', 'probe');
@@ -137,7 +137,7 @@ describe('durability: kill -9, influxd outage, backend failures (gateway as a pr
   });
 
   it('loses nothing while influxd is down for a while (exact count)', async () => {
-    client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw!.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', reconnectPeriod: 0 });
+    client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw!.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', clientId: 'probe-1', reconnectPeriod: 0 });
     await influxd.stop();
     await publishRange(client, 100, 2100, ts0);
     expect((await stats()).outboxPending.influx).toBe(2000);
@@ -150,7 +150,7 @@ describe('durability: kill -9, influxd outage, backend failures (gateway as a pr
   });
 
   it('retries the backend after 503 and isolates a refused reading by bisection', async () => {
-    client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw!.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', reconnectPeriod: 0 });
+    client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw!.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', clientId: 'probe-1', reconnectPeriod: 0 });
     await waitUntil(async () => (await stats()).outboxPending.backend === 0, { what: 'backend caught up' });
     backend.failNext(3, 503);
     backend.refuseIds.add('probe-1:3050');
@@ -160,9 +160,23 @@ describe('durability: kill -9, influxd outage, backend failures (gateway as a pr
     const ids = new Set(backend.batches.flatMap((b) => b.batch.readings.map((r) => r.id)));
     const missing = Array.from({ length: 100 }, (_, i) => `probe-1:${3000 + i}`).filter((id) => !ids.has(id));
     expect(missing).toEqual(['probe-1:3050']);
-    expect((await stats()).deadLettered.backend).toBe(1);
+    expect((await stats()).deadLettered['backend:refused']).toBe(1);
     expect(backend.requests - requestsBefore).toBeGreaterThan(3);
     expect(backend.batches.every((b) => b.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  it('a reading that makes every backend request holding it fail (500) ends in dead letters, counted on /metrics; the rest flow', async () => {
+    client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw!.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', clientId: 'probe-1', reconnectPeriod: 0 });
+    await waitUntil(async () => (await stats()).outboxPending.backend === 0, { what: 'backend caught up' });
+    backend.failIds.add('probe-1:4020');
+    await publishRange(client, 4000, 4200, ts0);
+    await waitUntil(async () => (await stats()).outboxPending.backend === 0, { what: 'backend cursor past the poison', timeoutMs: 90_000, intervalMs: 250 });
+    const ids = new Set(backend.batches.flatMap((b) => b.batch.readings.map((r) => r.id)));
+    const missing = Array.from({ length: 200 }, (_, i) => `probe-1:${4000 + i}`).filter((id) => !ids.has(id));
+    expect(missing).toEqual(['probe-1:4020']);
+    expect((await stats()).deadLettered['backend:poison']).toBe(1);
+    const metrics = await (await fetch(`${gw!.httpUrl}/metrics`)).text();
+    expect(metrics).toContain('shelfwatch_gateway_dead_letters_total{sink="backend",reason="poison"} 1');
   });
 
   it('closes cleanly on SIGTERM', async () => {

@@ -20,6 +20,7 @@ import { loadGatewayConfig } from '../src/config.js';
 import { startGateway, type Gateway } from '../src/gateway.js';
 import { startBackendReceiver, type BackendReceiver } from './fixtures/backend-receiver.js';
 import { BoardWriter } from './fixtures/board-writer.js';
+import { addToTrustList } from '../src/inputs/opcua/trust-list.js';
 import { CaseControllerFixture } from './fixtures/case-controller.js';
 import { STORE_ID, TOKEN, writeGatewayFiles } from './fixtures/store.js';
 
@@ -46,6 +47,8 @@ describe('serial, MQTT and OPC UA inputs against real servers', () => {
     pty = await startPtyPair({ dir: dir.path, names: ['board-dev', 'board-host'] });
     // The controller refuses anonymous sessions: the gateway must log in with its credentials.
     opcua = await startOpcuaServer({ configure: controller.configure, pkiDir: `${dir.path}/opcua-server`, users: { 'ctrl-1': 'ctrl-1-secret' } });
+    // The operator has placed the controller's certificate in the gateway's trust list.
+    await addToTrustList(`${dir.path}/pki`, 'ctrl-1', opcua.certificate());
     const file = await writeGatewayFiles(dir.path, {
       influxUrl: influxd.url,
       backendUrl: backend.url,
@@ -65,7 +68,7 @@ describe('serial, MQTT and OPC UA inputs against real servers', () => {
   });
 
   it('readings from all three inputs reach influxd', async () => {
-    const probe = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', reconnectPeriod: 0 });
+    const probe = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', clientId: 'probe-1', reconnectPeriod: 0 });
     await probe.publishAsync(deviceTopic(STORE_ID, 'probe-1', 'probe'), JSON.stringify({ seq: 1, ts: t0, tempC: 3.9, batteryPct: 90, rssiDbm: -60 }), { qos: 1 });
     await probe.endAsync();
     // 5 beans (2000 g) on channel 0: counts = 1000 + 2000 * 100.

@@ -9,7 +9,8 @@ import { startGateway, type Gateway } from '../src/gateway.js';
 import { STORE_ID, writeGatewayFiles } from './fixtures/store.js';
 
 const logger = pino({ level: 'silent' });
-const probe = (seq: number) => JSON.stringify({ seq, ts: 1_700_000_000_000 + seq, tempC: 3, batteryPct: 80, rssiDbm: -60 });
+const T0 = Date.now() - 60_000;
+const probe = (seq: number) => JSON.stringify({ seq, ts: T0 + seq, tempC: 3, batteryPct: 80, rssiDbm: -60 });
 
 describe('MQTT modes and the outbox bound (sinks unreachable)', () => {
   let dir: TempDir;
@@ -39,7 +40,7 @@ describe('MQTT modes and the outbox bound (sinks unreachable)', () => {
 
   it('at the bound, stops acknowledging MQTT publishes (device keeps its queue) and reports unhealthy', async () => {
     gateway = await startGateway({ ...base, outbox: { path: `${dir.path}/bound.db`, maxPending: 5 } }, { logger });
-    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', reconnectPeriod: 0 });
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', clientId: 'probe-1', reconnectPeriod: 0 });
     clients.push(c);
     for (let seq = 1; seq <= 5; seq++) await c.publishAsync(deviceTopic(STORE_ID, 'probe-1', 'probe'), probe(seq), { qos: 1 });
     const closed = closedEvent(c);

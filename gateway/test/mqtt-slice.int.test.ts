@@ -19,7 +19,7 @@ describe('MQTT → gateway → influxd and backend (first vertical slice)', () =
   const clients: mqtt.MqttClient[] = [];
 
   async function connect(deviceId: string, password: string): Promise<mqtt.MqttClient> {
-    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, { username: deviceId, password, clientId: `${deviceId}-${clients.length}`, reconnectPeriod: 0 });
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, { username: deviceId, password, clientId: `${deviceId}:${clients.length}`, reconnectPeriod: 0 });
     clients.push(c);
     return c;
   }
@@ -117,6 +117,7 @@ describe('MQTT → gateway → influxd and backend (first vertical slice)', () =
     const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, {
       username: 'cam-1',
       password: 'cam-1-secret',
+      clientId: 'cam-1',
       reconnectPeriod: 0,
       will: { topic: deviceTopic(STORE_ID, 'cam-1', 'status'), payload: Buffer.from(JSON.stringify({ online: false, ts: t + 1, reason: 'lwt' })), qos: 1, retain: true },
     });
@@ -144,5 +145,20 @@ describe('MQTT → gateway → influxd and backend (first vertical slice)', () =
     expect(metrics).toMatch(/shelfwatch_gateway_rejects_total\{input="mqtt",reason="foreign_topic"\} 1/);
     expect(metrics).toMatch(/shelfwatch_gateway_outbox_pending\{sink="influx"\} \d+/);
     expect(metrics).toMatch(/shelfwatch_gateway_device_last_seen_seconds\{device="probe-1"\}/);
+  });
+
+  it('going down itself, the gateway does not report its devices offline (their wills are refused)', async () => {
+    const t = Date.now();
+    const probe = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, {
+      username: 'probe-2',
+      password: 'probe-2-secret',
+      reconnectPeriod: 0,
+      will: { topic: deviceTopic(STORE_ID, 'probe-2', 'status'), payload: Buffer.from(JSON.stringify({ online: false, ts: t, reason: 'lwt' })), qos: 1, retain: true },
+    });
+    clients.push(probe);
+    await probe.publishAsync(deviceTopic(STORE_ID, 'probe-2', 'probe'), JSON.stringify({ seq: 1, ts: t, tempC: 3.5, batteryPct: 90, rssiDbm: -60 }), { qos: 1 });
+    const accepted = gateway.stats().accepted.mqtt;
+    await gateway.close();
+    expect(gateway.stats().accepted.mqtt).toBe(accepted);
   });
 });

@@ -4,7 +4,7 @@ import readline from 'node:readline';
 import { spawnService, type ManagedProcess, type ServiceName } from '@shelfwatch/test-support';
 
 export interface ServiceProcess {
-  name: ServiceName;
+  name: string;
   proc: ManagedProcess;
   ready: Record<string, unknown>;
   logFile: string;
@@ -15,10 +15,10 @@ export interface ServiceProcess {
  * runs it, sends its JSON logs to a file, and resolves with its `{"event":"ready",...}`
  * line, so the demo never guesses with sleeps.
  */
-export async function startService(name: ServiceName, configFile: string, logDir: string): Promise<ServiceProcess> {
+export async function startService(service: ServiceName, configFile: string, logDir: string, name: string = service): Promise<ServiceProcess> {
   const logFile = path.join(logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const proc = spawnService(name, ['--config', configFile], {
+  const proc = spawnService(service, ['--config', configFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
   });

@@ -12,7 +12,8 @@ import { Webhook } from 'standardwebhooks';
 export interface SupplierReceiverOptions {
   /** supplierId → webhook secret ("whsec_..."). */
   secrets: Record<string, string>;
-  onOrder?: (order: ReplenishmentRequested['data']) => void;
+  /** An accepted order and its event time (the webhook payload's timestamp: when the rules decided). */
+  onOrder?: (order: ReplenishmentRequested['data'], atMs: number) => void;
 }
 
 export interface SupplierReceiver {
@@ -42,7 +43,7 @@ export async function startSupplierReceiver(options: SupplierReceiverOptions): P
         const id = String(req.headers['webhook-id']);
         if (!seen.has(id)) {
           seen.add(id);
-          options.onOrder?.(event.data);
+          options.onOrder?.(event.data, Date.parse(event.timestamp));
         }
         res.writeHead(204).end();
       } catch (err) {

@@ -8,3 +8,4 @@ export * from './socat-pair.js';
 export * from './opcua-server.js';
 export * from './browser.js';
 export * from './services.js';
+export * from './tls-cert.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { OPCUACertificateManager, OPCUAServer, type AddressSpace, type Namespace } from 'node-opcua';
+import { OPCUACertificateManager, OPCUAServer, type AddressSpace, type MessageSecurityMode, type Namespace, type SecurityPolicy } from 'node-opcua';
 import { freePort } from './ports.js';
 import { makeTempDir } from './temp-dir.js';
 
@@ -17,6 +17,8 @@ export interface OpcuaServerHandle {
   server: OPCUAServer;
   port: number;
   endpointUrl: string;
+  /** The server's application certificate (DER), kept across restarts: what a client must trust. */
+  certificate(): Buffer;
   /** Shuts the server down; start() brings up a fresh one on the same port (a controller reboot). */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -39,6 +41,9 @@ export interface OpcuaServerOptions {
    * sessions are refused, as a case controller in a store should be configured.
    */
   users?: Record<string, string>;
+  /** Restricts the endpoints (node-opcua offers None, Sign and SignAndEncrypt with every policy by default). */
+  securityModes?: MessageSecurityMode[];
+  securityPolicies?: SecurityPolicy[];
 }
 
 export async function startOpcuaServer(options: OpcuaServerOptions = {}): Promise<OpcuaServerHandle> {
@@ -57,6 +62,8 @@ export async function startOpcuaServer(options: OpcuaServerOptions = {}): Promis
       serverCertificateManager,
       userCertificateManager,
       maxConnectionsPerEndpoint: 50,
+      ...(options.securityModes ? { securityModes: options.securityModes } : {}),
+      ...(options.securityPolicies ? { securityPolicies: options.securityPolicies } : {}),
       ...(options.exceptionBased === false ? {} : { serverCapabilities: { minSupportedSampleRate: 0 } }),
       ...(options.users
         ? {
@@ -81,6 +88,10 @@ export async function startOpcuaServer(options: OpcuaServerOptions = {}): Promis
     },
     port,
     endpointUrl: `opc.tcp://127.0.0.1:${port}`,
+    certificate: () => {
+      if (!server) throw new Error('OPC UA server is stopped');
+      return Buffer.from(server.getCertificate());
+    },
     start,
     async stop() {
       const s = server;

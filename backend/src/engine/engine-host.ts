@@ -7,7 +7,7 @@ export interface EngineHostContext {
   storage: Storage;
   createRuleEngine: CreateRuleEngine;
   limits: Record<'chilled' | 'frozen', ColdChainLimits>;
-  /** Wall clock: event time is extrapolated with it between readings. */
+  /** Wall clock: the store's clock for staff actions and escalation is extrapolated with it. */
   clock: Clock;
   logger: Logger;
 }
@@ -15,6 +15,8 @@ export interface EngineHostContext {
 interface StoreClock {
   maxTs: number;
   wallAtMaxTs: number;
+  /** Backend time the store's last new reading arrived. */
+  wallAtArrival: number;
 }
 
 /**
@@ -58,7 +60,8 @@ export class EngineHost {
     }
     this.engines.set(storeId, engine);
     const maxTs = this.ctx.storage.readings.maxTs(storeId);
-    if (maxTs !== null && !this.clocks.has(storeId)) this.clocks.set(storeId, { maxTs, wallAtMaxTs: this.ctx.clock.now() });
+    const wall = this.ctx.clock.now();
+    if (maxTs !== null && !this.clocks.has(storeId)) this.clocks.set(storeId, { maxTs, wallAtMaxTs: wall, wallAtArrival: wall });
     this.ctx.logger.info({ storeId, replayed: readings.length }, 'rule engine ready');
     return readings.length;
   }
@@ -71,10 +74,23 @@ export class EngineHost {
     return [...this.engines.keys()];
   }
 
-  /** Records event time seen in readings. */
+  /** Records that new readings of a store arrived, the newest with event time `ts`. */
   observe(storeId: string, ts: number): void {
     const c = this.clocks.get(storeId);
-    if (!c || ts > c.maxTs) this.clocks.set(storeId, { maxTs: ts, wallAtMaxTs: this.ctx.clock.now() });
+    const wall = this.ctx.clock.now();
+    if (!c || ts > c.maxTs) this.clocks.set(storeId, { maxTs: ts, wallAtMaxTs: wall, wallAtArrival: wall });
+    else c.wallAtArrival = wall;
+  }
+
+  /** Backend time since the store's last new reading arrived (0 before any). */
+  silentForMs(storeId: string): number {
+    const c = this.clocks.get(storeId);
+    return c ? Math.max(0, this.ctx.clock.now() - c.wallAtArrival) : 0;
+  }
+
+  /** The newest event time any reading of the store carried (null before any). */
+  newestTs(storeId: string): number | null {
+    return this.clocks.get(storeId)?.maxTs ?? null;
   }
 
   /** False until the store's first reading: before it there is no event time to advance. */
@@ -83,9 +99,10 @@ export class EngineHost {
   }
 
   /**
-   * The store's event-time "now": the latest reading time, advanced by wall time since it
-   * arrived. Accelerated simulations move it with their readings; a silent store still
-   * advances in real time, so probe-silence and escalation timeouts fire.
+   * The store's clock for what people do (acknowledging, closing, escalation): the latest
+   * reading time, advanced by wall time since it arrived, so accelerated simulations and real
+   * stores alike stamp staff actions near the readings. A wall-clock dependence by design; the
+   * rules never use it (they decide at their own watermark, see rules/store-watermark.ts).
    */
   now(storeId: string): number {
     const c = this.clocks.get(storeId);

@@ -1,7 +1,7 @@
 import type { Role } from '@shelfwatch/contracts';
 import type { RequestHandler, Response } from 'express';
 import { timingSafeEqual, createHash } from 'node:crypto';
-import type { TokenConfig } from '../config.js';
+import { tokenDigest, type TokenConfig } from '../config.js';
 import { HttpError } from './http-errors.js';
 
 export interface Principal {
@@ -12,13 +12,13 @@ export interface Principal {
 
 const digest = (token: string) => createHash('sha256').update(token).digest();
 
-/** Bearer tokens from config. Compared by digest in constant time so timing reveals nothing. */
+/** Bearer tokens from config (plain or as sha256 hashes). Compared by digest in constant time so timing reveals nothing. */
 export class TokenIndex {
   private readonly entries: { digest: Buffer; principal: Principal }[];
 
   constructor(tokens: TokenConfig[]) {
     this.entries = tokens.map((t) => ({
-      digest: digest(t.token),
+      digest: Buffer.from(tokenDigest(t).slice('sha256:'.length), 'hex'),
       principal: { role: t.role, subject: t.subject, ...(t.storeIds ? { storeIds: t.storeIds } : {}) },
     }));
   }

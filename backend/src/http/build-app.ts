@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import helmet from 'helmet';
 import type { AppContext } from '../context.js';
 import { HttpError, errorMiddleware } from './http-errors.js';
 import { deliveryRoutes } from './routes/delivery-routes.js';
@@ -17,11 +18,27 @@ export interface BuildAppOptions {
   webDir?: string;
 }
 
+/**
+ * Security headers on every response (helmet): a Content-Security-Policy that lets the
+ * staff app load only its own scripts and styles and talk only to this origin, no
+ * framing (frame-ancestors 'none' and X-Frame-Options DENY), nosniff, no referrer. Stores
+ * often serve plain HTTP on their LAN, so requests are not upgraded to HTTPS here (TLS,
+ * HSTS included, is the reverse proxy's when there is one).
+ */
+function securityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: { directives: { frameAncestors: ["'none'"], upgradeInsecureRequests: null, connectSrc: ["'self'"] } },
+    frameguard: { action: 'deny' },
+    strictTransportSecurity: false,
+  });
+}
+
 /** Composes the express app from a context: the one place routes, static files and the error boundary meet. */
 export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(securityHeaders());
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
@@ -30,8 +47,6 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Expres
     });
     next();
   });
-  // JSON bodies by default; routes that accept bigger bodies or CSV bring their own parser first.
-  app.use('/api/v1/tasks', express.json({ limit: '64kb' }));
   for (const router of [systemRoutes(ctx), ingestRoutes(ctx), taskRoutes(ctx), feedRoutes(ctx), storeRoutes(ctx), deliveryRoutes(ctx)]) app.use(router);
   for (const router of options.extraRouters?.(ctx) ?? []) app.use(router);
   app.use('/api', (req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));
@@ -39,6 +54,8 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Expres
     const dir = path.resolve(options.webDir);
     // Hashed assets may be cached; index.html must not be, or a handheld keeps an old page
     // that points at assets a rebuild has deleted and shows a blank screen.
+    // Source maps are for the developer's machine, not for whoever reaches the store's server.
+    app.use(/.*\.map$/, (req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));
     app.use(
       express.static(dir, {
         index: 'index.html',

@@ -61,6 +61,7 @@ function op(o: Op): Record<string, unknown> {
     '400': err('invalid input (the message lists every problem)'),
     '401': err('missing or unknown bearer token'),
     '403': err(`wrong role (needs ${o.roles.join(' or ')})`),
+    ...(o.body ? { '413': err('body larger than this route takes'), '415': err('body is not application/json (nothing was done)') } : {}),
   };
   return {
     summary: o.summary,
@@ -83,7 +84,15 @@ export function buildOpenApi(): Record<string, unknown> {
     info: { title: 'ShelfWatch backend', version: '1', description: 'Tasks, alert feed, planograms, deliveries and supplier webhooks.' },
     components: { schemas: components, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths: {
-      '/api/v1/ingest': { post: op({ summary: 'Ingest normalised readings (idempotent by reading id)', roles: ['device'], body: 'IngestBatch', ok: 'IngestResponse' }) },
+      '/api/v1/ingest': {
+        post: op({
+          summary: 'Ingest normalised readings (idempotent by reading id)',
+          roles: ['device'],
+          body: 'IngestBatch',
+          ok: 'IngestResponse',
+          extra: { '422': err('event_time_out_of_bounds: readings too far ahead of or behind the backend clock; details name each; nothing of the batch was applied') },
+        }),
+      },
       '/api/v1/tasks': {
         get: op({
           summary: 'List tasks',

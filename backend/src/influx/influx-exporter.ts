@@ -17,6 +17,8 @@ export interface InfluxExporterContext {
 }
 
 const CURSOR = 'influx.task_events';
+/** The last flush at shutdown gets this long: an InfluxDB that hangs must not hold a stopping backend. */
+const FINAL_FLUSH_MS = 2_000;
 const MAX_KPI_LINES = 50_000;
 const INFLUX_EVENTS = new Set(['raised', 'acknowledged', 'done', 'resolved', 'escalated']);
 
@@ -35,6 +37,8 @@ export class InfluxExporter {
   private ready = false;
   private kpiLines: string[] = [];
   private failures = 0;
+  /** Aborted by stop(): a write in flight gives up at once (its cursor has not moved, so nothing is lost). */
+  private abort = new AbortController();
   /** Points InfluxDB refused as bad data (beyond retention, type conflict). */
   rejected = 0;
 
@@ -52,9 +56,18 @@ export class InfluxExporter {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer !== undefined) this.ctx.timers.clearTimeout(this.timer);
+    this.abort.abort();
     await this.running;
-    // One last flush so a clean shutdown does not strand the last KPI minute.
-    if (this.ready) await this.flush().catch(() => undefined);
+    // One last, short flush so a clean shutdown does not strand the last KPI minute.
+    if (!this.ready) return;
+    this.abort = new AbortController();
+    const deadline = setTimeout(() => this.abort.abort(), FINAL_FLUSH_MS);
+    await this.flush().catch(() => undefined);
+    clearTimeout(deadline);
+  }
+
+  private signal(timeoutMs: number): AbortSignal {
+    return AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeoutMs)]);
   }
 
   kick(): void {
@@ -64,6 +77,8 @@ export class InfluxExporter {
         this.failures = 0;
       })
       .catch((err: unknown) => {
+        // Aborted by stop(): nothing failed, the cursor has not moved.
+        if (this.stopped) return;
         this.failures++;
         if (this.failures === 1 || this.failures % 20 === 0) this.ctx.logger.warn({ err, failures: this.failures }, 'InfluxDB write failed; will retry');
       })
@@ -101,7 +116,7 @@ export class InfluxExporter {
   }
 
   private async query(q: string): Promise<void> {
-    const res = await fetch(`${this.ctx.url}/query`, { method: 'POST', body: new URLSearchParams({ q }), signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${this.ctx.url}/query`, { method: 'POST', body: new URLSearchParams({ q }), signal: this.signal(10_000) });
     if (!res.ok) throw new Error(`InfluxDB query failed: HTTP ${res.status} ${await res.text()}`);
   }
 
@@ -111,7 +126,7 @@ export class InfluxExporter {
    * logged, counted and passed (InfluxDB has kept the valid points of a partial write).
    */
   private async write(lines: string[]): Promise<void> {
-    const res = await fetch(`${this.ctx.url}/write?db=${encodeURIComponent(this.database)}&precision=n`, { method: 'POST', body: lines.join('\n'), signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(`${this.ctx.url}/write?db=${encodeURIComponent(this.database)}&precision=n`, { method: 'POST', body: lines.join('\n'), signal: this.signal(30_000) });
     if (res.ok) return;
     const text = await res.text();
     if (res.status >= 400 && res.status < 500) {

@@ -4,7 +4,7 @@ import type { EngineHost } from '../engine/engine-host.js';
 import type { RuleDecision } from '../rules/types.js';
 import type { Storage } from '../storage/ports.js';
 import type { TaskService } from '../tasks/task-service.js';
-import { BackroomTracker } from './backroom-tracker.js';
+import { gatewayKey, storeSilenceDecision } from './store-silence.js';
 
 export interface IngestServiceContext {
   storage: Storage;
@@ -15,8 +15,12 @@ export interface IngestServiceContext {
   replayMs: number;
   /** Event time reading ids are remembered for idempotence (longer than any gateway outbox backlog). */
   idRetentionMs: number;
-  /** Called when a store's event time enters a new minute (KPI snapshots). */
+  /** Backend time without any reading from a store before "no data from the store" (default 5 min). */
+  storeSilentMs?: number;
+  /** Called when a store's decided event time enters a new minute (KPI snapshots). */
   onMinute?: (storeId: string, minuteMs: number) => void;
+  /** Called with the number of readings that arrived after their time was decided. */
+  onLate?: (n: number) => void;
 }
 
 export interface IngestResult {
@@ -25,22 +29,28 @@ export interface IngestResult {
   /** Readings for a store this backend does not know or the device may not write. */
   rejected: number;
   decisions: number;
+  /** Accepted readings that arrived after their event time was decided (stored, never re-deciding the past). */
+  late: number;
 }
 
 const HOUR = 3_600_000;
+const MIN = 60_000;
 
 /**
  * POST /api/v1/ingest's work. One batch is one transaction: the reading ids, the replay
  * copies, and every task, history entry, feed event and outbox row the rules produced
  * commit together, so a crash never half-applies a batch and a retried batch is
  * recognised by its ids.
+ *
+ * Readings go to the rules one by one in the order they arrived (each device's in its own
+ * order): the rules decide in event time once a store's devices have all reported far enough
+ * (rules/store-watermark.ts), so batching and timing do not change what they decide.
  */
 export class IngestService {
   private readonly lastPruneHour = new Map<string, number>();
   private readonly lastMinute = new Map<string, number>();
-  private readonly backroom = new BackroomTracker();
   ruleErrors = 0;
-  readonly totals = { accepted: 0, duplicates: 0, rejected: 0 };
+  readonly totals = { accepted: 0, duplicates: 0, rejected: 0, late: 0 };
 
   constructor(private readonly ctx: IngestServiceContext) {}
 
@@ -56,31 +66,32 @@ export class IngestService {
       this.ctx.logger.warn({ gatewayId: batch.gatewayId, rejected }, 'readings rejected: unknown store or store not allowed for this device');
     }
     const touched = new Set(accepted.map((r) => r.storeId));
+    const lateBefore = this.lateCount(touched);
     try {
       const result = this.ctx.tasks.unitOfWork(() => {
         const fresh = this.ctx.storage.readings.admitNew(accepted);
         this.ctx.storage.readings.keepRecent(fresh);
-        // Rules run on event time: a batch may mix devices and arrive after a backlog.
-        const ordered = fresh.map((r, i) => ({ r, i })).sort((a, b) => a.r.ts - b.r.ts || a.i - b.i);
         let decisions = 0;
-        for (const { r } of ordered) {
-          const restock = this.backroom.observe(r);
-          if (restock) this.ctx.storage.catalog.adjustBackroom(restock.storeId, restock.sku, -restock.units);
-          decisions += this.feed(r.storeId, (e) => e.onReading(r));
-        }
+        for (const r of fresh) decisions += this.feed(r.storeId, (e) => e.onReading(r));
         for (const storeId of new Set(fresh.map((r) => r.storeId))) {
           const maxTs = Math.max(...fresh.filter((r) => r.storeId === storeId).map((r) => r.ts));
           this.ctx.engines.observe(storeId, maxTs);
-          decisions += this.tick(storeId, this.ctx.engines.now(storeId));
+          decisions += this.wallClock(storeId);
           this.prune(storeId, maxTs);
         }
         return { accepted: fresh.length, duplicates: accepted.length - fresh.length, decisions };
       });
       for (const storeId of touched) this.minute(storeId);
+      const late = this.lateCount(touched) - lateBefore;
+      if (late > 0) {
+        this.ctx.onLate?.(late);
+        this.ctx.logger.warn({ gatewayId: batch.gatewayId, late }, 'readings arrived after their event time was decided (more than the reordering window behind their store): kept, not re-deciding the past');
+      }
       this.totals.accepted += result.accepted;
       this.totals.duplicates += result.duplicates;
       this.totals.rejected += rejected;
-      return { ...result, rejected };
+      this.totals.late += late;
+      return { ...result, rejected, late };
     } catch (err) {
       // The engines saw readings whose effects were rolled back: rebuild them from what is durable.
       for (const storeId of touched) this.ctx.engines.rebuild(storeId);
@@ -88,20 +99,32 @@ export class IngestService {
     }
   }
 
-  /** Advances a store with no reading (timer): timeouts, alarm delays, escalation. */
+  /**
+   * The timer's work for a store (no reading needed): escalation of unacknowledged tasks and the
+   * "no data from the store" check, both on the backend's clock. The rules are not advanced:
+   * a store's event time moves with its readings only.
+   */
   tickStore(storeId: string): number {
-    // Wall time must not leak into a store whose readings (a replay, a simulation) run on another clock.
     if (!this.ctx.engines.hasEventTime(storeId)) return 0;
-    const now = this.ctx.engines.now(storeId);
-    const n = this.ctx.tasks.unitOfWork(() => this.tick(storeId, now));
-    this.minute(storeId);
-    return n;
+    return this.ctx.tasks.unitOfWork(() => this.wallClock(storeId));
   }
 
-  private tick(storeId: string, now: number): number {
-    const n = this.feed(storeId, (e) => e.onTick(now));
-    this.ctx.tasks.escalate(storeId, now);
-    return n;
+  private wallClock(storeId: string): number {
+    const { engines, storage, tasks } = this.ctx;
+    const now = engines.now(storeId);
+    tasks.escalate(storeId, now);
+    const decision = storeSilenceDecision({
+      storeId,
+      silentForMs: engines.silentForMs(storeId),
+      lastEventTs: engines.newestTs(storeId) ?? now,
+      at: now,
+      thresholdMs: this.ctx.storeSilentMs ?? 5 * MIN,
+      open: storage.tasks.active(storeId, 'sensor_fault', gatewayKey(storeId)) !== null,
+      outageOpen: storage.tasks.active(storeId, 'sensor_fault', `store:${storeId}`) !== null,
+    });
+    if (!decision) return 0;
+    tasks.applyDecisions([decision]);
+    return 1;
   }
 
   private feed(storeId: string, step: (engine: NonNullable<ReturnType<EngineHost['engine']>>) => RuleDecision[]): number {
@@ -120,6 +143,12 @@ export class IngestService {
     return decisions.length;
   }
 
+  private lateCount(storeIds: Iterable<string>): number {
+    let n = 0;
+    for (const storeId of storeIds) n += this.ctx.engines.engine(storeId)?.lateReadings?.() ?? 0;
+    return n;
+  }
+
   private prune(storeId: string, maxTs: number): void {
     const hour = Math.floor(maxTs / HOUR);
     if (this.lastPruneHour.get(storeId) === hour) return;
@@ -127,8 +156,11 @@ export class IngestService {
     this.ctx.storage.readings.prune(storeId, maxTs - this.ctx.replayMs, maxTs - this.ctx.idRetentionMs);
   }
 
+  /** KPI snapshots follow the minutes the rules have decided, not the wall clock. */
   private minute(storeId: string): void {
-    const minuteMs = Math.floor(this.ctx.engines.now(storeId) / 60_000) * 60_000;
+    const decided = this.ctx.engines.engine(storeId)?.eventTime?.() ?? null;
+    if (decided === null) return;
+    const minuteMs = Math.floor(decided / MIN) * MIN;
     const last = this.lastMinute.get(storeId);
     if (last !== undefined && minuteMs <= last) return;
     this.lastMinute.set(storeId, minuteMs);

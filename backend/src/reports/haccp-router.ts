@@ -3,6 +3,7 @@ import { Router, type RequestHandler, type Response } from 'express';
 import type { InfluxDB } from 'influx';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { QueryDecimal, QueryInt } from '../http/query.js';
 import { buildHaccpReport, type HaccpTask } from './haccp.js';
 import { renderHaccpCsv } from './haccp-csv.js';
 import { loadAuditSeries } from './haccp-source.js';
@@ -39,8 +40,8 @@ export const HaccpQuery = z
     from: Instant,
     to: Instant,
     format: z.enum(['csv', 'json']).default('json'),
-    interval: z.coerce.number().int().min(5).max(1440).refine((m) => m % 5 === 0, 'must be a multiple of 5 (minutes)').default(15),
-    limitC: z.coerce.number().min(-60).max(30).optional(),
+    interval: QueryInt.pipe(z.number().int().min(5).max(1440).refine((m) => m % 5 === 0, 'must be a multiple of 5 (minutes)')).default(15),
+    limitC: QueryDecimal.pipe(z.number().min(-60).max(30)).optional(),
   })
   .strict()
   .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] })

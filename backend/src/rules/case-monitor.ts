@@ -1,16 +1,18 @@
-import type { CaseView, ReadingOf, RefrigeratedCase } from '@shelfwatch/contracts';
+import type { CaseView, ReadingOf, RefrigeratedCase, TaskSeverity } from '@shelfwatch/contracts';
 import { CaseFacts } from './case-facts.js';
 import { takeSnapshot } from './case-snapshot.js';
 import type { CaseSnapshot, UsableProbe } from './case-snapshot.js';
 import type { ConditionLatch } from './condition-latch.js';
 import type { RuleTuning } from './defaults.js';
 import { ExcursionRule } from './excursion-rule.js';
+import type { ExcursionOutcome } from './excursion-rule.js';
 import { fmtDuration, fmtTime, MIN } from './format.js';
-import { controllerFaultDecisions, probeFaultDecisions } from './sensor-fault-rule.js';
-import type { SensorFaultContext } from './sensor-fault-rule.js';
 import { ProbeHealth } from './probe-health.js';
+import type { CaseReference } from './probe-health.js';
 import type { Sample } from './sample-window.js';
+import { probeDataDecisions } from './sensor-fault-rule.js';
 import { SpoilageRule } from './spoilage-rule.js';
+import type { SpoilageBand } from './spoilage-rule.js';
 import type { StoreIndex } from './store-index.js';
 import type { ColdChainLimits, RuleDecision } from './types.js';
 
@@ -20,10 +22,19 @@ export interface CaseMonitorContext {
   limits: ColdChainLimits;
   tuning: RuleTuning;
   caseDef: RefrigeratedCase;
-  startedAt: number;
+  /** Whether the gateway reports a device offline. */
+  offline: (deviceId: string) => boolean;
 }
 
-/** Everything cold-chain about one case: its facts, probes, excursion, spoilage and faults. */
+const SEVERITY_RANK: Record<TaskSeverity, number> = { info: 0, warning: 1, critical: 2 };
+
+/**
+ * Everything cold-chain about one case: its facts, its probes' health, and ONE
+ * temperature_excursion task that carries the case from "too warm" to what must happen to the
+ * product (the 2-hour/4-hour rule) as time above the limit adds up. Once the product has been
+ * above its limit for two hours in total, the task no longer resolves by itself when the
+ * temperature recovers: somebody must use, sell or discard the product and close it.
+ */
 export class CaseMonitor {
   readonly facts: CaseFacts;
   readonly probes = new Map<string, ProbeHealth>();
@@ -31,11 +42,13 @@ export class CaseMonitor {
   private readonly spoilage: SpoilageRule;
   private last: CaseSnapshot | null = null;
   private updatedAt: number | null = null;
+  /** The task told staff to use, sell or discard product: only a person closes it. */
+  private needsPerson = false;
 
   constructor(private readonly ctx: CaseMonitorContext) {
     const c = ctx.caseDef;
-    this.facts = new CaseFacts(ctx.limits.doorRecoveryMin * MIN);
-    for (const p of c.probes) this.probes.set(p.id, new ProbeHealth(p.id, p.placement, ctx.tuning, ctx.startedAt));
+    this.facts = new CaseFacts(ctx.limits.doorRecoveryMin * MIN, ctx.limits.defrostRecoveryMin * MIN);
+    for (const p of c.probes) this.probes.set(p.id, new ProbeHealth(p.id, p.placement, ctx.tuning));
     this.excursion = new ExcursionRule(c, ctx.limits, ctx.tuning);
     this.spoilage = new SpoilageRule(c.category, ctx.limits, ctx.tuning);
   }
@@ -50,55 +63,34 @@ export class CaseMonitor {
     this.touch(r.ts);
   }
 
-  setStatus(deviceId: string, online: boolean, ts: number, detail: string): void {
-    if (deviceId === this.ctx.caseDef.controllerId) this.facts.setOnline(online, ts, detail);
-    const probe = this.probes.get(deviceId);
-    if (probe && !online) probe.setOffline(ts);
-  }
-
-  evaluate(now: number): RuleDecision[] {
-    const { index, latch, caseDef } = this.ctx;
-    const storeId = index.storeId;
+  /** Judges the case at event time `now`; during a store outage nothing is known about it. */
+  evaluate(now: number, outage: boolean): RuleDecision[] {
+    const { caseDef, offline, tuning } = this.ctx;
     const out: RuleDecision[] = [];
+    const controllerLive = !outage && !offline(caseDef.controllerId) && this.facts.lastControllerAt !== null;
     const usable: UsableProbe[] = [];
     for (const probe of this.probes.values()) {
-      const findings = probe.findings(now, (since) => this.reference(probe.id, since));
-      out.push(...probeFaultDecisions(this.faultCtx(), now, probe, findings));
-      if (probe.usable(now, findings) && probe.tempC !== null && this.plausible(now, probe)) {
+      const fresh = !outage && !offline(probe.id) && probe.validAt !== null && now - probe.validAt <= tuning.probeSilentMin * MIN;
+      const judged = fresh && !probe.selfFault;
+      const findings = judged ? probe.findings(now, this.reference(probe.id, controllerLive)) : [];
+      out.push(...probeDataDecisions(this.ctx, now, probe, findings, judged));
+      if (judged && probe.usable(now, findings) && probe.tempC !== null && this.plausible(now, probe, controllerLive)) {
         usable.push({ id: probe.id, placement: probe.placement, tempC: probe.tempC });
       }
     }
-    out.push(...controllerFaultDecisions(this.faultCtx(), now));
-    const snap = takeSnapshot(now, this.facts, usable, this.ctx.limits, this.ctx.tuning);
+    const snap = takeSnapshot(now, this.facts, controllerLive, usable, this.ctx.limits, tuning);
     this.last = snap;
-
-    const key = `case:${caseDef.id}`;
     const exc = this.excursion.step(now, snap, this.facts);
-    if (exc) {
-      out.push(...latch.assert(now, {
-        storeId, kind: 'temperature_excursion', locationKey: key, severity: exc.severity, location: index.caseLocation(caseDef),
-        title: exc.title, action: exc.action, reason: exc.reason, evidence: exc.evidence, products: index.caseProducts(caseDef),
-      }, exc.detailKey));
-    } else {
-      out.push(...latch.clear(now, storeId, 'temperature_excursion', key, `${caseDef.name} is back within limits (door closed, refrigeration running, temperature under the limit minus hysteresis)`));
-    }
     const confirmed = this.excursion.warm.active || this.excursion.ceiling.active;
     const spoil = this.spoilage.step(now, snap, confirmed);
-    if (spoil) {
-      out.push(...latch.assert(now, {
-        storeId, kind: 'spoilage', locationKey: key, severity: spoil.band.severity, location: index.caseLocation(caseDef),
-        title: spoil.band.title, action: spoil.band.action, reason: spoil.reason,
-        evidence: [{ ts: spoil.episodeStart, text: `First above limit at ${fmtTime(spoil.episodeStart)}` }, { ts: now, text: `Cumulative time above limit: ${fmtDuration(this.spoilage.accumMs)}` }],
-        products: index.caseProducts(caseDef),
-      }, String(spoil.episodeStart)));
-    }
+    out.push(...this.caseTask(now, exc, spoil));
     return out;
   }
 
-  view(now: number): CaseView {
+  view(): CaseView {
     const c = this.ctx.caseDef;
     const s = this.last;
-    const offline = !this.facts.online || (this.facts.lastControllerAt !== null && now - this.facts.lastControllerAt > this.ctx.tuning.controllerSilentMin * MIN);
+    const offline = !(s?.controllerLive ?? false);
     const state: CaseView['state'] = this.excursion.inAlarm
       ? 'alarm'
       : offline && (s?.evalC ?? null) === null
@@ -134,8 +126,31 @@ export class CaseMonitor {
     return this.excursion.inAlarm;
   }
 
-  private faultCtx(): SensorFaultContext {
-    return { ...this.ctx, facts: this.facts, probeCount: this.probes.size };
+  /**
+   * The one task of the case: the excursion's findings first (door, refrigeration, too warm), and
+   * once an excursion has been confirmed, what to do with the product for the time it has spent
+   * above its limit.
+   */
+  private caseTask(now: number, exc: ExcursionOutcome | null, spoil: { band: SpoilageBand; reason: string; episodeStart: number } | null): RuleDecision[] {
+    const { index, latch, caseDef } = this.ctx;
+    const key = `case:${caseDef.id}`;
+    const productAction = spoil !== null && SEVERITY_RANK[spoil.band.severity] >= SEVERITY_RANK.critical;
+    if (exc === null && !productAction) {
+      if (this.needsPerson) return [];
+      return latch.clear(now, index.storeId, 'temperature_excursion', key, `${caseDef.name} is back within limits (door closed, refrigeration running, temperature under the limit minus hysteresis)`);
+    }
+    const evidence = [...(exc?.evidence ?? [])];
+    if (spoil) evidence.push({ ts: spoil.episodeStart, text: `First above limit at ${fmtTime(spoil.episodeStart)}` }, { ts: now, text: `Cumulative time above limit: ${fmtDuration(this.spoilage.accumMs)}` });
+    const severity = exc && (!spoil || SEVERITY_RANK[exc.severity] >= SEVERITY_RANK[spoil.band.severity]) ? exc.severity : (spoil?.band.severity ?? 'warning');
+    // The product instruction leads once it is more than "check and re-chill".
+    const title = productAction || !exc ? spoil!.band.title : exc.title;
+    const action = [exc && !productAction ? exc.action : null, spoil ? `Product: ${spoil.band.action}` : null].filter((a) => a !== null).join(' ');
+    const reason = [exc ? exc.reason : `${caseDef.name} is back within limits`, spoil ? spoil.reason : null].filter((r) => r !== null).join('. ');
+    this.needsPerson = productAction;
+    return latch.assert(now, {
+      storeId: index.storeId, kind: 'temperature_excursion', locationKey: key, severity, location: index.caseLocation(caseDef),
+      title, action, reason, evidence, products: index.caseProducts(caseDef),
+    }, `${exc?.detailKey ?? ''}|${spoil ? `${spoil.band.title}|${spoil.episodeStart}` : ''}`);
   }
 
   private touch(ts: number): void {
@@ -145,25 +160,35 @@ export class CaseMonitor {
   /**
    * A product can only be much warmer than the air it has sat in if the air was warm recently
    * (product lags air by tens of minutes, not hours). A warm product probe in a case whose air
-   * has been cold for two hours is a probe out of place: do not alarm on it while the
-   * disagreement check builds its case.
+   * has been cold for two hours is a probe out of place: do not alarm on it while the probe
+   * checks build their case.
    */
-  private plausible(now: number, probe: ProbeHealth): boolean {
+  private plausible(now: number, probe: ProbeHealth, controllerLive: boolean): boolean {
     if (probe.placement !== 'product' || probe.tempC === null) return true;
     if (probe.tempC <= this.ctx.limits.productLimitC) return true;
     const air = this.facts.airHistory.since(now - 120 * MIN);
     const first = air[0];
-    if (!first || now - first.ts < 30 * MIN || this.facts.airFresh(now, this.ctx.tuning.probeSilentMin * MIN) === null) return true;
+    if (!first || now - first.ts < 30 * MIN || this.facts.airFresh(now, this.ctx.tuning.controllerHoldMin * MIN, controllerLive) === null) return true;
     const airMax = Math.max(...air.map((a) => a.v));
     return probe.tempC <= airMax + this.ctx.tuning.disagreeProductC;
   }
 
-  /** The controller's air if it has enough samples, else the other probes' samples. */
-  private reference(probeId: string, since: number): Sample[] {
-    const air = this.facts.airHistory.since(since);
-    if (air.length >= 3) return air;
-    const others: Sample[] = [];
-    for (const p of this.probes.values()) if (p.id !== probeId && p.healthyFor(since)) others.push(...p.history.since(since));
-    return others.sort((a, b) => a.ts - b.ts);
+  /** The case air a probe is judged against: the controller's, else the case's other healthy air probes. */
+  private reference(probeId: string, controllerLive: boolean): CaseReference | null {
+    const facts = this.facts;
+    const disturbed = (ts: number) => facts.disturbed(ts);
+    const defrostedSince = (ts: number) => facts.defrostedSince(ts);
+    if (controllerLive && facts.airHistory.latest() !== undefined) return { air: (since) => facts.airHistory.held(since), disturbed, defrostedSince };
+    const others = [...this.probes.values()].filter((p) => p.id !== probeId && p.placement === 'air' && !p.selfFault);
+    if (others.length === 0) return null;
+    return {
+      air: (since) => {
+        const merged: Sample[] = [];
+        for (const p of others) merged.push(...p.history.held(since));
+        return merged.sort((a, b) => a.ts - b.ts);
+      },
+      disturbed,
+      defrostedSince,
+    };
   }
 }

@@ -17,6 +17,8 @@ export interface CaseSnapshot {
   suppression: string | null;
   /** A defrost running longer than any normal one. */
   defrostStuck: boolean;
+  /** The controller is online and its door, defrost and compressor states can be believed. */
+  controllerLive: boolean;
 }
 
 export interface UsableProbe {
@@ -28,6 +30,7 @@ export interface UsableProbe {
 export function takeSnapshot(
   now: number,
   facts: CaseFacts,
+  controllerLive: boolean,
   probes: UsableProbe[],
   limits: ColdChainLimits,
   tuning: RuleTuning,
@@ -42,11 +45,12 @@ export function takeSnapshot(
     }
     if (p.placement === 'air' && (probeAirC === null || p.tempC > probeAirC)) probeAirC = p.tempC;
   }
-  const airC = facts.airFresh(now, tuning.probeSilentMin * MIN) ?? probeAirC;
+  const airC = facts.airFresh(now, tuning.controllerHoldMin * MIN, controllerLive) ?? probeAirC;
   const source = productC !== null ? 'product' : airC !== null ? 'air' : null;
   const evalC = productC ?? (airC === null ? null : airC - tuning.airOffsetC);
-  const { suppression, defrostStuck } = suppressionAt(now, facts, limits, tuning);
-  return { productC, productProbe, airC, evalC, source, suppression, defrostStuck };
+  // Without a live controller nothing excuses a warm case: defrost and door states are unknown.
+  const { suppression, defrostStuck } = controllerLive ? suppressionAt(now, facts, limits, tuning) : { suppression: null, defrostStuck: false };
+  return { productC, productProbe, airC, evalC, source, suppression, defrostStuck, controllerLive };
 }
 
 function suppressionAt(now: number, f: CaseFacts, limits: ColdChainLimits, tuning: RuleTuning) {

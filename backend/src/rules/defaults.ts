@@ -31,18 +31,28 @@ export const defaultLimits: Record<'chilled' | 'frozen', ColdChainLimits> = {
 export interface RuleTuning {
   /** One stock source alone (the other silent or unsure) must persist this long before out of stock. */
   stockPersistMin: number;
+  /** Both stock sources empty this long: out of stock (longer than a shopper holds the last unit). */
+  surePersistMin: number;
   /** Weight and camera contradicting each other this long becomes a verify task. */
   verifyPersistMin: number;
+  /** ... and agreeing again this long ends it. */
+  verifyClearHoldMin: number;
   /** Camera readings below this confidence are ignored (occlusion by shoppers, glare). */
   cameraMinConfidence: number;
   /** One camera gap at this confidence counts at once; below it two consecutive gaps are needed. */
   cameraSureConfidence: number;
   /** Units above the reorder point before low stock clears (weight noise flips ±1 unit). */
   lowStockClearMarginUnits: number;
+  /** The scale at or below the reorder point this long before low stock (a unit in a shopper's hand is back sooner). */
+  lowStockPersistMin: number;
+  /** A slot above its reorder point (but within the margin) this long ends a low-stock task. */
+  lowStockClearHoldMin: number;
   /** Wrong product seen with good confidence this long before a planogram violation. */
   wrongProductPersistMin: number;
   /** Fewer facings than planned this long (with stock present) before a planogram violation. */
   facingsPersistMin: number;
+  /** A planogram violation ends once the slot has looked right this long (one good scan is not enough). */
+  planogramClearHoldMin: number;
   /** Median distance of grams/unitWeight from a whole number that marks a different product. */
   weightResidualLimit: number;
   /** Stable weight samples needed for the weight-per-unit check. */
@@ -59,6 +69,8 @@ export interface RuleTuning {
   /** Compressor off, with air above setpoint + compressorCutInC, this long → refrigeration stopped. */
   compressorFailMin: number;
   compressorCutInC: number;
+  /** A probe scattering more than this from one reading to the next (median) is noisy, not measuring. */
+  noisyProbeC: number;
   /** Without a product probe, product is estimated as air minus this. */
   airOffsetC: number;
   /** Time above the alarm ceiling (outside suppression) before the critical alarm. */
@@ -69,15 +81,60 @@ export interface RuleTuning {
   clearHoldMin: number;
   /** Hours fully in limit after which a case's cumulative above-limit time starts from zero. */
   spoilageResetHours: number;
+  /**
+   * Reordering window: how far behind the store's newest event time a device may still be
+   * waited for. Readings arriving later than this behind the rest of the store are late.
+   */
+  reorderWindowMin: number;
+  /** A probe silent this long (or 5 of its usual intervals, if longer) is "not reporting". */
   probeSilentMin: number;
-  controllerSilentMin: number;
+  /** The same for shelf weight boards and cameras. */
+  deviceSilentMin: number;
+  /** A device the gateway reports offline is reported after this long (an outage is recognised first). */
+  deviceOfflineConfirmMin: number;
+  /** For the store-outage check, a scheduled device counts as down after this much silence (or 3 of its intervals). */
+  outageSilenceMin: number;
+  /** Devices going down within this span of each other share a cause. */
+  outageSpanMin: number;
+  /** Share of the store's observable devices that must go down together for a store outage. */
+  outageFraction: number;
+  /** The outage ends once fewer than this share are down, for `outageClearHoldMin`. */
+  outageClearFraction: number;
+  outageClearHoldMin: number;
+  /** A shelf source (scale channel, camera view) not heard for this long (or 3 of its intervals) no longer speaks for the slot. */
+  sourceStaleMin: number;
+  /** A controller publishes on change: its last air temperature is trusted this long while it is online. */
+  controllerHoldMin: number;
+  /** A probe repeating exactly the same value this long, where it should move, is stuck. */
   probeStuckMin: number;
-  jumpClearMin: number;
+  /** Case air moving this much (compressor cycling does) while an air probe is frozen: stuck. */
+  stuckAirMoveC: number;
+  /** Fastest change a probe can show, per minute, by placement... */
   maxRateAirCPerMin: number;
   maxRateProductCPerMin: number;
-  disagreeWindowMin: number;
+  /** ... plus this much for the reading noise. */
+  probeNoiseC: number;
+  /** Window over which a product probe must follow the case air like a product simulant. */
+  probeFitWindowMin: number;
+  /** Time constants a product simulant may have (a small bottle … a large block). */
+  productTauMinMin: number;
+  productTauMaxMin: number;
+  /** Product may sit this much warmer or colder than the case air at rest (radiant and room heat, placement). */
+  productHeatGainC: number;
+  /** Beyond this, a product probe does not fit the case. */
+  probeFitToleranceC: number;
+  /** An air probe's placement offset from the controller's air explains at most this... */
   disagreeAirC: number;
+  /** ... and does not move by more than this within an hour of steady running. */
+  probeDriftC: number;
+  /** The case air level counts as steady when its mean moved less than this between two windows 90 min apart... */
+  steadyAirC: number;
+  /** ... and a product probe moving this much further away from it meanwhile has drifted. */
+  probeDriftAwayC: number;
+  /** A product probe above its limit and this much above any air of the last two hours is held back at once. */
   disagreeProductC: number;
+  /** A faulty probe must show no finding this long (and read as before) before it counts again. */
+  probeRecoverMin: number;
   sensorClearHoldMin: number;
   /** Same-supplier SKUs at or below reorder point × this join a replenishment batch. */
   replenishBatchFactor: number;
@@ -87,12 +144,17 @@ export interface RuleTuning {
 
 export const defaultTuning: RuleTuning = {
   stockPersistMin: 5,
+  surePersistMin: 2,
   verifyPersistMin: 10,
+  verifyClearHoldMin: 5,
   cameraMinConfidence: 0.6,
   cameraSureConfidence: 0.85,
   lowStockClearMarginUnits: 2,
+  lowStockPersistMin: 2,
+  lowStockClearHoldMin: 10,
   wrongProductPersistMin: 10,
   facingsPersistMin: 20,
+  planogramClearHoldMin: 10,
   weightResidualLimit: 0.2,
   weightResidualSamples: 5,
   calibrationTolerance: 0.02,
@@ -101,20 +163,39 @@ export const defaultTuning: RuleTuning = {
   defrostDripMin: 10,
   compressorFailMin: 15,
   compressorCutInC: 2,
+  noisyProbeC: 0.5,
   airOffsetC: 1,
   ceilingConfirmMin: 3,
   aboveResetMin: 5,
   clearHoldMin: 5,
   spoilageResetHours: 12,
+  reorderWindowMin: 10,
   probeSilentMin: 15,
-  controllerSilentMin: 30,
-  probeStuckMin: 60,
-  jumpClearMin: 60,
+  deviceSilentMin: 10,
+  deviceOfflineConfirmMin: 3,
+  outageSilenceMin: 5,
+  outageSpanMin: 5,
+  outageFraction: 0.7,
+  outageClearFraction: 0.4,
+  outageClearHoldMin: 2,
+  sourceStaleMin: 5,
+  controllerHoldMin: 60,
+  probeStuckMin: 30,
+  stuckAirMoveC: 1,
   maxRateAirCPerMin: 10,
-  maxRateProductCPerMin: 2,
-  disagreeWindowMin: 45,
+  maxRateProductCPerMin: 0.5,
+  probeNoiseC: 0.3,
+  probeFitWindowMin: 90,
+  productTauMinMin: 30,
+  productTauMaxMin: 300,
+  productHeatGainC: 1,
+  probeFitToleranceC: 0.5,
   disagreeAirC: 3,
+  probeDriftC: 1.5,
+  steadyAirC: 0.5,
+  probeDriftAwayC: 1,
   disagreeProductC: 5,
+  probeRecoverMin: 30,
   sensorClearHoldMin: 5,
   replenishBatchFactor: 1.5,
   restoreGraceMin: 60,

@@ -37,6 +37,7 @@ export class ExcursionRule {
   readonly airWarm = new ThresholdTimer();
   private compressorCondSince: number | null = null;
   private lastOutcome: ExcursionOutcome | null = null;
+  private lastCause = false;
   private calmSince: number | null = null;
 
   constructor(
@@ -62,12 +63,11 @@ export class ExcursionRule {
     this.airWarm.step(now, airForWarning, suppressed, { ...common, threshold: l.alarmCeilingC, delayMs: l.alarmDelayMin * MIN });
 
     const findings: [string, Finding][] = [];
-    // Door and compressor states are only as good as a controller that still talks.
-    const controllerLive = facts.online && facts.lastControllerAt !== null && now - facts.lastControllerAt <= t.controllerSilentMin * MIN;
-    const door = controllerLive ? this.doorFinding(now, facts) : null;
+    // Door and compressor states are only as good as a controller that is online.
+    const door = s.controllerLive ? this.doorFinding(now, facts) : null;
     if (door) findings.push(['door', door]);
-    const comp = controllerLive ? this.compressorFinding(now, s, facts) : null;
-    if (!controllerLive) this.compressorCondSince = null;
+    const comp = s.controllerLive ? this.compressorFinding(now, s, facts) : null;
+    if (!s.controllerLive) this.compressorCondSince = null;
     if (comp) findings.push(['compressor', comp]);
     // Without a product probe, product is estimated as air minus an offset: say it in air terms.
     const what = s.source === 'product' ? `Product has been above ${fmtLimit(l.productLimitC)}` : `Air has been above ${fmtLimit(l.productLimitC + t.airOffsetC)} (no product probe)`;
@@ -96,15 +96,17 @@ export class ExcursionRule {
         ts: now,
       }]);
     }
-    const cool = s.evalC !== null && s.evalC <= l.productLimitC - l.clearHysteresisC;
+    // Calm counts from when the cause (door, compressor) is gone AND the temperature is back under the limit.
+    const cool = door === null && comp === null && s.evalC !== null && s.evalC <= l.productLimitC - l.clearHysteresisC;
     this.calmSince = cool ? (this.calmSince ?? now) : null;
-    if (findings.length === 0) return this.holdOrClear(now);
+    if (findings.length === 0) return this.holdOrClear(now, s);
     const productAbove = s.evalC !== null && s.evalC > l.productLimitC;
     const cause = door !== null || comp !== null;
     const severity: TaskSeverity = this.ceiling.active || (cause && productAbove) ? 'critical' : 'warning';
     const first = findings[0]![1];
     const evidence = findings.map(([, f]) => ({ ts: f.ts, text: f.text }));
     if (s.evalC !== null) evidence.push({ ts: now, text: `${s.source === 'product' ? `Product probe ${s.productProbe ?? ''}`.trim() : 'Air'}: ${fmtC(s.source === 'air' ? (s.airC ?? s.evalC) : s.evalC)}` });
+    this.lastCause = cause;
     this.lastOutcome = {
       severity,
       title: first.title,
@@ -121,8 +123,10 @@ export class ExcursionRule {
    * temperature is back under the limit minus hysteresis for the hold time: a door closed on
    * warm product is not "resolved", and clearing then re-raising would make two tasks.
    */
-  private holdOrClear(now: number): ExcursionOutcome | null {
+  private holdOrClear(now: number, s: CaseSnapshot): ExcursionOutcome | null {
     if (this.lastOutcome === null) return null;
+    // A door or compressor cause is only over when a live controller says so.
+    if (this.lastCause && !s.controllerLive) return this.lastOutcome;
     if (this.calmSince === null || now - this.calmSince < this.tuning.clearHoldMin * MIN) return this.lastOutcome;
     this.lastOutcome = null;
     return null;
@@ -143,16 +147,21 @@ export class ExcursionRule {
     const t = this.tuning;
     const setpoint = f.setpointC ?? this.caseDef.setpointC;
     const dripping = f.defrostEndedAt !== null && now - f.defrostEndedAt < t.defrostDripMin * MIN;
-    // Off is normal while the thermostat is satisfied, during defrost and drip-down, and with
-    // the door open (many controllers stop on door open); off while the air is warm is not.
-    const cond =
-      f.compressorRunning === false && !f.defrostActive && !dripping && !f.doorOpen && s.airC !== null && s.airC > setpoint + t.compressorCutInC;
+    // Off is normal while the thermostat is satisfied and during defrost and drip-down; off while
+    // the air is warm is not.
+    const cond = f.compressorRunning === false && !f.defrostActive && !dripping && s.airC !== null && s.airC > setpoint + t.compressorCutInC;
     if (!cond) {
       this.compressorCondSince = null;
       return null;
     }
-    this.compressorCondSince ??= now;
-    if (now - this.compressorCondSince < t.compressorFailMin * MIN) return null;
+    // Many controllers stop the compressor while a door is open: a shopper's opening neither
+    // starts nor ends a failure (a door left open is its own finding).
+    if (f.doorOpen) {
+      if (this.compressorCondSince === null || now - this.compressorCondSince < t.compressorFailMin * MIN) return null;
+    } else {
+      this.compressorCondSince ??= now;
+      if (now - this.compressorCondSince < t.compressorFailMin * MIN) return null;
+    }
     const offSince = f.compressorSince ?? this.compressorCondSince;
     return {
       title: 'Refrigeration stopped',

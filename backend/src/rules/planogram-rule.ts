@@ -22,20 +22,53 @@ interface Finding {
 }
 
 /**
+ * One camera observation about a slot, with hysteresis on both sides: a run starts at the
+ * first scan showing it, survives a single scan that does not (a misread, an arm in the way),
+ * and is over only after two scans in a row that do not show it. Once it has been raised it
+ * clears only after the slot has looked right for a hold time.
+ */
+class SeenRun {
+  since: number | null = null;
+  private contrary = 0;
+  private rightSince: number | null = null;
+
+  see(ts: number, shows: boolean): void {
+    if (shows) {
+      this.since ??= ts;
+      this.contrary = 0;
+      this.rightSince = null;
+      return;
+    }
+    this.contrary += 1;
+    this.rightSince ??= ts;
+    if (this.contrary >= 2) this.since = null;
+  }
+
+  /** How long the slot has looked right (null while it does not). */
+  rightFor(now: number): number | null {
+    return this.rightSince === null ? null : now - this.rightSince;
+  }
+}
+
+/**
  * Planogram compliance of one slot: wrong product seen, fewer facings than planned (while
  * stock is there, so it is a setting problem rather than a sell-down), and shelf weight that
- * is not a whole number of the planned product's unit weight. One condition per slot.
+ * is not a whole number of the planned product's unit weight. One condition per slot, raised
+ * after persistence and cleared only after the slot has looked right for `planogramClearHoldMin`.
  */
 export class PlanogramRule {
-  private wrongSince: number | null = null;
+  private readonly wrong = new SeenRun();
   private wrongSku: string | null = null;
-  private fewSince: number | null = null;
+  private readonly few = new SeenRun();
   private facingsSeen: number | null = null;
   private residuals: number[] = [];
   private weightMismatch = false;
+  /** A stock rise in one go that is no whole number of the planned product. */
+  private placement: { at: number; levelBefore: number; text: string } | null = null;
   private lastStableGrams: number | null = null;
   private candidateGrams: number | null = null;
   private seenAny = false;
+  private raised = new Set<string>();
 
   constructor(private readonly ctx: PlanogramContext) {}
 
@@ -43,31 +76,21 @@ export class PlanogramRule {
   applyCamera(r: ReadingOf<'camera.slot'>): void {
     const planned = this.ctx.ref.slot;
     this.seenAny = true;
-    if (r.gap || r.skuSeen === null) {
-      // An empty slot is a stock question, not a planogram one.
-      this.wrongSince = null;
-      this.fewSince = null;
-      return;
-    }
-    if (r.skuSeen !== planned.sku) {
-      if (this.wrongSku !== r.skuSeen) this.wrongSince = r.ts;
-      this.wrongSku = r.skuSeen;
-      this.wrongSince ??= r.ts;
-      this.fewSince = null;
-      return;
-    }
-    this.wrongSince = null;
-    this.wrongSku = null;
-    this.facingsSeen = r.facings;
-    if (r.facings < planned.facings) this.fewSince ??= r.ts;
-    else this.fewSince = null;
+    // An empty slot is a stock question: it shows neither a wrong product nor missing facings.
+    const empty = r.gap || r.skuSeen === null;
+    const wrong = !empty && r.skuSeen !== planned.sku;
+    this.wrong.see(r.ts, wrong);
+    if (wrong) this.wrongSku = r.skuSeen;
+    if (!empty && !wrong) this.facingsSeen = r.facings;
+    this.few.see(r.ts, !empty && !wrong && r.facings < planned.facings);
   }
 
   /**
    * Weight-per-unit check on the STEPS of the stable weight: a sale or a restock moves it
    * by a whole number of unit weights. Steps are free of the channel's tare offset and only
    * as wrong as its scale (about ±2 %), whereas the absolute weight of many units drifts
-   * away from a whole number with any calibration error.
+   * away from a whole number with any calibration error. A rise of several units in one go
+   * that is no whole number of the planned product is a wrong product placed at once.
    */
   applyWeight(r: ReadingOf<'shelf.weight'>): void {
     const unitG = this.ctx.ref.product?.unitWeightG;
@@ -79,16 +102,23 @@ export class PlanogramRule {
     this.candidateGrams = r.grams;
     if (candidate === null || Math.abs(r.grams - candidate) > unitG * 0.1) return;
     const previous = this.lastStableGrams;
+    if (previous !== null && Math.abs(r.grams - previous) <= unitG * 0.1) return;
     this.lastStableGrams = r.grams;
     if (previous === null) return;
-    const units = Math.abs(r.grams - previous) / unitG;
+    if (this.placement && r.grams <= this.placement.levelBefore + unitG / 2) this.placement = null;
+    const step = r.grams - previous;
+    const units = Math.abs(step) / unitG;
     // Under a quarter unit is drift or settling; a settled step that big is something.
     if (units < 0.25) return;
     const whole = Math.max(1, Math.round(units));
     const { calibrationTolerance, weightResidualLimit, weightResidualSamples } = this.ctx.tuning;
     const slack = whole * calibrationTolerance;
     if (slack + weightResidualLimit >= 0.5) return;
-    this.residuals.push(Math.max(0, Math.abs(units - whole) - slack));
+    const residual = Math.max(0, Math.abs(units - whole) - slack);
+    if (step > 0 && units >= 1.5 && residual > weightResidualLimit && !this.placement) {
+      this.placement = { at: r.ts, levelBefore: previous, text: this.describePlacement(step, r.ts) };
+    }
+    this.residuals.push(residual);
     if (this.residuals.length > weightResidualSamples) this.residuals.shift();
     if (this.residuals.length < weightResidualSamples) return;
     const sorted = [...this.residuals].sort((a, b) => a - b);
@@ -108,34 +138,44 @@ export class PlanogramRule {
     const planned = ref.slot;
     const plannedName = index.productName(planned.sku);
     const findings: Finding[] = [];
-    if (this.wrongSince !== null && this.wrongSku !== null && now - this.wrongSince >= tuning.wrongProductPersistMin * MIN) {
+    const clearHold = tuning.planogramClearHoldMin * MIN;
+    const holds = (id: string, run: SeenRun, persistMs: number) => {
+      const on = run.since !== null && now - run.since >= persistMs;
+      // Raised: it stays until the slot has looked right for the hold time.
+      const stays = this.raised.has(id) && (run.rightFor(now) ?? 0) < clearHold;
+      return on || stays;
+    };
+    if (holds('wrong', this.wrong, tuning.wrongProductPersistMin * MIN) && this.wrongSku !== null) {
       const seenName = index.productName(this.wrongSku);
       findings.push({
         id: 'wrong', severity: 'warning', title: 'Wrong product',
         action: `Move ${seenName} to its own place and fill this slot with ${plannedName} (${planned.facings} facings).`,
-        text: `The camera has seen ${seenName} (${this.wrongSku}) here since ${fmtTime(this.wrongSince)}; the planogram says ${plannedName} (${planned.sku})`,
-        ts: this.wrongSince,
+        text: `The camera has seen ${seenName} (${this.wrongSku}) here since ${fmtTime(this.wrong.since ?? now)}; the planogram says ${plannedName} (${planned.sku})`,
+        ts: this.wrong.since ?? now,
       });
     }
-    // Missing facings is a facing-up problem only when there is stock to fill every facing
-    // and more; a slot selling down shows fewer facings because it is running out (a stock task).
-    const stockThere = unitsByWeight === null || unitsByWeight >= Math.max(planned.facings * 2, planned.reorderPoint + 1);
-    if (this.fewSince !== null && stockThere && now - this.fewSince >= tuning.facingsPersistMin * MIN) {
+    // Missing facings is a facing-up problem only when the scale shows stock to fill every facing
+    // and more; a slot selling down shows fewer facings because it is running out (a stock task),
+    // and without the scale the two cannot be told apart.
+    const stockThere = unitsByWeight !== null && unitsByWeight >= Math.max(planned.facings * 2, planned.reorderPoint + 1);
+    if (stockThere && holds('facings', this.few, tuning.facingsPersistMin * MIN)) {
       findings.push({
         id: 'facings', severity: 'info', title: 'Missing facings',
         action: `Face up ${plannedName}: ${planned.facings} facings planned.`,
-        text: `The camera has seen ${this.facingsSeen ?? 0} of ${planned.facings} planned facings for ${fmtDuration(now - this.fewSince)} while the slot holds stock`,
-        ts: this.fewSince,
+        text: `The camera has seen ${this.facingsSeen ?? 0} of ${planned.facings} planned facings for ${fmtDuration(now - (this.few.since ?? now))} while the slot holds stock`,
+        ts: this.few.since ?? now,
       });
     }
-    if (this.weightMismatch && ref.product) {
+    const placed = this.placement !== null && now - this.placement.at >= tuning.wrongProductPersistMin * MIN;
+    if ((this.weightMismatch || placed) && ref.product) {
       findings.push({
         id: 'weight', severity: 'warning', title: 'Product weight does not match the plan',
         action: `Check that the slot holds ${plannedName} (${ref.product.unitWeightG} g each) and nothing else.`,
-        text: `The shelf weight changes by other than whole ${plannedName} units (${ref.product.unitWeightG} g each) in the last ${this.residuals.length} stock changes`,
-        ts: now,
+        text: placed && this.placement ? this.placement.text : `The shelf weight changes by other than whole ${plannedName} units (${ref.product.unitWeightG} g each) in the last ${this.residuals.length} stock changes`,
+        ts: placed && this.placement ? this.placement.at : now,
       });
     }
+    this.raised = new Set(findings.map((f) => f.id));
     if (findings.length === 0) {
       return latch.clear(now, index.storeId, 'planogram_violation', ref.key, 'The slot matches the planogram again');
     }
@@ -148,5 +188,21 @@ export class PlanogramRule {
       title: first.title, action: first.action, reason: findings.map((f) => f.text).join('. '),
       evidence: findings.map((f) => ({ ts: f.ts, text: f.text })), products: index.slotProducts(ref),
     }, findings.map((f) => f.id).join(','));
+  }
+
+  /** Names what a rise in one go looks like: k units of another product of the store, if one fits. */
+  private describePlacement(step: number, ts: number): string {
+    const { index, ref, tuning } = this.ctx;
+    const planned = ref.product!;
+    let best: { name: string; k: number; err: number } | null = null;
+    for (const p of index.layout.products) {
+      if (p.sku === planned.sku) continue;
+      const k = Math.round(step / p.unitWeightG);
+      if (k < 1) continue;
+      const err = Math.abs(step - k * p.unitWeightG) / (k * p.unitWeightG);
+      if (err <= tuning.calibrationTolerance && (best === null || err < best.err)) best = { name: p.name, k, err };
+    }
+    const like = best ? `: it looks like ${best.k} × ${best.name}` : '';
+    return `At ${fmtTime(ts)} ${Math.round(step)} g were added in one go, which is no whole number of ${planned.name} (${planned.unitWeightG} g each)${like}`;
   }
 }

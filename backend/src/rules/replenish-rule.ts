@@ -1,10 +1,11 @@
 import type { StoreIndex } from './store-index.js';
 import type { RuleTuning } from './defaults.js';
-import type { RuleDecision, StoreModel } from './types.js';
+import type { RuleDecision } from './types.js';
 
 export interface ReplenishContext {
   index: StoreIndex;
-  model: StoreModel;
+  /** Units of a SKU in the backroom, as of the rules' event time. */
+  backroomUnits: (sku: string) => number;
   tuning: RuleTuning;
   /** Trusted units on the shelf for a slot, or null when unknown. */
   unitsOf: (slotId: string) => number | null;
@@ -85,6 +86,6 @@ export class ReplenishRule {
       reorderPoint += s.slot.reorderPoint;
       capacity += s.slot.capacity;
     }
-    return { sku, shelf, backroom: Math.max(0, this.ctx.model.backroomUnits(sku)), reorderPoint, capacity };
+    return { sku, shelf, backroom: Math.max(0, this.ctx.backroomUnits(sku)), reorderPoint, capacity };
   }
 }

@@ -1,60 +1,36 @@
-import type { CaseFacts } from './case-facts.js';
-import type { CaseMonitorContext } from './case-monitor.js';
-import { fmtDuration, fmtTime, MIN } from './format.js';
+import type { RefrigeratedCase } from '@shelfwatch/contracts';
+import type { ConditionLatch } from './condition-latch.js';
 import type { ProbeFinding, ProbeHealth } from './probe-health.js';
+import type { StoreIndex } from './store-index.js';
 import type { RuleDecision } from './types.js';
 
-export interface SensorFaultContext extends CaseMonitorContext {
-  facts: CaseFacts;
-  probeCount: number;
-}
-
-/** One sensor_fault per probe (`probe:<id>`), listing everything wrong with it. */
-export function probeFaultDecisions(ctx: SensorFaultContext, now: number, probe: ProbeHealth, findings: ProbeFinding[]): RuleDecision[] {
+/**
+ * One sensor_fault per probe whose values do not fit its case (`probe-data:<id>`). Its title
+ * and instruction are those of the finding that took the probe out, so a fault that shows more
+ * symptoms as it goes (a jump, then a standing offset) stays one task; it clears when the probe
+ * counts again. Not judged while the probe is silent or reports its own fault: those are other
+ * tasks (`device:`, `probe:`), and a probe that says nothing cannot be judged on its values.
+ */
+export function probeDataDecisions(
+  ctx: { index: StoreIndex; latch: ConditionLatch; caseDef: RefrigeratedCase },
+  now: number,
+  probe: ProbeHealth,
+  findings: ProbeFinding[],
+  judged: boolean,
+): RuleDecision[] {
   const { index, latch, caseDef } = ctx;
-  const key = `probe:${probe.id}`;
-  if (findings.length === 0) {
-    // Cleared only after the probe has been healthy for the hold time (no clear/raise flapping).
-    if (!latch.isActive('sensor_fault', key) || !probe.healthyFor(now)) return [];
-    return latch.clear(now, index.storeId, 'sensor_fault', key, `Probe ${probe.id} reads plausibly again`);
-  }
-  const first = findings[0]!;
-  const others = ctx.probeCount > 1 || ctx.facts.airC !== null ? 'the case is watched with its other sensors meanwhile' : 'the case has no other sensor meanwhile';
+  const key = `probe-data:${probe.id}`;
+  if (!judged) return [];
+  const first = findings[0];
+  if (!first) return latch.clear(now, index.storeId, 'sensor_fault', key, `Probe ${probe.id} fits its case again`);
+  const others = caseDef.probes.length > 1 ? 'the case is watched with its controller and other probes meanwhile' : 'the case is watched with its controller meanwhile';
   return latch.assert(now, {
     storeId: index.storeId, kind: 'sensor_fault', locationKey: key, severity: 'warning',
     location: { ...index.caseLocation(caseDef), label: `Probe ${probe.id} (${probe.placement}) in ${index.caseLabel(caseDef)}` },
     title: first.title,
-    action: 'Check the probe: battery, cable, placement (product probe in its simulant bottle, air probe in the air stream); replace it if needed.',
+    action: 'Check the probe: placement (product probe in its simulant bottle, air probe in the air stream), cable, calibration against a reference thermometer; replace it if needed.',
     reason: `Probe ${probe.id} (${probe.placement}) in ${caseDef.name}: ${findings.map((f) => f.text).join('; ')}. Its readings are ignored for temperature alarms; ${others}.`,
     evidence: findings.map((f) => ({ ts: f.ts, text: f.text })),
     products: [],
-  }, findings.map((f) => f.id).join(','));
-}
-
-/** One sensor_fault per case controller (`controller:<caseId>`): offline (last will) or silent. */
-export function controllerFaultDecisions(ctx: SensorFaultContext, now: number): RuleDecision[] {
-  const { index, latch, caseDef, tuning, facts: f } = ctx;
-  const key = `controller:${caseDef.id}`;
-  let text: string | null = null;
-  let ts = now;
-  if (!f.online) {
-    ts = f.offlineSince ?? now;
-    text = `The controller of ${caseDef.name} went offline at ${fmtTime(ts)}${f.offlineDetail ? ` (${f.offlineDetail})` : ''}: no air temperature, door, defrost or compressor data`;
-  } else {
-    const heard = f.lastControllerAt ?? ctx.startedAt;
-    if (now - heard > tuning.controllerSilentMin * MIN) {
-      text = `The controller of ${caseDef.name} has sent nothing for ${fmtDuration(now - heard)}`;
-      ts = heard;
-    }
-  }
-  if (text === null) return latch.clear(now, index.storeId, 'sensor_fault', key, `The controller of ${caseDef.name} reports again`);
-  return latch.assert(now, {
-    storeId: index.storeId, kind: 'sensor_fault', locationKey: key, severity: 'warning',
-    location: { ...index.caseLocation(caseDef), label: `Controller of ${index.caseLabel(caseDef)}` },
-    title: 'Case controller offline',
-    action: 'Check the case controller’s power and network; call refrigeration service if it stays offline. Check the case temperature by hand meanwhile.',
-    reason: `${text}. Alarms for this case rely on its wireless probes meanwhile.`,
-    evidence: [{ ts, text }],
-    products: [],
-  });
+  }, first.id);
 }

@@ -1,27 +1,40 @@
 import type { ReadingOf } from '@shelfwatch/contracts';
+import { Cadence } from './cadence.js';
 import type { ConditionLatch } from './condition-latch.js';
 import type { RuleTuning } from './defaults.js';
 import { fmtDuration, fmtTime, MIN } from './format.js';
 import type { SlotRef, StoreIndex } from './store-index.js';
-import type { RuleDecision, StoreModel } from './types.js';
+import type { RuleDecision } from './types.js';
 
 type SourceState = 'empty' | 'stocked' | 'unknown';
 type Fused = 'sure_empty' | 'single_empty' | 'disagree' | 'stocked' | 'unknown';
 
 export interface StockContext {
   index: StoreIndex;
-  model: StoreModel;
   latch: ConditionLatch;
   tuning: RuleTuning;
   ref: SlotRef;
+  /** Units of a SKU in the backroom, as of the rules' event time. */
+  backroomUnits: (sku: string) => number;
+  /** Whether the gateway reports a device offline. */
+  offline: (deviceId: string) => boolean;
 }
+
+/** A stable rise of at least this many units is a restock from the backroom (one unit back is a shopper changing their mind). */
+export const MIN_RESTOCK_UNITS = 2;
 
 /**
  * Stock of one slot, fusing the load cell (stable, fault-free readings only: a hand on the
  * shelf or settling product is marked unstable by the gateway) with the camera (confident
- * readings only: shoppers occlude it). Both empty: out of stock at once. One empty with the
- * other silent or unsure: out of stock after it persists. One empty with the other seeing
- * stock: a verify task after it persists, never an alarm.
+ * readings only: shoppers occlude it). A source speaks for the slot only while it is fresh
+ * (heard within a few of its usual intervals, device online, no store outage): silence is never
+ * read as "empty" or "stocked".
+ *
+ * Out of stock: both sources empty for `surePersistMin` (critical), or one empty while the other
+ * cannot see for `stockPersistMin` (warning). It clears once the slot is seen stocked again: at
+ * once when the scale weighs two units or more, otherwise after the stock has stayed for a hold
+ * time (a unit lifted during a scan and put back ends the task, and one reading cannot).
+ * One source empty while the other sees stock is a `verify_stock` task after `verifyPersistMin`.
  */
 export class StockRule {
   units: number | null = null;
@@ -30,38 +43,58 @@ export class StockRule {
   weightFault: 'saturated' | 'stuck' | null = null;
   private weightFaultAt: number | null = null;
   private weightFaultFirstAt: number | null = null;
-  boardOnline = true;
+  private weightSeenAt: number | null = null;
+  private readonly weightCadence = new Cadence();
+  private stableUnits: number | null = null;
   camState: SourceState = 'unknown';
   camSku: string | null = null;
   camFacings: number | null = null;
   camGap: boolean | null = null;
   camAt: number | null = null;
+  private camDevice: string | null = null;
+  private readonly camCadence = new Cadence();
   private camGapRun = 0;
-  cameraOnline = true;
   lastReadingAt: number | null = null;
-  private singleSince: number | null = null;
+  private weightUsable = false;
+  private cameraUsable = false;
+  private emptySince: number | null = null;
+  private sureSince: number | null = null;
+  private stockedSince: number | null = null;
   private disagreeSince: number | null = null;
+  private agreeSince: number | null = null;
+  private aboveReorderSince: number | null = null;
+  private atReorderSince: number | null = null;
   private lowAction: string | null = null;
 
   constructor(private readonly ctx: StockContext) {}
 
-  applyWeight(r: ReadingOf<'shelf.weight'>): void {
+  /** Returns the units restocked from the backroom by this reading (0 when none). */
+  applyWeight(r: ReadingOf<'shelf.weight'>): number {
+    if (this.weightSeenAt !== null && r.ts < this.weightSeenAt) return 0;
+    this.weightSeenAt = r.ts;
+    this.weightCadence.push(r.ts);
     this.lastReadingAt = Math.max(this.lastReadingAt ?? r.ts, r.ts);
     if (r.fault !== null) {
       this.weightFault = r.fault;
       this.weightFaultFirstAt ??= r.ts;
       this.weightFaultAt = r.ts;
-      return;
+      return 0;
     }
     this.weightFault = null;
-    if (!r.stable) return;
-    if (this.weightAt !== null && r.ts < this.weightAt) return;
+    if (!r.stable) return 0;
     this.units = r.units;
     this.grams = r.grams;
     this.weightAt = r.ts;
+    const before = this.stableUnits;
+    this.stableUnits = r.units;
+    return before !== null && r.units - before >= MIN_RESTOCK_UNITS ? r.units - before : 0;
   }
 
+  /** False for a reading too unsure to use. */
   applyCamera(r: ReadingOf<'camera.slot'>): boolean {
+    if (this.camAt !== null && r.ts < this.camAt) return false;
+    this.camCadence.push(r.ts);
+    this.camDevice = r.deviceId;
     this.lastReadingAt = Math.max(this.lastReadingAt ?? r.ts, r.ts);
     const t = this.ctx.tuning;
     if (r.confidence < t.cameraMinConfidence) return false;
@@ -81,12 +114,12 @@ export class StockRule {
   }
 
   weightState(): SourceState {
-    if (!this.boardOnline || this.weightFault !== null || this.units === null) return 'unknown';
+    if (!this.weightUsable || this.units === null) return 'unknown';
     return this.units === 0 ? 'empty' : 'stocked';
   }
 
   cameraState(): SourceState {
-    return this.cameraOnline ? this.camState : 'unknown';
+    return this.cameraUsable ? this.camState : 'unknown';
   }
 
   /** Units usable for stock decisions (null when the scale cannot be trusted). */
@@ -104,40 +137,61 @@ export class StockRule {
     return 'unknown';
   }
 
-  evaluate(now: number): RuleDecision[] {
-    const { latch, index, ref } = this.ctx;
+  evaluate(now: number, outage: boolean): RuleDecision[] {
+    this.judgeSources(now, outage);
+    const { latch, index, ref, tuning: t } = this.ctx;
     const out: RuleDecision[] = [...this.faultDecisions(now)];
     const fused = this.fused();
-    this.singleSince = fused === 'single_empty' ? (this.singleSince ?? now) : null;
+    const empty = fused === 'sure_empty' || fused === 'single_empty';
+    this.emptySince = empty ? (this.emptySince ?? now) : null;
+    this.sureSince = fused === 'sure_empty' ? (this.sureSince ?? now) : null;
+    this.stockedSince = fused === 'stocked' ? (this.stockedSince ?? now) : null;
     this.disagreeSince = fused === 'disagree' ? (this.disagreeSince ?? now) : null;
+    this.agreeSince = fused !== 'disagree' && fused !== 'unknown' ? (this.agreeSince ?? now) : null;
     const key = ref.key;
-    const persistMs = this.ctx.tuning.stockPersistMin * MIN;
     const oosActive = latch.isActive('out_of_stock', key);
 
-    if (fused === 'sure_empty') {
+    if (this.sureSince !== null && now - this.sureSince >= t.surePersistMin * MIN) {
       out.push(...this.assertOos(now, 'critical', 'The shelf scale and the camera both show the slot empty'));
-    } else if (fused === 'single_empty' && !oosActive && now - (this.singleSince ?? now) >= persistMs) {
-      const who = this.weightState() === 'empty' ? 'The shelf scale' : 'The camera';
-      const other = this.weightState() === 'empty' ? 'the camera cannot confirm (no clear view)' : 'the shelf scale cannot confirm';
-      out.push(...this.assertOos(now, 'warning', `${who} has shown the slot empty for ${fmtDuration(now - (this.singleSince ?? now))}; ${other}`));
-    } else if (fused === 'disagree' && now - (this.disagreeSince ?? now) >= this.ctx.tuning.verifyPersistMin * MIN) {
+    } else if (!oosActive && this.emptySince !== null && now - this.emptySince >= t.stockPersistMin * MIN) {
+      const scaleSays = this.weightState() === 'empty';
+      const who = scaleSays ? 'The shelf scale' : 'The camera';
+      const other = fused === 'sure_empty' ? 'the other sensor now agrees' : scaleSays ? 'the camera cannot confirm (no clear view)' : 'the shelf scale cannot confirm';
+      out.push(...this.assertOos(now, fused === 'sure_empty' ? 'critical' : 'warning', `${who} has shown the slot empty for ${fmtDuration(now - this.emptySince)}; ${other}`));
+    } else if (this.disagreeSince !== null && now - this.disagreeSince >= t.verifyPersistMin * MIN) {
       out.push(...this.assertVerify(now));
       out.push(...latch.clear(now, index.storeId, 'out_of_stock', key, 'The sensors disagree: a verify task asks someone to look'));
-    } else if (fused === 'stocked' && oosActive && this.restocked()) {
+    } else if (oosActive && this.restocked(now)) {
       out.push(...latch.clear(now, index.storeId, 'out_of_stock', key, `Product is back on the shelf (${this.describe()})`));
     }
-    if (fused !== 'disagree') {
+    if (this.agreeSince !== null && now - this.agreeSince >= t.verifyClearHoldMin * MIN) {
       out.push(...latch.clear(now, index.storeId, 'verify_stock', key, `The shelf scale and the camera agree again (${this.describe()})`));
     }
     out.push(...this.lowStock(now));
     return out;
   }
 
-  private restocked(): boolean {
+  /** A source speaks for the slot only while it is fresh, its device online and the store not in an outage. */
+  private judgeSources(now: number, outage: boolean): void {
+    const { tuning: t, ref, offline } = this.ctx;
+    const staleMs = t.sourceStaleMin * MIN;
+    this.weightUsable =
+      !outage && !offline(ref.shelf.boardId) && this.weightFault === null && this.weightSeenAt !== null && now - this.weightSeenAt <= this.weightCadence.patience(staleMs, 3);
+    this.cameraUsable =
+      !outage && this.camDevice !== null && !offline(this.camDevice) && this.camAt !== null && now - this.camAt <= this.camCadence.patience(staleMs, 3);
+  }
+
+  /**
+   * Several units on the scale end an out of stock at once; one unit, or stock the camera alone
+   * sees, must stay for a hold time (shorter when both sources agree).
+   */
+  private restocked(now: number): boolean {
+    if (this.stockedSince === null) return false;
     const units = this.trustedUnits();
-    // Hysteresis: a scale hovering between 0 and 1 unit must not clear and re-raise.
-    if (units !== null) return units >= Math.min(2, this.ctx.ref.slot.capacity);
-    return this.cameraState() === 'stocked';
+    if (units !== null && units >= Math.min(2, this.ctx.ref.slot.capacity)) return true;
+    const both = this.weightState() === 'stocked' && this.cameraState() === 'stocked';
+    const holdMin = both ? this.ctx.tuning.surePersistMin : this.ctx.tuning.stockPersistMin;
+    return now - this.stockedSince >= holdMin * MIN;
   }
 
   private describe(): string {
@@ -158,9 +212,9 @@ export class StockRule {
   }
 
   private restockAction(): string {
-    const { model, ref } = this.ctx;
+    const { ref } = this.ctx;
     const units = this.trustedUnits() ?? 0;
-    const backroom = model.backroomUnits(ref.slot.sku);
+    const backroom = this.ctx.backroomUnits(ref.slot.sku);
     const n = Math.min(ref.slot.capacity - units, backroom);
     return n > 0 ? `Restock from backroom: ${n} ${n === 1 ? 'unit' : 'units'}` : 'Backroom has none: restock when the supplier delivery arrives';
   }
@@ -170,7 +224,7 @@ export class StockRule {
     const out = latch.assert(now, {
       storeId: index.storeId, kind: 'out_of_stock', locationKey: ref.key, severity, location: index.slotLocation(ref),
       title: 'Out of stock', action: this.restockAction(),
-      reason: `${why} (since ${fmtTime(this.singleSince ?? now)})`,
+      reason: `${why} (since ${fmtTime(this.emptySince ?? now)})`,
       evidence: this.evidence(now), products: index.slotProducts(ref),
     }, severity);
     if (out.length > 0) {
@@ -192,16 +246,33 @@ export class StockRule {
     });
   }
 
+  /**
+   * Low stock raises once the scale has shown the reorder point for `lowStockPersistMin` (a
+   * shopper holding a unit to read its label puts it back sooner). It clears at once with a
+   * clear margin above it, or once the slot has stayed above it for a hold time: one unit above
+   * is a real count (a stable reading), only its persistence needs proving.
+   */
   private lowStock(now: number): RuleDecision[] {
     const { latch, index, ref, tuning } = this.ctx;
     const units = this.trustedUnits();
-    if (units === null) return [];
+    if (units === null) {
+      this.aboveReorderSince = null;
+      this.atReorderSince = null;
+      return [];
+    }
     const rp = ref.slot.reorderPoint;
-    if (units >= rp + tuning.lowStockClearMarginUnits || units > rp && !latch.isActive('low_stock', ref.key)) {
+    if (units > rp) {
+      this.atReorderSince = null;
+      this.aboveReorderSince ??= now;
+      if (!latch.isActive('low_stock', ref.key)) return [];
+      if (units < rp + tuning.lowStockClearMarginUnits && now - this.aboveReorderSince < tuning.lowStockClearHoldMin * MIN) return [];
       this.lowAction = null;
       return latch.clear(now, index.storeId, 'low_stock', ref.key, `Restocked: ${units} units on the shelf`);
     }
-    if (units > rp || latch.isActive('out_of_stock', ref.key)) return [];
+    this.aboveReorderSince = null;
+    this.atReorderSince ??= now;
+    if (latch.isActive('out_of_stock', ref.key)) return [];
+    if (!latch.isActive('low_stock', ref.key) && now - this.atReorderSince < tuning.lowStockPersistMin * MIN) return [];
     this.lowAction ??= this.restockAction();
     return latch.assert(now, {
       storeId: index.storeId, kind: 'low_stock', locationKey: ref.key, severity: 'warning', location: index.slotLocation(ref),

@@ -1,4 +1,5 @@
-import type { Product, RefrigeratedCase, Shelf, Slot, StoreLayout, TaskLocation } from '@shelfwatch/contracts';
+import { layoutDevices } from '@shelfwatch/contracts';
+import type { DeviceRef, Product, RefrigeratedCase, Shelf, Slot, StoreLayout, TaskLocation } from '@shelfwatch/contracts';
 
 export interface SlotRef {
   shelf: Shelf;
@@ -21,7 +22,10 @@ export class StoreIndex {
   readonly probes = new Map<string, ProbeRef>();
   readonly controllers = new Map<string, RefrigeratedCase>();
   readonly boards = new Map<string, Shelf>();
-  readonly cameras = new Set<string>();
+  readonly cameras = new Map<string, string[]>();
+  /** Every device of the layout, each once. */
+  readonly devices: DeviceRef[];
+  readonly deviceIds: ReadonlySet<string>;
   private readonly products = new Map<string, Product>();
   private readonly bySku = new Map<string, SlotRef[]>();
 
@@ -42,7 +46,14 @@ export class StoreIndex {
       this.controllers.set(c.controllerId, c);
       for (const p of c.probes) this.probes.set(p.id, { caseDef: c, placement: p.placement });
     }
-    for (const cam of layout.cameras) this.cameras.add(cam.id);
+    for (const cam of layout.cameras) this.cameras.set(cam.id, cam.slotIds);
+    this.devices = layoutDevices(layout);
+    this.deviceIds = new Set(this.devices.map((d) => d.id));
+  }
+
+  /** Slots a shelf board or camera reports on. */
+  slotsOfDevice(deviceId: string): string[] {
+    return this.boards.get(deviceId)?.slots.map((s) => s.id) ?? this.cameras.get(deviceId) ?? [];
   }
 
   product(sku: string): Product | null {
@@ -79,5 +90,27 @@ export class StoreIndex {
 
   slotProducts(ref: SlotRef): { sku: string; name: string }[] {
     return [{ sku: ref.slot.sku, name: this.productName(ref.slot.sku) }];
+  }
+
+  /** Where a device is, for sensor-fault tasks: its shelf, its case, or the slots its camera sees. */
+  deviceLocation(device: DeviceRef): TaskLocation {
+    switch (device.kind) {
+      case 'weight_board': {
+        const shelf = this.boards.get(device.id);
+        return shelf ? { aisle: shelf.aisle, shelfId: shelf.id, label: `Shelf weight board ${device.id} (aisle ${shelf.aisle}, shelf ${shelf.id})` } : { label: `Shelf weight board ${device.id}` };
+      }
+      case 'camera': {
+        const first = this.slots.get(this.cameras.get(device.id)?.[0] ?? '');
+        return first ? { aisle: first.shelf.aisle, label: `Shelf camera ${device.id} (aisle ${first.shelf.aisle})` } : { label: `Shelf camera ${device.id}` };
+      }
+      case 'probe': {
+        const p = this.probes.get(device.id);
+        return p ? { ...this.caseLocation(p.caseDef), label: `Probe ${device.id} (${p.placement}) in ${this.caseLabel(p.caseDef)}` } : { label: `Probe ${device.id}` };
+      }
+      case 'controller': {
+        const c = this.controllers.get(device.id);
+        return c ? { ...this.caseLocation(c), label: `Controller of ${this.caseLabel(c)}` } : { label: `Controller ${device.id}` };
+      }
+    }
   }
 }

@@ -57,6 +57,8 @@ export type RuleDecision =
   | { type: 'assert'; at: number; condition: Condition }
   /** The condition has cleared (after hysteresis): auto-resolve the open task, if any. */
   | { type: 'clear'; at: number; storeId: string; kind: TaskKind; locationKey: string; reason: string }
+  /** Units moved from the backroom to a slot (a stable rise of its weight): the backroom count goes down. */
+  | { type: 'restock'; at: number; storeId: string; sku: string; slotId: string; units: number }
   /** Shelf plus backroom cannot cover the reorder point: ask the supplier. */
   | {
       type: 'replenish';
@@ -79,10 +81,22 @@ export interface StoreKpis {
 }
 
 export interface RuleEngine {
-  /** Feed one reading (event-time order per device; the engine tolerates small reordering). */
+  /**
+   * Feed one reading as it arrives (each device's readings in their order; devices may be
+   * interleaved in any order within the reordering window). Returns the decisions that became
+   * final: the engine decides an event time once every live device has reported up to it.
+   */
   onReading(reading: Reading): RuleDecision[];
-  /** Advance event time with no reading (timeouts: probe silent, alarm delays). */
+  /**
+   * Declares that every reading up to `nowMs` has arrived and decides up to it (the end of a
+   * replay, a test). The service never calls it with its own clock: a store's event time
+   * advances with its readings only.
+   */
   onTick(nowMs: number): RuleDecision[];
+  /** Event time before which every decision is taken (null before the first reading). Optional addition. */
+  eventTime?(): number | null;
+  /** Readings that arrived after their time was decided. Optional addition. */
+  lateReadings?(): number;
   /** Current per-slot and per-case state for the staff app's views and KPIs. */
   kpis(nowMs: number): StoreKpis;
   /** Planned vs seen per slot of one shelf (null for an unknown shelf). */

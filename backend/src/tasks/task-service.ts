@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { FeedBus } from '../feed/feed-bus.js';
 import type { Condition, RuleDecision } from '../rules/types.js';
 import type { Storage } from '../storage/ports.js';
-import { acknowledge, complete, escalateIfDue, raise, reassert, resolve, type Transition } from './task-state.js';
+import { acknowledge, complete, escalateIfDue, raise, reassert, resolve, SYSTEM, type Transition } from './task-state.js';
 
 export interface TaskServiceContext {
   storage: Storage;
@@ -68,6 +68,9 @@ export class TaskService {
           if (task) this.commit(resolve(task, d.at, d.reason));
           break;
         }
+        case 'restock':
+          this.ctx.storage.catalog.adjustBackroom(d.storeId, d.sku, -d.units);
+          break;
         case 'replenish':
           this.enqueueReplenishment(d);
           break;
@@ -79,7 +82,8 @@ export class TaskService {
   assert(condition: Condition, at: number): string {
     const current = this.ctx.storage.tasks.active(condition.storeId, condition.kind, condition.locationKey);
     if (current) {
-      this.commit(reassert(current, condition, at));
+      const byRules = this.ctx.storage.tasks.history(current.id).filter((h) => h.by === SYSTEM && (h.action === 'raised' || h.action === 'updated'));
+      this.commit(reassert(current, condition, at, byRules[byRules.length - 1]?.at ?? current.raisedAt));
       return current.id;
     }
     const t = raise(condition, at, this.newId());
@@ -90,13 +94,8 @@ export class TaskService {
 
   /** Inside a unit of work: escalates every open task of the store that has waited too long. */
   escalate(storeId: string, now: number): void {
-    for (let task of this.ctx.storage.tasks.unacknowledged(storeId)) {
-      for (;;) {
-        const t = escalateIfDue(task, now, this.ctx.escalationMin[task.kind]);
-        if (!t) break;
-        this.commit(t);
-        task = t.task;
-      }
+    for (const task of this.ctx.storage.tasks.unacknowledged(storeId)) {
+      this.commit(escalateIfDue(task, now, this.ctx.escalationMin[task.kind]));
     }
   }
 

@@ -69,17 +69,19 @@ export function raise(condition: Condition, at: number, id: string): Transition 
 
 /**
  * A repeated assert for an active task. Severity, title or action changes are news at
- * once; new wording or evidence only after MIN_REWORD_INTERVAL_MS, so a rule that
- * re-asserts on every reading does not flood the feed.
+ * once; new wording or evidence only MIN_REWORD_INTERVAL_MS after the rules last raised or
+ * updated it (`lastRuleAt`, event time; not after an acknowledgement or an escalation, which
+ * follow people and the wall clock), so a rule that re-asserts on every reading does not flood
+ * the feed and the same readings always give the same updates.
  */
-export function reassert(task: Task, condition: Condition, at: number): Transition | null {
+export function reassert(task: Task, condition: Condition, at: number, lastRuleAt: number = task.updatedAt): Transition | null {
   if (!active(task)) throw new TaskStateError(`task ${task.id} is ${task.status}; a new assert raises a new task`);
   const material = condition.severity !== task.severity || condition.title !== task.title || condition.action !== task.action;
   const reworded =
     condition.reason !== task.reason ||
     JSON.stringify(condition.evidence) !== JSON.stringify(task.evidence) ||
     JSON.stringify(condition.products) !== JSON.stringify(task.products);
-  if (!material && !(reworded && at - task.updatedAt >= MIN_REWORD_INTERVAL_MS)) return null;
+  if (!material && !(reworded && at - lastRuleAt >= MIN_REWORD_INTERVAL_MS)) return null;
   const next: Task = {
     ...task,
     severity: condition.severity,
@@ -131,13 +133,14 @@ export function complete(task: Task, at: number, by: string, note: string | unde
 
 /**
  * Escalates an open task that has waited `minutes` per level without an ack: level n is
- * reached at raisedAt + n × minutes. Null when not due (or not open).
+ * reached at raisedAt + n × minutes. The level is computed from the time waited, so a
+ * long silence or a jump in event time is one transition to the level now due, never one
+ * per level in between. Null when not due (or not open).
  */
 export function escalateIfDue(task: Task, now: number, minutes: number): Transition | null {
   if (task.status !== 'open') return null;
-  const waitedLevels = Math.floor((now - task.raisedAt) / (minutes * 60_000));
-  if (waitedLevels <= task.escalationLevel) return null;
-  const level = task.escalationLevel + 1;
+  const level = Math.floor((now - task.raisedAt) / (minutes * 60_000));
+  if (level <= task.escalationLevel) return null;
   const next: Task = { ...task, escalationLevel: level, updatedAt: Math.max(task.updatedAt, now), version: task.version + 1 };
   const waited = Math.round((now - task.raisedAt) / 60_000);
   return {

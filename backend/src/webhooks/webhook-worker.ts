@@ -1,8 +1,10 @@
 import { Webhook } from 'standardwebhooks';
 import type { Logger } from 'pino';
+import { fetch, type Agent } from 'undici';
 import { systemClock, type Clock, type TimerHandle, type Timers } from '../clock.js';
 import type { DeliveryAttempt, OutboxMessage, Storage } from '../storage/ports.js';
 import { GIVE_UP_AFTER_MS, retryDelayMs } from './backoff.js';
+import type { DestinationPolicy } from './destination-policy.js';
 
 export interface SupplierEndpoints {
   [supplierId: string]: { webhookUrl: string; webhookSecret: string };
@@ -19,6 +21,8 @@ export interface WebhookWorkerContext {
   logger: Logger;
   random?: () => number;
   requestTimeoutMs?: number;
+  /** Which addresses webhooks may be sent to (public ones, and the networks the config allows). */
+  destinations: DestinationPolicy;
   onAttempt?: (attempt: DeliveryAttempt) => void;
 }
 
@@ -33,8 +37,11 @@ export class WebhookWorker {
   private again = false;
   private stopped = true;
   private readonly inflight = new Set<AbortController>();
+  private readonly dispatcher: Agent;
 
-  constructor(private readonly ctx: WebhookWorkerContext) {}
+  constructor(private readonly ctx: WebhookWorkerContext) {
+    this.dispatcher = ctx.destinations.dispatcher();
+  }
 
   start(): void {
     this.stopped = false;
@@ -47,6 +54,7 @@ export class WebhookWorker {
     this.timer = undefined;
     for (const c of this.inflight) c.abort();
     await this.running?.catch(() => 0);
+    await this.dispatcher.close();
   }
 
   /** New outbox rows or a clock jump: run a pass now (coalesced with a running one). */
@@ -104,8 +112,11 @@ export class WebhookWorker {
     let statusCode: number | null = null;
     let error: string | null = null;
     const url = endpoint?.webhookUrl ?? '';
+    const literalRefusal = endpoint ? this.ctx.destinations.literalRefusal(new URL(endpoint.webhookUrl)) : null;
     if (!endpoint) {
       error = `no webhook endpoint configured for supplier '${m.supplierId}'`;
+    } else if (literalRefusal) {
+      error = `refused destination: ${new URL(endpoint.webhookUrl).hostname} is ${literalRefusal}`;
     } else {
       const controller = new AbortController();
       this.inflight.add(controller);
@@ -123,12 +134,17 @@ export class WebhookWorker {
           },
           body: m.payload,
           signal: controller.signal,
+          // A redirect is a failed attempt: following it would send the signed body (and show
+          // the answer in the supplier's delivery log) wherever the supplier points it.
+          redirect: 'manual',
+          dispatcher: this.dispatcher,
         });
         statusCode = res.status;
         await res.body?.cancel();
-        if (!res.ok) error = `HTTP ${res.status}`;
+        if (res.status >= 300 && res.status < 400) error = `HTTP ${res.status}: redirects are not followed`;
+        else if (!res.ok) error = `HTTP ${res.status}`;
       } catch (err) {
-        error = err instanceof Error ? err.message : String(err);
+        error = describeFetchError(err);
       } finally {
         clearTimeout(timeout);
         this.inflight.delete(controller);
@@ -149,4 +165,11 @@ export class WebhookWorker {
     else if (outcome === 'retry') this.ctx.logger.warn(log, 'webhook delivery failed; will retry');
     else this.ctx.logger.info(log, 'webhook delivered');
   }
+}
+
+/** undici says "fetch failed"; the reason (a refused destination, ECONNREFUSED) is its cause. */
+function describeFetchError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = (err as { cause?: unknown }).cause;
+  return cause instanceof Error ? `${err.message}: ${cause.message}` : err.message;
 }

@@ -6,10 +6,10 @@ import { parseBackendConfig, startBackend, type Backend, type BackendConfig } fr
 import { E2E_STORE } from './e2e-store.js';
 
 export const E2E_TOKENS = {
-  staff: 'e2e-staff-token-0123456789',
-  staff2: 'e2e-staff2-token-0123456789',
-  supplier: 'e2e-supplier-token-0123456789',
-  device: 'e2e-device-token-0123456789',
+  staff: 'e2e-staff-186054f85624f073f269ca25e197864c',
+  staff2: 'e2e-staff2-743f8c345885f9d249ba9367df17ca6f',
+  supplier: 'e2e-supplier-930eb98081a2f3c41556394e963f722b',
+  device: 'e2e-device-723e6532c9f720a10e4d70da4af06cab',
 };
 
 /** A real backend (SQLite in a temp folder, the real rules) serving the built staff app. */

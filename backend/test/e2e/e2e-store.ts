@@ -44,6 +44,9 @@ export const E2E_STORE: StoreLayout = {
 
 const STORE = E2E_STORE.store.id;
 
+export const OAT_SLOT = { slotId: '3b-1', channel: 0, sku: 'OAT-1L', unitWeightG: 1040, facings: 3 };
+export const RICE_SLOT = { slotId: '3b-2', channel: 1, sku: 'RICE-1KG', unitWeightG: 1010, facings: 2 };
+
 /** Readings a device would send, with the ids the gateway gives them (device id + sequence). */
 export class ReadingFactory {
   private seq = 1;
@@ -124,7 +127,25 @@ export class ReadingFactory {
     const ts = this.t0 + atMin * 60_000;
     return { id: `ctl-4:door:${ts}`, storeId: STORE, deviceId: 'ctl-4', ts, kind: 'case.door', caseId: 'case-4', open };
   }
+
+  /**
+   * Whole minutes of the store as every device reports them: each slot's weight (the gateway's
+   * heartbeat) and camera view, the case air and both probes. The rules decide a minute once
+   * every device has reported past it, so the browser tests send whole minutes.
+   */
+  minutes(from: number, to: number, state: { oat: number; rice: number; airC?: (m: number) => number; productC?: (m: number) => number }): Reading[] {
+    const out: Reading[] = [];
+    for (let m = from; m <= to; m++) {
+      for (const [slot, units] of [[OAT_SLOT, state.oat], [RICE_SLOT, state.rice]] as const) {
+        out.push(this.weight(m, slot, units), this.camera(m, slot.slotId, units === 0 ? { sku: null, facings: 0, gap: true } : { sku: slot.sku, facings: Math.min(units, slot.facings), gap: false }));
+      }
+      const air = state.airC?.(m) ?? 2 + (m % 3) * 0.2;
+      // The product simulant's last digit flickers with its noise.
+      const product = (state.productC?.(m) ?? 3) + (m % 2) * 0.1;
+      out.push(this.caseAir(m, air), this.probe(m, 'air', Math.round((air + 0.1 + (m % 4) * 0.1) * 10) / 10), this.probe(m, 'product', Math.round(product * 100) / 100));
+    }
+    return out;
+  }
 }
 
-export const OAT_SLOT = { slotId: '3b-1', channel: 0, sku: 'OAT-1L', unitWeightG: 1040 };
-export const RICE_SLOT = { slotId: '3b-2', channel: 1, sku: 'RICE-1KG', unitWeightG: 1010 };
+

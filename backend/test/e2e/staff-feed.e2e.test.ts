@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Reading, Task } from '@shelfwatch/contracts';
+import type { Task } from '@shelfwatch/contracts';
 import { launchBrowser, makeTempDir, waitUntil, type LaunchedBrowser, type TempDir } from '@shelfwatch/test-support';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,11 +34,6 @@ describe('staff alert feed in a real browser', () => {
   const taskWhere = async (what: string, match: (t: Task) => boolean): Promise<Task> =>
     waitUntil(async () => (await server.activeTasks()).find(match), { what, timeoutMs: 10_000 });
 
-  const emptySlot = (atMin: number, slot: typeof OAT_SLOT): Reading[] => [
-    readings.weight(atMin, slot, 0),
-    readings.camera(atMin, slot.slotId, { sku: null, facings: 0, gap: true }),
-  ];
-
   beforeAll(async () => {
     const webDir = await ensureWebBuild();
     dir = await makeTempDir('e2e-feed');
@@ -46,22 +41,7 @@ describe('staff alert feed in a real browser', () => {
     await server.start();
     chromium = await launchBrowser();
     // A normal store to start from: shelf stocked as planned, case 4 cold, no defrost, door shut.
-    const baseline: Reading[] = [
-      readings.weight(0, OAT_SLOT, 15),
-      readings.camera(0, OAT_SLOT.slotId, { sku: 'OAT-1L', facings: 3, gap: false }),
-      readings.weight(0, RICE_SLOT, 10),
-      readings.camera(0, RICE_SLOT.slotId, { sku: 'RICE-1KG', facings: 2, gap: false }),
-    ];
-    for (let m = 0; m <= 30; m++) {
-      baseline.push(
-        readings.caseAir(m, 2 + (m % 3) * 0.2),
-        readings.probe(m, 'air', 2.1 + (m % 4) * 0.1),
-        readings.probe(m, 'product', 3 + (m % 2) * 0.1),
-        readings.defrost(m, false),
-        readings.door(m, false),
-      );
-    }
-    await server.ingest(baseline);
+    await server.ingest([readings.defrost(0, false), readings.door(0, false), ...readings.minutes(0, 34, { oat: 15, rice: 10 })]);
     expect(await server.activeTasks()).toEqual([]);
     await mkdir(ARTIFACTS, { recursive: true });
   });
@@ -94,7 +74,8 @@ describe('staff alert feed in a real browser', () => {
     await feed.page.getByTestId('empty-feed').waitFor();
     await feed.markDocument();
 
-    await server.ingest(emptySlot(35, OAT_SLOT));
+    // Sold out at minute 35; both sensors agree for two minutes.
+    await server.ingest(readings.minutes(35, 38, { oat: 0, rice: 10 }));
     const task = await taskWhere('out of stock task', (t) => t.kind === 'out_of_stock' && t.location.slotId === OAT_SLOT.slotId);
 
     const card = feed.card(task.id);
@@ -148,7 +129,7 @@ describe('staff alert feed in a real browser', () => {
     await server.stop();
     await feed.connection('reconnecting');
     await server.start();
-    await server.ingest(emptySlot(45, RICE_SLOT));
+    await server.ingest([...readings.minutes(39, 44, { oat: 0, rice: 10 }), ...readings.minutes(45, 48, { oat: 0, rice: 0 })]);
     const task = await taskWhere('rice out of stock', (t) => t.kind === 'out_of_stock' && t.location.slotId === RICE_SLOT.slotId);
     expect(await feed.page.getByTestId('connection').getAttribute('data-status')).toBe('reconnecting');
     expect(await feed.card(task.id).count()).toBe(0);
@@ -159,25 +140,15 @@ describe('staff alert feed in a real browser', () => {
     expect(await feed.sameDocument()).toBe(true);
 
     // And the live stream works again after the restart.
-    await server.ingest([readings.weight(50, RICE_SLOT, 12), readings.camera(50, RICE_SLOT.slotId, { sku: 'RICE-1KG', facings: 2, gap: false })]);
+    await server.ingest([...readings.minutes(49, 49, { oat: 0, rice: 0 }), ...readings.minutes(50, 51, { oat: 0, rice: 12 })]);
     await feed.card(task.id).waitFor({ state: 'detached' });
   });
 
   it('filters by kind and shows the cold chain and the planogram of a shelf', async () => {
-    const warm: Reading[] = [];
-    for (let m = 52; m <= 90; m++) {
-      warm.push(
-        readings.caseAir(m, 9 + (m % 3) * 0.3),
-        readings.probe(m, 'air', 9.2 + (m % 4) * 0.2),
-        readings.probe(m, 'product', Math.min(7.5, 3 + (m - 52) * 0.3) + (m % 2) * 0.1),
-        readings.defrost(m, false),
-        readings.door(m, false),
-      );
-    }
-    // Restocked after the earlier task was done, then sold out again: a second, new task.
-    warm.push(readings.weight(86, OAT_SLOT, 15), readings.camera(86, OAT_SLOT.slotId, { sku: 'OAT-1L', facings: 3, gap: false }));
-    warm.push(...emptySlot(88, OAT_SLOT));
-    await server.ingest(warm);
+    // The case warms (air 9 °C; the product simulant follows it slowly); the oat slot, restocked
+    // after the earlier task was done, sells out again: a second, new task.
+    const warm = { rice: 12, airC: (m: number) => 9 + (m % 3) * 0.3, productC: (m: number) => 9 - 6 * Math.exp(-(m - 52) / 30) };
+    await server.ingest([...readings.minutes(52, 85, { ...warm, oat: 0 }), ...readings.minutes(86, 87, { ...warm, oat: 15 }), ...readings.minutes(88, 91, { ...warm, oat: 0 })]);
     const excursion = await taskWhere('temperature excursion', (t) => t.kind === 'temperature_excursion');
 
     const feed = await FeedPage.open(await newContext(), server.url);

@@ -13,7 +13,8 @@ describe('escalation over HTTP with an injected clock', () => {
   const clock = new ManualClock(Date.now());
 
   beforeAll(async () => {
-    h = await makeHarness({ config: { escalation: { out_of_stock: 10 } } });
+    // Readings run up to 25 min ahead of the clock, as in an accelerated simulation: allowed explicitly.
+    h = await makeHarness({ config: { escalation: { out_of_stock: 10 }, eventTime: { maxAheadMs: 30 * MIN } } });
     await h.start({ createRuleEngine: scriptedEngines().create, clock, timers: clock, tickMs: 1000 });
     feed = await SseClient.open(`${h.backend.url}/api/v1/alerts/stream?access_token=${TOKENS.ops}`);
   });

@@ -2,26 +2,19 @@ import type { Reading } from '@shelfwatch/contracts';
 import { influxQuery, rowsOf, startInfluxd, waitUntil, type InfluxdHandle } from '@shelfwatch/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHarness, TOKENS, type Harness } from '../support/harness.js';
-import { weight } from '../support/readings.js';
+import { storeMinute } from '../support/readings.js';
 
 // Recent event time: the raw retention policy (14 d) refuses older points.
 const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 60 * 60_000;
 const MIN = 60_000;
 const DB = 'sw_backend_test';
 
-const camera = (ts: number, gap: boolean, n: number): Reading => ({
-  id: `cam-3:${n}:slot-3b-1`,
-  storeId: 'store-1',
-  deviceId: 'cam-3',
-  ts,
-  kind: 'camera.slot',
-  shelfId: 'shelf-3b',
-  slotId: 'slot-3b-1',
-  skuSeen: gap ? null : 'MILK-1L',
-  facings: gap ? 0 : 3,
-  gap,
-  confidence: 0.95,
-});
+/** Whole minutes of the fixture store, every device reporting (the rules decide a minute once all have). */
+const minutes = (from: number, to: number, o: { units: number }): Reading[] => {
+  const out: Reading[] = [];
+  for (let m = from; m <= to; m += 1) out.push(...storeMinute(T0 + m * MIN, o));
+  return out;
+};
 
 describe('task events and KPIs to InfluxDB (real influxd, real rules)', () => {
   let influx: InfluxdHandle;
@@ -43,7 +36,7 @@ describe('task events and KPIs to InfluxDB (real influxd, real rules)', () => {
   it('writes a task_event point per lifecycle event, through InfluxDB being down', async () => {
     await h.req('POST', '/api/v1/ingest', {
       token: TOKENS.device,
-      body: { gatewayId: 'gw-1', readings: [weight(T0, 10, { id: 'b:1:ch0' }), camera(T0, false, 1), weight(T0 + MIN, 0, { id: 'b:2:ch0' }), camera(T0 + MIN, true, 2)] },
+      body: { gatewayId: 'gw-1', readings: [...minutes(0, 0, { units: 10 }), ...minutes(1, 4, { units: 0 })] },
     });
     const raised = await waitUntil(async () => {
       const r = await rows(`SELECT * FROM task_event WHERE "event" = 'raised' AND "kind" = 'out_of_stock'`);
@@ -66,7 +59,7 @@ describe('task events and KPIs to InfluxDB (real influxd, real rules)', () => {
   it('writes KPI points once per minute of event time', async () => {
     await h.req('POST', '/api/v1/ingest', {
       token: TOKENS.device,
-      body: { gatewayId: 'gw-1', readings: [weight(T0 + 3 * MIN, 12, { id: 'b:3:ch0' }), camera(T0 + 3 * MIN, false, 3)] },
+      body: { gatewayId: 'gw-1', readings: minutes(5, 6, { units: 12 }) },
     });
     const avail = await waitUntil(async () => {
       const r = await rows('SELECT * FROM kpi_availability');

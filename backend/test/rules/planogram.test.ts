@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '@shelfwatch/contracts';
-import { asserts, camera, clears, makeEngine, MIN, run, T0, weight } from './timeline.js';
+import { StoreLayout } from '@shelfwatch/contracts';
+import { asserts, camera, clears, layout, makeEngine, MIN, raises, run, steady, T0, weight } from './timeline.js';
 
 const at = (m: number) => T0 + m * MIN;
 
@@ -37,16 +38,18 @@ describe('planogram compliance', () => {
     for (let m = 0; m <= 25; m += 1) {
       readings.push(camera('slot-1', at(m), { facings: 1 }), camera('slot-2', at(m), { facings: 1 }));
     }
-    const ds = run(engine, readings);
+    const ds = run(engine, steady(readings, at(25)));
     const v = asserts(ds, 'planogram_violation', 'slot:slot-1');
     expect(v[0]!.condition.title).toBe('Missing facings');
     expect(v[0]!.condition.severity).toBe('info');
     expect(v[0]!.at).toBe(at(20));
     // slot-2 holds 2 units (reorder point 4): few facings is a stock matter there.
     expect(asserts(ds, 'planogram_violation', 'slot:slot-2')).toEqual([]);
-    // Faced up again: the violation clears.
-    const after = run(engine, [camera('slot-1', at(26), { facings: 3 })]);
-    expect(clears(after, 'planogram_violation', 'slot:slot-1')).toHaveLength(1);
+    // Faced up again: the violation clears once the slot has looked right for 10 min.
+    const faced: Reading[] = [];
+    for (let m = 26; m <= 40; m += 1) faced.push(camera('slot-1', at(m), { facings: 3 }));
+    const after = run(engine, steady([weight('slot-1', at(26), 18), ...faced], at(40)));
+    expect(clears(after, 'planogram_violation', 'slot:slot-1').map((c) => c.at)).toEqual([at(36)]);
   });
 
   it('shelf weight that is not a whole number of the planned unit weight is a violation', () => {
@@ -109,5 +112,42 @@ describe('planogram compliance', () => {
     expect(k.compliance).toEqual([{ shelfId: 'shelf-3b', compliancePct: 66.7 }]);
     expect(k.storeCompliancePct).toBe(66.7);
     expect(engine.shelfView('nope')).toBeNull();
+  });
+
+  it('one correct scan during a wrong-product episode neither ends the task nor starts a second one', () => {
+    const { engine } = makeEngine();
+    const readings: Reading[] = [];
+    // Wrong product from 0 to 40 min; the camera recognises the planned product once, at 20 min.
+    for (let m = 0; m <= 70; m += 1) readings.push(camera('slot-3', at(m), m < 40 && m !== 20 ? { sku: 'CER-1', facings: 2 } : {}));
+    const ds = run(engine, readings);
+    expect(raises(ds, 'planogram_violation', 'slot:slot-3')).toBe(1);
+    expect(asserts(ds, 'planogram_violation', 'slot:slot-3')[0]!.at).toBe(at(10));
+    // Put right at 40 min: over after 10 min of the right product.
+    expect(clears(ds, 'planogram_violation', 'slot:slot-3').map((c) => c.at)).toEqual([at(50)]);
+  });
+
+  it('without a camera, several units of another product placed in one go are seen by weight', () => {
+    // slot-1 (Oat flakes 500 g) without a camera view.
+    const { engine } = makeEngine({}, { layout: StoreLayout.parse({ ...layout, cameras: [{ id: 'cam-3', slotIds: ['slot-2', 'slot-3'] }] }) });
+    // 8 units, then 3 × Muesli 750 g (2,250 g = 4.5 oat units) put in at 10 min, taken out at 40 min.
+    const level = (m: number) => (m < 10 || m >= 40 ? 4000 : 6250);
+    const readings: Reading[] = [];
+    for (let m = 0; m <= 60; m += 1) readings.push(weight('slot-1', at(m), Math.round(level(m) / 500), { grams: level(m) }));
+    const ds = run(engine, readings);
+    const v = asserts(ds, 'planogram_violation', 'slot:slot-1');
+    expect(v).toHaveLength(1);
+    expect(v[0]!.condition.title).toBe('Product weight does not match the plan');
+    // The new level is confirmed by the next reading (11 min), and has stayed 10 min.
+    expect(v[0]!.at).toBe(at(21));
+    expect(v[0]!.condition.reason).toMatch(/2250 g were added in one go, which is no whole number of Oat flakes 500 g \(500 g each\): it looks like 3 × Muesli 750 g/);
+    expect(clears(ds, 'planogram_violation', 'slot:slot-1').map((c) => c.at)).toEqual([at(41)]);
+  });
+
+  it('a restock of the planned product in one go is not a weight mismatch', () => {
+    const { engine } = makeEngine({}, { layout: StoreLayout.parse({ ...layout, cameras: [{ id: 'cam-3', slotIds: ['slot-2', 'slot-3'] }] }) });
+    const readings: Reading[] = [];
+    // 6 units → 14 units (a case of 8 put in), on a scale reading 1.5 % high.
+    for (let m = 0; m <= 40; m += 1) readings.push(weight('slot-1', at(m), m < 10 ? 6 : 14, { grams: (m < 10 ? 6 : 14) * 507.5 }));
+    expect(asserts(run(engine, readings), 'planogram_violation')).toEqual([]);
   });
 });

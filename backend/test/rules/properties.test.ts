@@ -1,64 +1,75 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Reading } from '@shelfwatch/contracts';
-import { asserts, ctl, makeEngine, MIN, probe, raises, run, T0, weight } from './timeline.js';
+import { asserts, clears, ctl, makeEngine, MIN, probe, raises, run, steady, T0, weight } from './timeline.js';
+import { probeNoise } from './case-sim.js';
 
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 const round1 = (v: number) => Math.round(v * 10) / 10;
+const round2 = (v: number) => Math.round(v * 100) / 100;
 
-describe('properties', () => {
-  it('in-limit product with any defrosts and door openings never raises an excursion or spoilage', () => {
+/**
+ * Normal operation of a multideck: the compressor holds the air near 2 °C (± its cycling), up to
+ * four defrosts of 5–30 min at least two hours apart (a longer one is a stuck heater, which the
+ * rules rightly alarm on), and door openings of 1–3 min at least 20 min apart.
+ */
+const normalDay = fc.record({
+  minutes: fc.integer({ min: 60, max: 360 }),
+  wobble: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 360, maxLength: 360 }),
+  defrosts: fc.uniqueArray(fc.record({ slot: fc.integer({ min: 0, max: 2 }), len: fc.integer({ min: 5, max: 30 }), peak: fc.double({ min: 6, max: 14, noNaN: true }) }), { maxLength: 3, selector: (d) => d.slot }),
+  doors: fc.uniqueArray(fc.record({ slot: fc.integer({ min: 0, max: 17 }), len: fc.integer({ min: 1, max: 3 }) }), { maxLength: 6, selector: (d) => d.slot }),
+});
+
+// Each run simulates hours of a case: generous timeouts keep a loaded machine from failing them.
+describe('properties', { timeout: 60_000 }, () => {
+  it('in-limit product with any normal defrosts and door openings never raises an excursion', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.double({ min: -0.3, max: 0.3, noNaN: true }), { minLength: 60, maxLength: 360 }),
-        fc.array(fc.record({ start: fc.integer({ min: 0, max: 359 }), len: fc.integer({ min: 5, max: 30 }), peak: fc.double({ min: 6, max: 14, noNaN: true }) }), { maxLength: 3 }),
-        // Door openings of 1-3 min, at least 20 min apart (a door held open longer is "door ajar").
-        fc.array(fc.record({ slot: fc.integer({ min: 0, max: 17 }), len: fc.integer({ min: 1, max: 3 }) }).map((d) => ({ start: d.slot * 20, len: d.len })), { maxLength: 6 }),
-        (steps, defrosts, doors) => {
-          const { engine } = makeEngine();
-          const readings: Reading[] = [];
-          const inDefrost = (m: number) => defrosts.find((d) => m >= d.start && m < d.start + d.len);
-          const inDoor = (m: number) => doors.some((d) => m >= d.start && m < d.start + d.len);
-          let product = 3;
-          let wasDefrost = false;
-          let wasDoor = false;
-          steps.forEach((s, m) => {
-            const ts = T0 + m * MIN;
-            product = clamp(product + s, 0.5, 4.9);
-            const d = inDefrost(m);
-            const door = inDoor(m);
-            if (!!d !== wasDefrost) readings.push(ctl('case-4', ts, 'case.defrost', !!d));
-            if (door !== wasDoor) readings.push(ctl('case-4', ts, 'case.door', door));
-            wasDefrost = !!d;
-            wasDoor = door;
-            const air = d ? d.peak : door ? 11 : clamp(product - 1 + s, -1, 7.5);
-            readings.push(ctl('case-4', ts, 'case.air_temperature', round1(air)), probe('probe-4p', 'case-4', ts, round1(product)));
-          });
-          const ds = run(engine, readings);
-          expect(asserts(ds, 'temperature_excursion', 'case:case-4')).toEqual([]);
-          expect(asserts(ds, 'spoilage', 'case:case-4')).toEqual([]);
-        },
-      ),
-      { numRuns: 60 },
+      fc.property(normalDay, ({ minutes, wobble, defrosts, doors }) => {
+        const { engine } = makeEngine();
+        const readings: Reading[] = [ctl('case-4', T0, 'case.compressor', true)];
+        const defrost = (m: number) => defrosts.find((d) => m >= 20 + d.slot * 120 && m < 20 + d.slot * 120 + d.len);
+        const door = (m: number) => doors.some((d) => m >= 10 + d.slot * 20 && m < 10 + d.slot * 20 + d.len);
+        let product = 3;
+        let wasDefrost = false;
+        let wasDoor = false;
+        for (let m = 0; m < minutes; m += 1) {
+          const ts = T0 + m * MIN;
+          const d = defrost(m);
+          const open = door(m);
+          if (!!d !== wasDefrost) readings.push(ctl('case-4', ts, 'case.defrost', !!d));
+          if (open !== wasDoor) readings.push(ctl('case-4', ts, 'case.door', open));
+          wasDefrost = !!d;
+          wasDoor = open;
+          const air = d ? d.peak : open ? 11 : 2 + wobble[m]!;
+          // The product simulant lags the air (τ = 2 h).
+          product += (air - product) * (1 - Math.exp(-1 / 120));
+          readings.push(ctl('case-4', ts, 'case.air_temperature', round1(air)), probe('probe-4p', 'case-4', ts, round2(product + probeNoise(m))));
+        }
+        const ds = run(engine, readings);
+        expect(asserts(ds, 'temperature_excursion', 'case:case-4')).toEqual([]);
+        expect(asserts(ds, 'sensor_fault', 'probe-data:probe-4p')).toEqual([]);
+      }),
+      { seed: 1201, numRuns: 30 },
     );
   });
 
-  it('any physically possible flapping around 5 °C gives at most one excursion task and one spoilage task', () => {
+  it('any air that keeps the product flapping around 5 °C gives one excursion task that never clears in between', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -0.5, max: 0.5, noNaN: true }), { minLength: 30, maxLength: 400 }), (steps) => {
+      fc.property(fc.array(fc.double({ min: 4.6, max: 9, noNaN: true }), { minLength: 8, maxLength: 40 }), (levels) => {
         const { engine } = makeEngine();
-        const readings: Reading[] = [];
+        const readings: Reading[] = [ctl('case-4', T0, 'case.compressor', true)];
+        // Each level holds the air for 10 min; the product follows with τ = 30 min.
         let product = 5;
-        steps.forEach((s, m) => {
-          product = clamp(product + s, 4.1, 7.9);
-          readings.push(probe('probe-4p', 'case-4', T0 + m * MIN, round1(product)), ctl('case-4', T0 + m * MIN, 'case.air_temperature', 3));
-        });
+        for (let m = 0; m < levels.length * 10; m += 1) {
+          const air = levels[Math.floor(m / 10)]!;
+          product += (air - product) * (1 - Math.exp(-1 / 30));
+          readings.push(probe('probe-4p', 'case-4', T0 + m * MIN, round2(product + probeNoise(m))), ctl('case-4', T0 + m * MIN, 'case.air_temperature', round1(air)));
+        }
         const ds = run(engine, readings);
         expect(raises(ds, 'temperature_excursion', 'case:case-4')).toBeLessThanOrEqual(1);
-        expect(raises(ds, 'spoilage', 'case:case-4')).toBeLessThanOrEqual(1);
-        expect(ds.filter((d) => d.type === 'clear' && d.locationKey === 'case:case-4')).toEqual([]);
+        expect(clears(ds, 'temperature_excursion', 'case:case-4')).toEqual([]);
+        expect(asserts(ds, 'spoilage')).toEqual([]);
       }),
-      { numRuns: 60 },
+      { seed: 1202, numRuns: 30 },
     );
   });
 
@@ -74,12 +85,12 @@ describe('properties', () => {
             for (const u of e.noise) readings.push(weight('slot-1', (ts += 700), u, { stable: false }));
             readings.push(weight('slot-1', (ts += 2000), e.stableUnits));
           }
-          const ds = run(engine, readings, ts + 30 * MIN);
+          const ds = run(engine, steady(readings, ts + 30 * MIN), ts + 30 * MIN);
           expect(asserts(ds, 'out_of_stock', 'slot:slot-1')).toEqual([]);
           expect(asserts(ds, 'low_stock', 'slot:slot-1')).toEqual([]);
         },
       ),
-      { numRuns: 100 },
+      { seed: 1203, numRuns: 100 },
     );
   });
 });

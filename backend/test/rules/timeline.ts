@@ -104,6 +104,30 @@ export function status(deviceId: string, deviceKind: 'weight_board' | 'camera' |
   return { ...base(deviceId, ts), kind: 'device.status', deviceKind, online, detail: online ? '' : 'last will' };
 }
 
+/**
+ * What shelf devices really send between changes: the gateway forwards each slot's weight at
+ * least once a minute, and a camera scans every minute. Repeats each weight and camera source's
+ * latest reading every minute until its next reading (or `until`).
+ */
+export function steady(readings: Reading[], until: number): Reading[] {
+  const sources = new Map<string, Reading[]>();
+  for (const r of readings) {
+    const key = r.kind === 'shelf.weight' || r.kind === 'camera.slot' ? `${r.kind}|${r.slotId}` : `other|${r.id}`;
+    sources.set(key, [...(sources.get(key) ?? []), r]);
+  }
+  const out: Reading[] = [];
+  for (const [key, list] of sources) {
+    const sorted = [...list].sort((a, b) => a.ts - b.ts);
+    sorted.forEach((r, i) => {
+      out.push(r);
+      if (key.startsWith('other|')) return;
+      const next = sorted[i + 1]?.ts ?? until + 1;
+      for (let ts = r.ts + MIN; ts < next; ts += MIN) out.push({ ...r, id: id(r.deviceId), ts });
+    });
+  }
+  return out;
+}
+
 /** Feed readings (sorted by time) with a tick every minute of event time in between. */
 export function run(engine: RuleEngine, readings: Reading[], tickUntil?: number): RuleDecision[] {
   const sorted = [...readings].sort((a, b) => a.ts - b.ts);

@@ -8,14 +8,14 @@ import { startBackend, type Backend, type StartBackendOptions } from '../../src/
 import { fixtureLayout } from './fixture-layout.js';
 
 export const TOKENS = {
-  staff: 'staff-token-0123456789abcdef',
-  ops: 'ops-token-0123456789abcdefgh',
-  device: 'device-token-0123456789abcdef',
-  dairy: 'dairyco-token-0123456789abcd',
-  bakery: 'bakery-token-0123456789abcdef',
-  otherStoreStaff: 'other-staff-token-0123456789ab',
+  staff: 'staff-c430c64db24fb078145c4f278412a0bd',
+  ops: 'ops-9aaf32ca35435549f2224eb03b5985ae',
+  device: 'device-96e63f2f49e1dc72321f0bd6f0e2d592',
+  dairy: 'dairyco-821221fb37af87f18430f952d3e8cd2b',
+  bakery: 'bakery-6348cfea7c0c230810e68ab5149bafdc',
+  otherStoreStaff: 'other-staff-cc15a3d39ecbe28f0ec6d9ce57aa24dc',
   /** A device token not bound to stores (e.g. a chain-wide bridge). */
-  anyDevice: 'any-device-token-0123456789abcd',
+  anyDevice: 'any-device-0c85570297e556f8e3a78e5db3bed40f',
 };
 
 export const SECRETS = {
@@ -55,6 +55,8 @@ export async function makeHarness(opts: { layout?: StoreLayout; config?: Partial
       dairyco: { webhookUrl: opts.webhookUrl?.('dairyco') ?? 'http://127.0.0.1:9/dairyco', webhookSecret: SECRETS.dairyco },
       bakery: { webhookUrl: opts.webhookUrl?.('bakery') ?? 'http://127.0.0.1:9/bakery', webhookSecret: SECRETS.bakery },
     },
+    // The tests' webhook receivers listen on loopback: allowed explicitly, as in the demo.
+    webhooks: { allowPrivateNetworks: ['127.0.0.0/8'] },
     ...opts.config,
   });
   const h: Harness = {

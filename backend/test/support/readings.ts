@@ -1,4 +1,4 @@
-import type { ReadingOf } from '@shelfwatch/contracts';
+import type { Reading, ReadingOf } from '@shelfwatch/contracts';
 
 let seq = 0;
 
@@ -55,4 +55,20 @@ export function cameraGap(ts: number, slotId = 'slot-3b-1'): ReadingOf<'camera.s
     gap: true,
     confidence: 0.9,
   };
+}
+
+/**
+ * One minute of the fixture store as its devices report it: the weight board's heartbeat for
+ * slot-3b-1, a camera scan, the product probe and the controller's air. The rules decide a
+ * minute once every device has reported past it, so tests send whole minutes.
+ */
+export function storeMinute(ts: number, o: { units: number; gap?: boolean; tempC?: number }): Reading[] {
+  seq++;
+  const gap = o.gap ?? o.units === 0;
+  return [
+    weight(ts, o.units, { id: `board-3b:m${seq}:ch0` }),
+    { ...cameraGap(ts), id: `cam-3:m${seq}:slot-3b-1`, skuSeen: gap ? null : 'MILK-1L', facings: gap ? 0 : 3, gap, confidence: 0.95 },
+    probe(ts, o.tempC ?? 3.5, `probe-4a:m${seq}`),
+    { id: `ctrl-4:m${seq}`, storeId: 'store-1', deviceId: 'ctrl-4', ts, kind: 'case.air_temperature', caseId: 'case-4', tempC: 3 },
+  ];
 }

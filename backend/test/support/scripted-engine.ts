@@ -3,13 +3,15 @@ import type { CreateRuleEngine, RuleDecision, RuleEngine, StoreKpis, StoreModel 
 
 /**
  * A scripted stand-in for the rules (the service's collaborator) with obvious behaviour:
- * - shelf.weight units 0 → assert out_of_stock for the slot; units > 0 → clear it
+ * - shelf.weight units 0 → assert out_of_stock for the slot; units > 0 → clear it; a stable rise
+ *   of two units or more → restock (units leave the backroom)
  * - probe.temperature above 8 °C → assert temperature_excursion (critical above 12 °C); else clear
  * - camera.slot with gap → one replenish request per slot to the slot product's supplier
  */
 export class ScriptedEngine implements RuleEngine {
   readonly seen: Reading[] = [];
   private readonly requested = new Set<string>();
+  private readonly units = new Map<string, number>();
   constructor(readonly model: StoreModel) {}
 
   onReading(r: Reading): RuleDecision[] {
@@ -18,6 +20,10 @@ export class ScriptedEngine implements RuleEngine {
     switch (r.kind) {
       case 'shelf.weight': {
         const locationKey = `slot:${r.slotId}`;
+        const before = this.units.get(r.slotId);
+        if (r.stable && r.fault === null) this.units.set(r.slotId, r.units);
+        const restock: RuleDecision[] =
+          r.stable && r.fault === null && before !== undefined && r.units - before >= 2 ? [{ type: 'restock', at: r.ts, storeId, sku: r.sku, slotId: r.slotId, units: r.units - before }] : [];
         if (r.units === 0) {
           const product = this.model.layout.products.find((p) => p.sku === r.sku);
           return [
@@ -39,7 +45,7 @@ export class ScriptedEngine implements RuleEngine {
             },
           ];
         }
-        return [{ type: 'clear', at: r.ts, storeId, kind: 'out_of_stock', locationKey, reason: `restocked: ${r.units} units` }];
+        return [...restock, { type: 'clear', at: r.ts, storeId, kind: 'out_of_stock', locationKey, reason: `restocked: ${r.units} units` }];
       }
       case 'probe.temperature': {
         const locationKey = `case:${r.caseId}`;

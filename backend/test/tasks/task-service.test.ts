@@ -71,10 +71,29 @@ describe('TaskService', () => {
     service.unitOfWork(() => service.escalate('store-1', T0 + 29 * MIN));
     expect(published.filter((e) => e.type === 'escalated')).toHaveLength(0);
     service.unitOfWork(() => service.escalate('store-1', T0 + 65 * MIN));
-    expect(published.filter((e) => e.type === 'escalated').map((e) => e.task.escalationLevel)).toEqual([1, 2]);
+    expect(published.filter((e) => e.type === 'escalated').map((e) => e.task.escalationLevel)).toEqual([2]);
     service.acknowledge('task-1', 'alice', T0 + 66 * MIN);
     service.unitOfWork(() => service.escalate('store-1', T0 + 600 * MIN));
-    expect(published.filter((e) => e.type === 'escalated')).toHaveLength(2);
+    expect(published.filter((e) => e.type === 'escalated')).toHaveLength(1);
+  });
+
+  it('escalates once, straight to the level due, when event time jumps to the year 2100', () => {
+    const { service, published, storage } = setup();
+    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0, condition: oos('slot-3b-1') }, { type: 'assert', at: T0, condition: oos('slot-3b-2') }]));
+    // Work must not grow with the jump: a walk level by level would write millions of rows
+    // in one transaction (and never return). Fail fast instead of hanging if it does.
+    let updates = 0;
+    const update = storage.tasks.update.bind(storage.tasks);
+    storage.tasks.update = (task, expected) => {
+      if (++updates > 10) throw new Error(`runaway escalation: more than 10 task updates for one jump`);
+      return update(task, expected);
+    };
+    const year2100 = Date.UTC(2100, 0, 1);
+    service.unitOfWork(() => service.escalate('store-1', year2100));
+    const escalated = published.filter((e) => e.type === 'escalated');
+    const due = Math.floor((year2100 - T0) / (DEFAULT_ESCALATION_MIN.out_of_stock * MIN));
+    expect(escalated.map((e) => e.task.escalationLevel)).toEqual([due, due]);
+    expect(updates).toBe(2);
   });
 
   it('puts a delivery into the backroom when its receive task is done', () => {

@@ -85,6 +85,12 @@ describe('escalation', () => {
     expect(escalateIfDue(first!.task, T0 + 30 * MIN, 15)?.task.escalationLevel).toBe(2);
   });
 
+  it('jumps straight to the level due after a long wait, in one transition', () => {
+    const late = escalateIfDue(task, T0 + 100 * MIN, 15);
+    expect(late?.task).toMatchObject({ escalationLevel: 6, version: 2 });
+    expect(late?.history.text).toContain('escalated to level 6');
+  });
+
   it('never escalates an acknowledged or closed task', () => {
     const acked = acknowledge(task, T0 + MIN, 'alice')!.task;
     expect(escalateIfDue(acked, T0 + 600 * MIN, 15)).toBeNull();

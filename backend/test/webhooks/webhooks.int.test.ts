@@ -7,7 +7,8 @@ import { cameraGap, probe } from '../support/readings.js';
 import { scriptedEngines } from '../support/scripted-engine.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
-const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+// Recent event time: ingest refuses readings more than 47 h old.
+const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 

@@ -108,7 +108,9 @@ export function devicesDashboard(): Dashboard {
     .withPanel(
       new TimeseriesPanel()
         .title('Rejected frames and payloads by reason')
-        .description('Rate of inputs the gateway rejected (bad checksum, schema, unknown device, ...), per input and reason (gateway_stats.rejected, a counter).')
+        .description(
+          'Rate of inputs the gateway rejected (bad checksum, schema, unknown device, a device clock out of bounds: ts_ahead / ts_too_old, an oversized MQTT packet: packet_too_large, ...), per input and reason (gateway_stats.rejected, a counter).',
+        )
         .unit('short')
         .decimals(0)
         .drawStyle(GraphDrawStyle.Bars)
@@ -119,6 +121,28 @@ export function devicesDashboard(): Dashboard {
           influx(
             `SELECT non_negative_difference(max("rejected")) FROM "${M.gatewayStats}" ${where(STORE)} GROUP BY ${INTERVAL}, "gateway", "input", "reason" fill(none)`,
           ).alias('$tag_input: $tag_reason'),
+        )
+        .height(8)
+        .span(12),
+    )
+    .withPanel(
+      new TimeseriesPanel()
+        .title('Dead letters by sink and reason')
+        .description(
+          'Readings a sink gave up on and kept in the gateway\'s dead_letters table: refused (the sink rejects the reading itself, e.g. an event time out of bounds) or poison (the sink kept failing on that reading alone while the readings around it got through). Anything here needs a look; the rest of the store keeps flowing (gateway_stats.dead_lettered, a counter).',
+        )
+        .unit('short')
+        .decimals(0)
+        .min(0)
+        .drawStyle(GraphDrawStyle.Bars)
+        .fillOpacity(80)
+        .stacking(new StackingConfigBuilder().mode(StackingMode.Normal))
+        .interval('1m')
+        .thresholds(steps(COLOR.ok, [1, COLOR.bad]))
+        .withTarget(
+          influx(
+            `SELECT non_negative_difference(max("dead_lettered")) FROM "${M.gatewayStats}" ${where(STORE)} GROUP BY ${INTERVAL}, "gateway", "sink", "reason" fill(none)`,
+          ).alias('$tag_sink: $tag_reason'),
         )
         .height(8)
         .span(12),

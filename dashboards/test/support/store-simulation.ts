@@ -15,7 +15,8 @@ import { line, pointLine, type LineField } from './line-protocol.js';
  *    150–200 → product above 5 °C → temperature excursion task, done at 230 with a note;
  *  - case-2 (frozen, -21 °C): defrost 90–110, product stays below -18 °C;
  *  - probe pr-3's battery runs down and it goes offline at 220 for good;
- *  - the backend sink of the gateway is down 100–120 (outbox grows), some frames rejected.
+ *  - the backend sink of the gateway is down 100–120 (outbox grows), some frames rejected;
+ *    at 125 the gateway dead-letters one poison reading.
  */
 export interface SimulationOptions {
   start: number;
@@ -210,7 +211,7 @@ export function simulateStore(options: SimulationOptions): Simulation {
     status(c.productProbe, 'probe', true, t0, 'mqtt connected');
   }
 
-  const counters = { rejectedSerial: 0, rejectedMqttSchema: 0, rejectedMqttUnknown: 0, influxWritten: 0, backendWritten: 0, backendPending: 0, backendOldest: 0 };
+  const counters = { rejectedSerial: 0, rejectedMqttSchema: 0, rejectedMqttUnknown: 0, influxWritten: 0, backendWritten: 0, backendPending: 0, backendOldest: 0, backendPoison: 0 };
 
   for (let m = 0; m < options.minutes; m++) {
     const ts = t0 + m * MIN;
@@ -396,8 +397,16 @@ export function simulateStore(options: SimulationOptions): Simulation {
         at,
         'gs:backend',
       );
+      for (const sink of ['influx', 'backend']) {
+        for (const reason of ['refused', 'poison']) {
+          const n = sink === 'backend' && reason === 'poison' ? counters.backendPoison : 0;
+          backendLine(MEASUREMENTS.gatewayStats, { ...gw, sink, reason }, { dead_lettered: { int: n } }, at, `gs:dl:${sink}:${reason}`);
+        }
+      }
     }
     if (m === 30) counters.rejectedMqttUnknown += 3;
+    // A reading the backend keeps failing on is set aside once it is back.
+    if (m === 125) counters.backendPoison += 1;
   }
 
   return {

@@ -7,9 +7,9 @@ import { TOKEN } from '../../../gateway/test/fixtures/store.js';
 /** Tokens the drills' backend knows; the device token is the one the gateway fixtures configure. */
 export const BACKEND_TOKENS = {
   device: TOKEN,
-  ops: 'drill-ops-token-0123456789abc',
-  staff: 'drill-staff-token-0123456789ab',
-  supplier: 'drill-supplier-token-012345678',
+  ops: 'drill-ops-58f70a4105e8e083ed9274ba049a0936',
+  staff: 'drill-staff-0c4490fde6f6403d343c01bc5755c336',
+  supplier: 'drill-supplier-b64019cf98b735afda0afbe0f13c819b',
 };
 export const SUPPLIER_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
@@ -37,6 +37,8 @@ export async function writeBackendConfig(o: BackendFilesOptions): Promise<{ conf
         { token: BACKEND_TOKENS.supplier, role: 'supplier', subject: 'sup-1' },
       ],
       suppliers: { 'sup-1': { webhookUrl: o.webhookUrl ?? 'http://127.0.0.1:9/sup-1', webhookSecret: SUPPLIER_SECRET } },
+      // The drills' webhook receiver listens on loopback.
+      webhooks: { allowPrivateNetworks: ['127.0.0.1/32'] },
     }),
   );
   return { configFile, dbPath, url: `http://127.0.0.1:${o.port}` };

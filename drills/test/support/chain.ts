@@ -23,12 +23,20 @@ export class Chain {
   backendUrl!: string;
   mqttPort!: number;
 
-  constructor(private readonly options: { boards?: Record<string, { path: string }>; webhookUrl?: string } = {}) {}
+  constructor(
+    private readonly options: {
+      boards?: Record<string, { path: string }>;
+      controllers?: Record<string, { endpointUrl: string }>;
+      webhookUrl?: string;
+      /** The embedded broker's port, when devices must be told it before the chain is prepared. */
+      mqttPort?: number;
+    } = {},
+  ) {}
 
   /** Writes every config and starts influxd; processes are started separately. */
   async prepare(): Promise<void> {
     [this.dir, this.influxd] = await Promise.all([makeTempDir('drill'), startInfluxd()]);
-    const [backendPort, mqttPort] = [await freePort(), await freePort()];
+    const [backendPort, mqttPort] = [await freePort(), this.options.mqttPort ?? (await freePort())];
     this.mqttPort = mqttPort;
     const layoutFile = path.join(this.dir.path, 'layout.json');
     await writeFile(layoutFile, JSON.stringify(testLayout()));
@@ -36,7 +44,9 @@ export class Chain {
     this.backendConfig = b.configFile;
     this.dbPath = b.dbPath;
     this.backendUrl = b.url;
-    this.gatewayConfig = await writeGatewayFiles(this.dir.path, { influxUrl: this.influxd.url, backendUrl: b.url, mqttPort, ...(this.options.boards ? { boards: this.options.boards } : {}) });
+    this.gatewayConfig = await writeGatewayFiles(this.dir.path, { influxUrl: this.influxd.url, backendUrl: b.url, mqttPort, ...(this.options.boards ? { boards: this.options.boards } : {}),
+      ...(this.options.controllers ? { controllers: this.options.controllers } : {}),
+    });
   }
 
   async startGateway(): Promise<GatewayProcess> {

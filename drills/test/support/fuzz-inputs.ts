@@ -15,7 +15,12 @@ const printable = (min: number, max: number) => fc.string({ unit: fc.integer({ m
 
 /** A valid frame of board-1 (both channels have slots), 100 ms of device time apart. */
 export function goodFrame(seq: number, ts0 = 1_700_000_000_000): string {
-  return encodeFrame({ deviceId: 'board-1', seq, tsMs: ts0 + seq * 100, channels: [{ channel: 0, counts: 1000 + 100 * 400 * (seq % 20) }, { channel: 1, counts: -500 + 50 * 1030 * (seq % 12) }] });
+  return frameAt(seq, ts0 + seq * 100);
+}
+
+/** A valid frame of board-1 stamped `tsMs`. */
+export function frameAt(seq: number, tsMs: number): string {
+  return encodeFrame({ deviceId: 'board-1', seq, tsMs, channels: [{ channel: 0, counts: 1000 + 100 * 400 * (seq % 20) }, { channel: 1, counts: -500 + 50 * 1030 * (seq % 12) }] });
 }
 
 /**
@@ -92,4 +97,42 @@ export function badApiBodies(n: number): BadRequest[] {
     done.map((body): BadRequest => ({ path: 'done', body })),
   );
   return sample(arb, n, 3);
+}
+
+/**
+ * Event times outside the default bounds around `now` (5 min ahead, 24 h behind at the
+ * gateway, 47 h at the backend): from an hour ahead (clear of the edge however long the
+ * drill runs) to the end of representable time, and from two days behind to 1970. The
+ * offsets are seeded; `now` anchors them.
+ */
+export function outOfBoundTimes(n: number, now: number, seedOffset: number): number[] {
+  const ahead = fc.integer({ min: now + 3_600_000, max: 8_640_000_000_000 });
+  const behind = fc.integer({ min: 0, max: now - 48 * 3_600_000 });
+  return sample(fc.oneof(ahead, behind), n, seedOffset);
+}
+
+/** Valid probe payloads whose device clock is out of bounds (a year-2100 clock, a reset one). */
+export function outOfBoundProbePayloads(n: number, now: number): Buffer[] {
+  return outOfBoundTimes(n, now, 4).map((ts, i) => Buffer.from(JSON.stringify({ seq: 1_000_000 + i, ts, tempC: 3.5, batteryPct: 90, rssiDbm: -60 })));
+}
+
+/** Sizes of MQTT payloads over the broker's 64 KiB cap, up to 4 MB. */
+export function oversizedPayloadSizes(n: number): number[] {
+  return sample(fc.integer({ min: 64 * 1024 + 1, max: 4 * 1024 * 1024 }), n, 5);
+}
+
+/**
+ * API bodies each answered 4xx for their time or their size: ingest batches whose readings
+ * are valid but out of the backend's event-time bound (422), and bodies over a route's
+ * limit (413): task-done notes past 64 KB, delivery confirmations past 1 MB.
+ */
+export function timeAndSizeApiBodies(n: number, now: number): BadRequest[] {
+  const times = outOfBoundTimes(n, now, 6);
+  const sizes = sample(fc.integer({ min: 0, max: 200_000 }), n, 7);
+  return times.map((ts, i): BadRequest => {
+    if (i % 25 === 0) return { path: 'done', body: JSON.stringify({ note: 'n'.repeat(64 * 1024 + sizes[i]!) }) };
+    if (i % 25 === 1) return { path: 'deliveries', body: JSON.stringify({ storeId: 'store-1', deliveryId: 'd-big', expectedAt: now, lines: [{ sku: 'SKU-BEANS', quantity: 1 }], pad: 'p'.repeat(1024 * 1024 + sizes[i]!) }) };
+    const reading = { kind: 'probe.temperature', id: `probe-1:t${i}`, storeId: 'store-1', deviceId: 'probe-1', ts, caseId: 'case-1', placement: 'air', tempC: 3, fault: null, batteryPct: 90, rssiDbm: -60 };
+    return { path: 'ingest', body: JSON.stringify({ gatewayId: 'gw-1', readings: [reading] }) };
+  });
 }

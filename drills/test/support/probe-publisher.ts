@@ -36,6 +36,7 @@ export class ProbePublisher {
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
       username: this.options.deviceId,
       password: PASSWORDS[this.options.deviceId] ?? '',
+      clientId: this.options.deviceId,
       reconnectPeriod: 0,
       connectTimeout: 5_000,
     });

@@ -4,6 +4,7 @@ import { CameraFirmware } from '../firmware/camera-firmware.js';
 import { ControllerFirmware, type ValueChange } from '../firmware/controller-firmware.js';
 import { ProbeFirmware } from '../firmware/probe-firmware.js';
 import type { Scenario } from '../scenario/schema.js';
+import type { BackhaulDelivery } from '../world/entities.js';
 import type { GroundTruthSink } from '../world/ground-truth.js';
 import { Rng } from '../world/rng.js';
 import { StoreWorld } from '../world/store-world.js';
@@ -15,9 +16,18 @@ export interface StepOutput {
   scans: { cameraId: string; message: CameraScanMessage }[];
   probes: { probeId: string; message: ProbeMessage }[];
   controllers: { controllerId: string; changes: ValueChange[] }[];
-  /** Link changes: a board unplugged/replugged, a probe's radio down/up, a controller down/up. */
-  links: { kind: 'board' | 'probe' | 'controller'; id: string; up: boolean }[];
+  /** Link changes: a board unplugged/replugged, a probe's or camera's radio down/up, a controller down/up. */
+  links: { kind: DeviceLinkKind; id: string; up: boolean }[];
+  /** The gateway or its link to the backend going down or coming back (the run's harness acts on these). */
+  network: NetworkChange[];
 }
+
+export type DeviceLinkKind = 'board' | 'probe' | 'camera' | 'controller';
+
+export type NetworkChange =
+  | { link: 'gateway'; up: boolean }
+  | { link: 'backhaul'; up: true }
+  | { link: 'backhaul'; up: false; delivery: BackhaulDelivery; windowS: number };
 
 export interface SimEngineOptions {
   scenario: Scenario;
@@ -37,6 +47,8 @@ export class SimEngine {
   private readonly probes: ProbeFirmware[] = [];
   private readonly controllers: { fw: ControllerFirmware; caseId: string }[] = [];
   private readonly linkState = new Map<string, boolean>();
+  private readonly wasSilent = new Set<string>();
+  private network: { gateway: boolean; backhaul: string | null } = { gateway: true, backhaul: null };
 
   constructor(private readonly opts: SimEngineOptions) {
     this.world = StoreWorld.create({ scenario: opts.scenario, seed: opts.seed, sink: opts.sink, ...(opts.durationS === undefined ? {} : { durationS: opts.durationS }) });
@@ -63,6 +75,7 @@ export class SimEngine {
           slotIds: cam.slotIds,
           scanIntervalMs: intervalMs,
           rates: settings.cameras,
+          slotRates: settings.cameras.slots,
           knownSkus: skus,
           rng: camRng,
           firstScanMs: this.world.startMs + Math.floor(camRng.next() * intervalMs),
@@ -101,8 +114,8 @@ export class SimEngine {
     const w = this.world;
     w.step();
     const now = w.nowMs;
-    const out: StepOutput = { nowMs: now, boards: [], scans: [], probes: [], controllers: [], links: [] };
-    const link = (kind: 'board' | 'probe' | 'controller', id: string, up: boolean) => {
+    const out: StepOutput = { nowMs: now, boards: [], scans: [], probes: [], controllers: [], links: [], network: [] };
+    const link = (kind: DeviceLinkKind, id: string, up: boolean) => {
       const key = `${kind}:${id}`;
       if ((this.linkState.get(key) ?? true) === up) return false;
       this.linkState.set(key, up);
@@ -112,21 +125,30 @@ export class SimEngine {
     const ambient = w.ambientC(now);
     for (const b of this.boards) {
       const faults = w.boardFaults.get(b.fw.boardId)!;
-      // Firmware re-announces every channel when its line comes back.
-      if (link('board', b.fw.boardId, faults.disconnected === 0) && faults.disconnected === 0) b.fw.forceFullReport();
+      const connected = w.boardConnected(b.fw.boardId);
+      // Firmware re-announces every channel when its line comes back, or when it recovers from a hang.
+      if (link('board', b.fw.boardId, connected) && connected) b.fw.forceFullReport();
+      // A hung board, or one without power, samples nothing.
+      if (this.silence(b.fw.boardId) || w.powerCut > 0) continue;
       const samples: ChannelCounts[] = b.channels.map(({ channel, slotId }) => ({ channel, counts: w.slots.get(slotId)!.cell.read(now, ambient) }));
       const output = b.fw.tick(now, samples, faults);
       if (output) out.boards.push({ boardId: b.fw.boardId, output });
     }
     for (const cam of this.cameras) {
-      const message = cam.tick(now, (slotId) => w.slotView(slotId));
-      if (message) out.scans.push({ cameraId: cam.cameraId, message });
+      const id = cam.cameraId;
+      const connected = w.cameraConnected(id);
+      link('camera', id, connected);
+      const silent = this.silence(id);
+      const message = cam.tick(now, (slotId) => w.slotView(slotId), (slotId) => w.cameraSees(id, slotId), connected && !silent);
+      if (message) out.scans.push({ cameraId: id, message });
     }
     for (const fw of this.probes) {
       const p = w.probes.get(fw.probeId)!;
-      link('probe', p.id, p.offline === 0);
+      const connected = w.probeConnected(p);
+      link('probe', p.id, connected);
+      const silent = this.silence(p.id);
       if (!fw.due(now)) continue;
-      if (p.offline > 0) {
+      if (!connected || silent) {
         fw.skip(now);
         continue;
       }
@@ -135,18 +157,40 @@ export class SimEngine {
       out.probes.push({ probeId: p.id, message: fw.report(now, p.sensor.sample(trueC, now, p.faults)) });
     }
     for (const { fw, caseId } of this.controllers) {
-      link('controller', fw.controllerId, (w.controllerOffline.get(fw.controllerId) ?? 0) === 0);
+      link('controller', fw.controllerId, w.controllerRunning(fw.controllerId));
+      // A hung controller, or one without power, updates nothing; it resumes from what it then measures.
+      if (this.silence(fw.controllerId) || w.powerCut > 0) continue;
       const changes = fw.tick(now, this.controllerValues(caseId));
       if (changes.length > 0) out.controllers.push({ controllerId: fw.controllerId, changes });
     }
+    this.networkChanges(out);
     return out;
+  }
+
+  /** Whether a device is hung now; a board coming out of a hang re-announces every channel. */
+  private silence(deviceId: string): boolean {
+    const silent = this.world.isSilent(deviceId);
+    if (silent) this.wasSilent.add(deviceId);
+    else if (this.wasSilent.delete(deviceId)) this.boards.find((b) => b.fw.boardId === deviceId)?.fw.forceFullReport();
+    return silent;
+  }
+
+  private networkChanges(out: StepOutput): void {
+    const { gatewayDown, backhaul } = this.world.network;
+    const gateway = gatewayDown === 0;
+    if (gateway !== this.network.gateway) out.network.push({ link: 'gateway', up: gateway });
+    const key = backhaul ? `${backhaul.delivery}:${backhaul.windowS}` : null;
+    if (key !== this.network.backhaul) {
+      out.network.push(backhaul ? { link: 'backhaul', up: false, ...backhaul } : { link: 'backhaul', up: true });
+    }
+    this.network = { gateway, backhaul: key };
   }
 
   private controllerValues(caseId: string) {
     const c = this.world.cases.get(caseId)!;
     return {
       airTempC: c.state.airC,
-      setpointC: c.def.setpointC,
+      setpointC: c.setpointC,
       defrostActive: this.world.defrostActive(c),
       doorOpen: this.world.doorOpen(c),
       compressorRunning: c.state.compressorRunning,

@@ -7,6 +7,8 @@ export interface CameraFirmwareOptions {
   slotIds: string[];
   scanIntervalMs: number;
   rates: CameraErrorRates;
+  /** Per-slot rates where a slot is seen worse or better than the camera's average. */
+  slotRates?: Record<string, Partial<CameraErrorRates>>;
   /** SKUs a confused recogniser may name. */
   knownSkus: string[];
   rng: Rng;
@@ -26,13 +28,20 @@ export class CameraFirmware {
     return this.opts.cameraId;
   }
 
-  tick(nowMs: number, view: (slotId: string) => SlotView): CameraScanMessage | null {
+  /**
+   * One scan if due: every slot in view (`sees`) as the recogniser reports it. A camera that is
+   * off or hung (`active` false) lets the scan pass without a message.
+   */
+  tick(nowMs: number, view: (slotId: string) => SlotView, sees: (slotId: string) => boolean = () => true, active = true): CameraScanMessage | null {
     if (nowMs < this.nextScanMs) return null;
     this.nextScanMs += this.opts.scanIntervalMs * Math.max(1, Math.ceil((nowMs - this.nextScanMs + 1) / this.opts.scanIntervalMs));
-    const slots = this.opts.slotIds.map((id) => {
+    if (!active) return null;
+    const slots = this.opts.slotIds.filter(sees).map((id) => {
       const v = view(id);
-      return observeSlot(v, this.opts.rates, this.opts.knownSkus.filter((s) => s !== v.frontSku), this.opts.rng);
+      const rates = this.opts.slotRates?.[id];
+      return observeSlot(v, rates ? { ...this.opts.rates, ...rates } : this.opts.rates, this.opts.knownSkus.filter((s) => s !== v.frontSku), this.opts.rng);
     });
+    if (slots.length === 0) return null;
     const message: CameraScanMessage = { seq: this.seq, ts: nowMs, slots };
     this.seq = (this.seq + 1) >>> 0;
     return message;

@@ -60,6 +60,8 @@ export function checkReferences(layout: StoreLayout, scenario: Pick<Scenario, 't
   const probes = new Set(layout.cases.flatMap((c) => c.probes.map((p) => p.id)));
   const controllers = new Set(layout.cases.map((c) => c.controllerId));
   const boards = new Set(layout.shelves.map((s) => s.boardId));
+  const cameras = new Map(layout.cameras.map((c) => [c.id, new Set(c.slotIds)]));
+  const devices = new Set([...probes, ...controllers, ...boards, ...cameras.keys()]);
   const problems: { path: string; message: string }[] = [];
   const need = (set: Set<string>, value: string, where: string, what: string) => {
     if (!set.has(value)) problems.push({ path: where, message: `unknown ${what} '${value}'` });
@@ -71,12 +73,16 @@ export function checkReferences(layout: StoreLayout, scenario: Pick<Scenario, 't
       case 'door_ajar':
       case 'fan_failure':
       case 'defrost':
+      case 'setpoint_change':
+      case 'cooling_degradation':
+      case 'door_rush':
         need(cases, e.caseId, p('caseId'), 'case');
         break;
       case 'probe_drift':
       case 'probe_disconnect':
       case 'probe_stuck':
       case 'probe_noisy':
+      case 'probe_offset':
         need(probes, e.probeId, p('probeId'), 'probe');
         break;
       case 'controller_offline':
@@ -87,12 +93,34 @@ export function checkReferences(layout: StoreLayout, scenario: Pick<Scenario, 't
       case 'board_drop_frames':
         need(boards, e.boardId, p('boardId'), 'board');
         break;
+      case 'device_silent':
+        need(devices, e.deviceId, p('deviceId'), 'device');
+        break;
+      case 'camera_offline':
+        need(new Set(cameras.keys()), e.cameraId, p('cameraId'), 'camera');
+        break;
+      case 'camera_coverage': {
+        const inView = cameras.get(e.cameraId);
+        if (!inView) problems.push({ path: p('cameraId'), message: `unknown camera '${e.cameraId}'` });
+        else e.slotIds.forEach((slotId, j) => need(inView, slotId, `timeline.${i}.slotIds.${j}`, `slot in view of ${e.cameraId}`));
+        break;
+      }
+      case 'power_cut':
+      case 'gateway_outage':
+      case 'backhaul_outage':
+        break;
       case 'misplace_product':
         need(slots, e.slotId, p('slotId'), 'slot');
         need(skus, e.sku, p('sku'), 'sku');
         break;
-      case 'set_facings':
       case 'restock':
+        need(slots, e.slotId, p('slotId'), 'slot');
+        if (e.sku !== undefined) need(skus, e.sku, p('sku'), 'sku');
+        break;
+      case 'set_facings':
+      case 'push_back':
+      case 'shopper_lift':
+      case 'shopper_lean':
         need(slots, e.slotId, p('slotId'), 'slot');
         break;
       case 'delivery':
@@ -104,6 +132,8 @@ export function checkReferences(layout: StoreLayout, scenario: Pick<Scenario, 't
     }
   });
   for (const slotId of Object.keys(scenario.settings.initialStock.slots)) need(slots, slotId, `settings.initialStock.slots.${slotId}`, 'slot');
+  const inSomeView = new Set([...cameras.values()].flatMap((v) => [...v]));
+  for (const slotId of Object.keys(scenario.settings.cameras.slots)) need(inSomeView, slotId, `settings.cameras.slots.${slotId}`, 'slot in view of a camera');
   for (const caseId of Object.keys(scenario.settings.cases.byCase)) need(cases, caseId, `settings.cases.byCase.${caseId}`, 'case');
   return problems;
 }

@@ -45,24 +45,67 @@ export type GeneratedLayoutSpec = z.infer<typeof GeneratedLayoutSpec>;
 const at = { at: Seconds };
 const forS = { forS: Seconds.optional() };
 
+/**
+ * What happens to the store, at `at` seconds from the start, for `forS` seconds (omitted = to
+ * the end of the run). The README's "Scenarios" section says what each one does to the devices
+ * and what it writes to the ground truth.
+ */
 export const TimelineEvent = z.discriminatedUnion('type', [
+  // Cases
   z.object({ ...at, type: z.literal('compressor_failure'), caseId: Id, ...forS }).strict(),
   z.object({ ...at, type: z.literal('door_ajar'), caseId: Id, ...forS }).strict(),
   z.object({ ...at, type: z.literal('fan_failure'), caseId: Id, ...forS }).strict(),
   z.object({ ...at, type: z.literal('defrost'), caseId: Id, ...forS }).strict(),
-  z.object({ ...at, type: z.literal('probe_drift'), probeId: DeviceId, cPerHour: z.number().default(2), ...forS }).strict(),
+  /** The controller's setpoint is changed (operations, a technician); reverts after forS. */
+  z.object({ ...at, type: z.literal('setpoint_change'), caseId: Id, setpointC: z.number().min(-40).max(15), ...forS }).strict(),
+  /** Cooling capacity falls linearly to `toFraction` over `rampS` (refrigerant leak, iced coil) and stays there. */
+  z.object({ ...at, type: z.literal('cooling_degradation'), caseId: Id, toFraction: Rate, rampS: Seconds, ...forS }).strict(),
+  /** Extra shopper door openings (a promotion, restocking through the doors): Poisson, each `openS` ±50 %. */
+  z.object({ ...at, type: z.literal('door_rush'), caseId: Id, openingsPerHour: z.number().positive().max(600), openS: z.number().positive().max(600).default(10), ...forS }).strict(),
+  // Probes
+  /** The reading drifts by cPerHour; with maxC it stops growing at ±maxC and stays there. */
+  z.object({ ...at, type: z.literal('probe_drift'), probeId: DeviceId, cPerHour: z.number().default(2), maxC: z.number().positive().max(40).optional(), ...forS }).strict(),
   z.object({ ...at, type: z.literal('probe_disconnect'), probeId: DeviceId, mode: z.enum(['offline', 'open_circuit']).default('offline'), ...forS }).strict(),
-  z.object({ ...at, type: z.literal('probe_stuck'), probeId: DeviceId, ...forS }).strict(),
+  /** The reading freezes: at `valueC` if given, else at its last value. */
+  z.object({ ...at, type: z.literal('probe_stuck'), probeId: DeviceId, valueC: z.number().min(-60).max(80).optional(), ...forS }).strict(),
   z.object({ ...at, type: z.literal('probe_noisy'), probeId: DeviceId, sdC: z.number().positive().default(1.5), ...forS }).strict(),
+  /** A constant calibration error (a knocked thermistor, a probe moved to a warmer spot). */
+  z.object({ ...at, type: z.literal('probe_offset'), probeId: DeviceId, offsetC: z.number().min(-20).max(20), ...forS }).strict(),
+  // Devices and the network
   z.object({ ...at, type: z.literal('controller_offline'), controllerId: DeviceId, ...forS }).strict(),
   z.object({ ...at, type: z.literal('board_disconnect'), boardId: DeviceId, ...forS }).strict(),
   z.object({ ...at, type: z.literal('board_corrupt_frames'), boardId: DeviceId, rate: Rate.default(0.2), ...forS }).strict(),
   z.object({ ...at, type: z.literal('board_drop_frames'), boardId: DeviceId, rate: Rate.default(0.2), ...forS }).strict(),
-  z.object({ ...at, type: z.literal('misplace_product'), slotId: SlotId, sku: Sku, units: z.number().int().positive().default(2), ...forS }).strict(),
+  /** Any device hangs: it stays connected (no last will, the line stays up) but reports nothing. */
+  z.object({ ...at, type: z.literal('device_silent'), deviceId: DeviceId, ...forS }).strict(),
+  /** A camera loses power or its network: its connection drops and the broker publishes its last will. */
+  z.object({ ...at, type: z.literal('camera_offline'), cameraId: DeviceId, ...forS }).strict(),
+  /** These slots leave the camera's view (it was bumped, a display blocks it): it stops reporting them. */
+  z.object({ ...at, type: z.literal('camera_coverage'), cameraId: DeviceId, slotIds: z.array(SlotId).min(1), ...forS }).strict(),
+  /** Mains power fails store-wide: every device goes down at once and the cases stop cooling. */
+  z.object({ ...at, type: z.literal('power_cut'), ...forS }).strict(),
+  /** The gateway is down (crash, reboot): devices keep working and hold or lose what they cannot send. */
+  z.object({ ...at, type: z.literal('gateway_outage'), ...forS }).strict(),
+  /**
+   * The link from the gateway to the backend fails. `backlog`: nothing gets through, the
+   * gateway's outbox delivers it in order afterwards. `shuffled`: a store-and-forward path
+   * accepts the readings but delivers them out of order, each up to `windowS` late.
+   */
+  z.object({ ...at, type: z.literal('backhaul_outage'), delivery: z.enum(['backlog', 'shuffled']).default('backlog'), windowS: Seconds.default(300), ...forS }).strict(),
+  // Shelves
+  /** Shoppers may buy the wrong product (`soldPerHour`); it stays until sold out, forS ends or a restock clears it. */
+  z.object({ ...at, type: z.literal('misplace_product'), slotId: SlotId, sku: Sku, units: z.number().int().positive().default(2), soldPerHour: z.number().min(0).default(0), ...forS }).strict(),
   z.object({ ...at, type: z.literal('set_facings'), slotId: SlotId, facings: z.number().int().min(0), ...forS }).strict(),
+  /** Products pushed to the back of the slot: the units are there, the front a camera sees is empty. */
+  z.object({ ...at, type: z.literal('push_back'), slotId: SlotId, ...forS }).strict(),
+  /** A shopper lifts units off the slot and puts them back after forS. */
+  z.object({ ...at, type: z.literal('shopper_lift'), slotId: SlotId, units: z.number().int().positive().default(1), forS: Seconds }).strict(),
+  /** A shopper leans or rests something on the slot: `grams` more on the load cell for forS. */
+  z.object({ ...at, type: z.literal('shopper_lean'), slotId: SlotId, grams: z.number().positive().max(50_000), forS: Seconds }).strict(),
   z.object({ ...at, type: z.literal('delivery'), sku: Sku, units: z.number().int().positive() }).strict(),
   z.object({ ...at, type: z.literal('rush'), multiplier: z.number().positive(), skus: z.array(Sku).optional(), ...forS }).strict(),
-  z.object({ ...at, type: z.literal('restock'), slotId: SlotId, units: z.number().int().positive().optional() }).strict(),
+  /** Staff fill the slot from the backroom; with another `sku` than planned they stock in the wrong product. */
+  z.object({ ...at, type: z.literal('restock'), slotId: SlotId, units: z.number().int().positive().optional(), sku: Sku.optional() }).strict(),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 export type TimelineEventType = TimelineEvent['type'];
@@ -129,6 +172,13 @@ export const SimSettings = z
         wrongSkuRate: Rate.default(0.01),
         missedGapRate: Rate.default(0.02),
         occlusionRate: Rate.default(0.03),
+        /**
+         * Per slot, how well its camera sees it: `covered: false` = the layout lists the slot but
+         * the camera's view misses it (never reported); the rates override the camera's.
+         */
+        slots: z
+          .record(SlotId, z.object({ covered: z.boolean(), wrongSkuRate: Rate, missedGapRate: Rate, occlusionRate: Rate }).partial().strict())
+          .default({}),
       })
       .strict()
       .prefault({}),

@@ -21,6 +21,8 @@ interface Outgoing {
   channel: 'probe' | 'scan';
   payload: string;
   readings: number;
+  /** Simulated time the message was made. */
+  ts: number;
 }
 
 /**
@@ -44,11 +46,23 @@ export class MqttDeviceLink {
     return this.client?.connected ?? false;
   }
 
-  /** Starts connecting (and reconnecting); resolves on the first CONNACK. */
-  start(): Promise<void> {
+  /** Started and not taken offline: the device is trying to be connected. */
+  get running(): boolean {
+    return this.client !== null;
+  }
+
+  /**
+   * Starts connecting (and reconnecting); resolves on the first CONNACK. `atMs` is the
+   * simulated time the device came up (its "online" status carries it, whenever the
+   * connection is actually made); later automatic reconnects say when they happened.
+   */
+  start(atMs = this.opts.now()): Promise<void> {
     if (this.client) return this.connectedOnce ?? Promise.resolve();
     const { storeId, deviceId } = this.opts;
-    const will: DeviceStatusMessage = { online: false, ts: this.opts.now(), reason: 'lwt', firmware: this.opts.firmware };
+    // A last will is fixed when the device connects, so it can only carry that time; the
+    // gateway, which knows when it last heard the device, corrects it.
+    const will: DeviceStatusMessage = { online: false, ts: atMs, reason: 'lwt', firmware: this.opts.firmware };
+    let bootMs: number | null = atMs;
     const client = connect(this.opts.url, {
       clientId: deviceId,
       username: deviceId,
@@ -60,26 +74,42 @@ export class MqttDeviceLink {
       will: { topic: deviceTopic(storeId, deviceId, 'status'), payload: Buffer.from(JSON.stringify(will)), qos: TOPICS.status.qos, retain: TOPICS.status.retain },
     });
     this.client = client;
-    client.on('error', (err) => this.opts.logger.warn({ device: deviceId, err: err.message }, 'mqtt error'));
+    // A broker that is away (a gateway restarting) fails every reconnect: say so once per outage.
+    let quiet = false;
+    client.on('error', (err) => {
+      if (quiet) this.opts.logger.debug({ device: deviceId, err: err.message }, 'mqtt error');
+      else this.opts.logger.warn({ device: deviceId, err: err.message }, 'mqtt error (retrying; further errors at debug level until connected)');
+      quiet = true;
+    });
     client.on('connect', () => {
-      this.publishStatus(client, true, 'boot');
+      quiet = false;
+      this.publishStatus(client, true, bootMs === null ? 'reconnect' : 'boot', bootMs ?? this.opts.now());
+      bootMs = null;
       this.pump();
     });
     this.connectedOnce = new Promise<void>((resolve) => client.once('connect', () => resolve()));
     return this.connectedOnce;
   }
 
-  private publishStatus(client: MqttClient, online: boolean, reason: string): void {
+  private publishStatus(client: MqttClient, online: boolean, reason: string, ts: number): void {
     const { storeId, deviceId } = this.opts;
-    const status: DeviceStatusMessage = { online, ts: this.opts.now(), reason, firmware: this.opts.firmware };
+    const status: DeviceStatusMessage = { online, ts, reason, firmware: this.opts.firmware };
     client.publish(deviceTopic(storeId, deviceId, 'status'), JSON.stringify(status), { qos: TOPICS.status.qos, retain: TOPICS.status.retain }, (err) => {
       if (err) this.opts.logger.debug({ device: deviceId, err: err.message }, 'status publish failed');
     });
   }
 
-  publish(channel: 'probe' | 'scan', payload: unknown, readings: number): void {
-    this.queue.push({ channel, payload: JSON.stringify(payload), readings });
+  publish<T extends { ts: number }>(channel: 'probe' | 'scan', payload: T, readings: number): void {
+    this.queue.push({ channel, payload: JSON.stringify(payload), readings, ts: payload.ts });
     this.pump();
+  }
+
+  /** Whether a message made before limitMs (simulated) is still unacknowledged while connected (unconnected, there is nowhere to send it). */
+  lagsBehind(limitMs: number): boolean {
+    if (!this.connected) return false;
+    if ((this.queue[0]?.ts ?? Infinity) < limitMs) return true;
+    for (const item of this.inFlight) if (item.ts < limitMs) return true;
+    return false;
   }
 
   private pump(): void {
@@ -115,8 +145,14 @@ export class MqttDeviceLink {
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** The radio dies: the socket drops without DISCONNECT, so the broker publishes the last will. */
+  /**
+   * The radio dies: the socket drops without DISCONNECT, so the broker publishes the last
+   * will. What the device sent before has gone out first (in a store it went out in its own
+   * time; only the simulation's compressed time leaves it queued), so the broker last heard
+   * the device when it really was last heard.
+   */
   async goOffline(): Promise<void> {
+    await within(this.drained().then(() => true), 10_000);
     const client = this.client;
     this.client = null;
     this.connectedOnce = null;
@@ -127,8 +163,8 @@ export class MqttDeviceLink {
     this.inFlight.clear();
   }
 
-  async goOnline(): Promise<void> {
-    await this.start();
+  async goOnline(atMs?: number): Promise<void> {
+    await this.start(atMs);
   }
 
   /** Clean shutdown: offline status, then DISCONNECT (no last will). */

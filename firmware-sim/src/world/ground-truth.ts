@@ -34,11 +34,19 @@ export type GroundTruthEvent =
   | { type: 'fault'; ts: number; fault: string; target: string; startMs: number; endMs: number; minutes: number; openAtEnd: boolean; detail: Record<string, unknown> }
   | { type: 'defrost'; ts: number; caseId: string; startMs: number; endMs: number; minutes: number; openAtEnd: boolean }
   | { type: 'door_open'; ts: number; caseId: string; ajar: boolean; startMs: number; endMs: number; seconds: number; openAtEnd: boolean }
+  | { type: 'misplaced_stock'; ts: number; slotId: string; sku: string; units: number; cause: MisplacedCause }
+  | { type: 'shopper_action'; ts: number; slotId: string; action: 'lift' | 'lean'; grams: number; startMs: number; endMs: number; seconds: number; openAtEnd: boolean }
+  | { type: 'pushed_back'; ts: number; slotId: string; sku: string; startMs: number; endMs: number; minutes: number; openAtEnd: boolean }
+  | { type: 'camera_coverage'; ts: number; cameraId: string; slotId: string; startMs: number; endMs: number; minutes: number; openAtEnd: boolean }
+  | { type: 'setpoint'; ts: number; caseId: string; fromC: number; toC: number }
+  | { type: 'door_rush'; ts: number; caseId: string; openingsPerHour: number; startMs: number; endMs: number; minutes: number; openAtEnd: boolean }
   | { type: 'delivery'; ts: number; sku: string; units: number; source: 'timeline' | 'api' }
   | { type: 'restock'; ts: number; slotId: string; sku: string; units: number; by: 'auto' | 'timeline' | 'api' }
   | { type: 'run_end'; ts: number; simulatedS: number; unitsSold: number; lostSales: number };
 
 export type StockCause = 'initial' | 'sale' | 'restock' | 'misplace' | 'cleared' | 'facings';
+/** Why the units of a wrong product in a slot changed: put there, bought by a shopper, stocked in by staff, taken away. */
+export type MisplacedCause = 'misplace' | 'sale' | 'restock' | 'cleared';
 
 export type GroundTruthSink = (event: GroundTruthEvent) => void;
 

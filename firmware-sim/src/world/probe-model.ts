@@ -5,12 +5,27 @@ export interface ProbeFaults {
   driftCPerH: number;
   /** Time the drift started (the drift grows from there). */
   driftSinceMs: number | null;
+  /** The drift stops growing at ±this and stays (null = it keeps growing). */
+  driftMaxC: number | null;
   stuck: boolean;
+  /** Stuck at this value; null = at the last value it read. */
+  stuckValueC: number | null;
+  /** A constant calibration error on top of the probe's own. */
+  offsetC: number;
   noisySdC: number;
   openCircuit: boolean;
 }
 
-export const NO_PROBE_FAULTS: ProbeFaults = { driftCPerH: 0, driftSinceMs: null, stuck: false, noisySdC: 0, openCircuit: false };
+export const NO_PROBE_FAULTS: ProbeFaults = {
+  driftCPerH: 0,
+  driftSinceMs: null,
+  driftMaxC: null,
+  stuck: false,
+  stuckValueC: null,
+  offsetC: 0,
+  noisySdC: 0,
+  openCircuit: false,
+};
 
 export interface ProbeSample {
   tempC: number | null;
@@ -36,11 +51,19 @@ export class ProbeSensor {
 
   sample(trueC: number, nowMs: number, faults: ProbeFaults): ProbeSample {
     if (faults.openCircuit) return { tempC: null, fault: 'open_circuit' };
+    if (faults.stuck && faults.stuckValueC !== null) return { tempC: clampRound(faults.stuckValueC), fault: null };
     if (faults.stuck && this.lastC !== null) return { tempC: this.lastC, fault: null };
-    const drift = faults.driftSinceMs === null ? 0 : (faults.driftCPerH * (nowMs - faults.driftSinceMs)) / 3_600_000;
-    const value = trueC + this.calibrationErrorC + drift + this.rng.normal(0, this.noiseC) + (faults.noisySdC > 0 ? this.rng.normal(0, faults.noisySdC) : 0);
-    const rounded = Math.round(Math.min(80, Math.max(-60, value)) * 100) / 100;
+    const grown = faults.driftSinceMs === null ? 0 : (faults.driftCPerH * (nowMs - faults.driftSinceMs)) / 3_600_000;
+    const drift = faults.driftMaxC === null ? grown : Math.max(-faults.driftMaxC, Math.min(faults.driftMaxC, grown));
+    const value =
+      trueC + this.calibrationErrorC + faults.offsetC + drift + this.rng.normal(0, this.noiseC) + (faults.noisySdC > 0 ? this.rng.normal(0, faults.noisySdC) : 0);
+    const rounded = clampRound(value);
     this.lastC = rounded;
     return { tempC: rounded, fault: null };
   }
+}
+
+/** The thermistor's range (−60…80 °C) at the 0.01 °C the probe reports. */
+function clampRound(value: number): number {
+  return Math.round(Math.min(80, Math.max(-60, value)) * 100) / 100;
 }

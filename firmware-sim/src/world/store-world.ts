@@ -1,59 +1,20 @@
-import type { Product, RefrigeratedCase, Slot, StoreLayout } from '@shelfwatch/contracts';
+import type { Product, StoreLayout } from '@shelfwatch/contracts';
 import type { Scenario, TimelineEvent } from '../scenario/schema.js';
 import { DEFAULT_DEMAND_CURVE, demandRatePerS } from './demand.js';
-import { IntervalTracker, minutesBetween, type GroundTruthEvent, type GroundTruthSink, type StockCause } from './ground-truth.js';
+import type { BoardFaults, CaseSim, NetworkState, ProbeSim, SlotSim } from './entities.js';
+import { GroundTruthRecorder } from './ground-truth-recorder.js';
+import type { GroundTruthSink } from './ground-truth.js';
 import { DEFAULT_LOAD_CELL, LoadCellChannel, type LoadCellParams } from './load-cell.js';
-import { NO_PROBE_FAULTS, ProbeSensor, type ProbeFaults } from './probe-model.js';
+import { NO_PROBE_FAULTS, ProbeSensor } from './probe-model.js';
 import { Rng } from './rng.js';
-import { defaultPhysics, defrostStarts, initialCaseState, stepCase, type CasePhysics, type CaseState } from './thermal-case.js';
+import { defaultPhysics, defrostStarts, initialCaseState, stepCase, type CasePhysics } from './thermal-case.js';
+import { applyTimelineEvent } from './timeline/handlers.js';
+
+export type { BoardFaults, CaseSim, ProbeSim, SlotSim } from './entities.js';
 
 const DAY_MS = 86_400_000;
 /** Food-safety limits of the product (not the air): above these the product is at risk. */
 export const PRODUCT_LIMIT_C = { chilled: 5, frozen: -18 } as const;
-
-export interface SlotSim {
-  slot: Slot;
-  shelfId: string;
-  boardId: string;
-  product: Product;
-  units: number;
-  facingsActual: number;
-  misplaced: { sku: string; units: number; unitWeightG: number } | null;
-  cell: LoadCellChannel;
-  rng: Rng;
-  restockDueMs: number | null;
-}
-
-export interface CaseSim {
-  def: RefrigeratedCase;
-  physics: CasePhysics;
-  state: CaseState;
-  defrostStartsOfDay: number[];
-  defrostUntilMs: number | null;
-  manualDefrost: number;
-  doorOpenUntilMs: number;
-  doorOpenSinceMs: number | null;
-  ajar: number;
-  compressorFailed: number;
-  fanFailed: number;
-  rng: Rng;
-}
-
-export interface ProbeSim {
-  id: string;
-  caseId: string;
-  placement: 'air' | 'product';
-  sensor: ProbeSensor;
-  faults: ProbeFaults;
-  /** Wireless link down (probe_disconnect mode offline): no messages, broker publishes the last will. */
-  offline: number;
-}
-
-export interface BoardFaults {
-  corruptRate: number;
-  dropRate: number;
-  disconnected: number;
-}
 
 interface Scheduled {
   atMs: number;
@@ -74,7 +35,8 @@ export interface WorldOptions {
 /**
  * The store's true state, stepped in fixed simulated time. Pure: no I/O, no wall clock;
  * the same (scenario, seed) gives the same states and the same ground truth. Devices
- * (firmware/) read it; transports never touch it.
+ * (firmware/) read it; transports never touch it. What timeline events do is in
+ * timeline/ (one handler per event type); how the truth is written, in GroundTruthRecorder.
  */
 export class StoreWorld {
   readonly layout: StoreLayout;
@@ -87,6 +49,16 @@ export class StoreWorld {
   readonly probes = new Map<string, ProbeSim>();
   readonly boardFaults = new Map<string, BoardFaults>();
   readonly controllerOffline = new Map<string, number>();
+  /** Devices that hang (device_silent): connected, reporting nothing. */
+  readonly silent = new Map<string, number>();
+  readonly cameraOffline = new Map<string, number>();
+  /** Per camera, the slots out of its view right now (camera_coverage), counted. */
+  readonly cameraHidden = new Map<string, Map<string, number>>();
+  /** Store-wide power cuts in progress. */
+  powerCut = 0;
+  readonly network: NetworkState = { gatewayDown: 0, backhaul: null };
+  readonly rushes: { multiplier: number; skus: Set<string> | null }[] = [];
+  readonly truth: GroundTruthRecorder;
   unitsSold = 0;
   lostSales = 0;
 
@@ -94,17 +66,9 @@ export class StoreWorld {
   private readonly curve: readonly number[];
   private readonly products = new Map<string, Product>();
   private readonly backroom = new Map<string, number>();
-  private readonly rushes: { multiplier: number; skus: Set<string> | null; id: number }[] = [];
   private readonly scheduled: Scheduled[] = [];
   private scheduleOrder = 0;
   private readonly external: ExternalAction[] = [];
-  private readonly oos: IntervalTracker<{ slotId: string; sku: string }>;
-  private readonly low: IntervalTracker<{ slotId: string; sku: string; reorderPoint: number }>;
-  private readonly risk: IntervalTracker<{ caseId: string; category: 'chilled' | 'frozen'; limitC: number; peakC: number }>;
-  private readonly planogram: IntervalTracker<{ slotId: string; violation: 'wrong_product' | 'missing_facings'; expectedSku: string; foundSku: string | null }>;
-  private readonly faults: IntervalTracker<{ fault: string; target: string; detail: Record<string, unknown> }>;
-  private readonly defrosts: IntervalTracker<{ caseId: string }>;
-  private readonly doors: IntervalTracker<{ caseId: string; ajar: boolean }>;
   private finished = false;
 
   constructor(
@@ -120,28 +84,7 @@ export class StoreWorld {
     this.nowMs = this.startMs;
     this.tzOffsetMs = timeZoneOffsetMs(this.startMs, this.layout.store.timezone);
     this.curve = scenario.settings.demand.curve ?? DEFAULT_DEMAND_CURVE;
-    const emit = (e: GroundTruthEvent) => this.opts.sink(e);
-    this.oos = new IntervalTracker((_k, s, e, i, open) =>
-      emit({ type: 'out_of_stock', ts: e, ...i, startMs: s, endMs: e, minutes: minutesBetween(s, e), openAtEnd: open }),
-    );
-    this.low = new IntervalTracker((_k, s, e, i, open) =>
-      emit({ type: 'low_stock', ts: e, ...i, startMs: s, endMs: e, minutes: minutesBetween(s, e), openAtEnd: open }),
-    );
-    this.risk = new IntervalTracker((_k, s, e, i, open) =>
-      emit({ type: 'product_at_risk', ts: e, ...i, peakC: round2(i.peakC), startMs: s, endMs: e, minutes: minutesBetween(s, e), openAtEnd: open }),
-    );
-    this.planogram = new IntervalTracker((_k, s, e, i, open) =>
-      emit({ type: 'planogram_violation', ts: e, ...i, startMs: s, endMs: e, minutes: minutesBetween(s, e), openAtEnd: open }),
-    );
-    this.faults = new IntervalTracker((_k, s, e, i, open) =>
-      emit({ type: 'fault', ts: e, ...i, startMs: s, endMs: e, minutes: minutesBetween(s, e), openAtEnd: open }),
-    );
-    this.defrosts = new IntervalTracker((_k, s, e, i, open) =>
-      emit({ type: 'defrost', ts: e, ...i, startMs: s, endMs: e, minutes: minutesBetween(s, e), openAtEnd: open }),
-    );
-    this.doors = new IntervalTracker((_k, s, e, i, open) =>
-      emit({ type: 'door_open', ts: e, ...i, startMs: s, endMs: e, seconds: Math.round((e - s) / 100) / 10, openAtEnd: open }),
-    );
+    this.truth = new GroundTruthRecorder(opts.sink);
   }
 
   static create(opts: WorldOptions): StoreWorld {
@@ -154,7 +97,7 @@ export class StoreWorld {
 
   private init(): void {
     const { settings, timeline, name } = this.opts.scenario;
-    this.emit({
+    this.truth.emit({
       type: 'run_start',
       ts: this.startMs,
       storeId: this.layout.store.id,
@@ -175,10 +118,23 @@ export class StoreWorld {
         const rng = this.rng.fork(`slot:${slot.id}`);
         const units = settings.initialStock.slots[slot.id] ?? Math.round(slot.capacity * settings.initialStock.fraction);
         const cell = LoadCellChannel.install(slot.calibration, this.loadCell, rng.fork('cell'), units * product.unitWeightG);
-        const sim: SlotSim = { slot, shelfId: shelf.id, boardId: shelf.boardId, product, units, facingsActual: slot.facings, misplaced: null, cell, rng, restockDueMs: null };
+        const sim: SlotSim = {
+          slot,
+          shelfId: shelf.id,
+          boardId: shelf.boardId,
+          product,
+          units,
+          facingsActual: slot.facings,
+          misplaced: null,
+          lifted: 0,
+          pushedBack: 0,
+          cell,
+          rng,
+          restockDueMs: null,
+        };
         this.slots.set(slot.id, sim);
-        this.emit({ type: 'stock', ts: this.startMs, slotId: slot.id, sku: slot.sku, units, cause: 'initial' });
-        this.trackStock(sim, this.startMs);
+        this.truth.stock(sim, this.startMs, 'initial');
+        this.truth.slot(sim, this.startMs);
       }
     }
     for (const c of this.layout.cases) {
@@ -192,6 +148,7 @@ export class StoreWorld {
         def: c,
         physics,
         state: initialCaseState(c.setpointC),
+        setpointC: c.setpointC,
         defrostStartsOfDay: defrostStarts(physics, rng.uniform(0.05, 0.95)),
         defrostUntilMs: null,
         manualDefrost: 0,
@@ -200,6 +157,8 @@ export class StoreWorld {
         ajar: 0,
         compressorFailed: 0,
         fanFailed: 0,
+        coolingLosses: [],
+        doorRushes: [],
         rng,
       });
       this.controllerOffline.set(c.controllerId, 0);
@@ -214,11 +173,24 @@ export class StoreWorld {
         });
       }
     }
-    timeline.forEach((event) => this.schedule(this.startMs + Math.round(event.at * 1000), (at) => this.apply(event, at)));
+    // Slots the layout gives a camera but its view misses: never reported, recorded for the whole run.
+    for (const cam of this.layout.cameras) {
+      for (const slotId of cam.slotIds) {
+        if (settings.cameras.slots[slotId]?.covered !== false) continue;
+        const hidden = this.cameraHidden.get(cam.id) ?? new Map<string, number>();
+        this.cameraHidden.set(cam.id, hidden.set(slotId, 1));
+        this.truth.cameraCoverage(cam.id, slotId, true, this.startMs);
+      }
+    }
+    timeline.forEach((event) => this.schedule(this.startMs + Math.round(event.at * 1000), (at) => applyTimelineEvent(this, event, at)));
   }
 
   get done(): boolean {
     return this.nowMs >= this.endMs;
+  }
+
+  get storeId(): string {
+    return this.layout.store.id;
   }
 
   /** Staff restock a slot (from the backroom); applied at the start of the next step. */
@@ -234,8 +206,25 @@ export class StoreWorld {
     this.external.push({ kind: 'delivery', sku, units });
   }
 
+  /**
+   * A delivery that reaches the backroom at a given simulated time (a supplier's lead time
+   * counted from the order's event time), so it lands at the same moment at any speed. A
+   * time already past is applied at the next step.
+   */
+  scheduleDelivery(sku: string, units: number, atMs: number): void {
+    if (!this.products.has(sku)) throw new RangeError(`unknown sku '${sku}'`);
+    if (!(Number.isInteger(units) && units > 0)) throw new RangeError(`units must be a positive integer, got ${units}`);
+    this.schedule(Math.max(atMs, this.nowMs + 1), (at) => this.doDelivery(sku, units, at, 'api'));
+  }
+
   backroomUnits(sku: string): number {
     return this.backroom.get(sku) ?? 0;
+  }
+
+  product(sku: string): Product {
+    const p = this.products.get(sku);
+    if (!p) throw new RangeError(`unknown sku '${sku}'`);
+    return p;
   }
 
   /** Ambient store air: a gentle daily swing peaking mid-afternoon. */
@@ -274,15 +263,10 @@ export class StoreWorld {
     if (this.finished) return;
     this.finished = true;
     const at = this.nowMs;
-    for (const t of [this.oos, this.low, this.risk, this.planogram, this.faults, this.defrosts, this.doors] as { closeAll(at: number): void }[]) t.closeAll(at);
-    this.emit({ type: 'run_end', ts: at, simulatedS: (at - this.startMs) / 1000, unitsSold: this.unitsSold, lostSales: this.lostSales });
+    this.truth.finish(at, { simulatedS: (at - this.startMs) / 1000, unitsSold: this.unitsSold, lostSales: this.lostSales });
   }
 
-  private emit(e: GroundTruthEvent): void {
-    this.opts.sink(e);
-  }
-
-  private schedule(atMs: number, run: (atMs: number) => void): void {
+  schedule(atMs: number, run: (atMs: number) => void): void {
     this.scheduled.push({ atMs, order: this.scheduleOrder++, run });
     this.scheduled.sort((a, b) => a.atMs - b.atMs || a.order - b.order);
   }
@@ -292,6 +276,29 @@ export class StoreWorld {
       const next = this.scheduled.shift()!;
       next.run(next.atMs);
     }
+  }
+
+  /**
+   * Starts a fault interval now and schedules its end (or leaves it open to the end of the
+   * run): `start`/`end` change the world, the ground truth records the interval.
+   */
+  fault(event: TimelineEvent, atMs: number, target: string, detail: Record<string, unknown>, start: () => void, end: () => void): void {
+    const key = `${event.type}:${target}:${atMs}`;
+    const info = { fault: event.type, target, detail };
+    start();
+    this.truth.fault(key, true, atMs, info);
+    if ('forS' in event && event.forS !== undefined) {
+      this.schedule(atMs + Math.round(event.forS * 1000), (endAt) => {
+        end();
+        this.truth.fault(key, false, endAt, info);
+      });
+    }
+  }
+
+  /** Runs `start` now and `end` after the event's forS, if it has one. */
+  during(event: TimelineEvent, atMs: number, start: () => void, end: (endAt: number) => void): void {
+    start();
+    if ('forS' in event && event.forS !== undefined) this.schedule(atMs + Math.round(event.forS * 1000), end);
   }
 
   private applyExternal(atMs: number): void {
@@ -313,16 +320,18 @@ export class StoreWorld {
     for (const s of this.slots.values()) {
       const perDay = demand.skuUnitsPerDay[s.slot.sku] ?? demand.unitsPerSlotPerDay;
       const rate = demandRatePerS(perDay, this.curve, hour, this.rushMultiplier(s.slot.sku));
+      this.stepMisplacedSales(s, t0, t1, dtS);
       if (rate <= 0) continue;
       const sales = s.rng.poisson(rate * dtS);
       for (let i = 0; i < sales; i++) {
         const at = t0 + Math.floor(s.rng.next() * (t1 - t0)) + 1;
-        if (s.units > 0) {
+        // A unit in a shopper's hand cannot be taken by another.
+        if (s.units - s.lifted > 0) {
           s.units--;
           this.unitsSold++;
           s.cell.change(-s.product.unitWeightG, at);
-          this.emit({ type: 'stock', ts: at, slotId: s.slot.id, sku: s.slot.sku, units: s.units, cause: 'sale' });
-          this.trackStock(s, at);
+          this.truth.stock(s, at, 'sale');
+          this.truth.slot(s, at);
         } else {
           this.lostSales++;
         }
@@ -341,6 +350,24 @@ export class StoreWorld {
     }
   }
 
+  /** Shoppers buy a wrong product that sits in a slot; once sold out the slot is right again. */
+  private stepMisplacedSales(s: SlotSim, t0: number, t1: number, dtS: number): void {
+    const m = s.misplaced;
+    if (!m || m.soldPerS <= 0 || !m.rng) return;
+    const sales = Math.min(m.units, m.rng.poisson(m.soldPerS * dtS));
+    for (let i = 0; i < sales; i++) {
+      const at = t0 + Math.floor(m.rng.next() * (t1 - t0)) + 1;
+      m.units--;
+      this.unitsSold++;
+      s.cell.change(-m.unitWeightG, at);
+      this.truth.misplacedStock(s, at, m.sku, m.units, 'sale');
+      if (m.units === 0) {
+        s.misplaced = null;
+        this.truth.slot(s, at);
+      }
+    }
+  }
+
   private stepRestocks(t1: number): void {
     const policy = this.opts.scenario.settings.autoRestock;
     if (!policy.enabled) return;
@@ -355,7 +382,8 @@ export class StoreWorld {
     }
   }
 
-  private doRestock(slotId: string, atMs: number, by: 'auto' | 'timeline' | 'api', units?: number): void {
+  /** Staff fill a slot from the backroom with its planned product (taking away a wrong one, facing it up). */
+  doRestock(slotId: string, atMs: number, by: 'auto' | 'timeline' | 'api', units?: number): void {
     const s = this.slots.get(slotId);
     if (!s) return;
     if (s.misplaced) this.clearMisplaced(s, atMs);
@@ -366,51 +394,89 @@ export class StoreWorld {
     s.units += take;
     s.restockDueMs = null;
     s.cell.change(take * s.product.unitWeightG, atMs);
-    this.emit({ type: 'restock', ts: atMs, slotId, sku: s.slot.sku, units: take, by });
-    this.emit({ type: 'stock', ts: atMs, slotId, sku: s.slot.sku, units: s.units, cause: 'restock' });
-    this.trackStock(s, atMs);
+    this.truth.emit({ type: 'restock', ts: atMs, slotId, sku: s.slot.sku, units: take, by });
+    this.truth.stock(s, atMs, 'restock');
+    this.truth.slot(s, atMs);
   }
 
-  private doDelivery(sku: string, units: number, atMs: number, source: 'timeline' | 'api'): void {
+  /** Staff stock a slot with another product than planned, from that product's backroom. */
+  restockWrongProduct(slotId: string, sku: string, atMs: number, units: number | undefined): void {
+    const s = this.slots.get(slotId);
+    if (!s) return;
+    const product = this.product(sku);
+    const take = Math.min(units ?? Math.max(1, s.slot.capacity - s.units), this.backroomUnits(sku));
+    if (take <= 0) return;
+    this.backroom.set(sku, this.backroomUnits(sku) - take);
+    this.addMisplaced(s, product, take, atMs, 'restock', s.misplaced?.soldPerS ?? 0);
+  }
+
+  /** Units of another product land in a slot (same product as already misplaced adds up; another replaces it). */
+  addMisplaced(s: SlotSim, product: Product, units: number, atMs: number, cause: 'misplace' | 'restock', soldPerS: number): void {
+    if (s.misplaced && s.misplaced.sku !== product.sku) this.clearMisplaced(s, atMs);
+    const before = s.misplaced?.units ?? 0;
+    s.misplaced = {
+      sku: product.sku,
+      units: before + units,
+      unitWeightG: product.unitWeightG,
+      soldPerS,
+      rng: soldPerS > 0 ? (s.misplaced?.rng ?? s.rng.fork(`misplaced:${product.sku}:${atMs}`)) : null,
+    };
+    s.cell.change(units * product.unitWeightG, atMs);
+    this.truth.stock(s, atMs, 'misplace');
+    if (cause === 'restock' || soldPerS > 0) this.truth.misplacedStock(s, atMs, product.sku, s.misplaced.units, cause);
+    this.truth.slot(s, atMs);
+  }
+
+  doDelivery(sku: string, units: number, atMs: number, source: 'timeline' | 'api'): void {
     if (!this.products.has(sku) || units <= 0) return;
     this.backroom.set(sku, this.backroomUnits(sku) + units);
-    this.emit({ type: 'delivery', ts: atMs, sku, units, source });
+    this.truth.emit({ type: 'delivery', ts: atMs, sku, units, source });
   }
 
-  private clearMisplaced(s: SlotSim, atMs: number): void {
-    if (!s.misplaced) return;
-    s.cell.change(-s.misplaced.units * s.misplaced.unitWeightG, atMs);
+  clearMisplaced(s: SlotSim, atMs: number): void {
+    const m = s.misplaced;
+    if (!m) return;
+    s.cell.change(-m.units * m.unitWeightG, atMs);
     s.misplaced = null;
-    this.emit({ type: 'stock', ts: atMs, slotId: s.slot.id, sku: s.slot.sku, units: s.units, cause: 'cleared' });
-    this.trackStock(s, atMs);
-  }
-
-  private trackStock(s: SlotSim, atMs: number): void {
-    const id = s.slot.id;
-    const sku = s.slot.sku;
-    this.oos.set(id, s.units === 0, atMs, () => ({ slotId: id, sku }));
-    this.low.set(id, s.units <= s.slot.reorderPoint, atMs, () => ({ slotId: id, sku, reorderPoint: s.slot.reorderPoint }));
-    const misplaced = s.misplaced;
-    this.planogram.set(`${id}:wrong_product`, misplaced !== null, atMs, () => ({
-      slotId: id,
-      violation: 'wrong_product',
-      expectedSku: sku,
-      foundSku: misplaced?.sku ?? null,
-    }));
-    this.planogram.set(`${id}:missing_facings`, s.facingsActual < s.slot.facings, atMs, () => ({
-      slotId: id,
-      violation: 'missing_facings',
-      expectedSku: sku,
-      foundSku: sku,
-    }));
+    if (m.soldPerS > 0) this.truth.misplacedStock(s, atMs, m.sku, 0, 'cleared');
+    this.truth.stock(s, atMs, 'cleared');
+    this.truth.slot(s, atMs);
   }
 
   /** What a camera sees at the front of a slot. */
   slotView(slotId: string): { slotId: string; frontSku: string | null; facingsVisible: number } {
     const s = this.slots.get(slotId)!;
-    const frontSku = s.misplaced ? s.misplaced.sku : s.units > 0 ? s.slot.sku : null;
-    const visible = Math.min(s.facingsActual, s.units + (s.misplaced?.units ?? 0));
+    const onShelf = s.units - s.lifted;
+    const hiddenAtBack = s.pushedBack > 0 && !s.misplaced;
+    const frontSku = s.misplaced ? s.misplaced.sku : onShelf > 0 && !hiddenAtBack ? s.slot.sku : null;
+    const visible = hiddenAtBack ? 0 : Math.min(s.facingsActual, onShelf + (s.misplaced?.units ?? 0));
     return { slotId, frontSku, facingsVisible: visible };
+  }
+
+  /** Whether a camera can see a slot right now (coverage settings and camera_coverage events). */
+  cameraSees(cameraId: string, slotId: string): boolean {
+    return (this.cameraHidden.get(cameraId)?.get(slotId) ?? 0) === 0;
+  }
+
+  /** Device links as the devices experience them: their own faults and the store's power. */
+  boardConnected(boardId: string): boolean {
+    return this.boardFaults.get(boardId)!.disconnected === 0 && this.powerCut === 0;
+  }
+
+  probeConnected(p: ProbeSim): boolean {
+    return p.offline === 0 && this.powerCut === 0;
+  }
+
+  cameraConnected(cameraId: string): boolean {
+    return (this.cameraOffline.get(cameraId) ?? 0) === 0 && this.powerCut === 0;
+  }
+
+  controllerRunning(controllerId: string): boolean {
+    return (this.controllerOffline.get(controllerId) ?? 0) === 0 && this.powerCut === 0;
+  }
+
+  isSilent(deviceId: string): boolean {
+    return (this.silent.get(deviceId) ?? 0) > 0;
   }
 
   private stepCaseSim(c: CaseSim, t0: number, t1: number, dtS: number): void {
@@ -420,10 +486,10 @@ export class StoreWorld {
     const d1 = this.msOfDay(t1);
     if (c.defrostUntilMs === null && c.defrostStartsOfDay.some((s) => crosses(d0, d1, s))) {
       c.defrostUntilMs = t1 + c.physics.defrostMin * 60_000;
-      this.defrosts.set(id, true, t1, () => ({ caseId: id }));
+      this.truth.defrost(id, true, t1);
     }
     if (c.defrostUntilMs !== null && c.defrostUntilMs <= t1 && c.manualDefrost === 0) {
-      this.defrosts.set(id, false, c.defrostUntilMs, () => ({ caseId: id }));
+      this.truth.defrost(id, false, c.defrostUntilMs);
       c.defrostUntilMs = null;
     }
     // Shoppers open doors in proportion to the demand curve.
@@ -435,36 +501,48 @@ export class StoreWorld {
         c.doorOpenUntilMs = t1 + Math.round(c.physics.doorOpenS * 1000 * c.rng.uniform(0.5, 1.5));
       }
     }
+    if (c.ajar === 0) {
+      for (const rush of c.doorRushes) {
+        const opens = rush.rng.poisson((rush.openingsPerHour / 3600) * dtS);
+        if (opens > 0 && t1 >= c.doorOpenUntilMs) c.doorOpenUntilMs = t1 + Math.round(rush.openS * 1000 * rush.rng.uniform(0.5, 1.5));
+      }
+    }
     const doorOpen = c.ajar > 0 || c.doorOpenUntilMs > t1;
     if (doorOpen && c.doorOpenSinceMs === null) {
       c.doorOpenSinceMs = t1;
-      this.doors.set(id, true, t1, () => ({ caseId: id, ajar: c.ajar > 0 }));
+      this.truth.door(id, true, t1, c.ajar > 0);
     } else if (!doorOpen && c.doorOpenSinceMs !== null) {
       c.doorOpenSinceMs = null;
-      this.doors.set(id, false, c.doorOpenUntilMs > t0 ? c.doorOpenUntilMs : t1, () => ({ caseId: id, ajar: false }));
+      this.truth.door(id, false, c.doorOpenUntilMs > t0 ? c.doorOpenUntilMs : t1, false);
     }
+    // Without mains power nothing runs: no compressor, no fans, no defrost heater.
+    const powered = this.powerCut === 0;
+    const coolingFraction = this.coolingFraction(c, t0);
     c.state = stepCase(
       c.state,
       {
         ambientC: this.ambientC(t0),
-        setpointC: c.def.setpointC,
+        setpointC: c.setpointC,
         doorOpen,
-        defrostActive: this.defrostActive(c),
-        compressorFailed: c.compressorFailed > 0,
+        defrostActive: this.defrostActive(c) && powered,
+        compressorFailed: c.compressorFailed > 0 || !powered,
         fanFailed: c.fanFailed > 0,
       },
-      c.physics,
+      coolingFraction === 1 ? c.physics : { ...c.physics, coolingCPerH: c.physics.coolingCPerH * coolingFraction },
       dtS,
     );
     const limit = PRODUCT_LIMIT_C[c.def.category];
-    const p = c.state.productC;
-    this.risk.set(
-      id,
-      p > limit,
-      t1,
-      () => ({ caseId: id, category: c.def.category, limitC: limit, peakC: p }),
-      (info) => ({ ...info, peakC: Math.max(info.peakC, p) }),
-    );
+    this.truth.productTemperature(id, c.def.category, limit, c.state.productC, t1);
+  }
+
+  /** Share of the nominal cooling capacity left after gradual losses (1 = all). */
+  private coolingFraction(c: CaseSim, atMs: number): number {
+    let f = 1;
+    for (const loss of c.coolingLosses) {
+      const progress = loss.rampMs <= 0 ? 1 : Math.min(1, Math.max(0, (atMs - loss.startMs) / loss.rampMs));
+      f *= 1 - (1 - loss.toFraction) * progress;
+    }
+    return f;
   }
 
   defrostActive(c: CaseSim): boolean {
@@ -478,148 +556,10 @@ export class StoreWorld {
   private msOfDay(atMs: number): number {
     return (((atMs + this.tzOffsetMs) % DAY_MS) + DAY_MS) % DAY_MS;
   }
-
-  /** Starts a fault interval now and schedules its end (or leaves it open to the end of the run). */
-  private fault(event: TimelineEvent, atMs: number, target: string, detail: Record<string, unknown>, start: () => void, end: () => void): void {
-    const key = `${event.type}:${target}:${atMs}`;
-    start();
-    this.faults.set(key, true, atMs, () => ({ fault: event.type, target, detail }));
-    if ('forS' in event && event.forS !== undefined) {
-      this.schedule(atMs + Math.round(event.forS * 1000), (endAt) => {
-        end();
-        this.faults.set(key, false, endAt, () => ({ fault: event.type, target, detail }));
-      });
-    }
-  }
-
-  private apply(event: TimelineEvent, at: number): void {
-    switch (event.type) {
-      case 'compressor_failure': {
-        const c = this.cases.get(event.caseId)!;
-        this.fault(event, at, event.caseId, {}, () => c.compressorFailed++, () => c.compressorFailed--);
-        break;
-      }
-      case 'door_ajar': {
-        const c = this.cases.get(event.caseId)!;
-        this.fault(event, at, event.caseId, {}, () => c.ajar++, () => c.ajar--);
-        break;
-      }
-      case 'fan_failure': {
-        const c = this.cases.get(event.caseId)!;
-        this.fault(event, at, event.caseId, {}, () => c.fanFailed++, () => c.fanFailed--);
-        break;
-      }
-      case 'defrost': {
-        // A manual defrost is operations, not a fault: it shows up as a defrost interval.
-        const c = this.cases.get(event.caseId)!;
-        const id = event.caseId;
-        c.manualDefrost++;
-        this.defrosts.set(id, true, at, () => ({ caseId: id }));
-        this.schedule(at + Math.round((event.forS ?? c.physics.defrostMin * 60) * 1000), (endAt) => {
-          c.manualDefrost--;
-          if (!this.defrostActive(c)) this.defrosts.set(id, false, endAt, () => ({ caseId: id }));
-        });
-        break;
-      }
-      case 'probe_drift': {
-        const p = this.probes.get(event.probeId)!;
-        this.fault(
-          event,
-          at,
-          p.id,
-          { cPerHour: event.cPerHour },
-          () => (p.faults = { ...p.faults, driftCPerH: event.cPerHour, driftSinceMs: at }),
-          () => (p.faults = { ...p.faults, driftCPerH: 0, driftSinceMs: null }),
-        );
-        break;
-      }
-      case 'probe_disconnect': {
-        const p = this.probes.get(event.probeId)!;
-        if (event.mode === 'offline') this.fault(event, at, p.id, { mode: event.mode }, () => p.offline++, () => p.offline--);
-        else this.fault(event, at, p.id, { mode: event.mode }, () => (p.faults = { ...p.faults, openCircuit: true }), () => (p.faults = { ...p.faults, openCircuit: false }));
-        break;
-      }
-      case 'probe_stuck': {
-        const p = this.probes.get(event.probeId)!;
-        this.fault(event, at, p.id, {}, () => (p.faults = { ...p.faults, stuck: true }), () => (p.faults = { ...p.faults, stuck: false }));
-        break;
-      }
-      case 'probe_noisy': {
-        const p = this.probes.get(event.probeId)!;
-        this.fault(event, at, p.id, { sdC: event.sdC }, () => (p.faults = { ...p.faults, noisySdC: event.sdC }), () => (p.faults = { ...p.faults, noisySdC: 0 }));
-        break;
-      }
-      case 'controller_offline': {
-        const id = event.controllerId;
-        this.fault(event, at, id, {}, () => this.controllerOffline.set(id, (this.controllerOffline.get(id) ?? 0) + 1), () => this.controllerOffline.set(id, (this.controllerOffline.get(id) ?? 1) - 1));
-        break;
-      }
-      case 'board_disconnect': {
-        const f = this.boardFaults.get(event.boardId)!;
-        this.fault(event, at, event.boardId, {}, () => f.disconnected++, () => f.disconnected--);
-        break;
-      }
-      case 'board_corrupt_frames': {
-        const f = this.boardFaults.get(event.boardId)!;
-        this.fault(event, at, event.boardId, { rate: event.rate }, () => (f.corruptRate = event.rate), () => (f.corruptRate = 0));
-        break;
-      }
-      case 'board_drop_frames': {
-        const f = this.boardFaults.get(event.boardId)!;
-        this.fault(event, at, event.boardId, { rate: event.rate }, () => (f.dropRate = event.rate), () => (f.dropRate = 0));
-        break;
-      }
-      case 'misplace_product': {
-        const s = this.slots.get(event.slotId)!;
-        const product = this.products.get(event.sku)!;
-        s.misplaced = { sku: event.sku, units: (s.misplaced?.sku === event.sku ? s.misplaced.units : 0) + event.units, unitWeightG: product.unitWeightG };
-        s.cell.change(event.units * product.unitWeightG, at);
-        this.emit({ type: 'stock', ts: at, slotId: s.slot.id, sku: s.slot.sku, units: s.units, cause: 'misplace' });
-        this.trackStock(s, at);
-        if (event.forS !== undefined) this.schedule(at + Math.round(event.forS * 1000), (endAt) => this.clearMisplaced(s, endAt));
-        break;
-      }
-      case 'set_facings': {
-        const s = this.slots.get(event.slotId)!;
-        const before = s.facingsActual;
-        s.facingsActual = Math.min(event.facings, s.slot.facings);
-        this.emit({ type: 'stock', ts: at, slotId: s.slot.id, sku: s.slot.sku, units: s.units, cause: 'facings' as StockCause });
-        this.trackStock(s, at);
-        if (event.forS !== undefined) {
-          this.schedule(at + Math.round(event.forS * 1000), (endAt) => {
-            s.facingsActual = before;
-            this.trackStock(s, endAt);
-          });
-        }
-        break;
-      }
-      case 'delivery':
-        this.doDelivery(event.sku, event.units, at, 'timeline');
-        break;
-      case 'rush': {
-        const rush = { multiplier: event.multiplier, skus: event.skus ? new Set(event.skus) : null, id: this.scheduleOrder };
-        this.rushes.push(rush);
-        if (event.forS !== undefined) {
-          this.schedule(at + Math.round(event.forS * 1000), () => {
-            const i = this.rushes.indexOf(rush);
-            if (i >= 0) this.rushes.splice(i, 1);
-          });
-        }
-        break;
-      }
-      case 'restock':
-        this.doRestock(event.slotId, at, 'timeline', event.units);
-        break;
-    }
-  }
 }
 
 function crosses(fromMs: number, toMs: number, mark: number): boolean {
   return fromMs <= toMs ? fromMs < mark && mark <= toMs : mark > fromMs || mark <= toMs;
-}
-
-function round2(v: number): number {
-  return Math.round(v * 100) / 100;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

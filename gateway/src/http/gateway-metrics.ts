@@ -7,7 +7,7 @@ export interface GatewayStats {
   written: Record<string, number>;
   /** Rejected messages/frames/values, by "input:reason". */
   rejected: Record<string, number>;
-  /** Readings a sink refused for good (bisected down to the single bad reading). */
+  /** Readings kept in dead_letters, by "sink:reason" (refused for good, or poison: failing the peer alone). */
   deadLettered: Record<string, number>;
   /** Outbox readings not yet delivered, per sink. */
   outboxPending: Record<string, number>;
@@ -16,6 +16,9 @@ export interface GatewayStats {
   /** Serial rejects per board, by "board:reason". */
   frameRejects: Record<string, number>;
 }
+
+export const DEAD_LETTER_REASONS = ['refused', 'poison'] as const;
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 function bump(map: Record<string, number>, key: string, by: number): void {
   map[key] = (map[key] ?? 0) + by;
@@ -31,7 +34,12 @@ export class GatewayMetrics {
   private readonly readingsIn = new Counter({ name: 'shelfwatch_gateway_readings_in_total', help: 'Readings accepted into the outbox', labelNames: ['input'], registers: [this.registry] });
   private readonly readingsOut = new Counter({ name: 'shelfwatch_gateway_readings_out_total', help: 'Readings delivered to a sink', labelNames: ['sink'], registers: [this.registry] });
   private readonly rejects = new Counter({ name: 'shelfwatch_gateway_rejects_total', help: 'Rejected input messages, frames or values by reason', labelNames: ['input', 'reason'], registers: [this.registry] });
-  private readonly deadLetters = new Counter({ name: 'shelfwatch_gateway_dead_letters_total', help: 'Readings a sink refused permanently (kept in the dead_letters table)', labelNames: ['sink'], registers: [this.registry] });
+  private readonly deadLetters = new Counter({
+    name: 'shelfwatch_gateway_dead_letters_total',
+    help: 'Readings kept in the dead_letters table, by sink and reason (refused: the sink refused it for good; poison: the sink kept failing on it alone while others got through)',
+    labelNames: ['sink', 'reason'],
+    registers: [this.registry],
+  });
   private readonly sinkErrors = new Counter({ name: 'shelfwatch_gateway_sink_errors_total', help: 'Failed sink writes', labelNames: ['sink', 'retryable'], registers: [this.registry] });
   private readonly boardRejects = new Counter({ name: 'shelfwatch_gateway_frame_rejects_total', help: 'Rejected serial frames (or channels) per board and reason', labelNames: ['board', 'reason'], registers: [this.registry] });
   private readonly gaps = new Counter({ name: 'shelfwatch_gateway_sequence_gaps_total', help: 'Frames missing according to sequence numbers, per serial board', labelNames: ['board'], registers: [this.registry] });
@@ -72,9 +80,10 @@ export class GatewayMetrics {
     bump(this.counts.frameRejects, `${board}:${reason}`, 1);
   }
 
-  deadLettered(sink: string, n: number): void {
-    this.deadLetters.inc({ sink }, n);
-    bump(this.counts.deadLettered, sink, n);
+  deadLettered(sink: string, reason: DeadLetterReason, n: number): void {
+    if (n <= 0) return;
+    this.deadLetters.inc({ sink, reason }, n);
+    bump(this.counts.deadLettered, `${sink}:${reason}`, n);
   }
 
   sinkError(sink: string, retryable: boolean): void {

@@ -1,4 +1,4 @@
-import type { Reading } from '@shelfwatch/contracts';
+import type { EventTimeBound, Reading } from '@shelfwatch/contracts';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { GatewayMetrics } from '../http/gateway-metrics.js';
@@ -15,6 +15,8 @@ export interface InputContext {
   metrics: GatewayMetrics;
   logger: Logger;
   clock: Clock;
+  /** Bound on device event time against `clock`, checked where readings enter (event-time-filter.ts). */
+  eventTime: EventTimeBound;
 }
 
 export interface InputHealth {

@@ -17,7 +17,15 @@ export const INPUTS: Record<string, (args: InputFactoryArgs) => Input> = {
   serial: ({ config, context, calibrations }) => new SerialInput({ context, boards: config.serial.boards, calibrations }),
   mqtt: ({ config, context }) =>
     config.mqtt.mode === 'embedded'
-      ? new EmbeddedBrokerInput({ context, host: config.mqtt.host, port: config.mqtt.port })
+      ? new EmbeddedBrokerInput({
+          context,
+          host: config.mqtt.host,
+          port: config.mqtt.plaintext ? config.mqtt.port : undefined,
+          ...(config.mqtt.tls ? { tls: config.mqtt.tls } : {}),
+          maxPacketBytes: config.mqtt.maxPacketBytes,
+          maxConnectionsPerDevice: config.mqtt.maxConnectionsPerDevice,
+          maxSubscriptionsPerDevice: config.mqtt.maxSubscriptionsPerDevice,
+        })
       : new ExternalClientInput({ context, gatewayId: config.gatewayId, url: config.mqtt.url, username: config.mqtt.username, password: config.mqtt.password }),
-  opcua: ({ config, context }) => new OpcuaInput({ context, controllers: config.opcua.controllers, pkiDir: config.opcua.pkiDir }),
+  opcua: ({ config, context }) => new OpcuaInput({ context, controllers: config.opcua.controllers, pkiDir: config.opcua.pkiDir, securityPolicy: config.opcua.securityPolicy }),
 };

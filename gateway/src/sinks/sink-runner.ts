@@ -1,7 +1,8 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import type { Reading } from '@shelfwatch/contracts';
 import type { Logger } from 'pino';
 import { SinkError } from '../errors.js';
-import type { GatewayMetrics } from '../http/gateway-metrics.js';
+import type { DeadLetterReason, GatewayMetrics } from '../http/gateway-metrics.js';
 import type { Outbox, OutboxRow } from '../outbox/outbox.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { Sink } from './sink.js';
@@ -18,6 +19,26 @@ export interface SinkRunnerOptions {
   metrics: GatewayMetrics;
   logger: Logger;
   backoff?: BackoffPolicy;
+  poison?: PoisonPolicy;
+}
+
+/** When a batch that keeps failing is searched for a reading that breaks the peer. */
+export interface PoisonPolicy {
+  /** Consecutive retryable failures of one batch before the search (if fresh readings get through meanwhile). */
+  afterFailures: number;
+  /** Further attempts (with backoff) a lone suspect gets before it is dead-lettered. */
+  confirmations: number;
+}
+
+export const DEFAULT_POISON: PoisonPolicy = { afterFailures: 5, confirmations: 2 };
+
+/** How a search through a failing batch ended. */
+type Settled = 'done' | 'peer_down' | 'stopping';
+type Failure = { ok: false; retryable: boolean; err: unknown };
+type Attempt = { ok: true } | Failure;
+/** Whether the peer has taken new readings (or answered about their content) during the search. */
+interface Evidence {
+  peerWorks: boolean;
 }
 
 export interface SinkHealth {
@@ -30,8 +51,9 @@ export interface SinkHealth {
 /**
  * Drives one sink from its outbox cursor: reads in order, filters, batches, writes with up
  * to maxInFlight batches at once, advances the cursor only over a delivered prefix, retries
- * retryable failures with backoff + jitter, and isolates permanently refused readings by
- * bisection so the good readings beside them are delivered.
+ * retryable failures with backoff + jitter, and isolates bad readings by bisection so the
+ * good readings beside them are delivered: readings the peer refuses for good (4xx), and
+ * "poison" readings that make a peer which otherwise works fail or time out again and again.
  */
 export class SinkRunner {
   private running = false;
@@ -43,6 +65,8 @@ export class SinkRunner {
   private attempt = 0;
   private lastError: string | null = null;
   private lastWriteAt = Number.NEGATIVE_INFINITY;
+  /** The last reading the sink took, for showing the peer still answers. */
+  private lastDelivered: Reading | undefined;
 
   constructor(private readonly options: SinkRunnerOptions) {}
 
@@ -104,43 +128,59 @@ export class SinkRunner {
           failedBatch = batch;
           break;
         }
+        this.lastDelivered = batch.rows.at(-1)?.reading ?? this.lastDelivered;
         this.delivered(batch);
       }
       if (failedBatch === undefined) {
         this.attempt = 0;
         continue;
       }
-      const retryable = !(failure instanceof SinkError) || failure.retryable;
+      const retryable = isRetryable(failure);
       this.options.metrics.sinkError(this.name, retryable);
       this.lastError = (failure as Error).message;
+      let settled: Settled;
       if (retryable) {
         await this.backoff(failure);
-        continue;
+        // Every afterFailures-th failure in a row: is one reading in this batch the trouble?
+        if (this.attempt % this.poison.afterFailures !== 0) continue;
+        const evidence = { peerWorks: await this.freshReadingGetsThrough(failedBatch) };
+        // A lone reading needs proof from readings behind it; a bigger batch can find it in its halves.
+        if (failedBatch.rows.length === 1 && !evidence.peerWorks) continue;
+        this.options.logger.warn({ sink: this.name, err: failure, attempts: this.attempt, readings: failedBatch.rows.length }, 'a batch keeps failing; looking for a poison reading in it');
+        settled = await this.settle(failedBatch.rows, { ok: false, retryable, err: failure }, evidence);
+      } else {
+        this.options.logger.warn({ sink: this.name, err: failure, readings: failedBatch.rows.length }, 'sink refused a batch; isolating the bad readings');
+        // A refusal is an answer about the content: the peer works.
+        settled = await this.settle(failedBatch.rows, { ok: false, retryable, err: failure }, { peerWorks: true });
       }
-      this.options.logger.warn({ sink: this.name, err: failure, readings: failedBatch.rows.length }, 'sink refused a batch; isolating the bad readings');
-      const ok = await this.isolate(failedBatch.rows);
-      if (!ok) continue; // stopping
+      // peer_down: the loop retries the whole batch after backoff (what got through is deduplicated).
+      if (settled !== 'done') continue;
+      this.attempt = 0;
       this.delivered(failedBatch, false);
     }
   }
 
+  private get poison(): PoisonPolicy {
+    return this.options.poison ?? DEFAULT_POISON;
+  }
+
   /**
-   * Reads more rows after the in-memory position, filters them, and cuts batches. Recent rows
-   * come from memory in one go; a sink catching up reads the file in chunks, and lets the
-   * serving thread take a turn between them.
+   * Reads more rows after the in-memory position, filters them, and cuts batches (`extra`
+   * readings beyond what is in flight). Recent rows come from memory in one go; a sink
+   * catching up reads the file in chunks, and lets the serving thread take a turn between
+   * them. The last batch grows while it is not full, unless it may be one being written.
    */
-  private async fill(): Promise<void> {
+  private async fill(extra = 0, growLast = true): Promise<void> {
     const { sink, outbox } = this.options;
-    const want = sink.batchSize * sink.maxInFlight;
+    const want = sink.batchSize * sink.maxInFlight + extra;
     let queued = this.ready.reduce((n, b) => n + b.rows.length, 0);
     for (let chunk = 0; queued < want && this.ready.length < sink.maxInFlight * 2; chunk++) {
       if (this.position >= outbox.last) return;
       if (chunk > 0) await nextTurn();
       const rows = outbox.readAfter(this.position, want, this.name);
       if (rows.length === 0) return;
-      // Nothing is being written while filling: the last batch may still grow.
       const last = this.ready.at(-1);
-      let current: Batch = last && last.rows.length < sink.batchSize ? this.ready.pop()! : { rows: [], endSeq: this.position };
+      let current: Batch = growLast && last && last.rows.length < sink.batchSize ? this.ready.pop()! : { rows: [], endSeq: this.position };
       for (const row of rows) {
         if (sink.accepts(row.reading)) current.rows.push(row);
         current.endSeq = row.seq;
@@ -162,34 +202,99 @@ export class SinkRunner {
     if (count) this.options.metrics.written(this.name, batch.rows.length);
   }
 
-  /** Writes rows, halving on permanent refusal until each bad reading stands alone. */
-  private async isolate(rows: OutboxRow[]): Promise<boolean> {
-    for (;;) {
-      if (!this.running) return false;
-      try {
-        await this.options.sink.write(rows.map((r) => r.reading));
-        this.options.metrics.written(this.name, rows.length);
-        this.attempt = 0;
-        return true;
-      } catch (err) {
-        const retryable = !(err instanceof SinkError) || err.retryable;
-        if (retryable) {
-          this.options.metrics.sinkError(this.name, true);
-          await this.backoff(err);
-          continue;
-        }
-        if (rows.length === 1) {
-          const row = rows[0]!;
-          this.options.outbox.deadLetter(this.name, rows, (err as Error).message);
-          this.options.metrics.deadLettered(this.name, 1);
-          this.options.logger.error({ sink: this.name, readingId: row.reading.id, seq: row.seq, err }, 'sink refused a reading for good; kept in dead_letters');
-          return true;
-        }
-        const mid = Math.floor(rows.length / 2);
-        if (!(await this.isolate(rows.slice(0, mid)))) return false;
-        return this.isolate(rows.slice(mid));
-      }
+  /**
+   * Writes each half once, then searches the halves that failed, down to single readings.
+   * A half that gets through (or is refused for its content) proves the peer works; while
+   * nothing does, the peer is failing for everyone and the search gives up (peer_down)
+   * rather than dead-letter good readings.
+   */
+  private async bisect(rows: OutboxRow[], evidence: Evidence): Promise<Settled> {
+    const mid = Math.ceil(rows.length / 2);
+    const failed: { rows: OutboxRow[]; attempt: Failure }[] = [];
+    for (const half of [rows.slice(0, mid), rows.slice(mid)]) {
+      if (!this.running) return 'stopping';
+      const attempt = await this.attemptWrite(half);
+      if (attempt.ok || !attempt.retryable) evidence.peerWorks = true;
+      if (!attempt.ok) failed.push({ rows: half, attempt });
     }
+    for (const f of failed) {
+      const settled = await this.settle(f.rows, f.attempt, evidence);
+      if (settled !== 'done') return settled;
+    }
+    return 'done';
+  }
+
+  /** Rows that just failed together: search them, or judge the one reading. */
+  private settle(rows: OutboxRow[], failure: Failure, evidence: Evidence): Promise<Settled> {
+    return rows.length === 1 ? this.lone(rows[0]!, failure, evidence) : this.bisect(rows, evidence);
+  }
+
+  /**
+   * One reading that failed alone. Refused for good: dead letter. Failing while new
+   * readings got through: retried `confirmations` times after backoff, then, if the peer
+   * still takes a reading it already has, dead-lettered as poison.
+   */
+  private async lone(row: OutboxRow, failure: Failure, evidence: Evidence): Promise<Settled> {
+    for (let confirmation = 0; ; confirmation++) {
+      if (!failure.retryable) return this.deadLetter(row, 'refused', failure.err);
+      if (!evidence.peerWorks) return 'peer_down';
+      if (confirmation >= this.poison.confirmations) return (await this.peerStillTakesReadings()) ? this.deadLetter(row, 'poison', failure.err) : 'peer_down';
+      await this.backoff(failure.err);
+      if (!this.running) return 'stopping';
+      const attempt = await this.attemptWrite([row]);
+      if (attempt.ok) return 'done';
+      failure = attempt;
+    }
+  }
+
+  /**
+   * Evidence that the peer takes new readings while this batch keeps failing: the first
+   * reading queued behind it, written ahead of its turn (it is written again in its own
+   * batch; sinks are idempotent). A reading it already had would not do: a peer that cannot
+   * store anything (disk full) still answers duplicates. Nothing queued behind: no evidence.
+   */
+  private async freshReadingGetsThrough(failing: Batch): Promise<boolean> {
+    const behind = () => this.ready.find((b) => b !== failing && b.rows.length > 0)?.rows[0];
+    // The failing batch must not grow: the canary has to be a reading outside it.
+    if (!behind()) await this.fill(this.options.sink.batchSize, false);
+    const canary = behind();
+    return canary !== undefined && (await this.quietWrite(canary.reading));
+  }
+
+  /** The last reading the peer took, again: it still answers (and deduplicates). */
+  private async peerStillTakesReadings(): Promise<boolean> {
+    return this.lastDelivered !== undefined && (await this.quietWrite(this.lastDelivered));
+  }
+
+  private async quietWrite(reading: Reading): Promise<boolean> {
+    try {
+      await this.options.sink.write([reading]);
+      this.lastDelivered = reading;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async attemptWrite(rows: OutboxRow[]): Promise<Attempt> {
+    try {
+      await this.options.sink.write(rows.map((r) => r.reading));
+      this.options.metrics.written(this.name, rows.length);
+      this.lastDelivered = rows.at(-1)?.reading;
+      return { ok: true };
+    } catch (err) {
+      const retryable = isRetryable(err);
+      this.options.metrics.sinkError(this.name, retryable);
+      return { ok: false, retryable, err };
+    }
+  }
+
+  private deadLetter(row: OutboxRow, reason: DeadLetterReason, err: unknown): Settled {
+    this.options.outbox.deadLetter(this.name, [row], `${reason}: ${(err as Error).message}`);
+    this.options.metrics.deadLettered(this.name, reason, 1);
+    const message = reason === 'poison' ? 'sink keeps failing on this reading alone while others get through; kept in dead_letters' : 'sink refused a reading for good; kept in dead_letters';
+    this.options.logger.error({ sink: this.name, readingId: row.reading.id, seq: row.seq, reason, err }, message);
+    return 'done';
   }
 
   private async backoff(err: unknown): Promise<void> {
@@ -225,4 +330,8 @@ export class SinkRunner {
       // aborted by stop()
     }
   }
+}
+
+function isRetryable(err: unknown): boolean {
+  return !(err instanceof SinkError) || err.retryable;
 }

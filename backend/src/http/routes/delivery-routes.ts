@@ -1,17 +1,19 @@
-import express, { Router } from 'express';
-import { DeliveryConfirmation } from '@shelfwatch/contracts';
+import { Router } from 'express';
+import { DeliveryConfirmation, SupplierId } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { Condition } from '../../rules/types.js';
 import { assertStore, principalOf, requireRole } from '../auth.js';
+import { jsonBody } from '../bodies.js';
 import { HttpError, validate } from '../http-errors.js';
+import { QueryInt } from '../query.js';
 
-const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(5000).optional(), supplier: z.string().optional() }).strict();
+export const ListQuery = z.object({ limit: QueryInt.pipe(z.number().int().min(1).max(5000)).optional(), supplier: SupplierId.optional() }).strict();
 
 export function deliveryRoutes(ctx: AppContext): Router {
   const r = Router();
 
-  r.post('/api/v1/deliveries', requireRole(ctx.tokens, ['supplier']), express.json({ limit: '1mb' }), (req, res) => {
+  r.post('/api/v1/deliveries', requireRole(ctx.tokens, ['supplier']), ...jsonBody('1mb'), (req, res) => {
     const p = principalOf(res);
     const body = validate(DeliveryConfirmation, req.body, 'delivery confirmation');
     assertStore(p, body.storeId);

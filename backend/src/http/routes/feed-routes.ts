@@ -1,15 +1,16 @@
 import { Router } from 'express';
-import type { TaskEvent } from '@shelfwatch/contracts';
+import { StoreId, type TaskEvent } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { canSeeStore, principalOf, requireRole } from '../auth.js';
 import { validate } from '../http-errors.js';
+import { QueryInt } from '../query.js';
 
-const StreamQuery = z
+export const StreamQuery = z
   .object({
-    lastEventId: z.coerce.number().int().min(0).optional(),
-    access_token: z.string().optional(),
-    store: z.string().optional(),
+    lastEventId: QueryInt.pipe(z.number().int().min(0)).optional(),
+    access_token: z.string().max(512).optional(),
+    store: StoreId.optional(),
   })
   .strict();
 

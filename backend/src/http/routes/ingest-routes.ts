@@ -1,18 +1,20 @@
-import express, { Router } from 'express';
-import { IngestBatch } from '@shelfwatch/contracts';
+import { Router } from 'express';
+import { checkEventTime, describeEventTime, IngestBatch, type EventTimeVerdict } from '@shelfwatch/contracts';
 import type { AppContext } from '../../context.js';
 import { principalOf, requireRole } from '../auth.js';
+import { jsonBody } from '../bodies.js';
 import { HttpError, validate } from '../http-errors.js';
 
 export function ingestRoutes(ctx: AppContext): Router {
   const r = Router();
-  r.post('/api/v1/ingest', requireRole(ctx.tokens, ['device']), express.json({ limit: '20mb' }), (req, res) => {
+  r.post('/api/v1/ingest', requireRole(ctx.tokens, ['device']), ...jsonBody('20mb'), (req, res) => {
     const batch = validate(IngestBatch, req.body, 'ingest batch');
     const allowed = principalOf(res).storeIds;
     if (allowed) {
       const foreign = [...new Set(batch.readings.map((r) => r.storeId))].filter((s) => !allowed.includes(s));
       if (foreign.length) throw new HttpError(403, 'forbidden', `this device may not write readings for store(s): ${foreign.join(', ')}`);
     }
+    refuseOutOfBoundEventTimes(ctx, batch);
     const result = ctx.ingest.ingest(batch, allowed);
     ctx.metrics.readings.inc({ result: 'accepted' }, result.accepted);
     ctx.metrics.readings.inc({ result: 'duplicate' }, result.duplicates);
@@ -20,4 +22,29 @@ export function ingestRoutes(ctx: AppContext): Router {
     res.json({ accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejected });
   });
   return r;
+}
+
+/**
+ * Event time is checked where it enters, against this backend's clock: a device clock in
+ * 2100 must not become a store's clock. The whole batch is refused (422, permanent) with
+ * the offending reading ids, so nothing is half-applied and a gateway isolates exactly
+ * those readings into its dead letters while the rest are delivered.
+ */
+function refuseOutOfBoundEventTimes(ctx: AppContext, batch: IngestBatch): void {
+  const now = ctx.clock.now();
+  const refused: { readingId: string; ts: number; reason: Exclude<EventTimeVerdict, 'ok'> }[] = [];
+  for (const r of batch.readings) {
+    const verdict = checkEventTime(r.ts, now, ctx.eventTime);
+    if (verdict !== 'ok') refused.push({ readingId: r.id, ts: r.ts, reason: verdict });
+  }
+  if (refused.length === 0) return;
+  for (const f of refused) ctx.metrics.readings.inc({ result: f.reason });
+  const first = refused[0]!;
+  ctx.logger.warn({ gatewayId: batch.gatewayId, refused: refused.length, readingId: first.readingId, reason: first.reason }, 'ingest batch refused: event time out of bounds');
+  throw new HttpError(
+    422,
+    'event_time_out_of_bounds',
+    `${refused.length} reading(s) have an event time outside ${ctx.eventTime.maxAheadMs} ms ahead / ${ctx.eventTime.maxAgeMs} ms behind this backend's clock, e.g. ${first.readingId}: ${describeEventTime(first.ts, now)}; nothing in this batch was applied`,
+    refused,
+  );
 }

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { Sku } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
@@ -6,6 +6,7 @@ import { mergePlanogram } from '../../planogram/merge-planogram.js';
 import { planogramFromCsv } from '../../planogram/planogram-csv.js';
 import { PlanogramImport, type PlanogramShelfInput } from '../../planogram/planogram-input.js';
 import { assertStore, principalOf, requireRole } from '../auth.js';
+import { jsonBody, textBody } from '../bodies.js';
 import { HttpError, validate } from '../http-errors.js';
 
 export const BackroomUpdate = z
@@ -17,7 +18,7 @@ export function storeRoutes(ctx: AppContext): Router {
   const viewers = requireRole(ctx.tokens, ['staff', 'operations']);
   const ops = requireRole(ctx.tokens, ['operations']);
 
-  const storeParam = (req: express.Request, res: express.Response): string => {
+  const storeParam = (req: Request, res: Response): string => {
     const storeId = req.params.storeId as string;
     assertStore(principalOf(res), storeId);
     if (!ctx.engines.engine(storeId)) throw new HttpError(404, 'not_found', `no store '${storeId}'`);
@@ -70,7 +71,7 @@ export function storeRoutes(ctx: AppContext): Router {
     res.json({ storeId: storeParam(req, res), lines: ctx.storage.catalog.backroom(req.params.storeId as string) });
   });
 
-  r.put('/api/v1/stores/:storeId/backroom', ops, express.json(), (req, res) => {
+  r.put('/api/v1/stores/:storeId/backroom', ops, ...jsonBody('1mb'), (req, res) => {
     const storeId = storeParam(req, res);
     const body = validate(BackroomUpdate, req.body, 'backroom update');
     const unknown = body.lines.filter((l) => !ctx.storage.catalog.product(l.sku)).map((l) => l.sku);
@@ -86,7 +87,7 @@ export function storeRoutes(ctx: AppContext): Router {
     res.json({ storeId, shelves: ctx.storage.catalog.layout(storeId)?.shelves ?? [] });
   });
 
-  const apply = (storeId: string, shelves: PlanogramShelfInput[], res: express.Response) => {
+  const apply = (storeId: string, shelves: PlanogramShelfInput[], res: Response) => {
     const layout = ctx.storage.catalog.layout(storeId);
     if (!layout) throw new HttpError(404, 'not_found', `no store '${storeId}'`);
     const merged = mergePlanogram(layout, shelves);
@@ -99,13 +100,13 @@ export function storeRoutes(ctx: AppContext): Router {
     res.json({ storeId, shelves: shelves.length, slots: shelves.reduce((n, s) => n + s.slots.length, 0), warnings: merged.warnings });
   };
 
-  r.put('/api/v1/stores/:storeId/planogram', ops, express.json({ limit: '5mb' }), (req, res) => {
+  r.put('/api/v1/stores/:storeId/planogram', ops, ...jsonBody('5mb'), (req, res) => {
     const storeId = storeParam(req, res);
     const body = validate(PlanogramImport, req.body, 'planogram');
     apply(storeId, body.shelves, res);
   });
 
-  r.post('/api/v1/stores/:storeId/planogram.csv', ops, express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '5mb' }), (req, res) => {
+  r.post('/api/v1/stores/:storeId/planogram.csv', ops, ...textBody(['text/csv', 'text/plain', 'application/csv'], '5mb'), (req, res) => {
     const storeId = storeParam(req, res);
     if (typeof req.body !== 'string' || req.body.trim() === '') throw new HttpError(400, 'bad_request', 'send the CSV as the body with content-type text/csv');
     const parsed = planogramFromCsv(req.body, { storeId, knownSku: (sku) => ctx.storage.catalog.product(sku) !== null });

@@ -1,13 +1,16 @@
-import { DoneBody, AckBody, TaskKind, TaskStatus } from '@shelfwatch/contracts';
+import { DoneBody, AckBody, StoreId, TaskKind, TaskStatus } from '@shelfwatch/contracts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { assertStore, principalOf, requireRole } from '../auth.js';
+import { jsonBody } from '../bodies.js';
 import { HttpError, validate } from '../http-errors.js';
+import { QueryInt } from '../query.js';
 
 const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
     .string()
+    .max(2000)
     .transform((s) => s.split(',').map((v) => v.trim()).filter((v) => v !== ''))
     .pipe(z.array(item));
 
@@ -15,8 +18,8 @@ export const TaskQuery = z
   .object({
     status: csv(TaskStatus).optional(),
     kind: csv(TaskKind).optional(),
-    store: csv(z.string().min(1)).optional(),
-    limit: z.coerce.number().int().min(1).max(5000).optional(),
+    store: csv(StoreId).optional(),
+    limit: QueryInt.pipe(z.number().int().min(1).max(5000)).optional(),
   })
   .strict();
 
@@ -45,7 +48,7 @@ export function taskRoutes(ctx: AppContext): Router {
   });
 
   const act = (action: 'ack' | 'done') =>
-    r.post(`/api/v1/tasks/:id/${action}`, auth, (req, res) => {
+    r.post(`/api/v1/tasks/:id/${action}`, auth, ...jsonBody('64kb'), (req, res) => {
       const p = principalOf(res);
       const id = req.params.id as string;
       const existing = ctx.storage.tasks.get(id);

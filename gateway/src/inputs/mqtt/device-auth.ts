@@ -53,3 +53,12 @@ export function authorizeSubscription(store: StoreContext, deviceId: string, top
   const prefix = devicePrefix(store.storeId, deviceId);
   return topicFilter.startsWith(prefix) && !topicFilter.slice(0, prefix.length).includes('+');
 }
+
+/**
+ * A device's MQTT client id is its device id, or `<deviceId>:<suffix>` for a second
+ * connection. Device ids never contain ':', so no device can take another's client id:
+ * the broker would otherwise disconnect the other device and publish its last will.
+ */
+export function clientIdBelongsTo(deviceId: string, clientId: string): boolean {
+  return clientId === deviceId || (clientId.startsWith(`${deviceId}:`) && clientId.length <= deviceId.length + 1 + 40);
+}

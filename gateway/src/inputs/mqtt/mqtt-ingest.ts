@@ -1,5 +1,7 @@
 import { OutboxFullError } from '../../errors.js';
 import type { InputContext } from '../input.js';
+import { admitEventTimes } from '../event-time-filter.js';
+import { LastHeard } from '../last-heard.js';
 import { RejectLog } from '../reject-log.js';
 import { authorizeTopic } from './device-auth.js';
 import { mapMessage } from './message-mapper.js';
@@ -24,6 +26,7 @@ export class PublishRefused extends Error {
  */
 export class MqttIngest {
   private readonly rejectLog: RejectLog;
+  private readonly lastHeard = new LastHeard();
 
   constructor(
     private readonly context: InputContext,
@@ -48,15 +51,18 @@ export class MqttIngest {
       metrics.rejected(this.inputName, r.reason);
       this.rejectLog.log(`${deviceId}:${r.reason}`, { deviceId, topic, reason: r.reason, detail: r.detail }, 'mqtt payload rejected (acknowledged, not stored)');
     }
-    if (mapped.readings.length === 0) return;
+    // Refused for their time: acknowledged like a malformed payload (resending cannot fix them).
+    const admitted = admitEventTimes(this.context, this.inputName, this.rejectLog, mapped.readings);
+    if (admitted.length === 0) return;
+    const readings = this.lastHeard.track(admitted);
     try {
-      await outbox.append(mapped.readings);
+      await outbox.append(readings);
     } catch (err) {
       if (err instanceof OutboxFullError) throw this.refuse('outbox_full', { deviceId, topic }, err.message);
       this.context.logger.error({ err, deviceId, topic }, 'outbox append failed; publish not acknowledged');
       throw this.refuse('outbox_error', { deviceId, topic }, (err as Error).message);
     }
-    metrics.accepted(this.inputName, mapped.readings.length);
-    for (const r of mapped.readings) if (r.kind === 'device.status') metrics.deviceOnline(deviceId, r.online);
+    metrics.accepted(this.inputName, readings.length);
+    for (const r of readings) if (r.kind === 'device.status') metrics.deviceOnline(deviceId, r.online);
   }
 }

@@ -1,11 +1,26 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CASE_CONTROLLER_NAMESPACE, CASE_IDENTITY, CASE_VARIABLES, CaseVariable, caseNodeId, type Reading } from '@shelfwatch/contracts';
-import { AttributeIds, DataChangeFilter, DataChangeTrigger, DeadbandType, OPCUAClient, StatusCodes, TimestampsToReturn, UserTokenType, type DataValue, type OPCUACertificateManager } from 'node-opcua';
+import {
+  AttributeIds,
+  DataChangeFilter,
+  MessageSecurityMode,
+  SecurityPolicy,
+  DataChangeTrigger,
+  DeadbandType,
+  OPCUAClient,
+  StatusCodes,
+  TimestampsToReturn,
+  UserTokenType,
+  type ClientSession,
+  type DataValue,
+  type OPCUACertificateManager,
+} from 'node-opcua';
 import { backoffDelay, type BackoffPolicy } from '../../sinks/backoff.js';
 import { deviceStatusReading } from '../device-status.js';
-import { DeviceClock } from '../device-clock.js';
 import type { InputContext } from '../input.js';
+import { LastHeard } from '../last-heard.js';
 import { caseValueToReading } from './case-reading.js';
+import { readLoggedValues } from './history-backfill.js';
 
 export interface ControllerConnectionOptions {
   context: InputContext;
@@ -13,13 +28,18 @@ export interface ControllerConnectionOptions {
   caseId: string;
   endpointUrl: string;
   certificateManager: OPCUACertificateManager;
+  securityPolicy: SecurityPolicyName;
   emit: (readings: Reading[]) => void;
   reject: (reason: string, detail: string) => void;
+  /** Keeps the readings whose event time the gateway accepts (the rest are counted and logged). */
+  admit: (readings: Reading[]) => Reading[];
   backoff?: BackoffPolicy;
   publishingIntervalMs?: number;
 }
 
 const VARIABLES = CaseVariable.options;
+
+export type SecurityPolicyName = 'Basic256Sha256' | 'Aes128_Sha256_RsaOaep' | 'Aes256_Sha256_RsaPss' | 'None';
 
 /**
  * One refrigeration controller, supervised: connect → session → identity check →
@@ -34,14 +54,15 @@ export class ControllerConnection {
   private readonly abort = new AbortController();
   private wakeLost: ((reason: string) => void) | undefined;
   private online: boolean | undefined;
-  private lastIds = new Map<CaseVariable, string>();
+  /** Source time of the newest value taken per variable: older or repeated values are not new readings. */
+  private readonly lastTs = new Map<CaseVariable, number>();
   private connects = 0;
-  private readonly deviceClock: DeviceClock;
+  private readonly lastHeard = new LastHeard();
   private pendingOnline: string | undefined;
+  /** Notifications held while the controller's log is read, so values stay in time order. */
+  private held: { variable: CaseVariable | undefined; dataValue: DataValue }[] | null = null;
 
-  constructor(private readonly options: ControllerConnectionOptions) {
-    this.deviceClock = new DeviceClock(() => options.context.clock.now());
-  }
+  constructor(private readonly options: ControllerConnectionOptions) {}
 
   get isOnline(): boolean {
     return this.online === true;
@@ -96,6 +117,10 @@ export class ControllerConnection {
       // client itself does not retry.
       connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 500 },
       clientCertificateManager: this.options.certificateManager,
+      // Sign & encrypt unless explicitly configured off: the controller password and the
+      // values then travel only to a server whose certificate the trust list holds.
+      securityPolicy: SecurityPolicy[this.options.securityPolicy],
+      securityMode: this.options.securityPolicy === 'None' ? MessageSecurityMode.None : MessageSecurityMode.SignAndEncrypt,
       keepSessionAlive: true,
       requestedSessionTimeout: 30_000,
     });
@@ -134,6 +159,7 @@ export class ControllerConnection {
         priority: 10,
       });
       subscription.on('terminated', () => this.wakeLost?.('subscription terminated'));
+      this.held = [];
       const group = await subscription.monitorItems(
         VARIABLES.map((v) => ({ nodeId: nodeId(CASE_VARIABLES[v].browseName), attributeId: AttributeIds.Value })),
         // Sampling as fast as the server allows, a deep queue that keeps the oldest values:
@@ -149,15 +175,41 @@ export class ControllerConnection {
         },
         TimestampsToReturn.Both,
       );
-      group.on('changed', (_item, dataValue, index) => this.onValue(VARIABLES[index], dataValue));
+      group.on('changed', (_item, dataValue, index) => {
+        if (this.held) this.held.push({ variable: VARIABLES[index], dataValue });
+        else this.onValue(VARIABLES[index], dataValue);
+      });
+      // Online from the first value the controller set since it was last heard (its log comes first).
+      this.setOnline(true, 'session established');
+      await this.backfill(session, nodeId);
       this.connects += 1;
       onUp();
-      this.setOnline(true, 'session established');
       context.logger.info({ controller: controllerId, endpointUrl }, 'OPC UA controller subscribed');
       return await lost;
     } finally {
+      this.held = null;
       this.wakeLost = undefined;
       await client.disconnect().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Takes what the controller logged since the newest value we have (values it set while we
+   * were not subscribed: its reboot, ours), then the notifications that arrived meanwhile.
+   */
+  private async backfill(session: ClientSession, nodeId: (browseName: string) => string): Promise<void> {
+    try {
+      const logged = await readLoggedValues(
+        session,
+        VARIABLES.map((variable) => ({ variable, nodeId: nodeId(CASE_VARIABLES[variable].browseName), sinceMs: this.lastTs.get(variable) })),
+      );
+      for (const { variable, dataValue } of logged) this.onValue(variable, dataValue);
+    } catch (err) {
+      this.options.context.logger.warn({ controller: this.options.controllerId, err: (err as Error).message }, 'could not read the controller log; values set before the subscription are missing');
+    } finally {
+      const held = this.held ?? [];
+      this.held = null;
+      for (const { variable, dataValue } of held) this.onValue(variable, dataValue);
     }
   }
 
@@ -178,16 +230,18 @@ export class ControllerConnection {
       this.options.reject(outcome.reason, outcome.detail);
       return;
     }
-    // A re-created subscription repeats the current value with its old source timestamp:
-    // same reading id, nothing new to store.
-    if (this.lastIds.get(variable) === outcome.reading.id) return;
-    this.lastIds.set(variable, outcome.reading.id);
-    this.deviceClock.observe(outcome.reading.ts);
+    if (this.options.admit([outcome.reading]).length === 0) return;
+    // A re-created subscription repeats the current value with its old source timestamp, and
+    // the log overlaps what the subscription reports: nothing new to store.
+    const last = this.lastTs.get(variable);
+    if (last !== undefined && outcome.reading.ts <= last) return;
+    this.lastTs.set(variable, outcome.reading.ts);
     if (this.pendingOnline !== undefined) {
       const detail = this.pendingOnline;
       this.pendingOnline = undefined;
-      this.emitStatus(true, detail);
+      this.emitStatus(true, outcome.reading.ts, detail);
     }
+    this.lastHeard.observe(controllerId, outcome.reading.ts);
     context.metrics.deviceSeen(controllerId, context.clock.now());
     this.options.emit([outcome.reading]);
   }
@@ -197,13 +251,13 @@ export class ControllerConnection {
     this.online = online;
     const { context, controllerId } = this.options;
     context.metrics.deviceOnline(controllerId, online);
-    // "Online" waits for the first value, which carries the controller's time base.
-    this.pendingOnline = online && !this.deviceClock.known() ? detail : undefined;
-    if (this.pendingOnline === undefined) this.emitStatus(online, detail);
+    // "Online" waits for the next new value, dated by the controller; "offline" is dated when it was last heard.
+    this.pendingOnline = online ? detail : undefined;
+    if (!online) this.emitStatus(false, this.lastHeard.lastHeard(controllerId, context.clock.now()), detail);
   }
 
-  private emitStatus(online: boolean, detail: string): void {
+  private emitStatus(online: boolean, ts: number, detail: string): void {
     const { context, controllerId } = this.options;
-    this.options.emit([deviceStatusReading({ storeId: context.store.storeId, deviceId: controllerId, deviceKind: 'controller', online, ts: this.deviceClock.now(), detail })]);
+    this.options.emit([deviceStatusReading({ storeId: context.store.storeId, deviceId: controllerId, deviceKind: 'controller', online, ts, detail })]);
   }
 }

@@ -2,13 +2,16 @@ import path from 'node:path';
 import type { Reading } from '@shelfwatch/contracts';
 import { OutboxFullError } from '../../errors.js';
 import type { Input, InputContext, InputHealth } from '../input.js';
+import { admitEventTimes } from '../event-time-filter.js';
 import { RejectLog } from '../reject-log.js';
-import type { ControllerConnection } from './controller-connection.js';
+import type { ControllerConnection, SecurityPolicyName } from './controller-connection.js';
 
 export interface OpcuaInputOptions {
   context: InputContext;
-  controllers: Record<string, { endpointUrl: string }>;
+  controllers: Record<string, { endpointUrl: string; certificateThumbprint?: string }>;
   pkiDir: string;
+  /** Sign & encrypt with this policy; 'None' only when the config allowed it explicitly. */
+  securityPolicy: SecurityPolicyName;
   publishingIntervalMs?: number;
 }
 
@@ -32,18 +35,35 @@ export class OpcuaInput implements Input {
   async start(): Promise<void> {
     if (Object.keys(this.options.controllers).length === 0) return;
     // node-opcua costs about 50 MB and a second to load: only a gateway with controllers pays it.
-    const [{ createCertificateManager }, { ControllerConnection }] = await Promise.all([import('./certificates.js'), import('./controller-connection.js')]);
-    const certificateManager = await createCertificateManager(path.join(this.options.pkiDir, 'client'));
+    const [{ controllerTrust, createCertificateManager }, { ControllerConnection }] = await Promise.all([import('./certificates.js'), import('./controller-connection.js')]);
+    const { logger, metrics } = this.options.context;
+    const pki = path.join(this.options.pkiDir, 'client');
+    const certificateManager = await createCertificateManager(pki);
+    if (this.options.securityPolicy === 'None') {
+      logger.warn({ controllers: Object.keys(this.options.controllers) }, 'OPC UA security is OFF (securityPolicy None, allowInsecure): controller passwords and values cross the network in clear, and any server at a controller address is believed');
+    } else {
+      logger.info({ securityPolicy: this.options.securityPolicy, trusted: path.join(pki, 'trusted/certs') }, 'OPC UA controllers: sign & encrypt, trust list');
+    }
     for (const [controllerId, c] of Object.entries(this.options.controllers)) {
       const caseId = this.options.context.store.casesByController.get(controllerId)!.id;
+      const trust = controllerTrust(certificateManager, c.certificateThumbprint, (refused) => {
+        metrics.rejected(this.name, 'certificate_untrusted');
+        this.rejectLog.log(
+          `${controllerId}:certificate`,
+          { controller: controllerId, endpointUrl: c.endpointUrl, ...refused, rejectedDir: path.join(pki, 'rejected'), trustedDir: path.join(pki, 'trusted/certs') },
+          'OPC UA controller certificate not trusted: connection refused, nothing sent to it (to trust it, move it from rejectedDir to trustedDir or pin its thumbprint in opcua.controllers)',
+        );
+      });
       const connection = new ControllerConnection({
         context: this.options.context,
         controllerId,
         caseId,
         endpointUrl: c.endpointUrl,
-        certificateManager,
+        certificateManager: trust,
+        securityPolicy: this.options.securityPolicy,
         publishingIntervalMs: this.options.publishingIntervalMs,
         emit: (readings) => this.append(readings),
+        admit: (readings) => admitEventTimes(this.options.context, this.name, this.rejectLog, readings),
         reject: (reason, detail) => {
           this.options.context.metrics.rejected(this.name, reason);
           this.rejectLog.log(`${controllerId}:${reason}`, { controller: controllerId, reason, detail }, 'OPC UA value rejected');

@@ -2,8 +2,9 @@ import { ChannelCalibration, type Reading } from '@shelfwatch/contracts';
 import { OutboxFullError } from '../../errors.js';
 import { HttpError } from '../../http/http-error.js';
 import { deviceStatusReading } from '../device-status.js';
-import { DeviceClock } from '../device-clock.js';
+import { LastHeard } from '../last-heard.js';
 import type { Input, InputContext, InputHealth } from '../input.js';
+import { admitEventTimes } from '../event-time-filter.js';
 import { RejectLog } from '../reject-log.js';
 import { BoardDecoder } from './board-decoder.js';
 import type { CalibrationStore} from './calibration-store.js';
@@ -24,8 +25,7 @@ interface Board {
   link: SerialLink;
   decoder: BoardDecoder;
   frames: number;
-  clock: DeviceClock;
-  /** "Online" waits for the first frame, which carries the board's time base. */
+  /** "Online" waits for the next frame: the board's own time says when it came back. */
   pendingOnline: string | undefined;
 }
 
@@ -35,6 +35,7 @@ export class SerialInput implements Input {
   private readonly boards = new Map<string, Board>();
   private overrides = new Map<string, ChannelCalibration>();
   private readonly rejectLog: RejectLog;
+  private readonly lastHeard = new LastHeard();
 
   constructor(private readonly options: SerialInputOptions) {
     this.rejectLog = new RejectLog(options.context.logger);
@@ -61,7 +62,7 @@ export class SerialInput implements Input {
         debounce: this.options.debounce,
       });
       const link = new SerialLink({ path: cfg.path, baudRate: cfg.baudRate ?? 115_200, logger: logger.child({ board: boardId }), factory: this.options.portFactory });
-      const board: Board = { id: boardId, link, decoder, frames: 0, clock: new DeviceClock(() => this.options.context.clock.now()), pendingOnline: undefined };
+      const board: Board = { id: boardId, link, decoder, frames: 0, pendingOnline: undefined };
       link.on('line', (line) => this.onLine(board, line));
       link.on('open', () => this.status(board, true, 'port open'));
       link.on('down', (reason) => this.status(board, false, reason));
@@ -93,16 +94,17 @@ export class SerialInput implements Input {
       metrics.sequenceGap(board.id, decoded.missing);
       this.rejectLog.log(`${board.id}:gap`, { board: board.id, missing: decoded.missing }, 'serial sequence gap');
     }
-    if (decoded.readings.length === 0) return;
+    const readings = admitEventTimes(this.options.context, this.name, this.rejectLog, decoded.readings);
+    if (readings.length === 0) return;
     board.frames += 1;
-    for (const r of decoded.readings) board.clock.observe(r.ts);
     if (board.pendingOnline !== undefined) {
       const detail = board.pendingOnline;
       board.pendingOnline = undefined;
-      this.status(board, true, detail);
+      this.append([this.statusReading(board, true, readings[0]!.ts, detail)]);
     }
+    for (const r of readings) this.lastHeard.observe(board.id, r.ts);
     metrics.deviceSeen(board.id, this.options.context.clock.now());
-    this.append(decoded.readings);
+    this.append(readings);
   }
 
   lineHandler(boardId: string): (line: string) => void {
@@ -144,12 +146,17 @@ export class SerialInput implements Input {
     return cal;
   }
 
+  /** Online is reported with the next frame (dated by the board); offline at the time the board was last heard. */
   private status(board: Board, online: boolean, detail: string): void {
-    const { store, metrics } = this.options.context;
-    metrics.deviceOnline(board.id, online);
-    board.pendingOnline = online && !board.clock.known() ? detail : undefined;
-    if (board.pendingOnline !== undefined) return;
-    this.append([deviceStatusReading({ storeId: store.storeId, deviceId: board.id, deviceKind: 'weight_board', online, ts: board.clock.now(), detail })]);
+    this.options.context.metrics.deviceOnline(board.id, online);
+    board.pendingOnline = online ? detail : undefined;
+    if (online) return;
+    const ts = this.lastHeard.lastHeard(board.id, this.options.context.clock.now());
+    this.append([this.statusReading(board, false, ts, detail)]);
+  }
+
+  private statusReading(board: Board, online: boolean, ts: number, detail: string): Reading {
+    return deviceStatusReading({ storeId: this.options.context.store.storeId, deviceId: board.id, deviceKind: 'weight_board', online, ts, detail });
   }
 
   private append(readings: Reading[]): void {

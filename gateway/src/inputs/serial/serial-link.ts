@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HOST_LINES } from '@shelfwatch/contracts';
 import { ReadlineParser, SerialPort } from 'serialport';
 import type { Logger } from 'pino';
 import { backoffDelay, type BackoffPolicy } from '../../sinks/backoff.js';
@@ -9,7 +11,12 @@ export interface PortLike extends EventEmitter {
   close(cb?: (err: Error | null) => void): void;
   readonly isOpen: boolean;
   pipe<T extends NodeJS.WritableStream>(dest: T): T;
+  write(data: string, cb?: (err: Error | null | undefined) => void): boolean;
+  drain(cb?: (err: Error | null) => void): void;
 }
+
+/** A board that heard BYE stops within a frame; this much silence means it has. */
+const QUIET_MS = 200;
 
 export type PortFactory = (options: { path: string; baudRate: number }) => PortLike;
 
@@ -53,8 +60,27 @@ export class SerialLink extends EventEmitter<{ line: [string]; open: []; down: [
     this.stopped = true;
     clearTimeout(this.timer);
     const port = this.port;
+    if (port?.isOpen) await this.sayGoodbye(port);
     this.port = undefined;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+
+  /**
+   * Tells the board to hold its frames (HOST_LINES in contracts), then keeps reading until
+   * the line is quiet, so the frames it sent before it heard us are not lost with the port.
+   */
+  private async sayGoodbye(port: PortLike): Promise<void> {
+    port.write(`${HOST_LINES.bye}\n`);
+    await new Promise<void>((resolve) => port.drain(() => resolve()));
+    const deadline = Date.now() + 2_000;
+    let lastLineAt = Date.now();
+    const onLine = () => (lastLineAt = Date.now());
+    this.on('line', onLine);
+    try {
+      while (Date.now() < deadline && Date.now() - lastLineAt < QUIET_MS) await sleep(QUIET_MS / 4);
+    } finally {
+      this.off('line', onLine);
+    }
   }
 
   private open(): void {
@@ -86,6 +112,10 @@ export class SerialLink extends EventEmitter<{ line: [string]; open: []; down: [
         if (this.port !== port) return;
         this.port = undefined;
         this.failed(e?.message ?? 'port closed');
+      });
+      // Opening flushed whatever the board sent before; it has held its frames since and sends them now.
+      port.write(`${HOST_LINES.hello}\n`, (e) => {
+        if (e) this.options.logger.warn({ err: e, path: this.options.path }, 'could not greet the board');
       });
       this.options.logger.info({ path: this.options.path }, 'serial port open');
       this.emit('open');

@@ -1,7 +1,7 @@
 import { INFLUX_DATABASE, influxEndpoint, MEASUREMENTS } from '@shelfwatch/contracts';
 import { FieldType, InfluxDB, type IPoint } from 'influx';
 import type { Logger } from 'pino';
-import type { GatewayStats } from '../../http/gateway-metrics.js';
+import { DEAD_LETTER_REASONS, type GatewayStats } from '../../http/gateway-metrics.js';
 
 export interface StatsReporterOptions {
   url: string;
@@ -37,7 +37,7 @@ export class GatewayStatsReporter {
         {
           measurement: MEASUREMENTS.gatewayStats,
           tags: ['store', 'gateway', 'input', 'reason', 'sink'],
-          fields: { rejected: FieldType.INTEGER, written: FieldType.INTEGER, outbox_depth: FieldType.INTEGER, outbox_age_s: FieldType.FLOAT },
+          fields: { rejected: FieldType.INTEGER, written: FieldType.INTEGER, outbox_depth: FieldType.INTEGER, outbox_age_s: FieldType.FLOAT, dead_lettered: FieldType.INTEGER },
         },
       ],
     });
@@ -65,7 +65,16 @@ export class GatewayStatsReporter {
       fields: { written: Math.trunc(stats.written[sink] ?? 0), outbox_depth: Math.trunc(depth), outbox_age_s: oldestAgeS[sink] ?? 0 },
       timestamp,
     }));
-    return [...rejects, ...sinks];
+    // Every sink and reason, zeros included: a counter's first increase only shows against a point before it.
+    const deadLetters = Object.keys(stats.outboxPending).flatMap((sink) =>
+      DEAD_LETTER_REASONS.map((reason) => ({
+        measurement: MEASUREMENTS.gatewayStats,
+        tags: { ...base, sink, reason },
+        fields: { dead_lettered: Math.trunc(stats.deadLettered[`${sink}:${reason}`] ?? 0) },
+        timestamp,
+      })),
+    );
+    return [...rejects, ...sinks, ...deadLetters];
   }
 
   private async report(): Promise<void> {

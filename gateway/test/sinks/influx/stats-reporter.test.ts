@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GatewayStatsReporter } from '../../../src/sinks/influx/stats-reporter.js';
 
 describe('gateway_stats reporter', () => {
-  it('writes one point per (input, reason) and one per sink, as the dashboards expect', () => {
+  it('writes one point per (input, reason), one per sink, and one per (sink, dead-letter reason) zeros included, as the dashboards expect', () => {
     const reporter = new GatewayStatsReporter({
       url: 'http://127.0.0.1:1',
       storeId: 's1',
@@ -14,7 +14,7 @@ describe('gateway_stats reporter', () => {
           accepted: {},
           written: { influx: 10, backend: 4 },
           rejected: { 'serial:checksum_mismatch': 3, 'mqtt:schema': 1 },
-          deadLettered: {},
+          deadLettered: { 'backend:poison': 2 },
           sequenceGaps: {},
           frameRejects: {},
           outboxPending: { influx: 0, backend: 6 },
@@ -27,6 +27,8 @@ describe('gateway_stats reporter', () => {
     expect(points).toContainEqual(
       expect.objectContaining({ tags: { store: 's1', gateway: 'gw1', sink: 'backend' }, fields: { written: 4, outbox_depth: 6, outbox_age_s: 12.5 } }),
     );
-    expect(points).toHaveLength(4);
+    expect(points).toContainEqual(expect.objectContaining({ tags: { store: 's1', gateway: 'gw1', sink: 'backend', reason: 'poison' }, fields: { dead_lettered: 2 } }));
+    expect(points).toContainEqual(expect.objectContaining({ tags: { store: 's1', gateway: 'gw1', sink: 'influx', reason: 'refused' }, fields: { dead_lettered: 0 } }));
+    expect(points).toHaveLength(8);
   });
 });

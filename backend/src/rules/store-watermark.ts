@@ -1,0 +1,87 @@
+import { MinHeap } from './min-heap.js';
+
+interface Mark {
+  /** Newest event time the device has reported (before it reports: one window before the store's first). */
+  wm: number;
+  online: boolean;
+}
+
+/**
+ * How far a store's event time is settled: the time before which every reading still to come
+ * has arrived (up to the reordering window), so decisions up to it are taken once and for good.
+ *
+ * Each device reports in order (serial line, MQTT client, OPC UA subscription, the gateway's
+ * outbox), but the devices' streams reach the backend with different delays. Every device the
+ * gateway has not reported offline holds the watermark at its newest reading, but never more
+ * than the reordering window behind the store's newest event time: a silent device (dead
+ * without a last will, a controller with nothing to publish, one not heard yet) costs at most
+ * that window of waiting, and a reading more than a window behind the rest of the store is late.
+ *
+ * Pure bookkeeping over arrivals: the same readings in the same order give the same watermark
+ * after every reading, however they were batched or timed.
+ */
+export class StoreWatermark {
+  private readonly devices = new Map<string, Mark>();
+  private readonly holders = new MinHeap<{ wm: number; id: string }>((a, b) => a.wm < b.wm);
+  private newest: number | null = null;
+  private settledBefore: number | null = null;
+
+  constructor(
+    private readonly deviceIds: readonly string[],
+    private readonly windowMs: number,
+  ) {}
+
+  /** Event time before which everything is decided (null before the first reading). */
+  get settled(): number | null {
+    return this.settledBefore;
+  }
+
+  /** True when a reading with this time arrives after its time was settled. */
+  isLate(ts: number): boolean {
+    return this.settledBefore !== null && ts < this.settledBefore;
+  }
+
+  /** Notes an arriving reading of a device of this store; `online` for status readings. */
+  observe(deviceId: string, ts: number, online?: boolean): void {
+    if (this.newest === null) {
+      for (const id of this.deviceIds) this.set(id, { wm: ts - this.windowMs, online: true });
+    }
+    this.newest = Math.max(this.newest ?? ts, ts);
+    const d = this.devices.get(deviceId);
+    if (!d) return;
+    // Data from a device means it talks, whatever its last status said.
+    this.set(deviceId, { wm: Math.max(d.wm, ts), online: online ?? true });
+  }
+
+  /** Recomputes the settled time after arrivals. */
+  advance(): number | null {
+    if (this.newest === null) return this.settledBefore;
+    let oldest = Infinity;
+    for (;;) {
+      const top = this.holders.peek();
+      if (!top) break;
+      const d = this.devices.get(top.id);
+      if (!d || !d.online || d.wm !== top.wm) {
+        this.holders.pop();
+        continue;
+      }
+      oldest = top.wm;
+      break;
+    }
+    const mark = Math.min(this.newest, Math.max(this.newest - this.windowMs, oldest));
+    this.settledBefore = Math.max(this.settledBefore ?? mark, mark);
+    return this.settledBefore;
+  }
+
+  /** Declares event time settled up to `ts` from outside (a replay's end, a test). */
+  force(ts: number): void {
+    this.newest = Math.max(this.newest ?? ts, ts);
+    this.settledBefore = Math.max(this.settledBefore ?? ts, ts);
+  }
+
+  private set(id: string, mark: Mark): void {
+    const prior = this.devices.get(id);
+    this.devices.set(id, mark);
+    if (mark.online && (prior === undefined || prior.wm !== mark.wm || !prior.online)) this.holders.push({ wm: mark.wm, id });
+  }
+}

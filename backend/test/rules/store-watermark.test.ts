@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { StoreWatermark } from '../../src/rules/store-watermark.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 10, 23, 6, 0, 0);
+const at = (m: number) => T0 + m * MIN;
+const WINDOW = 10 * MIN;
+
+describe('store watermark: how far a store’s event time is settled', () => {
+  it('settles up to the device that has reported least far', () => {
+    const w = new StoreWatermark(['board', 'camera'], WINDOW);
+    w.observe('board', at(0));
+    w.observe('camera', at(0));
+    w.observe('board', at(3));
+    expect(w.advance()).toBe(at(0));
+    w.observe('camera', at(2));
+    expect(w.advance()).toBe(at(2));
+  });
+
+  it('waits for a silent device (dead without a last will, or a controller with nothing new) at most the reordering window', () => {
+    const w = new StoreWatermark(['board', 'controller'], WINDOW);
+    w.observe('controller', at(0));
+    w.observe('board', at(5));
+    expect(w.advance()).toBe(at(0));
+    w.observe('board', at(25));
+    expect(w.advance()).toBe(at(15));
+  });
+
+  it('does not wait for a device the gateway reports offline, and waits again once it talks', () => {
+    const w = new StoreWatermark(['board', 'probe'], WINDOW);
+    w.observe('probe', at(0));
+    w.observe('board', at(4));
+    expect(w.advance()).toBe(at(0));
+    w.observe('probe', at(1), false);
+    expect(w.advance()).toBe(at(4));
+    w.observe('probe', at(6));
+    w.observe('board', at(9));
+    expect(w.advance()).toBe(at(6));
+  });
+
+  it('waits up to a window for devices of the layout not heard yet', () => {
+    const w = new StoreWatermark(['board', 'camera'], WINDOW);
+    w.observe('board', at(20));
+    expect(w.advance()).toBe(at(10));
+    // A camera reading older than the first one still counts: it is within the window.
+    expect(w.isLate(at(15))).toBe(false);
+    w.observe('camera', at(15));
+    expect(w.advance()).toBe(at(15));
+  });
+
+  it('calls a reading late when it comes after its time was settled, and never moves back', () => {
+    const w = new StoreWatermark(['board', 'camera'], WINDOW);
+    w.observe('board', at(0));
+    w.observe('camera', at(0));
+    w.observe('board', at(30));
+    expect(w.advance()).toBe(at(20));
+    expect(w.isLate(at(12))).toBe(true);
+    w.observe('camera', at(12));
+    expect(w.advance()).toBe(at(20));
+  });
+
+  it('ignores devices that are not the store’s', () => {
+    const w = new StoreWatermark(['board'], WINDOW);
+    w.observe('board', at(5));
+    w.observe('stranger', at(0));
+    expect(w.advance()).toBe(at(5));
+  });
+});
