@@ -40,6 +40,7 @@ describe('drill: board re-plug, controller reboot and a power cut mid-run, simul
       mqttPort,
       boards: Object.fromEntries(Object.entries(sim.endpoints.boards).map(([id, p]) => [id, { path: p }])),
       controllers: Object.fromEntries(Object.entries(sim.endpoints.controllers).map(([id, url]) => [id, { endpointUrl: url }])),
+      controllerCertificates: sim.endpoints.controllerCertificates,
     });
     await chain.prepare();
     await chain.startBackend();

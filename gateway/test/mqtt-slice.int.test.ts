@@ -150,6 +150,7 @@ describe('MQTT → gateway → influxd and backend (first vertical slice)', () =
   it('going down itself, the gateway does not report its devices offline (their wills are refused)', async () => {
     const t = Date.now();
     const probe = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.mqttPort}`, {
+      clientId: 'probe-2',
       username: 'probe-2',
       password: 'probe-2-secret',
       reconnectPeriod: 0,

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHarness, TOKENS, type Harness } from '../support/harness.js';
-import { weight } from '../support/readings.js';
+import { probe } from '../support/readings.js';
 
 const MIN = 60_000;
 
@@ -26,7 +26,9 @@ describe('API hardening: content types, authentication before parsing, strict qu
     await writeFile(path.join(webDir, 'assets', 'app.js.map'), '{"version":3,"sources":["../src/secret-logic.ts"]}');
     await h.start({ webDir });
     const now = Date.now();
-    await h.req('POST', '/api/v1/ingest', { token: TOKENS.device, body: { gatewayId: 'gw-1', readings: [weight(now - 2 * MIN, 5), weight(now - MIN, 0)] } });
+    // A probe reporting its own fault is a task at once (the rules need no reordering window for it).
+    const faults = [probe(now - 2 * MIN, 3.5), { ...probe(now - MIN, 0), tempC: null, fault: 'open_circuit' as const }];
+    await h.req('POST', '/api/v1/ingest', { token: TOKENS.device, body: { gatewayId: 'gw-1', readings: faults } });
     const tasks = await h.req('GET', '/api/v1/tasks?status=open', { token: TOKENS.staff });
     taskId = tasks.body.tasks[0].id as string;
   });

@@ -1,12 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { INFLUX_DATABASE } from '@shelfwatch/contracts';
-import type { GatewayStats } from '@shelfwatch/gateway';
+import { addToTrustList, type GatewayStats } from '@shelfwatch/gateway';
 import { freePort, influxQuery, makeTempDir, rowsOf, startInfluxd, waitUntil, type InfluxdHandle, type ManagedProcess, type TempDir } from '@shelfwatch/test-support';
 import { spawnGateway, type GatewayProcess } from '../../../gateway/test/fixtures/gateway-process.js';
 import { testLayout, TOKEN, writeGatewayFiles } from '../../../gateway/test/fixtures/store.js';
 import { spawnBackend, writeBackendConfig } from './backend-process.js';
-
 
 /**
  * The whole store chain as separate processes: influxd, the gateway (embedded broker) and
@@ -27,6 +26,8 @@ export class Chain {
     private readonly options: {
       boards?: Record<string, { path: string }>;
       controllers?: Record<string, { endpointUrl: string }>;
+      /** Controller id → its certificate (DER), placed in the gateway's OPC UA trust list. */
+      controllerCertificates?: Record<string, Buffer>;
       webhookUrl?: string;
       /** The embedded broker's port, when devices must be told it before the chain is prepared. */
       mqttPort?: number;
@@ -47,6 +48,8 @@ export class Chain {
     this.gatewayConfig = await writeGatewayFiles(this.dir.path, { influxUrl: this.influxd.url, backendUrl: b.url, mqttPort, ...(this.options.boards ? { boards: this.options.boards } : {}),
       ...(this.options.controllers ? { controllers: this.options.controllers } : {}),
     });
+    // The gateway config's pkiDir ('pki') is resolved against its folder.
+    for (const [id, der] of Object.entries(this.options.controllerCertificates ?? {})) await addToTrustList(path.join(this.dir.path, 'pki'), id, der);
   }
 
   async startGateway(): Promise<GatewayProcess> {

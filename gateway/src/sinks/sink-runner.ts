@@ -143,11 +143,8 @@ export class SinkRunner {
         await this.backoff(failure);
         // Every afterFailures-th failure in a row: is one reading in this batch the trouble?
         if (this.attempt % this.poison.afterFailures !== 0) continue;
-        const evidence = { peerWorks: await this.freshReadingGetsThrough(failedBatch) };
-        // A lone reading needs proof from readings behind it; a bigger batch can find it in its halves.
-        if (failedBatch.rows.length === 1 && !evidence.peerWorks) continue;
         this.options.logger.warn({ sink: this.name, err: failure, attempts: this.attempt, readings: failedBatch.rows.length }, 'a batch keeps failing; looking for a poison reading in it');
-        settled = await this.settle(failedBatch.rows, { ok: false, retryable, err: failure }, evidence);
+        settled = await this.settle(failedBatch.rows, { ok: false, retryable, err: failure }, { peerWorks: false });
       } else {
         this.options.logger.warn({ sink: this.name, err: failure, readings: failedBatch.rows.length }, 'sink refused a batch; isolating the bad readings');
         // A refusal is an answer about the content: the peer works.
@@ -165,22 +162,22 @@ export class SinkRunner {
   }
 
   /**
-   * Reads more rows after the in-memory position, filters them, and cuts batches (`extra`
-   * readings beyond what is in flight). Recent rows come from memory in one go; a sink
-   * catching up reads the file in chunks, and lets the serving thread take a turn between
-   * them. The last batch grows while it is not full, unless it may be one being written.
+   * Reads more rows after the in-memory position, filters them, and cuts batches. Recent rows
+   * come from memory in one go; a sink catching up reads the file in chunks, and lets the
+   * serving thread take a turn between them.
    */
-  private async fill(extra = 0, growLast = true): Promise<void> {
+  private async fill(): Promise<void> {
     const { sink, outbox } = this.options;
-    const want = sink.batchSize * sink.maxInFlight + extra;
+    const want = sink.batchSize * sink.maxInFlight;
     let queued = this.ready.reduce((n, b) => n + b.rows.length, 0);
     for (let chunk = 0; queued < want && this.ready.length < sink.maxInFlight * 2; chunk++) {
       if (this.position >= outbox.last) return;
       if (chunk > 0) await nextTurn();
       const rows = outbox.readAfter(this.position, want, this.name);
       if (rows.length === 0) return;
+      // Nothing is being written while filling: the last batch may still grow.
       const last = this.ready.at(-1);
-      let current: Batch = growLast && last && last.rows.length < sink.batchSize ? this.ready.pop()! : { rows: [], endSeq: this.position };
+      let current: Batch = last && last.rows.length < sink.batchSize ? this.ready.pop()! : { rows: [], endSeq: this.position };
       for (const row of rows) {
         if (sink.accepts(row.reading)) current.rows.push(row);
         current.endSeq = row.seq;
@@ -203,22 +200,21 @@ export class SinkRunner {
   }
 
   /**
-   * Writes each half once, then searches the halves that failed, down to single readings.
-   * A half that gets through (or is refused for its content) proves the peer works; while
-   * nothing does, the peer is failing for everyone and the search gives up (peer_down)
-   * rather than dead-letter good readings.
+   * Searches rows in order: the first half is written and, if it fails, searched down to
+   * single readings before the second half is written, so the sink still receives readings
+   * in outbox order (the backend relies on each device's readings arriving in order). A half
+   * that gets through (or is refused for its content) proves the peer works; while nothing
+   * does, the peer is failing for everyone and the search gives up (peer_down) rather than
+   * dead-letter good readings.
    */
   private async bisect(rows: OutboxRow[], evidence: Evidence): Promise<Settled> {
     const mid = Math.ceil(rows.length / 2);
-    const failed: { rows: OutboxRow[]; attempt: Failure }[] = [];
     for (const half of [rows.slice(0, mid), rows.slice(mid)]) {
       if (!this.running) return 'stopping';
       const attempt = await this.attemptWrite(half);
       if (attempt.ok || !attempt.retryable) evidence.peerWorks = true;
-      if (!attempt.ok) failed.push({ rows: half, attempt });
-    }
-    for (const f of failed) {
-      const settled = await this.settle(f.rows, f.attempt, evidence);
+      if (attempt.ok) continue;
+      const settled = await this.settle(half, attempt, evidence);
       if (settled !== 'done') return settled;
     }
     return 'done';
@@ -237,6 +233,7 @@ export class SinkRunner {
   private async lone(row: OutboxRow, failure: Failure, evidence: Evidence): Promise<Settled> {
     for (let confirmation = 0; ; confirmation++) {
       if (!failure.retryable) return this.deadLetter(row, 'refused', failure.err);
+      evidence.peerWorks ||= await this.nextReadingGetsThrough(row);
       if (!evidence.peerWorks) return 'peer_down';
       if (confirmation >= this.poison.confirmations) return (await this.peerStillTakesReadings()) ? this.deadLetter(row, 'poison', failure.err) : 'peer_down';
       await this.backoff(failure.err);
@@ -248,17 +245,20 @@ export class SinkRunner {
   }
 
   /**
-   * Evidence that the peer takes new readings while this batch keeps failing: the first
-   * reading queued behind it, written ahead of its turn (it is written again in its own
-   * batch; sinks are idempotent). A reading it already had would not do: a peer that cannot
-   * store anything (disk full) still answers duplicates. Nothing queued behind: no evidence.
+   * Evidence that the peer takes new readings while one keeps failing: the reading right
+   * after it, written ahead of its turn (it is written again in its own batch; sinks are
+   * idempotent). Only these two neighbours can swap places, should the suspect get through
+   * later. A reading the peer already had would not do: a peer that cannot store anything
+   * (disk full) still answers duplicates. Nothing behind it yet: no evidence.
    */
-  private async freshReadingGetsThrough(failing: Batch): Promise<boolean> {
-    const behind = () => this.ready.find((b) => b !== failing && b.rows.length > 0)?.rows[0];
-    // The failing batch must not grow: the canary has to be a reading outside it.
-    if (!behind()) await this.fill(this.options.sink.batchSize, false);
-    const canary = behind();
-    return canary !== undefined && (await this.quietWrite(canary.reading));
+  private async nextReadingGetsThrough(suspect: OutboxRow): Promise<boolean> {
+    for (let after = suspect.seq; ; ) {
+      const rows = this.options.outbox.readAfter(after, 100);
+      if (rows.length === 0) return false;
+      const next = rows.find((r) => this.options.sink.accepts(r.reading));
+      if (next) return this.quietWrite(next.reading);
+      after = rows.at(-1)!.seq;
+    }
   }
 
   /** The last reading the peer took, again: it still answers (and deduplicates). */

@@ -213,7 +213,7 @@ describe('SinkRunner', () => {
     expect(new Set(sink.delivered)).toEqual(new Set(ids(1, 6)));
   });
 
-  it('property: whatever breaks or refuses which readings, each is delivered or dead-lettered exactly once, by the right reason', async () => {
+  it('property: whatever breaks or refuses which readings, each is delivered or dead-lettered exactly once, by the right reason, in order', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 2, max: 60 }),
@@ -240,6 +240,9 @@ describe('SinkRunner', () => {
             const dead = db.prepare('SELECT reading_id AS id, error FROM dead_letters').all() as { id: string; error: string }[];
             db.close();
             expect(new Set(sink.delivered)).toEqual(new Set(ids(0, count).filter((id) => !breaks.includes(id) && !refused.includes(id))));
+            // The search keeps outbox order: each reading first reaches the peer after the ones before it.
+            const firstSeen = [...new Set(sink.delivered)].map((id) => Number(id.split(':')[1]));
+            expect(firstSeen).toEqual([...firstSeen].sort((a, b) => a - b));
             expect(dead.filter((d) => d.error.startsWith('poison')).map((d) => d.id).sort()).toEqual([...breaks].sort());
             expect(dead.filter((d) => d.error.startsWith('refused')).map((d) => d.id).sort()).toEqual([...refused].sort());
           });
