@@ -26,6 +26,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // An unseeded property test is a flaky test: a failure seen once must replay the same way.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='fc'][callee.property.name='assert']:not(:has(> ObjectExpression:has(> Property[key.name='seed'])))",
+          message: 'Seed every fast-check property: pass { seed: N } as the second argument of fc.assert.',
+        },
+      ],
     },
   },
 );

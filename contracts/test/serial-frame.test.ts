@@ -39,6 +39,7 @@ describe('serial frame codec', () => {
         const decoded = decodeFrame(encodeFrame(frame));
         expect(decoded).toEqual({ ok: true, frame });
       }),
+      { seed: 201 },
     );
   });
 
@@ -52,6 +53,7 @@ describe('serial frame codec', () => {
         expect(result.ok).toBe(false);
         if (!result.ok) expect(FRAME_REJECT_REASONS).toContain(result.reason);
       }),
+      { seed: 202 },
     );
   });
 
@@ -62,6 +64,7 @@ describe('serial frame codec', () => {
         const result = decodeFrame(line.slice(0, cut % line.length));
         expect(result.ok).toBe(false);
       }),
+      { seed: 203 },
     );
   });
 
@@ -72,6 +75,7 @@ describe('serial frame codec', () => {
         expect(result.ok).toBe(false);
         if (!result.ok) expect(result.detail.length).toBeGreaterThan(0);
       }),
+      { seed: 204 },
     );
   });
 

@@ -57,7 +57,7 @@ describe('scoreRun invariants (fast-check)', () => {
         }
         expect(scores.falseAlarmsPerCaseDay).toBe(scores.coldChain.fp / scores.coldChainFalseAlarms.caseDays);
       }),
-      { numRuns: 300 },
+      { seed: 4101, numRuns: 300 },
     );
   });
 
@@ -76,7 +76,7 @@ describe('scoreRun invariants (fast-check)', () => {
           expect(s.recall).toBe(b.recall);
         }
       }),
-      { numRuns: 300 },
+      { seed: 4102, numRuns: 300 },
     );
   });
 
@@ -86,7 +86,7 @@ describe('scoreRun invariants (fast-check)', () => {
         const shuffled = tasks.map((t) => [seeds.next().value, t] as const).sort((a, b) => a[0] - b[0]).map(([, t]) => t);
         expect(scoreRun({ truth, tasks: shuffled, layout })).toEqual(scoreRun({ truth, tasks, layout }));
       }),
-      { numRuns: 200 },
+      { seed: 4103, numRuns: 200 },
     );
   });
 });
