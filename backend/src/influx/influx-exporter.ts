@@ -1,4 +1,4 @@
-import { INFLUX_DATABASE, MEASUREMENTS, influxSetupStatements, pointTimestampNs, type TaskEvent } from '@shelfwatch/contracts';
+import { INFLUX_DATABASE, MEASUREMENTS, influxSetupStatements, isRetryableStatus, pointTimestampNs, type TaskEvent } from '@shelfwatch/contracts';
 import type { Logger } from 'pino';
 import type { TimerHandle, Timers } from '../clock.js';
 import type { StoreKpis } from '../rules/types.js';
@@ -121,19 +121,23 @@ export class InfluxExporter {
   }
 
   /**
-   * A 4xx is the data's fault, not the server's (points older than the retention policy,
-   * a field type conflict): retrying would block the cursor forever, so the batch is
-   * logged, counted and passed (InfluxDB has kept the valid points of a partial write).
+   * A permanent refusal is the data's fault (points older than the retention policy, a field
+   * type conflict): retrying would block the cursor forever, so the batch is logged, counted
+   * and passed (InfluxDB has kept the valid points of a partial write). Any other failure,
+   * including a refusal of everyone (wrong credentials, a database that is gone), is thrown,
+   * so the cursor stays and the batch is retried with backoff.
    */
   private async write(lines: string[]): Promise<void> {
     const res = await fetch(`${this.ctx.url}/write?db=${encodeURIComponent(this.database)}&precision=n`, { method: 'POST', body: lines.join('\n'), signal: this.signal(30_000) });
     if (res.ok) return;
     const text = await res.text();
-    if (res.status >= 400 && res.status < 500) {
+    if (!isRetryableStatus(res.status)) {
       this.rejected += lines.length;
       this.ctx.logger.warn({ status: res.status, error: text.slice(0, 300), lines: lines.length }, 'InfluxDB refused points; skipped (not retryable)');
       return;
     }
+    // 404 "database not found": somebody dropped it; create it again before the retry.
+    if (res.status === 404) this.ready = false;
     throw new Error(`InfluxDB write failed: HTTP ${res.status} ${text}`);
   }
 

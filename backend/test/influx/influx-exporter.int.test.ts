@@ -69,4 +69,21 @@ describe('task events and KPIs to InfluxDB (real influxd, real rules)', () => {
     const open = await rows('SELECT * FROM kpi_open_tasks');
     expect(open.length).toBeGreaterThan(0);
   });
+
+  it('keeps task events when InfluxDB refuses everyone (database dropped): recreates it and writes them', async () => {
+    const drop = await fetch(`${influx.url}/query`, { method: 'POST', body: new URLSearchParams({ q: `DROP DATABASE "${DB}"` }) });
+    expect(drop.ok).toBe(true);
+    // influxd still accepts (and loses) writes for a moment after the drop has answered.
+    await waitUntil(async () => ((await fetch(`${influx.url}/write?db=${DB}`, { method: 'POST', body: 'drop_probe v=1' })).status === 404 ? true : undefined), { what: 'influxd refusing writes to the dropped database' });
+    // The shelf empties again: a new out-of-stock task is raised while the database is gone.
+    await h.req('POST', '/api/v1/ingest', { token: TOKENS.device, body: { gatewayId: 'gw-1', readings: minutes(7, 10, { units: 0 }) } });
+    // A 404 "database not found" is the server's state, not the point's: the exporter retries
+    // (creating the database again) instead of moving its cursor past the event.
+    const raised = await waitUntil(async () => {
+      const r = await rows(`SELECT * FROM task_event WHERE "event" = 'raised' AND "kind" = 'out_of_stock'`).catch(() => []);
+      return r.length > 0 ? r : undefined;
+    }, { what: 'raised task_event point after the database was dropped', timeoutMs: 30_000 });
+    const { body } = await h.req('GET', '/api/v1/tasks?kind=out_of_stock&status=open', { token: TOKENS.staff });
+    expect(raised).toEqual([expect.objectContaining({ task_id: body.tasks[0].id, count: 1 })]);
+  });
 });

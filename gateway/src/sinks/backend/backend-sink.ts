@@ -1,7 +1,7 @@
 import type { IngestBatch} from '@shelfwatch/contracts';
-import { type Reading } from '@shelfwatch/contracts';
+import { isRetryableStatus, type Reading } from '@shelfwatch/contracts';
 import type { Logger } from 'pino';
-import { isRetryableStatus, SinkError } from '../../errors.js';
+import { SinkError } from '../../errors.js';
 import type { Sink } from '../sink.js';
 import { ForwardFilter } from './forward-filter.js';
 

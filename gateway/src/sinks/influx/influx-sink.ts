@@ -1,7 +1,7 @@
-import { INFLUX_DATABASE, influxEndpoint, influxSetupStatements, readingToPoint, type InfluxEndpoint, type Reading } from '@shelfwatch/contracts';
+import { INFLUX_DATABASE, influxEndpoint, influxSetupStatements, isRetryableStatus, readingToPoint, type InfluxEndpoint, type Reading } from '@shelfwatch/contracts';
 import { InfluxDB, type IPoint } from 'influx';
 import type { Logger } from 'pino';
-import { isRetryableStatus, SinkError } from '../../errors.js';
+import { SinkError } from '../../errors.js';
 import type { Sink } from '../sink.js';
 
 export interface InfluxSinkOptions {
