@@ -181,7 +181,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       layoutChanged: (storeId) => engines.rebuild(storeId),
       startedAt: clock.now(),
     };
-    const extraRouters = (c: AppContext) => [...reportRouters(c, { layouts, limits }), ...(opts.extraRouters?.(c) ?? [])];
+    const extraRouters = (c: AppContext) => [...reportRouters(c, { limits }), ...(opts.extraRouters?.(c) ?? [])];
     const webDir = opts.webDir ?? config.webDir;
     const app = buildApp(ctx, { extraRouters, ...(webDir ? { webDir } : {}) });
     const server: Server = createServer(app);

@@ -1,25 +1,29 @@
-import { CaseId, StoreId, type Role } from '@shelfwatch/contracts';
-import { Router, type RequestHandler, type Response } from 'express';
+import { CaseId, StoreId } from '@shelfwatch/contracts';
+import { Router, type RequestHandler } from 'express';
 import type { InfluxDB } from 'influx';
-import type { Logger } from 'pino';
 import { z } from 'zod';
+import { assertStore, canSeeStore, principalOf, type Principal } from '../http/auth.js';
+import { HttpError, validate } from '../http/http-errors.js';
 import { QueryDecimal, QueryInt } from '../http/query.js';
 import { buildHaccpReport, type HaccpTask } from './haccp.js';
 import { renderHaccpCsv } from './haccp-csv.js';
 import { loadAuditSeries } from './haccp-source.js';
 
+/** A refrigerated case as the backend knows it now: its store and its product limit in °C. */
+export interface KnownCase {
+  storeId: string;
+  limitC: number;
+}
+
 export interface HaccpRouterContext {
   influx: InfluxDB;
   database: string;
-  /** The backend's task history for the case (any kind), tasks open at some point in [from, to]. */
-  tasksForCase(caseId: string, from: number, to: number): Promise<HaccpTask[]>;
-  requireRole: (role: Role) => RequestHandler;
-  /**
-   * The case's product limit in °C (from its category: chilled 5, frozen -18), or undefined
-   * for an unknown case (→ 404). Without it the request must give `limitC`.
-   */
-  limitForCase?: (caseId: string) => number | undefined;
-  logger?: Pick<Logger, 'error'>;
+  /** Authenticates the request as the operations role and leaves the principal for principalOf(). */
+  requireOperations: RequestHandler;
+  /** Every store that has a case with this id, with the case's limit (from its category). */
+  findCase(caseId: string): KnownCase[];
+  /** The backend's task history for the store's case (any kind), tasks open at some point in [from, to]. */
+  tasksForCase(caseId: string, storeId: string, from: number, to: number): Promise<HaccpTask[]>;
 }
 
 /** The audit RP keeps 800 days; a longer period would silently be partial. */
@@ -47,44 +51,36 @@ export const HaccpQuery = z
   .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] })
   .refine((q) => q.to - q.from <= MAX_PERIOD_MS, { message: 'period longer than the 800 days the audit records are kept', path: ['to'] });
 
-function fail(res: Response, status: number, error: string, message: string, details?: unknown): void {
-  res.status(status).json({ error, message, ...(details === undefined ? {} : { details }) });
+/** The one case the query names, among the stores this principal may see. */
+function locate(known: KnownCase[], q: { case: string; store?: string | undefined }, p: Principal): KnownCase {
+  if (q.store !== undefined) assertStore(p, q.store);
+  const matches = known.filter((k) => q.store === undefined || k.storeId === q.store);
+  if (matches.length === 0) throw new HttpError(404, 'not_found', `unknown case '${q.case}'${q.store === undefined ? '' : ` in store '${q.store}'`}`);
+  const visible = matches.filter((k) => canSeeStore(p, k.storeId));
+  if (visible.length === 0) assertStore(p, matches[0]!.storeId);
+  if (visible.length > 1) throw new HttpError(400, 'validation_failed', `case '${q.case}' exists in stores ${visible.map((k) => `'${k.storeId}'`).join(', ')}: give store=`);
+  return visible[0]!;
 }
 
 /**
  * GET /api/v1/reports/haccp?case=&from=&to=&format=csv|json[&store=][&interval=15][&limitC=]
- * (operations role). from/to: ISO 8601 with offset, or epoch milliseconds.
+ * (operations role, limited to the token's stores). from/to: ISO 8601 with offset, or epoch milliseconds.
  */
 export function haccpRouter(ctx: HaccpRouterContext): Router {
   const r = Router();
-  r.get('/api/v1/reports/haccp', ctx.requireRole('operations'), async (req, res) => {
-    const parsed = HaccpQuery.safeParse(req.query);
-    if (!parsed.success) {
-      fail(res, 400, 'validation_failed', `invalid report query:\n${z.prettifyError(parsed.error)}`, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-      return;
-    }
-    const q = parsed.data;
-    const known = ctx.limitForCase?.(q.case);
-    if (ctx.limitForCase && known === undefined) {
-      fail(res, 404, 'not_found', `unknown case '${q.case}'`);
-      return;
-    }
-    const limitC = q.limitC ?? known;
-    if (limitC === undefined) {
-      fail(res, 400, 'validation_failed', 'limitC is required: the product temperature limit of this case is not known here');
-      return;
-    }
+  r.get('/api/v1/reports/haccp', ctx.requireOperations, async (req, res) => {
+    const q = validate(HaccpQuery, req.query, 'report query');
+    const { storeId, limitC: knownLimitC } = locate(ctx.findCase(q.case), q, principalOf(res));
+    const limitC = q.limitC ?? knownLimitC;
     let report;
     try {
       const [series, tasks] = await Promise.all([
-        loadAuditSeries({ influx: ctx.influx, database: ctx.database, caseId: q.case, from: q.from, to: q.to, ...(q.store ? { storeId: q.store } : {}) }),
-        ctx.tasksForCase(q.case, q.from, q.to),
+        loadAuditSeries({ influx: ctx.influx, database: ctx.database, caseId: q.case, storeId, from: q.from, to: q.to }),
+        ctx.tasksForCase(q.case, storeId, q.from, q.to),
       ]);
       report = buildHaccpReport({ caseId: q.case, from: q.from, to: q.to, limitC, intervalMinutes: q.interval, series, tasks });
     } catch (err) {
-      ctx.logger?.error({ err, case: q.case }, 'HACCP report failed');
-      fail(res, 503, 'unavailable', `temperature records are not available right now: ${(err as Error).message}`);
-      return;
+      throw new HttpError(503, 'unavailable', `temperature records are not available right now: ${(err as Error).message}`);
     }
     const name = `haccp-${q.case}-${new Date(q.from).toISOString().slice(0, 10)}-${new Date(q.to).toISOString().slice(0, 10)}`;
     if (q.format === 'csv') {

@@ -1,11 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { downsampleBackfillStatements, influxSetupStatements, INFLUX_DATABASE, readingId, readingToPoint, type Reading, type Role } from '@shelfwatch/contracts';
+import { downsampleBackfillStatements, influxSetupStatements, INFLUX_DATABASE, readingId, readingToPoint, type Reading } from '@shelfwatch/contracts';
 import { startInfluxd, waitUntil, type InfluxdHandle } from '@shelfwatch/test-support';
-import express, { type RequestHandler } from 'express';
+import express from 'express';
 import { InfluxDB } from 'influx';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireRole, TokenIndex } from '../../src/http/auth.js';
+import { errorMiddleware } from '../../src/http/http-errors.js';
 import { haccpRouter, HACCP_CSV_COLUMNS, type HaccpReport, type HaccpTask } from '../../src/reports/index.js';
+import { makeHarness, TOKENS } from '../support/harness.js';
 
 const MIN = 60_000;
 let influxd: InfluxdHandle;
@@ -13,7 +17,7 @@ let server: Server;
 let base: string;
 let start: number;
 let end: number;
-const taskCalls: [string, number, number][] = [];
+const taskCalls: [string, string, number, number][] = [];
 
 /** Product probe of a chilled case: 3 °C, warming to ~8 °C from minute 60 (compressor failure), back under 5 °C after ~minute 115. */
 function productTemp(m: number): number {
@@ -39,21 +43,12 @@ function readings(): Reading[] {
 
 const tasks: HaccpTask[] = [];
 
-/** Stand-in for the backend's auth: the header names the role. */
-const requireRole =
-  (role: Role): RequestHandler =>
-  (req, res, next) => {
-    const given = req.get('x-role');
-    if (!given) {
-      res.status(401).json({ error: 'unauthorized', message: 'no role' });
-      return;
-    }
-    if (given !== role) {
-      res.status(403).json({ error: 'forbidden', message: `needs ${role}` });
-      return;
-    }
-    next();
-  };
+const TOKEN = { ops: 'ops-1f0e9b7a52c84d3e6a91b2c7d8e4f503', opsStore2: 'ops-store-2-7c2d91e4b8a3f6051e9d7c4b2a8f6e13', staff: 'staff-4e8a1c9f3b7d2e6a05c8f1b9d3e7a264' };
+const tokens = new TokenIndex([
+  { token: TOKEN.ops, role: 'operations', subject: 'olga' },
+  { token: TOKEN.opsStore2, role: 'operations', subject: 'oskar', storeIds: ['store-2'] },
+  { token: TOKEN.staff, role: 'staff', subject: 'alice' },
+]);
 
 beforeAll(async () => {
   influxd = await startInfluxd();
@@ -78,14 +73,15 @@ beforeAll(async () => {
     haccpRouter({
       influx,
       database: INFLUX_DATABASE,
-      requireRole,
-      limitForCase: (caseId) => ({ 'case-1': 5, 'case-2': -18 })[caseId],
-      tasksForCase: async (caseId, from, to) => {
-        taskCalls.push([caseId, from, to]);
+      requireOperations: requireRole(tokens, ['operations']),
+      findCase: (caseId) => (caseId === 'case-1' ? [{ storeId: 'store-1', limitC: 5 }] : caseId === 'case-2' ? [{ storeId: 'store-1', limitC: -18 }] : []),
+      tasksForCase: async (caseId, storeId, from, to) => {
+        taskCalls.push([caseId, storeId, from, to]);
         return caseId === 'case-1' ? tasks : [];
       },
     }),
   );
+  app.use(errorMiddleware(pino({ level: 'silent' })));
   await new Promise<void>((resolve) => {
     server = app.listen(0, '127.0.0.1', () => resolve());
   });
@@ -97,7 +93,7 @@ afterAll(async () => {
   await influxd?.destroy();
 });
 
-const get = (query: string, role: string | null = 'operations') => fetch(`${base}/api/v1/reports/haccp?${query}`, { headers: role ? { 'x-role': role } : {} });
+const get = (query: string, token: string | null = TOKEN.ops) => fetch(`${base}/api/v1/reports/haccp?${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 const period = () => `case=case-1&from=${new Date(start).toISOString()}&to=${new Date(end).toISOString()}`;
 
 describe('GET /api/v1/reports/haccp on a real influxd', () => {
@@ -105,7 +101,7 @@ describe('GET /api/v1/reports/haccp on a real influxd', () => {
     const res = await get(`${period()}&format=json`);
     expect(res.status).toBe(200);
     const report = (await res.json()) as HaccpReport;
-    expect(taskCalls.at(-1)).toEqual(['case-1', start, end]);
+    expect(taskCalls.at(-1)).toEqual(['case-1', 'store-1', start, end]);
     expect(report.sensors.map((s) => `${s.source}:${s.sensor}:${s.placement}`).sort()).toEqual(['controller:ctl-1:air', 'probe:pr-1:air', 'probe:pr-2:product']);
     expect(report.primarySensor).toBe('pr-2');
     const product = report.excursions.filter((e) => e.sensor === 'pr-2');
@@ -153,7 +149,16 @@ describe('GET /api/v1/reports/haccp on a real influxd', () => {
     expect(notFound.status).toBe(404);
     expect(await notFound.json()).toMatchObject({ error: 'not_found' });
     expect((await get(period(), null)).status).toBe(401);
-    expect((await get(period(), 'staff')).status).toBe(403);
+    expect((await get(period(), TOKEN.staff)).status).toBe(403);
+  });
+
+  it("refuses an operations token restricted to other stores, whether or not the query names the case's store", async () => {
+    const implicit = await get(period(), TOKEN.opsStore2);
+    expect(implicit.status).toBe(403);
+    expect(await implicit.json()).toMatchObject({ error: 'forbidden' });
+    expect((await get(`${period()}&store=store-1`, TOKEN.opsStore2)).status).toBe(403);
+    // Its own store has no case-1.
+    expect((await get(`${period()}&store=store-2`, TOKEN.opsStore2)).status).toBe(404);
   });
 
   it('answers 503, not a crash, while InfluxDB is down', async () => {
@@ -167,5 +172,35 @@ describe('GET /api/v1/reports/haccp on a real influxd', () => {
     }
     // node-influx rests a failed host for a short backoff before it tries it again.
     await waitUntil(async () => (await get(period())).status === 200, { timeoutMs: 30_000, intervalMs: 100, what: 'report after InfluxDB restart' });
+  });
+});
+
+describe('GET /api/v1/reports/haccp in the backend', () => {
+  it("checks the token's stores, and knows the cases of a store that only the database holds", async () => {
+    const h = await makeHarness({
+      config: {
+        influx: { url: influxd.url },
+        tokens: [
+          { token: TOKENS.ops, role: 'operations', subject: 'olga' },
+          { token: TOKEN.opsStore2, role: 'operations', subject: 'oskar', storeIds: ['store-2'] },
+        ],
+      },
+    });
+    try {
+      await h.start();
+      const query = `/api/v1/reports/haccp?case=case-4&from=${start}&to=${end}`;
+      expect((await h.req('GET', query, { token: TOKENS.ops })).status).toBe(200);
+      expect((await h.req('GET', query, { token: TOKEN.opsStore2 })).status).toBe(403);
+      // The layout file is gone from the configuration; the database still holds the store.
+      await h.stop();
+      h.config.layoutFiles = [];
+      await h.start();
+      const res = await h.req('GET', query, { token: TOKENS.ops });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ caseId: 'case-4', limitC: 5 });
+    } finally {
+      await h.stop();
+      await h.dir.remove();
+    }
   });
 });
