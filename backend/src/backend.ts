@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { DEFAULT_MAX_AHEAD_MS, StoreLayout, TaskKind, type EventTimeBound } from '@shelfwatch/contracts';
+import { ConfigError, DEFAULT_MAX_AHEAD_MS, formatIssues, StoreLayout, TaskKind, type EventTimeBound } from '@shelfwatch/contracts';
 import { pino, type Logger } from 'pino';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
 import { systemClock, systemTimers, type Clock, type TimerHandle, type Timers } from './clock.js';
-import { ConfigError, type BackendConfig } from './config.js';
+import type { BackendConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { EngineHost } from './engine/engine-host.js';
 import { FeedBus } from './feed/feed-bus.js';
@@ -73,10 +72,15 @@ export function eventTimeBound(config: BackendConfig): EventTimeBound {
 }
 
 async function readLayout(file: string): Promise<StoreLayout> {
-  const text = await readFile(file, 'utf8');
-  const raw: unknown = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  let raw: unknown;
+  try {
+    const text = await readFile(file, 'utf8');
+    raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`cannot read store layout ${file}:`, [(err as Error).message]);
+  }
   const parsed = StoreLayout.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`${file}: invalid store layout:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new ConfigError(`invalid store layout in ${file}:`, formatIssues(parsed.error));
   return parsed.data;
 }
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { EventTimeBound, Role, SupplierId, TaskKind, StoreId } from '@shelfwatch/contracts';
+import path from 'node:path';
+import { ConfigError, configPath, EventTimeBound, formatIssues, Role, SupplierId, TaskKind, StoreId } from '@shelfwatch/contracts';
 import ipaddr from 'ipaddr.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -119,48 +120,75 @@ export const BackendConfig = z
 export type BackendConfig = z.infer<typeof BackendConfig>;
 export type BackendConfigInput = z.input<typeof BackendConfig>;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-function resolveEnv(value: unknown, path: string, env: NodeJS.ProcessEnv): unknown {
+/** Replaces `env:NAME` strings with the variable's value; a variable that is not set is an issue at its path. */
+function resolveEnv(value: unknown, at: PropertyKey[], env: NodeJS.ProcessEnv, missing: Map<string, string>): unknown {
   if (typeof value === 'string' && value.startsWith('env:')) {
     const name = value.slice(4);
     const resolved = env[name];
-    if (resolved === undefined || resolved === '') throw new ConfigError(`${path}: environment variable ${name} is not set`);
+    if (resolved === undefined || resolved === '') missing.set(configPath(at), `environment variable ${name} is not set`);
     return resolved;
   }
-  if (Array.isArray(value)) return value.map((v, i) => resolveEnv(v, `${path}[${i}]`, env));
+  if (Array.isArray(value)) return value.map((v, i) => resolveEnv(v, [...at, i], env, missing));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnv(v, `${path}.${k}`, env)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnv(v, [...at, k], env, missing)]));
   }
   return value;
 }
 
-/** Validates a config object (already parsed), resolving `env:NAME` values; every problem is reported at once. */
-export function parseBackendConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): BackendConfig {
-  const result = BackendConfig.safeParse(resolveEnv(raw, 'config', env));
-  if (!result.success) throw new ConfigError(`invalid backend config:\n${z.prettifyError(result.error)}`);
-  const destinations = new DestinationPolicy(result.data.webhooks.allowPrivateNetworks);
-  for (const [supplierId, endpoint] of Object.entries(result.data.suppliers)) {
+export interface ConfigSource {
+  /** Relative paths (dbPath, layoutFiles, webDir) are resolved against this folder: the config file's. */
+  baseDir?: string;
+  /** Names the file in messages. */
+  source?: string;
+}
+
+/**
+ * Validates a config object (already parsed), resolving `env:NAME` values and relative paths.
+ * Every problem is reported at once, in one ConfigError.
+ */
+export function parseBackendConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, options: ConfigSource = {}): BackendConfig {
+  const header = `invalid backend config${options.source ? ` in ${options.source}` : ''}:`;
+  const missing = new Map<string, string>();
+  const result = BackendConfig.safeParse(resolveEnv(raw, [], env, missing));
+  const issues = [...missing].map(([at, message]) => `${at}: ${message}`);
+  // A missing variable leaves its setting empty: the schema's complaint there says nothing new.
+  if (!result.success) issues.push(...formatIssues(result.error).filter((line) => !missing.has(line.slice(0, line.indexOf(':')))));
+  if (!result.success || issues.length > 0) throw new ConfigError(header, issues);
+  const config = result.data;
+  const destinations = new DestinationPolicy(config.webhooks.allowPrivateNetworks);
+  for (const [supplierId, endpoint] of Object.entries(config.suppliers)) {
     const refused = destinations.literalRefusal(new URL(endpoint.webhookUrl));
-    if (refused) throw new ConfigError(`invalid backend config: suppliers.${supplierId}.webhookUrl points at a ${refused} address; list its network in webhooks.allowPrivateNetworks if that is intended`);
+    if (refused) issues.push(`suppliers.${supplierId}.webhookUrl: points at a ${refused} address; list its network in webhooks.allowPrivateNetworks if that is intended`);
   }
   const tokens = new Set<string>();
-  for (const t of result.data.tokens) {
+  config.tokens.forEach((t, i) => {
     const digest = tokenDigest(t);
-    if (tokens.has(digest)) throw new ConfigError(`invalid backend config: a token is listed twice (subject ${t.subject})`);
+    if (tokens.has(digest)) issues.push(`tokens[${i}]: the same token is listed twice (subject ${t.subject})`);
     tokens.add(digest);
+  });
+  const secretIssues = config.demo ? [] : productionSecretIssues(config);
+  issues.push(...secretIssues);
+  if (issues.length > 0) {
+    throw new ConfigError(
+      secretIssues.length > 0 ? `${header.slice(0, -1)} (not in demo mode):` : header,
+      issues,
+      secretIssues.length > 0 ? 'Make a token with `npm run token -w @shelfwatch/backend` (it prints the token and its hash for tokenHash); demo: true is for the simulated demo store only.' : undefined,
+    );
   }
-  if (!result.data.demo) assertProductionSecrets(result.data);
-  return result.data;
+  const resolvePath = (p: string) => path.resolve(options.baseDir ?? '.', p);
+  return {
+    ...config,
+    dbPath: resolvePath(config.dbPath),
+    layoutFiles: config.layoutFiles.map(resolvePath),
+    ...(config.webDir === undefined ? {} : { webDir: resolvePath(config.webDir) }),
+  };
 }
 
 /**
  * Outside demo mode a backend refuses to start without API tokens, with a published demo or
  * example secret, or with a token too weak to resist guessing: one line per problem.
  */
-function assertProductionSecrets(config: BackendConfig): void {
+function productionSecretIssues(config: BackendConfig): string[] {
   const problems: string[] = [];
   if (config.tokens.length === 0) problems.push('tokens: none configured, so nothing could use this backend');
   config.tokens.forEach((t, i) => {
@@ -170,21 +198,18 @@ function assertProductionSecrets(config: BackendConfig): void {
   for (const [id, s] of Object.entries(config.suppliers)) {
     if (isPublishedSecret(s.webhookSecret)) problems.push(`suppliers.${id}.webhookSecret: refused because it is a published demo secret`);
   }
-  if (problems.length > 0) {
-    throw new ConfigError(
-      `invalid backend config (not in demo mode):\n${problems.map((p) => `  - ${p}`).join('\n')}\nMake a token with \`npm run token -w @shelfwatch/backend\` (it prints the token and its hash for tokenHash); demo: true is for the simulated demo store only.`,
-    );
-  }
+  return problems;
 }
 
-/** Reads a JSON or YAML config file. */
-export async function loadBackendConfig(path: string, env: NodeJS.ProcessEnv = process.env): Promise<BackendConfig> {
-  const text = await readFile(path, 'utf8');
+/** Reads a JSON or YAML config file; relative paths in it are relative to its folder. */
+export async function loadBackendConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<BackendConfig> {
+  const kind = file.endsWith('.json') ? 'JSON' : 'YAML';
   let raw: unknown;
   try {
-    raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    const text = await readFile(file, 'utf8');
+    raw = kind === 'JSON' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new ConfigError(`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+    throw new ConfigError(`cannot read backend config ${file} (${kind}):`, [(err as Error).message]);
   }
-  return parseBackendConfig(raw, env);
+  return parseBackendConfig(raw, env, { baseDir: path.dirname(path.resolve(file)), source: file });
 }

@@ -1,5 +1,5 @@
 export { startBackend, type Backend, type BackendStats, type StartBackendOptions } from './backend.js';
-export { BackendConfig, ConfigError, loadBackendConfig, parseBackendConfig, type BackendConfigInput, type TokenConfig } from './config.js';
+export { BackendConfig, loadBackendConfig, parseBackendConfig, type BackendConfigInput, type TokenConfig } from './config.js';
 export { buildApp, type BuildAppOptions } from './http/build-app.js';
 export type { AppContext } from './context.js';
 export { ManualClock, systemClock, systemTimers, type Clock, type Timers } from './clock.js';

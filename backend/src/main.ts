@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { CONFIG_ERROR_EXIT_CODE, ConfigError } from '@shelfwatch/contracts';
 import { pino } from 'pino';
 import { startBackend } from './backend.js';
 import { loadBackendConfig } from './config.js';
@@ -45,6 +46,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(CONFIG_ERROR_EXIT_CODE);
+  }
   process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

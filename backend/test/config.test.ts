@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseBackendConfig } from '../src/config.js';
+import { ConfigError } from '@shelfwatch/contracts';
+import { parseBackendConfig } from '../src/config.js';
 import { hashToken, MIN_TOKEN_BITS, newToken, tokenBits, tokenWeakness } from '../src/token-policy.js';
 import { TokenIndex } from '../src/http/auth.js';
 
@@ -36,6 +37,29 @@ describe('backend config', () => {
 
   it('names a missing env variable', () => {
     expect(() => parseBackendConfig(base, { TOKEN_A: STRONG })).toThrow(/DAIRY_SECRET is not set/);
+  });
+
+  it('resolves relative paths against the config file folder', () => {
+    const c = parseBackendConfig({ ...base, dbPath: 'data/b.sqlite', layoutFiles: ['../layouts/a.json', '/abs/b.json'], webDir: 'web' }, env, { baseDir: '/etc/shelfwatch' });
+    expect(c.dbPath).toBe('/etc/shelfwatch/data/b.sqlite');
+    expect(c.layoutFiles).toEqual(['/etc/layouts/a.json', '/abs/b.json']);
+    expect(c.webDir).toBe('/etc/shelfwatch/web');
+  });
+
+  it('reports missing env variables with the other problems, one line per path', () => {
+    let error: unknown;
+    try {
+      parseBackendConfig({ ...base, http: { port: -1 } }, {}, { source: 'backend.yaml' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { issues, message } = error as ConfigError;
+    expect(message.split('\n')[0]).toBe('invalid backend config in backend.yaml:');
+    expect(issues).toContain('tokens[0].token: environment variable TOKEN_A is not set');
+    expect(issues).toContain('suppliers.dairyco.webhookSecret: environment variable DAIRY_SECRET is not set');
+    expect(issues.filter((i) => i.startsWith('http.port: '))).toHaveLength(1);
+    expect(issues).toHaveLength(3);
   });
 
   it('reports every invalid field at once', () => {

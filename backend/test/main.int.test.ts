@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -33,6 +33,7 @@ describe('backend process (main.ts)', () => {
   });
 
   it('prints the ready line, serves, takes secrets from env and exits cleanly on SIGTERM', async () => {
+    // Relative paths in the file are relative to the file's folder, not to the working directory.
     dir = await makeTempDir('backend-main');
     const layoutFile = path.join(dir.path, 'layout.json');
     await writeFile(layoutFile, JSON.stringify(fixtureLayout()));
@@ -41,8 +42,8 @@ describe('backend process (main.ts)', () => {
       configFile,
       [
         'http: { host: 127.0.0.1, port: 0 }',
-        `dbPath: ${path.join(dir.path, 'db.sqlite')}`,
-        `layoutFiles: [${layoutFile}]`,
+        'dbPath: data/db.sqlite',
+        'layoutFiles: [layout.json]',
         'tokens:',
         '  - { token: "env:SW_TEST_STAFF_TOKEN", role: staff, subject: alice }',
         'suppliers:',
@@ -54,8 +55,23 @@ describe('backend process (main.ts)', () => {
     ({ proc, url: ready } = await spawnBackend(configFile, { SW_TEST_STAFF_TOKEN: 'staff-3e4cf654c168ac55cb4a3cb152f41744', SW_TEST_DAIRY_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }));
     const res = await fetch(`${ready}/api/v1/tasks`, { headers: { authorization: 'Bearer staff-3e4cf654c168ac55cb4a3cb152f41744' } });
     expect(res.status).toBe(200);
+    await access(path.join(dir.path, 'data', 'db.sqlite'));
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('refuses a bad config with every problem on its own line, no stack trace, and exit code 2', async () => {
+    dir ??= await makeTempDir('backend-main');
+    const configFile = path.join(dir.path, 'backend-bad.yaml');
+    await writeFile(configFile, ['http: { port: -1 }', 'dbPath: bad.sqlite', 'tokens:', '  - { token: "env:SW_TEST_UNSET_TOKEN", role: boss, subject: alice }'].join('\n'));
+    const bad = spawnService('backend', ['--config', configFile], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+    expect(await bad.exited).toEqual({ code: 2, signal: null });
+    const lines = bad.output().split('\n');
+    expect(lines).toContain(`invalid backend config in ${configFile}:`);
+    expect(lines).toContain('  - tokens[0].token: environment variable SW_TEST_UNSET_TOKEN is not set');
+    expect(lines.some((l) => l.startsWith('  - http.port: '))).toBe(true);
+    expect(lines.some((l) => l.startsWith('  - tokens[0].role: '))).toBe(true);
+    expect(bad.output()).not.toMatch(/^\s+at /m);
   });
 
   it('stops on SIGTERM within seconds while busy: ingest load, a feed client, and an InfluxDB that accepts but never answers', async () => {

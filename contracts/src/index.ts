@@ -9,3 +9,4 @@ export * from './tasks.js';
 export * from './influx-retention.js';
 export * from './event-time.js';
 export * from './retry.js';
+export * from './config-error.js';

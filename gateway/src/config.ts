@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DeviceId, EventTimeBound, Id } from '@shelfwatch/contracts';
+import { ConfigError, DeviceId, EventTimeBound, formatIssues, Id } from '@shelfwatch/contracts';
 import { z } from 'zod';
 
 const Port = z.number().int().min(0).max(65535);
@@ -120,21 +120,6 @@ export const GatewayConfigSchema = z
 
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    message: string,
-    readonly issues: string[],
-  ) {
-    super(`${message}\n${issues.map((i) => `  - ${i}`).join('\n')}`);
-  }
-}
-
-/** One readable line per zod issue: "mqtt.port: Too big: expected number to be <=65535". */
-export function formatIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`);
-}
 
 /** Validates a config object; relative file paths are resolved against baseDir. */
 export function parseGatewayConfig(raw: unknown, options: { baseDir: string; env?: NodeJS.ProcessEnv; source?: string }): GatewayConfig {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { ConfigError, loadGatewayConfig } from './config.js';
+import { CONFIG_ERROR_EXIT_CODE, ConfigError } from '@shelfwatch/contracts';
+import { loadGatewayConfig } from './config.js';
 import { startGateway } from './gateway.js';
 
 /** Process entry: `node gateway/dist/src/main.js --config store.json` (compiled). Logs go to stderr as JSON; stdout carries the ready line. */
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
-      process.exit(2);
+      process.exit(CONFIG_ERROR_EXIT_CODE);
     }
     logger.fatal({ err }, 'gateway failed to start');
     process.exit(1);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { DeviceCredentials, StoreLayout, type Product, type RefrigeratedCase, type Shelf, type Slot } from '@shelfwatch/contracts';
+import { ConfigError, DeviceCredentials, formatIssues, StoreLayout, type Product, type RefrigeratedCase, type Shelf, type Slot } from '@shelfwatch/contracts';
 import type { z } from 'zod';
-import { ConfigError, formatIssues, type GatewayConfig } from './config.js';
+import type { GatewayConfig } from './config.js';
 
 export interface SlotRef {
   shelf: Shelf;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_MQTT_PORT, parseGatewayConfig } from '../src/config.js';
+import { ConfigError } from '@shelfwatch/contracts';
+import { DEFAULT_MQTT_PORT, parseGatewayConfig } from '../src/config.js';
 
 const valid = {
   gatewayId: 'gw-1',

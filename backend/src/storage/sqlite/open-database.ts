@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 /** Schema version history: append a migration, never edit one that shipped. */
@@ -59,6 +61,8 @@ const MIGRATIONS: string[] = [
 ];
 
 export function openDatabase(path: string): Database.Database {
+  // A fresh install's data folder (e.g. ./data next to the config file) need not exist yet.
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // FULL: a committed task, history entry or outbox row survives a power cut, not only a crash.
