@@ -235,7 +235,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
         return {
           stores: engines.storeIds().length,
           lastSeq: storage.tasks.lastSeq(),
-          openTasks: storage.tasks.list({ status: ['open', 'acknowledged'], limit: 100_000 }).length,
+          openTasks: storage.tasks.countActive(),
           outbox: storage.outbox.counts(),
           readings: { ...ingest.totals },
           ruleErrors: ingest.ruleErrors,

@@ -50,6 +50,8 @@ export interface TaskRepo {
   eventsAfter(seq: number, limit: number): TaskEvent[];
   lastSeq(): number;
   openCounts(storeId: string): { kind: TaskKind; open: number }[];
+  /** How many tasks are open or acknowledged, in all stores. */
+  countActive(): number;
   /** Tasks about a refrigerated case that were active at some point in [from, to] (audit reports). */
   forCase(caseId: string, from: number, to: number, storeId?: string): Task[];
 }

@@ -45,6 +45,10 @@ export class SqliteTaskRepo implements TaskRepo {
     );
   }
 
+  countActive(): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM tasks WHERE status IN ('open', 'acknowledged')").get() as { n: number }).n;
+  }
+
   insert(task: Task): void {
     this.db
       .prepare('INSERT INTO tasks (id, store_id, kind, location_key, status, version, raised_at, updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
