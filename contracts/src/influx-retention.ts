@@ -6,9 +6,6 @@ import { INFLUX_DATABASE, MEASUREMENTS, RETENTION } from './influx-schema.js';
  * (RP "audit") and stock, KPI, task and device-health trends (RP "trend").
  * The whole schema, including what each downsampled series holds, is documented in
  * dashboards/README.md.
- *
- * influx-schema.ts imports this module and this module imports it back, so nothing here
- * reads the schema's constants at load time (only inside functions).
  */
 export interface Downsample {
   /** Continuous query name; also names the series it writes (`<name>` in its RP). */
@@ -186,4 +183,16 @@ export function continuousQueryStatements(db: string = INFLUX_DATABASE): string[
 export function downsampleBackfillStatements(fromMs: number, toMs: number, db: string = INFLUX_DATABASE): string[] {
   const where = ` WHERE time >= ${Math.floor(fromMs)}ms AND time < ${Math.ceil(toMs)}ms`;
   return downsamples().map((d) => selectInto(d, db, where));
+}
+
+/**
+ * InfluxQL statements that create the database, retention policies and continuous
+ * queries, in order; every statement is idempotent, so any writer may run them at start.
+ */
+export function influxSetupStatements(database: string = INFLUX_DATABASE): string[] {
+  const rps = Object.values(RETENTION).map(
+    (rp) =>
+      `CREATE RETENTION POLICY "${rp.name}" ON "${database}" DURATION ${rp.duration} REPLICATION 1${rp.default ? ' DEFAULT' : ''}`,
+  );
+  return [`CREATE DATABASE "${database}"`, ...rps, ...continuousQueryStatements(database)];
 }

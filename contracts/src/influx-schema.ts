@@ -1,4 +1,3 @@
-import { continuousQueryStatements } from './influx-retention.js';
 import type { Reading } from './readings.js';
 
 /**
@@ -45,19 +44,6 @@ export const MEASUREMENTS = {
    *  per sink and reason   tags: store, gateway, sink, reason (refused|poison)        fields: dead_lettered (int) */
   gatewayStats: 'gateway_stats',
 } as const;
-
-/**
- * InfluxQL statements that create the database, retention policies and continuous
- * queries, in order; every statement is idempotent, so any writer may run them at start.
- * (The operations work extends this with the continuous queries its dashboards need.)
- */
-export function influxSetupStatements(database: string = INFLUX_DATABASE): string[] {
-  const rps = Object.values(RETENTION).map(
-    (rp) =>
-      `CREATE RETENTION POLICY "${rp.name}" ON "${database}" DURATION ${rp.duration} REPLICATION 1${rp.default ? ' DEFAULT' : ''}`,
-  );
-  return [`CREATE DATABASE "${database}"`, ...rps, ...continuousQueryStatements(database)];
-}
 
 export type FieldValue = number | boolean | string;
 

@@ -1,4 +1,20 @@
-import type { ColdChainLimits } from './types.js';
+/** Cold-chain limits of a case category (store-configurable). */
+export interface ColdChainLimits {
+  /** Product must be at or below this (chilled: 5 °C; frozen: -18 °C). */
+  productLimitC: number;
+  /** Air or product above this is an alarm regardless of duration (chilled: 8 °C; frozen: -15 °C). */
+  alarmCeilingC: number;
+  /** Minutes above productLimitC before a temperature_excursion is raised (outside defrost/door recovery). */
+  alarmDelayMin: number;
+  /** Minutes after a defrost ends during which the air may still be above limit without an alarm. */
+  defrostRecoveryMin: number;
+  /** Minutes after a door closes during which the air may still be above limit without an alarm. */
+  doorRecoveryMin: number;
+  /** A door open longer than this is "door ajar". */
+  doorAjarMin: number;
+  /** Degrees below productLimitC the temperature must fall before an excursion clears (hysteresis). */
+  clearHysteresisC: number;
+}
 
 /**
  * Chilled: product at or below 5 °C, 8 °C is the ceiling that alarms at once. Frozen: -18 °C,

@@ -1,30 +1,14 @@
 import type { CaseView, ProductCategory, Reading, ShelfView, StoreLayout, TaskEvidence, TaskKind, TaskLocation, TaskSeverity } from '@shelfwatch/contracts';
 import type { z } from 'zod';
-import type { RuleTuning } from './defaults.js';
+import type { ColdChainLimits, RuleTuning } from './defaults.js';
+
+export type { ColdChainLimits } from './defaults.js';
 
 /**
  * The seam between the pure rules (backend/src/rules) and the service around them
  * (storage, tasks, API, webhooks). Rules see readings in event-time order and emit
  * decisions; they never touch a database, a socket or the wall clock.
  */
-
-/** Cold-chain limits of a case category (store-configurable). */
-export interface ColdChainLimits {
-  /** Product must be at or below this (chilled: 5 °C; frozen: -18 °C). */
-  productLimitC: number;
-  /** Air or product above this is an alarm regardless of duration (chilled: 8 °C; frozen: -15 °C). */
-  alarmCeilingC: number;
-  /** Minutes above productLimitC before a temperature_excursion is raised (outside defrost/door recovery). */
-  alarmDelayMin: number;
-  /** Minutes after a defrost ends during which the air may still be above limit without an alarm. */
-  defrostRecoveryMin: number;
-  /** Minutes after a door closes during which the air may still be above limit without an alarm. */
-  doorRecoveryMin: number;
-  /** A door open longer than this is "door ajar". */
-  doorAjarMin: number;
-  /** Degrees below productLimitC the temperature must fall before an excursion clears (hysteresis). */
-  clearHysteresisC: number;
-}
 
 /** Everything the rules know about a store: layout plus per-store settings. */
 export interface StoreModel {

@@ -9,6 +9,7 @@ import { NO_PROBE_FAULTS, ProbeSensor } from './probe-model.js';
 import { Rng } from './rng.js';
 import { defaultPhysics, defrostStarts, initialCaseState, stepCase, type CasePhysics } from './thermal-case.js';
 import { applyTimelineEvent } from './timeline/handlers.js';
+import type { TimelineWorld } from './timeline/types.js';
 
 export type { BoardFaults, CaseSim, ProbeSim, SlotSim } from './entities.js';
 
@@ -38,7 +39,7 @@ export interface WorldOptions {
  * (firmware/) read it; transports never touch it. What timeline events do is in
  * timeline/ (one handler per event type); how the truth is written, in GroundTruthRecorder.
  */
-export class StoreWorld {
+export class StoreWorld implements TimelineWorld {
   readonly layout: StoreLayout;
   readonly startMs: number;
   readonly endMs: number;

@@ -1,11 +1,10 @@
 import type { TimelineEvent } from '../../scenario/schema.js';
-import type { StoreWorld } from '../store-world.js';
 import { CASE_EVENTS } from './case-events.js';
 import { DEVICE_EVENTS } from './device-events.js';
 import { PROBE_EVENTS } from './probe-events.js';
 import { SHELF_EVENTS } from './shelf-events.js';
 import { STORE_EVENTS } from './store-events.js';
-import type { TimelineHandler, TimelineHandlers } from './types.js';
+import type { TimelineHandler, TimelineHandlers, TimelineWorld } from './types.js';
 
 /** One handler per timeline event type; the compiler checks every type has exactly one. */
 export const TIMELINE_HANDLERS: TimelineHandlers<TimelineEvent['type']> = {
@@ -16,6 +15,6 @@ export const TIMELINE_HANDLERS: TimelineHandlers<TimelineEvent['type']> = {
   ...SHELF_EVENTS,
 };
 
-export function applyTimelineEvent(world: StoreWorld, event: TimelineEvent, atMs: number): void {
+export function applyTimelineEvent(world: TimelineWorld, event: TimelineEvent, atMs: number): void {
   (TIMELINE_HANDLERS[event.type] as TimelineHandler<TimelineEvent['type']>)(world, event, atMs);
 }
