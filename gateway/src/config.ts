@@ -1,60 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, DeviceId, EventTimeBound, formatIssues, Id } from '@shelfwatch/contracts';
+import { ConfigError, DeviceId, EventTimeBound, formatIssues } from '@shelfwatch/contracts';
 import { z } from 'zod';
-
-const Port = z.number().int().min(0).max(65535);
-const NonEmpty = z.string().min(1);
-const Thumbprint = z
-  .string()
-  .transform((s) => s.replace(/:/g, '').toLowerCase())
-  .pipe(z.string().regex(/^[0-9a-f]{40}$/, 'must be a SHA-1 thumbprint: 40 hex digits'));
-
-/** The IANA port for MQTT, what devices expect of a broker unless told otherwise. */
-export const DEFAULT_MQTT_PORT = 1883;
-/** The IANA port for MQTT over TLS. */
-export const DEFAULT_MQTTS_PORT = 8883;
-/** A probe reading is under 200 bytes and a 200-slot camera scan a few KB; 64 KiB leaves room and stops floods. */
-export const DEFAULT_MAX_PACKET_BYTES = 64 * 1024;
-
-export const MqttConfig = z.discriminatedUnion('mode', [
-  z
-    .object({
-      mode: z.literal('embedded'),
-      host: NonEmpty.default('127.0.0.1'),
-      /** 0 = any free port (tests); the actual port is reported by the gateway. */
-      port: Port.default(DEFAULT_MQTT_PORT),
-      /** Plain MQTT on `port`; turn off where every device speaks TLS. */
-      plaintext: z.boolean().default(true),
-      /** MQTT over TLS with the gateway's certificate (PEM files; relative paths against the config file). */
-      tls: z
-        .object({
-          host: NonEmpty.optional(),
-          port: Port.default(DEFAULT_MQTTS_PORT),
-          certFile: NonEmpty,
-          keyFile: NonEmpty,
-        })
-        .strict()
-        .optional(),
-      /** Packets declaring a bigger size are refused before their body is read (counted packet_too_large). */
-      maxPacketBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(DEFAULT_MAX_PACKET_BYTES),
-      /** Simultaneous connections one device's credentials may hold (its own client id, or `<deviceId>:<suffix>`). */
-      maxConnectionsPerDevice: z.number().int().min(1).max(100).default(2),
-      /** Subscriptions one device's credentials may hold over all its connections. */
-      maxSubscriptionsPerDevice: z.number().int().min(0).max(1000).default(10),
-    })
-    .strict()
-    .refine((m) => m.plaintext || m.tls !== undefined, { message: 'with plaintext off, tls must be configured (no listener otherwise)', path: ['plaintext'] }),
-  z
-    .object({
-      mode: z.literal('external'),
-      url: z.string().regex(/^mqtts?:\/\//, 'must be an mqtt:// or mqtts:// URL'),
-      username: NonEmpty,
-      password: NonEmpty,
-    })
-    .strict(),
-]);
-export type MqttConfig = z.infer<typeof MqttConfig>;
+import { NonEmpty, Port } from './config-types.js';
+import { PLUGIN_SECTIONS } from './plugin-config.js';
 
 export const GatewayConfigSchema = z
   .object({
@@ -63,44 +12,7 @@ export const GatewayConfigSchema = z
     layoutFile: NonEmpty,
     /** DeviceCredentials JSON (device passwords). */
     credentialsFile: NonEmpty,
-    mqtt: MqttConfig,
-    serial: z
-      .object({
-        boards: z.record(Id, z.object({ path: NonEmpty, baudRate: z.number().int().positive().optional() }).strict()).default({}),
-      })
-      .strict()
-      .default({ boards: {} }),
-    opcua: z
-      .object({
-        controllers: z
-          .record(
-            Id,
-            z
-              .object({
-                endpointUrl: z.string().regex(/^opc\.tcp:\/\//, 'must be an opc.tcp:// URL'),
-                /** Accept this controller only with exactly this certificate (SHA-1 thumbprint, hex, ':' allowed), whatever the trust list holds. */
-                certificateThumbprint: Thumbprint.optional(),
-              })
-              .strict(),
-          )
-          .default({}),
-        /** The gateway's PKI: its client certificate, and the trust list in `<pkiDir>/client/trusted/certs`. */
-        pkiDir: NonEmpty,
-        /** Sign & encrypt with this policy (default Basic256Sha256); 'None' sends everything, passwords included, in clear. */
-        securityPolicy: z.enum(['Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss', 'None']).default('Basic256Sha256'),
-        /** Must be true for securityPolicy 'None' (a store LAN is not a trusted network); warned about at start. */
-        allowInsecure: z.boolean().default(false),
-      })
-      .strict()
-      .refine((o) => o.securityPolicy !== 'None' || o.allowInsecure, { message: "securityPolicy 'None' needs allowInsecure: true", path: ['securityPolicy'] }),
-    influx: z.object({ url: z.url(), database: NonEmpty.optional() }).strict(),
-    backend: z
-      .object({
-        url: z.url(),
-        /** May be left out here and given in SHELFWATCH_GATEWAY_TOKEN instead (keeps secrets out of files). */
-        token: z.string().min(8),
-      })
-      .strict(),
+    ...PLUGIN_SECTIONS,
     outbox: z.object({ path: NonEmpty, maxPending: z.number().int().positive().optional() }).strict(),
     /**
      * Bound on device event time against the gateway's clock (defaults: 5 min ahead, 24 h

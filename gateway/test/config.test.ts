@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@shelfwatch/contracts';
-import { DEFAULT_MQTT_PORT, parseGatewayConfig } from '../src/config.js';
+import { parseGatewayConfig } from '../src/config.js';
+import { DEFAULT_MQTT_PORT } from '../src/inputs/mqtt/config.js';
 
 const valid = {
   gatewayId: 'gw-1',
