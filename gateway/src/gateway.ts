@@ -5,11 +5,9 @@ import { systemClock, type Clock } from './clock.js';
 import type { GatewayConfig } from './config.js';
 import { AdminServer, type HealthReport } from './http/admin-server.js';
 import { GatewayMetrics, type GatewayStats } from './http/gateway-metrics.js';
-import type { Input, InputContext } from './inputs/input.js';
-import { EmbeddedBrokerInput } from './inputs/mqtt/embedded-broker-input.js';
+import { calibrates, listens, type Input, type InputContext } from './inputs/input.js';
 import { INPUTS } from './inputs/registry.js';
 import { CalibrationStore } from './inputs/serial/calibration-store.js';
-import { SerialInput } from './inputs/serial/serial-input.js';
 import { AppendQueue } from './outbox/append-queue.js';
 import { Outbox } from './outbox/outbox.js';
 import { SINKS } from './sinks/registry.js';
@@ -94,7 +92,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     health: () => health(),
     stats: () => stats(),
     beforeMetrics: () => refreshGauges(),
-    calibration: () => inputs.find((i): i is SerialInput => i instanceof SerialInput),
+    calibration: () => inputs.find(calibrates),
   });
 
   const pendingBySink = () => Object.fromEntries(sinks.map(({ name }) => [name, outbox.pending(name)]));
@@ -154,13 +152,13 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     throw err;
   }
 
-  const broker = inputs.find((i): i is EmbeddedBrokerInput => i instanceof EmbeddedBrokerInput);
-  logger.info({ httpUrl: admin.url, mqttPort: broker?.port ?? 0, mqttTlsPort: broker?.tlsPort ?? 0, pending: pendingBySink() }, 'gateway started');
+  const ports = inputs.find(listens)?.listeningPorts() ?? { mqtt: 0, mqttTls: 0 };
+  logger.info({ httpUrl: admin.url, mqttPort: ports.mqtt, mqttTlsPort: ports.mqttTls, pending: pendingBySink() }, 'gateway started');
   let closing: Promise<void> | undefined;
   return {
     httpUrl: admin.url,
-    mqttPort: broker?.port ?? 0,
-    mqttTlsPort: broker?.tlsPort ?? 0,
+    mqttPort: ports.mqtt,
+    mqttTlsPort: ports.mqttTls,
     stats,
     health,
     close() {

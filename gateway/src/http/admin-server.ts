@@ -4,17 +4,13 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { Calibrates } from '../inputs/input.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { HttpError } from './http-error.js';
 
 export interface HealthReport {
   ok: boolean;
   [key: string]: unknown;
-}
-
-export interface CalibrationOps {
-  tare(boardId: string, channel: number): unknown;
-  calibrate(boardId: string, channel: number, knownGrams: number): unknown;
 }
 
 export interface AdminServerOptions {
@@ -27,7 +23,7 @@ export interface AdminServerOptions {
   health: () => HealthReport;
   stats: () => unknown;
   beforeMetrics: () => void;
-  calibration: () => CalibrationOps | undefined;
+  calibration: () => Calibrates | undefined;
 }
 
 const Params = z.object({ boardId: z.string().min(1).max(63), ch: z.coerce.number().int().min(0).max(63) });
@@ -90,7 +86,7 @@ export class AdminServer {
     return app;
   }
 
-  private ops(): CalibrationOps {
+  private ops(): Calibrates {
     const ops = this.options.calibration();
     if (!ops) throw new HttpError(404, 'no serial input configured');
     return ops;

@@ -35,3 +35,32 @@ export interface Input {
   stop(): Promise<void>;
   health(): InputHealth;
 }
+
+/**
+ * Capability: channels the admin API can tare and calibrate (the serial scales). Gateway code
+ * asks an input for what it can do, never for its class.
+ */
+export interface Calibrates {
+  tare(boardId: string, channel: number): unknown;
+  calibrate(boardId: string, channel: number, knownGrams: number): unknown;
+}
+
+export function calibrates(input: Input): input is Input & Calibrates {
+  const candidate = input as Partial<Calibrates>;
+  return typeof candidate.tare === 'function' && typeof candidate.calibrate === 'function';
+}
+
+/** The ports an input listens on for devices; 0 where it does not (the ready line reports them). */
+export interface ListeningPorts {
+  mqtt: number;
+  mqttTls: number;
+}
+
+/** Capability: devices connect to this input (the embedded broker). */
+export interface Listens {
+  listeningPorts(): ListeningPorts;
+}
+
+export function listens(input: Input): input is Input & Listens {
+  return typeof (input as Partial<Listens>).listeningPorts === 'function';
+}

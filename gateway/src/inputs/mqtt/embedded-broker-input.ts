@@ -4,7 +4,7 @@ import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { parseTopic } from '@shelfwatch/contracts';
-import type { Input, InputContext, InputHealth } from '../input.js';
+import type { Input, InputContext, InputHealth, ListeningPorts, Listens } from '../input.js';
 import { authenticateDevice, authorizeSubscription, clientIdBelongsTo } from './device-auth.js';
 import { DeviceSessions } from './device-sessions.js';
 import { MqttIngest } from './mqtt-ingest.js';
@@ -39,7 +39,7 @@ const NOT_AUTHORIZED = 5;
  * calls back and BEFORE the `published` hook runs (lib/handlers/publish.js): only there
  * does "no PUBACK before durable" hold. Last wills pass through authorizePublish as well.
  */
-export class EmbeddedBrokerInput implements Input {
+export class EmbeddedBrokerInput implements Input, Listens {
   readonly name = 'mqtt';
   private broker: Aedes | undefined;
   private readonly servers: net.Server[] = [];
@@ -58,14 +58,9 @@ export class EmbeddedBrokerInput implements Input {
     this.sessions = new DeviceSessions({ maxConnections: options.maxConnectionsPerDevice, maxSubscriptions: options.maxSubscriptionsPerDevice });
   }
 
-  /** The plain MQTT port (0 without a plain listener). */
-  get port(): number {
-    return this.boundPort;
-  }
-
-  /** The MQTT-over-TLS port (0 without TLS). */
-  get tlsPort(): number {
-    return this.boundTlsPort;
+  /** The plain MQTT port (0 without a plain listener) and the MQTT-over-TLS port (0 without TLS). */
+  listeningPorts(): ListeningPorts {
+    return { mqtt: this.boundPort, mqttTls: this.boundTlsPort };
   }
 
   init(): void {

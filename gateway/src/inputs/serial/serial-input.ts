@@ -3,7 +3,7 @@ import { OutboxFullError } from '../../errors.js';
 import { HttpError } from '../../http/http-error.js';
 import { deviceStatusReading } from '../device-status.js';
 import { LastHeard } from '../last-heard.js';
-import type { Input, InputContext, InputHealth } from '../input.js';
+import type { Calibrates, Input, InputContext, InputHealth } from '../input.js';
 import { admitEventTimes } from '../event-time-filter.js';
 import { RejectLog } from '../reject-log.js';
 import { BoardDecoder } from './board-decoder.js';
@@ -30,7 +30,7 @@ interface Board {
 }
 
 /** Shelf weight boards on serial lines: frames → calibrated, debounced weight readings. */
-export class SerialInput implements Input {
+export class SerialInput implements Input, Calibrates {
   readonly name = 'serial';
   private readonly boards = new Map<string, Board>();
   private overrides = new Map<string, ChannelCalibration>();
