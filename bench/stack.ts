@@ -14,7 +14,7 @@ export const TOKENS = {
 };
 export const GATEWAY_ID = 'gw-bench';
 
-/** The store profiles as generateLayout specs. */
+/** The store sizes the benchmarks measure (a small store and a large one), as generateLayout specs. */
 export const PROFILES: Record<'small' | 'large', GeneratedLayoutSpec> = {
   small: { storeId: 'bench-small', name: 'Bench small store', timezone: 'Europe/Berlin', aisles: 5, shelvesPerAisle: 5, slotsPerShelf: 20, products: 200, suppliers: 3, cameras: 10, slotsPerCamera: 40, cases: 20, probesPerCase: 3 },
   large: { storeId: 'bench-large', name: 'Bench large store', timezone: 'Europe/Berlin', aisles: 25, shelvesPerAisle: 5, slotsPerShelf: 40, products: 600, suppliers: 6, cameras: 100, slotsPerCamera: 40, cases: 60, probesPerCase: 3 },

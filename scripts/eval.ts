@@ -182,7 +182,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${formatTable(pooled)}\n${formatExtras(extras)}\n`);
   await writeResults(
     // falseAlarmsPerCaseDay: over normal operation only (defrosts and door openings included),
-    // as the issue defines it; the pooled figure over every run stays in perScenario.
+    // what a store sees on ordinary days; the pooled figure over every run stays in perScenario.
     { ...pooled, falseAlarmsPerCaseDay: normalScores?.falseAlarmsPerCaseDay ?? null },
     RESULTS_FILE,
     {

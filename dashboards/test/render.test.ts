@@ -78,7 +78,7 @@ describe.each(allDashboards().map((d) => [d.file, d.dashboard] as const))('%s', 
   });
 });
 
-describe('dashboards named by the issue', () => {
+describe('the panels each dashboard must show', () => {
   const titles = (uid: string) =>
     ((allDashboards().find((d) => d.dashboard.uid === uid)?.dashboard.panels ?? []) as unknown as PanelJson[]).map((p) => p.title);
 

@@ -30,7 +30,7 @@ describe('writeResults', () => {
     dir = null;
   });
 
-  it('writes the shape the issue asks for, with meta beside the scores', async () => {
+  it('writes the results file: the scores, with meta beside them', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'eval-results-'));
     const file = path.join(dir, 'results', 'latest.json');
     await writeResults(scores, file, { machine: { cores: 2 }, outOfStock: 'must not win' });

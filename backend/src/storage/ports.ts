@@ -3,11 +3,10 @@ import type { z } from 'zod';
 import type { TaskHistoryEntry } from '@shelfwatch/contracts';
 
 /**
- * Repository ports: the service talks to these, never to SQL. The SQLite adapter
- * (storage/sqlite) is the default; a PostgreSQL adapter implements the same ports for a
- * chain. Methods are synchronous because the service composes them into one unit of
- * work (Storage.transaction); an async adapter would wrap the same calls in its own
- * transaction callback.
+ * Repository ports: the service talks to these, never to SQL. The one adapter is SQLite
+ * (storage/sqlite). Methods are synchronous because the service composes them into one
+ * unit of work (Storage.transaction), which better-sqlite3 runs synchronously; another
+ * database would need an adapter that keeps that unit of work atomic.
  */
 export type HistoryEntry = z.infer<typeof TaskHistoryEntry>;
 
