@@ -109,7 +109,7 @@ describe('durability: kill -9, influxd outage, backend failures (gateway as a pr
     for (const [round, killAt] of killPoints.entries()) {
       gw ??= await spawnGateway(configFile);
       const proc = gw.proc;
-      const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw.mqttPort}`, { username: 'probe-2', password: 'probe-2-secret', reconnectPeriod: 0 });
+      const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw.mqttPort}`, { username: 'probe-2', password: 'probe-2-secret', clientId: 'probe-2', reconnectPeriod: 0 });
       const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
       const acked: string[] = [];
       for (let i = 0; i < 3_000; i++) {
