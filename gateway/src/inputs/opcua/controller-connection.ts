@@ -200,7 +200,7 @@ export class ControllerConnection {
 
   /**
    * Takes what the controller logged since the newest value we have (values it set while we
-   * were not subscribed: its reboot, ours), then the notifications that arrived meanwhile.
+   * were not subscribed: its reboot, ours), with the notifications that arrived meanwhile, in time order.
    */
   private async backfill(session: ClientSession, nodeId: (browseName: string) => string): Promise<void> {
     let logged: Notified[] = [];
