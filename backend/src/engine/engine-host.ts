@@ -74,12 +74,12 @@ export class EngineHost {
     return [...this.engines.keys()];
   }
 
-  /** Records that new readings of a store arrived, the newest with event time `ts`. */
-  observe(storeId: string, ts: number): void {
+  /** Records that new readings of a store arrived, the newest device data with event time `ts` (null: statuses only). */
+  observe(storeId: string, ts: number | null): void {
     const c = this.clocks.get(storeId);
     const wall = this.ctx.clock.now();
-    if (!c || ts > c.maxTs) this.clocks.set(storeId, { maxTs: ts, wallAtMaxTs: wall, wallAtArrival: wall });
-    else c.wallAtArrival = wall;
+    if (ts !== null && (!c || ts > c.maxTs)) this.clocks.set(storeId, { maxTs: ts, wallAtMaxTs: wall, wallAtArrival: wall });
+    else if (c) c.wallAtArrival = wall;
   }
 
   /** Backend time since the store's last new reading arrived (0 before any). */

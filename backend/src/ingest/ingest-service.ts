@@ -74,10 +74,10 @@ export class IngestService {
         let decisions = 0;
         for (const r of fresh) decisions += this.feed(r.storeId, (e) => e.onReading(r));
         for (const storeId of new Set(fresh.map((r) => r.storeId))) {
-          const maxTs = Math.max(...fresh.filter((r) => r.storeId === storeId).map((r) => r.ts));
+          const maxTs = newestDataTs(fresh, storeId);
           this.ctx.engines.observe(storeId, maxTs);
           decisions += this.wallClock(storeId);
-          this.prune(storeId, maxTs);
+          if (maxTs !== null) this.prune(storeId, maxTs);
         }
         return { accepted: fresh.length, duplicates: accepted.length - fresh.length, decisions };
       });
@@ -170,4 +170,14 @@ export class IngestService {
       this.ctx.logger.warn({ err, storeId }, 'minute hook failed');
     }
   }
+}
+
+/**
+ * The newest event time among a store's device data in a batch (null if it holds only
+ * statuses): a status may be dated by the gateway's clock, which is not the store's time.
+ */
+function newestDataTs(readings: readonly Reading[], storeId: string): number | null {
+  let max: number | null = null;
+  for (const r of readings) if (r.storeId === storeId && r.kind !== 'device.status' && (max === null || r.ts > max)) max = r.ts;
+  return max;
 }

@@ -39,6 +39,8 @@ export class ExcursionRule {
   private lastOutcome: ExcursionOutcome | null = null;
   private lastCause = false;
   private calmSince: number | null = null;
+  /** What was last seen above the ceiling, and when: the alarm holds a while after it is back under. */
+  private lastAboveCeiling: { what: 'Product' | 'Air'; at: number } | null = null;
 
   constructor(
     private readonly caseDef: RefrigeratedCase,
@@ -72,10 +74,16 @@ export class ExcursionRule {
     // Without a product probe, product is estimated as air minus an offset: say it in air terms.
     const what = s.source === 'product' ? `Product has been above ${fmtLimit(l.productLimitC)}` : `Air has been above ${fmtLimit(l.productLimitC + t.airOffsetC)} (no product probe)`;
     const notDefrost = facts.defrostActive ? (s.defrostStuck ? '; the defrost has run far longer than normal' : '') : '; not a defrost';
+    const ceilingWhat = s.productC !== null ? 'Product' : 'Air';
+    if (ceilingValue !== null && ceilingValue > l.alarmCeilingC) this.lastAboveCeiling = { what: ceilingWhat, at: now };
     if (this.ceiling.active && ceilingValue !== null) {
+      const above = this.lastAboveCeiling?.at === now;
+      // Once back under, say so: the alarm holds until the clear time has passed, and the value
+      // now may come from another source (a product probe back after the air stood in for it).
+      const was = this.lastAboveCeiling ? ` (${this.lastAboveCeiling.what.toLowerCase()} was above it at ${fmtTime(this.lastAboveCeiling.at)})` : '';
       findings.push(['ceiling', {
         title: `Too warm: above ${fmtLimit(l.alarmCeilingC)}`,
-        text: `${s.productC !== null ? 'Product' : 'Air'} is at ${fmtC(ceilingValue)}, above the ${fmtLimit(l.alarmCeilingC)} ceiling`,
+        text: `${ceilingWhat} is at ${fmtC(ceilingValue)}, ${above ? 'above' : 'under'} the ${fmtLimit(l.alarmCeilingC)} ceiling${above ? '' : was}`,
         action: `${CHECK_CASE} Move product to another case now.`,
         ts: now,
       }]);

@@ -43,6 +43,10 @@ export class StoreWatermark {
 
   /** Notes an arriving reading of a device of this store; `online` for status readings. */
   observe(deviceId: string, ts: number, online?: boolean): void {
+    if (online !== undefined) {
+      this.status(deviceId, online);
+      return;
+    }
     if (this.newest === null) {
       for (const id of this.deviceIds) this.set(id, { wm: ts - this.windowMs, online: true });
     }
@@ -50,7 +54,18 @@ export class StoreWatermark {
     const d = this.devices.get(deviceId);
     if (!d) return;
     // Data from a device means it talks, whatever its last status said.
-    this.set(deviceId, { wm: Math.max(d.wm, ts), online: online ?? true });
+    this.set(deviceId, { wm: Math.max(d.wm, ts), online: true });
+  }
+
+  /**
+   * A status is the gateway's statement about a device, dated when the device was last heard
+   * or, if it never was, by the gateway's own clock: it says whether to wait for the device,
+   * never how far the store's time has got (a status stamped by a clock that is not the
+   * devices' would otherwise settle the whole store up to that clock).
+   */
+  private status(deviceId: string, online: boolean): void {
+    const d = this.devices.get(deviceId);
+    if (d) this.set(deviceId, { wm: d.wm, online });
   }
 
   /** Recomputes the settled time after arrivals. */

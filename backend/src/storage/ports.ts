@@ -63,6 +63,7 @@ export interface ReadingRepo {
   recent(storeId: string): Reading[];
   /** Drops replay readings older than `replayBeforeMs` and ids older than `idsBeforeMs` (event time). */
   prune(storeId: string, replayBeforeMs: number, idsBeforeMs: number): void;
+  /** The newest event time of the store's device data kept for replay (statuses excluded: the gateway may date them). */
   maxTs(storeId: string): number | null;
 }
 

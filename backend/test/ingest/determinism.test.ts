@@ -160,6 +160,22 @@ describe('same readings, same tasks, however they arrive', { timeout: 120_000 },
     );
   });
 
+  it('a status dated by a clock far ahead of the store (a gateway’s wall clock beside a simulation) changes no task', () => {
+    const readings = storeDay({
+      minutes: 240, sales: [[5, 10, 15, 20, 25, 30, 35, 40], [50], [], [100, 101]], restockAt: 150, misreads: [70], wrongProduct: { at: 80, len: 40 },
+      defrostAt: 60, doorAt: 120, doorLen: 20, compressorAt: 170, openCircuit: { at: 30, len: 20 }, outage: { at: 200, len: 20, statuses: false },
+    });
+    const expected = taskList(deliver(live(readings)).storage);
+    const controller = readings.find((r) => r.kind === 'case.air_temperature')!;
+    // A controller the gateway could not reach at its start, never heard yet: the status carries the gateway's clock.
+    const status: Reading = { id: `${controller.deviceId}:status:wall`, storeId: STORE, deviceId: controller.deviceId, kind: 'device.status', deviceKind: 'controller', online: false, ts: T0 + 10 * 3_600_000, detail: 'connection refused' };
+    const batches = live(readings);
+    batches[1]!.readings.push(status);
+    const run = deliver(batches);
+    expect(run.late).toBe(0);
+    expect(taskList(run.storage)).toEqual(expected);
+  });
+
   it('a restart rebuilds the same rule state by replay: delivering the rest afterwards gives the same tasks', () => {
     const readings = storeDay({
       minutes: 240, sales: [[5, 10, 15, 20, 25, 30, 35, 40], [50], [], [100, 101]], restockAt: 150, misreads: [70], wrongProduct: { at: 80, len: 40 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { driveCase, simulateCase } from './case-sim.js';
-import { asserts, clears, ctl, makeEngine, MIN, raises, run, T0 } from './timeline.js';
+import { asserts, clears, ctl, makeEngine, MIN, probe, raises, run, T0 } from './timeline.js';
 
 const EXC = 'temperature_excursion';
 const KEY4 = 'case:case-4';
@@ -244,6 +244,24 @@ describe('cold chain: early warning from air', () => {
     expect(a.condition.severity).toBe('warning');
     expect(a.at).toBe(firstWarmAir + 20 * MIN);
     expect(a.condition.reason).toMatch(/outside defrost and door openings \(now 10\.0 °C\); product still at [0-5]\.\d °C$/);
+  });
+
+  it('while the alarm holds after the ceiling, the text says the value is back under it, and who was above', () => {
+    const { engine } = makeEngine();
+    // The door is left open; the product probe fails for 13 min while the air is at 12 °C (it
+    // stands in), then reads 5.1 °C again; the door is closed a minute later.
+    const readings = [ctl('case-4', T0 + 2 * MIN, 'case.door', true), ctl('case-4', T0 + 16 * MIN, 'case.door', false)];
+    for (let m = 0; m <= 30; m += 1) {
+      const ts = T0 + m * MIN;
+      readings.push(ctl('case-4', ts, 'case.air_temperature', m < 2 ? 3 : 12), probe('probe-4a', 'case-4', ts, m < 2 ? 3 : 12));
+      readings.push(m >= 2 && m < 15 ? probe('probe-4p', 'case-4', ts, null, { fault: 'open_circuit' }) : probe('probe-4p', 'case-4', ts, m < 2 ? 4.5 : 5.1));
+    }
+    const a = asserts(run(engine, readings), EXC, KEY4);
+    expect(a.find((d) => d.at === T0 + 10 * MIN)?.condition.reason).toMatch(/Air is at 12\.0 °C, above the 8 °C ceiling; not a defrost/);
+    // The door closed, the alarm holds its clear time: product is not above the ceiling.
+    const closed = a.find((d) => d.at === T0 + 16 * MIN)!;
+    expect(closed.condition.severity).toBe('critical');
+    expect(closed.condition.reason).toMatch(/^Product is at 5\.1 °C, under the 8 °C ceiling \(air was above it at 06:14 UTC\); not a defrost\./);
   });
 
   it('without a product probe, the air minus 1 °C stands in for the product', () => {

@@ -59,6 +59,17 @@ describe('store watermark: how far a store’s event time is settled', () => {
     expect(w.advance()).toBe(at(20));
   });
 
+  it('takes no store time from a status: one dated by a clock far ahead (the gateway’s, in a simulation) settles nothing', () => {
+    const w = new StoreWatermark(['board', 'controller'], WINDOW);
+    w.observe('board', at(0));
+    w.observe('controller', at(0));
+    w.observe('controller', at(600), false);
+    expect(w.advance()).toBe(at(0));
+    // Reported offline, the controller is not waited for; the board alone moves the store.
+    w.observe('board', at(5));
+    expect(w.advance()).toBe(at(5));
+  });
+
   it('ignores devices that are not the store’s', () => {
     const w = new StoreWatermark(['board'], WINDOW);
     w.observe('board', at(5));

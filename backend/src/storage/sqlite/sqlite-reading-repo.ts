@@ -28,7 +28,7 @@ export class SqliteReadingRepo implements ReadingRepo {
   }
 
   maxTs(storeId: string): number | null {
-    const row = this.db.prepare('SELECT MAX(ts) AS ts FROM reading_ids WHERE store_id = ?').get(storeId) as { ts: number | null };
+    const row = this.db.prepare("SELECT MAX(ts) AS ts FROM recent_readings WHERE store_id = ? AND json_extract(body, '$.kind') <> 'device.status'").get(storeId) as { ts: number | null };
     return row.ts;
   }
 }

@@ -39,6 +39,12 @@ export interface ControllerConnectionOptions {
 
 const VARIABLES = CaseVariable.options;
 
+/** A value the controller reported, for the variable at the monitored item's index. */
+interface Notified {
+  variable: CaseVariable | undefined;
+  dataValue: DataValue;
+}
+
 export type SecurityPolicyName = 'Basic256Sha256' | 'Aes128_Sha256_RsaOaep' | 'Aes256_Sha256_RsaPss' | 'None';
 
 /**
@@ -60,7 +66,9 @@ export class ControllerConnection {
   private readonly lastHeard = new LastHeard();
   private pendingOnline: string | undefined;
   /** Notifications held while the controller's log is read, so values stay in time order. */
-  private held: { variable: CaseVariable | undefined; dataValue: DataValue }[] | null = null;
+  private held: Notified[] | null = null;
+  /** The notifications of the publish response being delivered (see onChanged). */
+  private batch: Notified[] = [];
 
   constructor(private readonly options: ControllerConnectionOptions) {}
 
@@ -175,10 +183,7 @@ export class ControllerConnection {
         },
         TimestampsToReturn.Both,
       );
-      group.on('changed', (_item, dataValue, index) => {
-        if (this.held) this.held.push({ variable: VARIABLES[index], dataValue });
-        else this.onValue(VARIABLES[index], dataValue);
-      });
+      group.on('changed', (_item, dataValue, index) => this.onChanged({ variable: VARIABLES[index], dataValue }));
       // Online from the first value the controller set since it was last heard (its log comes first).
       this.setOnline(true, 'session established');
       await this.backfill(session, nodeId);
@@ -195,28 +200,59 @@ export class ControllerConnection {
 
   /**
    * Takes what the controller logged since the newest value we have (values it set while we
-   * were not subscribed: its reboot, ours), then the notifications that arrived meanwhile.
+   * were not subscribed: its reboot, ours), with the notifications that arrived meanwhile, in time order.
    */
   private async backfill(session: ClientSession, nodeId: (browseName: string) => string): Promise<void> {
+    let logged: Notified[] = [];
     try {
-      const logged = await readLoggedValues(
+      logged = await readLoggedValues(
         session,
         VARIABLES.map((variable) => ({ variable, nodeId: nodeId(CASE_VARIABLES[variable].browseName), sinceMs: this.lastTs.get(variable) })),
       );
-      for (const { variable, dataValue } of logged) this.onValue(variable, dataValue);
     } catch (err) {
       this.options.context.logger.warn({ controller: this.options.controllerId, err: (err as Error).message }, 'could not read the controller log; values set before the subscription are missing');
     } finally {
       const held = this.held ?? [];
       this.held = null;
-      for (const { variable, dataValue } of held) this.onValue(variable, dataValue);
+      // The log and the held notifications overlap (repeats are dropped by source time per variable).
+      this.emitInOrder([...logged, ...held]);
     }
+  }
+
+  /**
+   * A publish response delivers its notifications monitored item by monitored item (the
+   * server collects each item's queue in turn), so a door change can come after newer air
+   * values of the same controller. The client library emits one response's notifications
+   * synchronously, one after the other: they are gathered and put back into the controller's
+   * own order (source time) when the response is done, before anything else can run. The
+   * backend relies on each device's readings arriving in order: a door closing that came
+   * after newer air values could arrive after its time was decided.
+   */
+  private onChanged(n: Notified): void {
+    if (this.batch.push(n) > 1) return;
+    queueMicrotask(() => {
+      const batch = this.batch;
+      this.batch = [];
+      if (this.held) this.held.push(...batch);
+      else this.emitInOrder(batch);
+    });
+  }
+
+  private emitInOrder(values: Notified[]): void {
+    const at = ({ dataValue }: Notified) => this.timeOf(dataValue);
+    // Array.prototype.sort is stable: values with the same time keep the server's order.
+    for (const { variable, dataValue } of values.sort((a, b) => at(a) - at(b))) this.onValue(variable, dataValue);
+  }
+
+  /** The controller's time of a value; the server's, or ours, only when it gives none. */
+  private timeOf(dataValue: DataValue): number {
+    return dataValue.sourceTimestamp?.getTime() ?? dataValue.serverTimestamp?.getTime() ?? this.options.context.clock.now();
   }
 
   private onValue(variable: CaseVariable | undefined, dataValue: DataValue): void {
     if (!variable) return;
     const { context, controllerId, caseId } = this.options;
-    const ts = dataValue.sourceTimestamp?.getTime() ?? dataValue.serverTimestamp?.getTime() ?? context.clock.now();
+    const ts = this.timeOf(dataValue);
     const outcome = caseValueToReading({
       storeId: context.store.storeId,
       controllerId,
