@@ -3,7 +3,7 @@
  * OPC UA server per controller (the simulator's OpcuaControllerLink, with the controller's
  * own credentials), each reporting a fresh air-temperature sample every second near its
  * setpoint and cycling its compressor every two minutes, as a case at rest does.
- * Usage: node controller-farm.js <config.json>; prints {"event":"ready","endpoints":{...}}.
+ * Usage: node controller-farm.js <config.json>; prints {"event":"ready","endpoints":{...},"certificates":{...}}.
  */
 import { readFileSync } from 'node:fs';
 import { OpcuaControllerLink } from '@shelfwatch/firmware-sim';
@@ -28,7 +28,13 @@ for (const [i, c] of config.controllers.entries()) {
   ]);
   links.push({ link, setpointC: c.setpointC, phase: i });
 }
-process.stdout.write(`${JSON.stringify({ event: 'ready', endpoints: Object.fromEntries(config.controllers.map((c, i) => [c.controllerId, links[i]!.link.endpointUrl])) })}\n`);
+// Certificates too: the gateway talks sign & encrypt to controllers in its trust list only.
+const ready = {
+  event: 'ready',
+  endpoints: Object.fromEntries(config.controllers.map((c, i) => [c.controllerId, links[i]!.link.endpointUrl])),
+  certificates: Object.fromEntries(config.controllers.map((c, i) => [c.controllerId, links[i]!.link.certificate().toString('base64')])),
+};
+process.stdout.write(`${JSON.stringify(ready)}\n`);
 
 let tick = 0;
 const timer = setInterval(() => {

@@ -83,7 +83,10 @@ export interface CatchUp {
   drainSeconds: number | null;
   published: number;
   counted: number;
-  lost: number;
+  /** published − counted once every outbox emptied; null when they did not empty in time (then nothing is known lost: see queuedAtEnd). */
+  lost: number | null;
+  /** Readings still in the gateway's outbox when the bench stopped waiting. */
+  queuedAtEnd: number;
 }
 
 /**
@@ -118,9 +121,11 @@ export async function catchUp(stack: Stack, load: StoreLoad, multiple: number, o
     stop.stop = true;
     published += await running;
   }
-  if (!(await drained(stack, 120_000))) log('catch-up: outbox did not empty within 120 s');
+  const emptied = await drained(stack, 120_000);
+  if (!emptied) log('catch-up: outbox did not empty within 120 s');
   await pointsReach(stack, before + published, 15_000);
   const counted = (await points(stack)) - before;
-  log(`catch-up: backlog drained ${drainSeconds ?? 'n/a'} s after the restart; published ${published}, counted ${counted}`);
-  return { multiple, loadPerSec: rate, outageS, drainSeconds, published, counted, lost: published - counted };
+  const queuedAtEnd = emptied ? 0 : Math.max(0, ...Object.values(await outboxPending(stack.gatewayUrl)));
+  log(`catch-up: backlog drained ${drainSeconds ?? 'n/a'} s after the restart; published ${published}, counted ${counted}, still queued ${queuedAtEnd}`);
+  return { multiple, loadPerSec: rate, outageS, drainSeconds, published, counted, lost: emptied ? published - counted : null, queuedAtEnd };
 }

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DeviceCredentials, StoreLayout } from '@shelfwatch/contracts';
 import { generateLayout, type GeneratedLayoutSpec } from '@shelfwatch/firmware-sim';
+import { addToTrustList } from '@shelfwatch/gateway';
 import readline from 'node:readline';
 import { makeTempDir, spawnManaged, startInfluxd, waitUntil, type InfluxdHandle } from '@shelfwatch/test-support';
 import { startService, type ServiceProcess } from '../scripts/demo/processes.js';
@@ -37,6 +38,8 @@ export function buildLayout(spec: GeneratedLayoutSpec): { layout: StoreLayout; c
 export interface ControllerFarm {
   /** controller id → OPC UA endpoint, as the gateway's opcua.controllers wants it. */
   endpoints: Record<string, { endpointUrl: string }>;
+  /** controller id → its certificate (DER), for the gateway's OPC UA trust list. */
+  certificates: Record<string, Buffer>;
   stop(): Promise<void>;
 }
 
@@ -61,13 +64,17 @@ export async function startControllerFarm(layout: StoreLayout, credentials: Devi
     await tmp.remove();
   };
   try {
-    const ready = await new Promise<{ endpoints: Record<string, string> }>((resolve, reject) => {
+    const ready = await new Promise<{ endpoints: Record<string, string>; certificates: Record<string, string> }>((resolve, reject) => {
       readline.createInterface({ input: proc.child.stdout! }).on('line', (line) => {
-        if (line.startsWith('{"event":"ready"')) resolve(JSON.parse(line) as { endpoints: Record<string, string> });
+        if (line.startsWith('{"event":"ready"')) resolve(JSON.parse(line) as { endpoints: Record<string, string>; certificates: Record<string, string> });
       });
       void proc.exited.then(() => reject(new Error(`controller farm exited before it was ready:\n${proc.output().slice(-3000)}`)));
     });
-    return { endpoints: Object.fromEntries(Object.entries(ready.endpoints).map(([id, endpointUrl]) => [id, { endpointUrl }])), stop };
+    return {
+      endpoints: Object.fromEntries(Object.entries(ready.endpoints).map(([id, endpointUrl]) => [id, { endpointUrl }])),
+      certificates: Object.fromEntries(Object.entries(ready.certificates).map(([id, der]) => [id, Buffer.from(der, 'base64')])),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -95,6 +102,8 @@ export async function startStack(opts: {
   withGateway?: boolean;
   serialBoards?: Record<string, { path: string }>;
   controllers?: Record<string, { endpointUrl: string }>;
+  /** Their certificates (DER): placed in the gateway's OPC UA trust list. */
+  controllerCertificates?: Record<string, Buffer>;
 }): Promise<Stack> {
   const tmp = await makeTempDir('bench-stack');
   const dir = tmp.path;
@@ -130,6 +139,8 @@ export async function startStack(opts: {
     if (opts.withGateway === false) {
       return { influx, gateway: backend, backend, gatewayUrl: '', backendUrl, mqttUrl: '', dir, stop };
     }
+    const gatewayPki = path.join(dir, 'gateway-pki');
+    for (const [id, der] of Object.entries(opts.controllerCertificates ?? {})) await addToTrustList(gatewayPki, id, der);
     const gatewayConfig = path.join(dir, 'gateway.json');
     await writeFile(
       gatewayConfig,
@@ -139,7 +150,7 @@ export async function startStack(opts: {
         credentialsFile,
         mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
         serial: { boards: opts.serialBoards ?? {} },
-        opcua: { controllers: opts.controllers ?? {}, pkiDir: path.join(dir, 'gateway-pki') },
+        opcua: { controllers: opts.controllers ?? {}, pkiDir: gatewayPki },
         influx: { url: influx.url },
         backend: { url: backendUrl, token: TOKENS.gateway },
         outbox: { path: path.join(dir, 'gateway-outbox.sqlite') },

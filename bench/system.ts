@@ -58,7 +58,7 @@ async function withRig<T>(spec: GeneratedLayoutSpec, farm: ControllerFarm, work:
   let mqtt: MqttLoad | null = null;
   try {
     await serial.start();
-    stack = await startStack({ layout, credentials, serialBoards: serial.endpoints(), controllers });
+    stack = await startStack({ layout, credentials, serialBoards: serial.endpoints(), controllers, controllerCertificates: farm.certificates });
     mqtt = new MqttLoad({ mqttUrl: stack.mqttUrl, layout, credentials });
     await mqtt.connect({ cameras: true, probes: true });
     return await work({ layout, stack, mqtt, store: new StoreLoad({ layout, mqtt, serial }) });
