@@ -40,6 +40,13 @@ export type TaskLocation = z.infer<typeof TaskLocation>;
 
 export const TaskEvidence = z.object({ ts: EpochMs, text: z.string() }).strict();
 
+/**
+ * A restock-soon warning (a `low_stock` task raised by the sell-out forecast) carries its
+ * horizon as evidence: `ts` is the time by which the forecast is almost sure the slot is empty
+ * if nobody restocks, and the text starts with this. The evaluation scores warnings by it.
+ */
+export const FORECAST_HORIZON_EVIDENCE = 'Forecast: the slot is almost surely empty by then if nobody restocks';
+
 export const TaskHistoryEntry = z
   .object({
     at: EpochMs,

@@ -44,6 +44,7 @@ export const GroundTruthLine = z.discriminatedUnion('type', [
   z.object({ type: z.literal('setpoint'), ts: ms, caseId: z.string(), fromC: z.number(), toC: z.number() }),
   z.object({ type: z.literal('door_rush'), ...interval, caseId: z.string(), openingsPerHour: z.number(), minutes: z.number() }),
   z.object({ type: z.literal('delivery'), ts: ms, sku: z.string(), units: z.number().int(), source: z.enum(['timeline', 'api']) }),
+  z.object({ type: z.literal('backroom'), ts: ms, sku: z.string(), units: z.number().int().min(0), cause: z.enum(['initial', 'restock', 'delivery']) }),
   z.object({ type: z.literal('restock'), ts: ms, slotId: z.string(), sku: z.string(), units: z.number().int(), by: z.enum(['auto', 'timeline', 'api']) }),
   z.object({ type: z.literal('run_end'), ts: ms, simulatedS: z.number().min(0), unitsSold: z.number(), lostSales: z.number() }),
 ]);

@@ -1,3 +1,4 @@
+import { FORECAST_HORIZON_EVIDENCE } from '@shelfwatch/contracts';
 import type { ReadingOf } from '@shelfwatch/contracts';
 import { Cadence } from './cadence.js';
 import type { ConditionLatch } from './condition-latch.js';
@@ -39,8 +40,6 @@ const DEADLINE_MOVE_MS = 10 * MIN;
 /** A stable rise of at least this many units is a restock from the backroom (one unit back is a shopper changing their mind). */
 export const MIN_RESTOCK_UNITS = 2;
 
-/** Evidence text of a restock-soon warning's horizon (its `ts`): the evaluation reads it. */
-export const FORECAST_HORIZON_TEXT = 'Forecast: the slot is almost surely empty by then if nobody restocks';
 
 /**
  * Stock of one slot, fusing the load cell (stable, fault-free readings only: a hand on the
@@ -329,7 +328,7 @@ export class StockRule {
       const pace = `${f.salesPerHour.toFixed(1)} sales per hour now (from ${Math.round(f.evidenceSales)} recent sales and the store's time-of-day pattern)`;
       reason = `At ${pace}, the ${known} ${known === 1 ? 'unit' : 'units'} left may be gone from ${fmtTime(soon.deadlineAt)}${soon.horizonAt !== null ? ` and almost surely by ${fmtTime(soon.horizonAt)}` : ''}`;
       if (atReorder) reason += `; the scale is at or below the reorder point of ${rp}`;
-      if (soon.horizonAt !== null) evidence.push({ ts: soon.horizonAt, text: `${FORECAST_HORIZON_TEXT} (${fmtTime(soon.horizonAt)})` });
+      if (soon.horizonAt !== null) evidence.push({ ts: soon.horizonAt, text: `${FORECAST_HORIZON_EVIDENCE} (${fmtTime(soon.horizonAt)})` });
     }
     return latch.assert(now, {
       storeId: index.storeId, kind: 'low_stock', locationKey: ref.key, severity: 'warning', location: index.slotLocation(ref),
