@@ -108,6 +108,8 @@ export const SlotForecastView = z
     salesPerHour: z.number().min(0),
     /** Empty with probability 1/2 (null: not within a day, or no sales seen yet). */
     emptyAt: EpochMs.nullable(),
+    /** Minutes from the store's event time (what its readings have reached) to `emptyAt`. */
+    minutesToEmpty: z.number().min(0).nullable(),
     /** The cautious "restock before" time: empty with a small probability by then. */
     deadlineAt: EpochMs.nullable(),
     /** Whether enough sales stand behind the pace for the forecast to warn anybody. */

@@ -133,7 +133,8 @@ export class RulesCoordinator implements RuleEngine {
   }
 
   shelfView(shelfId: string): ShelfView | null {
-    return buildShelfView(this.viewSources(this.watermark.settled ?? 0), shelfId);
+    const at = this.watermark.settled ?? 0;
+    return buildShelfView(this.viewSources(at), shelfId, at);
   }
 
   private viewSources(at: number): ViewSources {

@@ -24,7 +24,11 @@ function round1(v: number): number {
   return Math.round(v * 10) / 10;
 }
 
-export function buildShelfView(src: ViewSources, shelfId: string): ShelfView | null {
+function minutesUntil(at: number | null, nowMs: number): number | null {
+  return at === null ? null : Math.max(0, Math.round((at - nowMs) / 60_000));
+}
+
+export function buildShelfView(src: ViewSources, shelfId: string, nowMs: number): ShelfView | null {
   const shelf = src.index.shelves.get(shelfId);
   if (!shelf) return null;
   let known = 0;
@@ -52,7 +56,7 @@ export function buildShelfView(src: ViewSources, shelfId: string): ShelfView | n
       gap: stock?.camGap ?? null,
       lastReadingAt: stock?.lastReadingAt ?? null,
       compliant: c,
-      forecast: f && { salesPerHour: round1(f.salesPerHour), emptyAt: f.emptyAt, deadlineAt: f.deadlineAt, confident: f.confident },
+      forecast: f && { salesPerHour: round1(f.salesPerHour), emptyAt: f.emptyAt, minutesToEmpty: minutesUntil(f.emptyAt, nowMs), deadlineAt: f.deadlineAt, confident: f.confident },
     };
   });
   return { storeId: src.index.storeId, shelfId, aisle: shelf.aisle, compliancePct: known > 0 ? pct(compliant, known) : null, slots };
@@ -101,7 +105,7 @@ function slotForecasts(src: ViewSources, nowMs: number): NonNullable<StoreKpis['
     if (!f?.confident) continue;
     out.push({
       slotId: ref.slot.id, sku: ref.slot.sku, units: f.units, salesPerHour: round1(f.salesPerHour),
-      minutesToEmpty: f.emptyAt === null ? null : Math.max(0, Math.round((f.emptyAt - nowMs) / 60_000)),
+      minutesToEmpty: minutesUntil(f.emptyAt, nowMs),
       unitsInOneHour: round1(f.unitsInOneHour),
     });
   }
