@@ -70,13 +70,14 @@ export interface ParsedTruth {
 
 export interface ParseTruthOptions {
   /**
-   * `stock`, `misplaced_stock`, `restock` and `delivery` records are validated but not kept unless asked:
-   * scoring does not use them and a simulated week of a large store writes millions.
+   * `stock`, `misplaced_stock` and `delivery` records are validated but not kept unless asked:
+   * scoring does not use them and a simulated week of a large store writes millions. (`restock`
+   * is kept: the sell-out forecast's scoring needs it, and there is one per refill, not per sale.)
    */
   keepStockEvents?: boolean;
 }
 
-const STOCK_TYPES = new Set(['stock', 'misplaced_stock', 'restock', 'delivery']);
+const STOCK_TYPES = new Set(['stock', 'misplaced_stock', 'delivery']);
 
 /** Accumulates lines one at a time, so the file reader and the string parser share one path. */
 class TruthCollector {

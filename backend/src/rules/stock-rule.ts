@@ -328,8 +328,10 @@ export class StockRule {
       const pace = `${f.salesPerHour.toFixed(1)} sales per hour now (from ${Math.round(f.evidenceSales)} recent sales and the store's time-of-day pattern)`;
       reason = `At ${pace}, the ${known} ${known === 1 ? 'unit' : 'units'} left may be gone from ${fmtTime(soon.deadlineAt)}${soon.horizonAt !== null ? ` and almost surely by ${fmtTime(soon.horizonAt)}` : ''}`;
       if (atReorder) reason += `; the scale is at or below the reorder point of ${rp}`;
-      if (soon.horizonAt !== null) evidence.push({ ts: soon.horizonAt, text: `${FORECAST_HORIZON_EVIDENCE} (${fmtTime(soon.horizonAt)})` });
     }
+    // The horizon the warning stands by: the forecast's, when it has enough sales behind it.
+    const horizonAt = soon !== null ? soon.horizonAt : f?.confident ? f.horizonAt : null;
+    if (horizonAt !== null) evidence.push({ ts: horizonAt, text: `${FORECAST_HORIZON_EVIDENCE} (${fmtTime(horizonAt)})` });
     return latch.assert(now, {
       storeId: index.storeId, kind: 'low_stock', locationKey: ref.key, severity: 'warning', location: index.slotLocation(ref),
       title, action: this.lowAction, reason, evidence, products: index.slotProducts(ref),
