@@ -82,7 +82,7 @@ export interface StoreKpis {
   /** Planogram compliance over every slot the cameras have judged (null before any). Optional addition. */
   storeCompliancePct?: number | null;
   /** Sell-out forecasts of the slots with enough sales behind them. Optional addition. */
-  forecasts?: { slotId: string; sku: string; units: number; salesPerHour: number; minutesToEmpty: number | null; unitsInOneHour: number }[];
+  forecasts?: { aisle: string; slotId: string; sku: string; units: number; salesPerHour: number; minutesToEmpty: number | null; unitsInOneHour: number }[];
 }
 
 export interface RuleEngine {

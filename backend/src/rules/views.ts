@@ -104,7 +104,7 @@ function slotForecasts(src: ViewSources, nowMs: number): NonNullable<StoreKpis['
     const f = src.forecast(ref.slot.id);
     if (!f?.confident) continue;
     out.push({
-      slotId: ref.slot.id, sku: ref.slot.sku, units: f.units, salesPerHour: round1(f.salesPerHour),
+      aisle: ref.shelf.aisle, slotId: ref.slot.id, sku: ref.slot.sku, units: f.units, salesPerHour: round1(f.salesPerHour),
       minutesToEmpty: minutesUntil(f.emptyAt, nowMs),
       unitsInOneHour: round1(f.unitsInOneHour),
     });
