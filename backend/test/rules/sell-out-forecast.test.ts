@@ -91,5 +91,10 @@ describe('sell-outs ahead of time', () => {
     expect(f.minutesToEmpty).toBeGreaterThan(60);
     expect(f.minutesToEmpty).toBeLessThan(240);
     expect(f.deadlineAt!).toBeLessThan(f.emptyAt!);
+    // What the dashboard gets each minute: units now and the units expected an hour on.
+    const k = engine.kpis(at(80)).forecasts!.find((x) => x.slotId === 'slot-4')!;
+    expect(k).toMatchObject({ aisle: '3', sku: 'TEA-1', units: 12 });
+    expect(k.unitsInOneHour).toBeGreaterThan(3);
+    expect(k.unitsInOneHour).toBeLessThan(10);
   });
 });
