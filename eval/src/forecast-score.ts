@@ -36,20 +36,10 @@ export interface ForecastScores {
   falseExamples: { slotId: string; raisedAt: number; horizonAt: number; title: string }[];
 }
 
-interface ForecastTally {
-  sellOuts: number;
-  warned: number;
-  warnedAny: number;
+const COUNTS = ['sellOuts', 'warned', 'warnedAny', 'excludedEarly', 'excludedBackroomEmpty', 'warnings', 'earned', 'falseWarnings', 'censored', 'slotDays'] as const;
+
+interface ForecastTally extends Pick<ForecastScores, (typeof COUNTS)[number] | 'missed' | 'falseExamples'> {
   leadsMs: number[];
-  excludedEarly: number;
-  excludedBackroomEmpty: number;
-  warnings: number;
-  earned: number;
-  falseWarnings: number;
-  censored: number;
-  slotDays: number;
-  missed: ForecastScores['missed'];
-  falseExamples: ForecastScores['falseExamples'];
 }
 
 export function emptyForecastTally(): ForecastTally {
@@ -71,7 +61,10 @@ export function tallyForecast(into: ForecastTally, truth: readonly GroundTruthEv
   into.slotDays += (slots * runMs) / 86_400_000;
 
   const backroom = backroomTimeline(truth);
-  const warnings = tasks.filter((t) => t.kind === 'low_stock' && t.locationKey.startsWith('slot:') && t.raisedAt < runEnd);
+  // In raise order (then id), so the figures and examples do not depend on the order tasks were listed in.
+  const warnings = tasks
+    .filter((t) => t.kind === 'low_stock' && t.locationKey.startsWith('slot:') && t.raisedAt < runEnd)
+    .sort((a, b) => a.raisedAt - b.raisedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const warningsOf = (slotId: string) => warnings.filter((t) => t.locationKey === `slot:${slotId}`);
 
   // Sell-outs: the slot held none of its product for long enough to warrant a task (shorter gaps
@@ -97,7 +90,7 @@ export function tallyForecast(into: ForecastTally, truth: readonly GroundTruthEv
     // The warning standing when the slot ran empty: raised before, not closed before (it gives way to the out of stock at about that time).
     const standing = warningsOf(s.slotId)
       .filter((t) => t.raisedAt <= s.startMs && (t.closedAt === null || t.closedAt >= s.startMs - FORECAST.graceMs))
-      .sort((a, b) => b.raisedAt - a.raisedAt)[0];
+      .at(-1);
     const lead = standing ? s.startMs - standing.raisedAt : null;
     if (lead !== null) {
       into.warnedAny++;
@@ -153,17 +146,8 @@ export function forecastScores(t: ForecastTally): ForecastScores {
 }
 
 export function addForecastTally(into: ForecastTally, add: ForecastTally): void {
-  into.sellOuts += add.sellOuts;
-  into.warned += add.warned;
-  into.warnedAny += add.warnedAny;
+  for (const k of COUNTS) into[k] += add[k];
   into.leadsMs.push(...add.leadsMs);
-  into.excludedEarly += add.excludedEarly;
-  into.excludedBackroomEmpty += add.excludedBackroomEmpty;
-  into.warnings += add.warnings;
-  into.earned += add.earned;
-  into.falseWarnings += add.falseWarnings;
-  into.censored += add.censored;
-  into.slotDays += add.slotDays;
   into.missed.push(...add.missed.slice(0, 20 - into.missed.length));
   into.falseExamples.push(...add.falseExamples.slice(0, 20 - into.falseExamples.length));
 }
