@@ -40,7 +40,6 @@ const DEADLINE_MOVE_MS = 10 * MIN;
 /** A stable rise of at least this many units is a restock from the backroom (one unit back is a shopper changing their mind). */
 export const MIN_RESTOCK_UNITS = 2;
 
-
 /**
  * Stock of one slot, fusing the load cell (stable, fault-free readings only: a hand on the
  * shelf or settling product is marked unstable by the gateway) with the camera (confident
