@@ -114,6 +114,7 @@ async function main(): Promise<void> {
           batches: deliveryBatches(result.received, mode, { windowMs: tolerances.REORDERING_WINDOW_MS, seed }),
           layout: result.layout,
           layoutFile: result.layoutFile,
+          backroom: result.backroom,
           secrets: result.secrets,
           dir: path.join(runDir, `replay-${mode}`),
           replayHours: result.simulatedSeconds / 3600 + 2,

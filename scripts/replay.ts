@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { DEFAULT_MAX_AHEAD_MS, type EventTimeBound, type Reading, type StoreLayout, type TaskWithHistory } from '@shelfwatch/contracts';
-import { fetchTasksWithHistory, ingest, startBackend, tokenOf } from './demo/backend-api.js';
+import { countBackroom, fetchTasksWithHistory, ingest, startBackend, tokenOf } from './demo/backend-api.js';
 import type { DemoSecrets } from './demo/secrets.js';
 
 export interface ReplayOptions {
@@ -17,6 +17,8 @@ export interface ReplayOptions {
   /** Where the backend's database, config and log go. */
   dir: string;
   replayHours?: number;
+  /** The live run's backroom count, given to the fresh backend before the readings. */
+  backroom?: { sku: string; units: number }[];
 }
 
 export async function replayIntoFreshBackend(options: ReplayOptions): Promise<TaskWithHistory[]> {
@@ -34,6 +36,7 @@ export async function replayIntoFreshBackend(options: ReplayOptions): Promise<Ta
   );
   try {
     const url = String(backend.ready.url);
+    if (options.backroom) await countBackroom(url, tokenOf(options.secrets, 'operations'), options.layout.store.id, options.backroom);
     await ingest(url, tokenOf(options.secrets, 'device'), options.secrets.gateway.id, options.batches);
     return await fetchTasksWithHistory(url, tokenOf(options.secrets, 'operations'), options.layout);
   } finally {

@@ -12,7 +12,7 @@ import { DEFAULT_MAX_AHEAD_MS, DeviceCredentials, StoreLayout, type EventTimeBou
 import { createSimulation, shiftToToday, type NetworkChange, type Scenario } from '@shelfwatch/firmware-sim';
 import { addToTrustList } from '@shelfwatch/gateway';
 import { freePort, startInfluxd, waitUntil } from '@shelfwatch/test-support';
-import { fetchTasksWithHistory, startBackend, tokenOf } from './demo/backend-api.js';
+import { countBackroom, fetchTasksWithHistory, startBackend, tokenOf } from './demo/backend-api.js';
 import { startBackhaulRelay, type BackhaulRelay } from './demo/backhaul-relay.js';
 import { countSensorPoints, type SensorPointCounts } from './demo/influx-count.js';
 import { startService, type ServiceProcess } from './demo/processes.js';
@@ -81,6 +81,8 @@ export interface StoreRunResult {
   tasks: TaskWithHistory[];
   layout: StoreLayout;
   layoutFile: string;
+  /** The backroom count the backend started with (the scenario's backroom, as a store's stock count). */
+  backroom: { sku: string; units: number }[];
   secrets: DemoSecrets;
   groundTruthPath: string;
   runDir: string;
@@ -115,6 +117,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
     ? DeviceCredentials.parse(JSON.parse(await readFile(options.credentialsFile, 'utf8')))
     : generatedCredentials(layout);
   const layoutFile = path.join(runDir, 'store.json');
+  const backroom = layout.products.map((p) => ({ sku: p.sku, units: scenario.settings.backroom.skus[p.sku] ?? scenario.settings.backroom.defaultUnits }));
   const credentialsFile = path.join(runDir, 'devices.json');
   await writeFile(layoutFile, JSON.stringify(layout, null, 2));
   await writeFile(credentialsFile, JSON.stringify(credentials, null, 2));
@@ -205,6 +208,8 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
     const backend = backendStart.value;
     const sim = simStart.value;
     const backendUrl = String(backend.ready.url);
+    // Staff count the backroom before trading (the rules restock and forecast from it), as a store does.
+    await countBackroom(backendUrl, tokenOf(secrets, 'operations'), layout.store.id, backroom);
     log(`backend on ${backendUrl}; simulated devices ready`);
     // The gateway reaches the backend through the store's backhaul, which the scenario may cut.
     const backhaul = await startBackhaulRelay({ backendUrl, log });
@@ -303,6 +308,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
       tasks,
       layout,
       layoutFile,
+      backroom,
       secrets,
       groundTruthPath,
       runDir,

@@ -32,11 +32,15 @@ export const MEASUREMENTS = {
    *  kpi_availability  tags: store, aisle  fields: on_shelf_pct (float), oos_slots (int), slots (int)
    *  kpi_compliance    tags: store, shelf  fields: compliance_pct (float)
    *  kpi_open_tasks    tags: store, kind   fields: open (int)
-   *  kpi_case          tags: store, case   fields: minutes_above_limit (float), in_alarm (bool) */
+   *  kpi_case          tags: store, case   fields: minutes_above_limit (float), in_alarm (bool)
+   *  kpi_slot_forecast tags: store, aisle, slot, sku  fields: units (int), sales_per_hour (float),
+   *                    minutes_to_empty (float, absent beyond a day); and, stamped an hour AHEAD,
+   *                    units_forecast_1h (float): what the forecast expects then (forecast vs actual) */
   kpiAvailability: 'kpi_availability',
   kpiCompliance: 'kpi_compliance',
   kpiOpenTasks: 'kpi_open_tasks',
   kpiCase: 'kpi_case',
+  kpiSlotForecast: 'kpi_slot_forecast',
   /** Written by the gateway every 10 s: its own counters (cumulative since its start) and gauges.
    *  Three point shapes share the measurement (see dashboards/README.md):
    *  per input and reason  tags: store, gateway, input (serial|mqtt|opcua), reason   fields: rejected (int)

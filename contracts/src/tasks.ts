@@ -40,6 +40,13 @@ export type TaskLocation = z.infer<typeof TaskLocation>;
 
 export const TaskEvidence = z.object({ ts: EpochMs, text: z.string() }).strict();
 
+/**
+ * A restock-soon warning (a `low_stock` task raised by the sell-out forecast) carries its
+ * horizon as evidence: `ts` is the time by which the forecast is almost sure the slot is empty
+ * if nobody restocks, and the text starts with this. The evaluation scores warnings by it.
+ */
+export const FORECAST_HORIZON_EVIDENCE = 'Forecast: the slot is almost surely empty by then if nobody restocks';
+
 export const TaskHistoryEntry = z
   .object({
     at: EpochMs,
@@ -94,6 +101,23 @@ export type TaskEvent = z.infer<typeof TaskEvent>;
 export const AckBody = z.object({}).strict();
 export const DoneBody = z.object({ note: z.string().max(500).optional() }).strict();
 
+/** When a slot will run empty at its current pace (event time). */
+export const SlotForecastView = z
+  .object({
+    /** Expected sales per hour at this hour of the day. */
+    salesPerHour: z.number().min(0),
+    /** Empty with probability 1/2 (null: not within a day, or no sales seen yet). */
+    emptyAt: EpochMs.nullable(),
+    /** Minutes from the store's event time (what its readings have reached) to `emptyAt`. */
+    minutesToEmpty: z.number().min(0).nullable(),
+    /** The cautious "restock before" time: empty with a small probability by then. */
+    deadlineAt: EpochMs.nullable(),
+    /** Whether enough sales stand behind the pace for the forecast to warn anybody. */
+    confident: z.boolean(),
+  })
+  .strict();
+export type SlotForecastView = z.infer<typeof SlotForecastView>;
+
 /** Shelf view for the staff app: planned vs seen per slot. */
 export const SlotView = z
   .object({
@@ -110,6 +134,8 @@ export const SlotView = z
     gap: z.boolean().nullable(),
     lastReadingAt: EpochMs.nullable(),
     compliant: z.boolean().nullable(),
+    /** The sell-out forecast (null: no count of the slot's stock). Optional addition. */
+    forecast: SlotForecastView.nullable().optional(),
   })
   .strict();
 export const ShelfView = z

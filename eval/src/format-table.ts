@@ -37,8 +37,15 @@ export function formatTable(scores: EvalScores): string {
     ...rows.map(line),
     '',
     `cold-chain false alarms per case per day: ${rate} (${fa.count} over ${fa.caseDays.toFixed(1)} case-days; near defrost ${fa.nearDefrost}, near door opening ${fa.nearDoorOpen}, other ${fa.other})`,
+    forecastLine(scores),
     `store outages: ${scores.storeOutage.outages}, sensor-fault tasks per outage: ${scores.storeOutage.tasksPerOutage === null ? '—' : scores.storeOutage.tasksPerOutage.toFixed(2)} (goal 1)`,
     'truth = warranted episodes; short = too brief to warrant a task; cut = still young when the run ended (see eval/README.md)',
     `runs: ${scores.runs} (${scores.scenarios.join(', ') || 'unnamed'}), simulated ${scores.simulatedDays.toFixed(2)} days`,
   ].join('\n');
+}
+
+function forecastLine(scores: EvalScores): string {
+  const f = scores.forecast.outOfStock;
+  const rate = f.falseWarningsPerSlotDay === null ? '—' : f.falseWarningsPerSlotDay.toFixed(3);
+  return `sell-outs warned ≥ ${f.leadMin} min ahead: ${pct(f.warnedShare)} (${f.warned} of ${f.sellOuts}; any warning ${pct(f.anyWarningShare)}), median lead ${f.medianLeadMin ?? '—'} min; false warnings per slot-day ${rate} (${f.falseWarnings} of ${f.warnings}, ${f.censored} cut) (goals ≥ 80 %, ≤ 0.05)`;
 }

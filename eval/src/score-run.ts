@@ -1,6 +1,7 @@
 import type { StoreLayout, TaskKind, Task } from '@shelfwatch/contracts';
 import type { GroundTruthEvent } from '../../firmware-sim/src/world/ground-truth.js';
 import { buildEpisodes } from './episodes.js';
+import { addForecastTally, emptyForecastTally, forecastScores, tallyForecast, type ForecastScores } from './forecast-score.js';
 import { emptyTally, matchSection, type FalseAlarmExample, type MissedExample, type SectionTally } from './match-section.js';
 import { isKnownFault, SECTION_NAMES, SECTION_TOLERANCES, sectionSpecs, UNSCORED_KINDS, type SectionName } from './sections.js';
 import { max, median, ratio } from './stats.js';
@@ -71,6 +72,8 @@ export interface EvalScores {
   unscoredTasks: Partial<Record<TaskKind, number>>;
   /** Injected faults no section knows how to score, by name. */
   unscoredFaults: Record<string, number>;
+  /** Warnings ahead of the problem: sell-outs (the refrigeration half is not scored yet). */
+  forecast: { outOfStock: ForecastScores };
 }
 
 const DAY_MS = 86_400_000;
@@ -88,6 +91,7 @@ export function scoreRuns(runs: readonly RunInput[]): EvalScores {
   const unscoredTasks: Partial<Record<TaskKind, number>> = {};
   const unscoredFaults: Record<string, number> = {};
   const scenarios: string[] = [];
+  const forecast = emptyForecastTally();
   let simulatedMs = 0;
 
   for (const run of runs) {
@@ -101,6 +105,9 @@ export function scoreRuns(runs: readonly RunInput[]): EvalScores {
     for (const t of run.tasks) if (UNSCORED_KINDS.includes(t.kind)) unscoredTasks[t.kind] = (unscoredTasks[t.kind] ?? 0) + 1;
 
     countOutageTasks(outage, run);
+    const runForecast = emptyForecastTally();
+    tallyForecast(runForecast, run.truth, run.tasks, run.layout, runMs);
+    addForecastTally(forecast, runForecast);
     for (const name of SECTION_NAMES) {
       const spec = specs[name];
       const { tally, falseTasks } = matchSection(spec, buildEpisodes(spec.parts(run.truth), spec.tolerances), run.tasks);
@@ -124,6 +131,7 @@ export function scoreRuns(runs: readonly RunInput[]): EvalScores {
     simulatedDays: simulatedMs / DAY_MS,
     unscoredTasks,
     unscoredFaults,
+    forecast: { outOfStock: forecastScores(forecast) },
   };
 }
 

@@ -44,6 +44,7 @@ export const GroundTruthLine = z.discriminatedUnion('type', [
   z.object({ type: z.literal('setpoint'), ts: ms, caseId: z.string(), fromC: z.number(), toC: z.number() }),
   z.object({ type: z.literal('door_rush'), ...interval, caseId: z.string(), openingsPerHour: z.number(), minutes: z.number() }),
   z.object({ type: z.literal('delivery'), ts: ms, sku: z.string(), units: z.number().int(), source: z.enum(['timeline', 'api']) }),
+  z.object({ type: z.literal('backroom'), ts: ms, sku: z.string(), units: z.number().int().min(0), cause: z.enum(['initial', 'restock', 'delivery']) }),
   z.object({ type: z.literal('restock'), ts: ms, slotId: z.string(), sku: z.string(), units: z.number().int(), by: z.enum(['auto', 'timeline', 'api']) }),
   z.object({ type: z.literal('run_end'), ts: ms, simulatedS: z.number().min(0), unitsSold: z.number(), lostSales: z.number() }),
 ]);
@@ -69,13 +70,14 @@ export interface ParsedTruth {
 
 export interface ParseTruthOptions {
   /**
-   * `stock`, `misplaced_stock`, `restock` and `delivery` records are validated but not kept unless asked:
-   * scoring does not use them and a simulated week of a large store writes millions.
+   * `stock`, `misplaced_stock` and `delivery` records are validated but not kept unless asked:
+   * scoring does not use them and a simulated week of a large store writes millions. (`restock`
+   * is kept: the sell-out forecast's scoring needs it, and there is one per refill, not per sale.)
    */
   keepStockEvents?: boolean;
 }
 
-const STOCK_TYPES = new Set(['stock', 'misplaced_stock', 'restock', 'delivery']);
+const STOCK_TYPES = new Set(['stock', 'misplaced_stock', 'delivery']);
 
 /** Accumulates lines one at a time, so the file reader and the string parser share one path. */
 class TruthCollector {

@@ -48,6 +48,17 @@ export async function startBackend(name: string, parts: BackendConfigParts, logD
   return startService('backend', configFile, logDir, name);
 }
 
+/** A stock count of the backroom (operations role): what the rules know is there to restock from. */
+export async function countBackroom(url: string, token: string, storeId: string, lines: { sku: string; units: number }[]): Promise<void> {
+  if (lines.length === 0) return;
+  const res = await fetch(`${url}/api/v1/stores/${encodeURIComponent(storeId)}/backroom`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ lines }),
+  });
+  if (!res.ok) throw new Error(`backroom count refused: HTTP ${res.status} ${await res.text()}`);
+}
+
 export function tokenOf(secrets: DemoSecrets, role: 'operations' | 'staff' | 'device'): string {
   return secrets.tokens.find((t) => t.role === role)?.token ?? '';
 }

@@ -90,6 +90,7 @@ describe('same events, same tasks (end to end)', () => {
       batches: deliveryBatches(slow.received, 'shuffled', { windowMs: tolerances.REORDERING_WINDOW_MS, seed: SEED }),
       layout: slow.layout,
       layoutFile: slow.layoutFile,
+      backroom: slow.backroom,
       secrets: slow.secrets,
       dir: path.join(dir.path, 'replay-shuffled'),
     });

@@ -107,6 +107,13 @@ export class InfluxExporter {
     for (const c of kpis.cases) {
       lines.push(toLine(MEASUREMENTS.kpiCase, { store, case: c.caseId }, { minutes_above_limit: c.minutesAboveLimit, in_alarm: c.inAlarm }, ts(`k:${c.caseId}`)));
     }
+    for (const f of kpis.forecasts ?? []) {
+      const tags = { store, aisle: f.aisle, slot: f.slotId, sku: f.sku };
+      const now = { units: { int: f.units }, sales_per_hour: f.salesPerHour, ...(f.minutesToEmpty === null ? {} : { minutes_to_empty: f.minutesToEmpty }) };
+      lines.push(toLine(MEASUREMENTS.kpiSlotForecast, tags, now, ts(`f:${f.slotId}`)));
+      // Stamped when it is due, so the dashboard draws it against what the scale then shows.
+      lines.push(toLine(MEASUREMENTS.kpiSlotForecast, tags, { units_forecast_1h: f.unitsInOneHour }, pointTimestampNs(kpis.at + 3_600_000, `f1h:${f.slotId}`)));
+    }
     this.kpiLines.push(...lines);
     if (this.kpiLines.length > MAX_KPI_LINES) {
       const dropped = this.kpiLines.length - MAX_KPI_LINES;

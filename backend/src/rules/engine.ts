@@ -4,6 +4,9 @@ import { ConditionLatch } from './condition-latch.js';
 import { defaultTuning } from './defaults.js';
 import type { RuleTuning } from './defaults.js';
 import { DeviceLiveness } from './device-liveness.js';
+import { SellOutForecaster } from './forecast/sell-out-forecaster.js';
+import type { SlotForecast } from './forecast/sell-out-forecaster.js';
+import { defaultForecastTuning } from './forecast/tuning.js';
 import { MIN } from './format.js';
 import { MinHeap } from './min-heap.js';
 import { PlanogramRule } from './planogram-rule.js';
@@ -15,6 +18,7 @@ import type { SlotRef } from './store-index.js';
 import { StoreWatermark } from './store-watermark.js';
 import type { RuleDecision, RuleEngine, StoreKpis, StoreModel } from './types.js';
 import { buildKpis, buildShelfView } from './views.js';
+import type { ViewSources } from './views.js';
 
 interface SlotRules {
   ref: SlotRef;
@@ -63,6 +67,7 @@ export class RulesCoordinator implements RuleEngine {
   private readonly liveness: DeviceLiveness;
   private readonly selfReports = new Map<string, ProbeSelfReport>();
   private readonly watermark: StoreWatermark;
+  private readonly forecaster: SellOutForecaster;
   private readonly queue = new MinHeap<Reading>(readingBefore);
   /** Units moved from the backroom by restocks decided in the current call (the catalog learns of them when it returns). */
   private readonly restockedNow = new Map<string, number>();
@@ -74,7 +79,9 @@ export class RulesCoordinator implements RuleEngine {
     this.tuning = { ...defaultTuning, ...model.tuning };
     const backroomUnits = (sku: string) => model.backroomUnits(sku) - (this.restockedNow.get(sku) ?? 0);
     this.liveness = new DeviceLiveness({ index: this.index, latch: this.latch, tuning: this.tuning });
-    const ctx = { index: this.index, latch: this.latch, tuning: this.tuning, backroomUnits, offline: (id: string) => this.liveness.offline(id) };
+    const forecastTuning = { ...defaultForecastTuning, ...model.forecast };
+    this.forecaster = new SellOutForecaster(this.index, forecastTuning);
+    const ctx = { index: this.index, latch: this.latch, tuning: this.tuning, backroomUnits, offline: (id: string) => this.liveness.offline(id), forecastLeadMin: forecastTuning.leadMin };
     for (const ref of this.index.slots.values()) {
       this.slots.set(ref.slot.id, { ref, stock: new StockRule({ ...ctx, ref }), planogram: new PlanogramRule({ ...ctx, ref }) });
     }
@@ -122,11 +129,23 @@ export class RulesCoordinator implements RuleEngine {
   }
 
   kpis(nowMs: number): StoreKpis {
-    return buildKpis({ index: this.index, latch: this.latch, slots: this.slots, cases: this.cases }, nowMs);
+    return buildKpis(this.viewSources(nowMs), nowMs);
   }
 
   shelfView(shelfId: string): ShelfView | null {
-    return buildShelfView({ index: this.index, latch: this.latch, slots: this.slots, cases: this.cases }, shelfId);
+    const at = this.watermark.settled ?? 0;
+    return buildShelfView(this.viewSources(at), shelfId, at);
+  }
+
+  private viewSources(at: number): ViewSources {
+    return { index: this.index, latch: this.latch, slots: this.slots, cases: this.cases, forecast: (id: string) => this.slotForecast(id, at) };
+  }
+
+  /** The sell-out forecast of a slot at event time `at` (null without a count of its stock). */
+  private slotForecast(slotId: string, at: number): SlotForecast | null {
+    const rules = this.slots.get(slotId);
+    const units = rules ? (rules.stock.trustedUnits() ?? rules.stock.cameraUnits()) : null;
+    return rules && units !== null ? this.forecaster.forecast(rules.ref, at, units) : null;
   }
 
   caseViews(): CaseView[] {
@@ -161,6 +180,10 @@ export class RulesCoordinator implements RuleEngine {
     this.nextTick = t + MIN;
     const out = this.liveness.evaluate(t);
     const outage = this.liveness.outageActive;
+    this.forecaster.minute(t, (id) => {
+      const stock = this.slots.get(id)?.stock;
+      return stock ? (stock.trustedUnits() ?? stock.cameraUnits()) : null;
+    });
     for (const monitor of this.cases.values()) out.push(...monitor.evaluate(t, outage));
     for (const rules of this.slots.values()) out.push(...this.judgeSlot(t, rules, outage));
     out.push(...this.replenish.evaluate(t));
@@ -177,7 +200,8 @@ export class RulesCoordinator implements RuleEngine {
   }
 
   private judgeSlot(t: number, rules: SlotRules, outage: boolean): RuleDecision[] {
-    return [...rules.stock.evaluate(t, outage), ...rules.planogram.evaluate(t, rules.stock.trustedUnits())];
+    const forecast = (units: number) => this.forecaster.forecast(rules.ref, t, units);
+    return [...rules.stock.evaluate(t, outage, forecast), ...rules.planogram.evaluate(t, rules.stock.trustedUnits())];
   }
 
   private apply(r: Reading, touched: Touched, out: RuleDecision[]): void {
@@ -188,6 +212,7 @@ export class RulesCoordinator implements RuleEngine {
         if (!rules) return;
         const restocked = rules.stock.applyWeight(r);
         rules.planogram.applyWeight(r);
+        if (r.stable && r.fault === null) this.forecaster.observe(r.slotId, 'weight', r.ts, r.units);
         touched.slots.add(rules);
         touched.skus.add(rules.ref.slot.sku);
         if (restocked > 0) {
@@ -201,7 +226,12 @@ export class RulesCoordinator implements RuleEngine {
         this.liveness.heard(r.deviceId, r.ts);
         const rules = this.slots.get(r.slotId);
         if (!rules) return;
-        if (rules.stock.applyCamera(r)) rules.planogram.applyCamera(r);
+        if (rules.stock.applyCamera(r)) {
+          rules.planogram.applyCamera(r);
+          // Where the scale cannot be used, fewer facings are sales (each facing a lane of units).
+          const units = rules.stock.cameraUnits();
+          if (rules.stock.trustedUnits() === null && units !== null && r.confidence >= this.tuning.cameraSureConfidence) this.forecaster.observe(r.slotId, 'camera', r.ts, units);
+        }
         touched.slots.add(rules);
         return;
       }

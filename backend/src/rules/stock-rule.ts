@@ -1,8 +1,10 @@
+import { FORECAST_HORIZON_EVIDENCE } from '@shelfwatch/contracts';
 import type { ReadingOf } from '@shelfwatch/contracts';
 import { Cadence } from './cadence.js';
 import type { ConditionLatch } from './condition-latch.js';
 import type { RuleTuning } from './defaults.js';
 import { fmtDuration, fmtTime, MIN } from './format.js';
+import type { SlotForecast } from './forecast/sell-out-forecaster.js';
 import type { SlotRef, StoreIndex } from './store-index.js';
 import type { RuleDecision } from './types.js';
 
@@ -18,7 +20,22 @@ export interface StockContext {
   backroomUnits: (sku: string) => number;
   /** Whether the gateway reports a device offline. */
   offline: (deviceId: string) => boolean;
+  /** Minutes staff need to restock before a forecast sell-out (see forecast/tuning.ts). */
+  forecastLeadMin?: number;
 }
+
+/** A forecast of when the slot runs empty, computed only when asked (it costs more than a comparison). */
+export type ForecastOf = (units: number) => SlotForecast;
+
+/** A raised restock-soon warning: its deadline, its horizon and the units it started from. */
+interface Soon {
+  deadlineAt: number;
+  horizonAt: number | null;
+  units: number;
+}
+
+/** A forecast deadline moves the task only when it comes this much earlier (no rewording every minute). */
+const DEADLINE_MOVE_MS = 10 * MIN;
 
 /** A stable rise of at least this many units is a restock from the backroom (one unit back is a shopper changing their mind). */
 export const MIN_RESTOCK_UNITS = 2;
@@ -65,6 +82,8 @@ export class StockRule {
   private aboveReorderSince: number | null = null;
   private atReorderSince: number | null = null;
   private lowAction: string | null = null;
+  /** The forecast a restock-soon warning was raised with (its deadline and horizon stay put). */
+  private soon: Soon | null = null;
 
   constructor(private readonly ctx: StockContext) {}
 
@@ -137,7 +156,14 @@ export class StockRule {
     return 'unknown';
   }
 
-  evaluate(now: number, outage: boolean): RuleDecision[] {
+  /** Units the camera's facings stand for (each facing a full lane), where the scale cannot be used. */
+  cameraUnits(): number | null {
+    if (this.cameraState() === 'unknown' || this.camFacings === null) return null;
+    const { slot } = this.ctx.ref;
+    return this.camState === 'empty' ? 0 : Math.round((Math.min(this.camFacings, slot.facings) * slot.capacity) / Math.max(1, slot.facings));
+  }
+
+  evaluate(now: number, outage: boolean, forecast?: ForecastOf): RuleDecision[] {
     this.judgeSources(now, outage);
     const { latch, index, ref, tuning: t } = this.ctx;
     const out: RuleDecision[] = [...this.faultDecisions(now)];
@@ -167,7 +193,7 @@ export class StockRule {
     if (this.agreeSince !== null && now - this.agreeSince >= t.verifyClearHoldMin * MIN) {
       out.push(...latch.clear(now, index.storeId, 'verify_stock', key, `The shelf scale and the camera agree again (${this.describe()})`));
     }
-    out.push(...this.lowStock(now));
+    out.push(...this.lowStock(now, forecast));
     return out;
   }
 
@@ -230,6 +256,7 @@ export class StockRule {
     if (out.length > 0) {
       out.push(...latch.clear(now, index.storeId, 'low_stock', ref.key, 'Superseded: the slot is now out of stock'));
       this.lowAction = null;
+      this.soon = null;
     }
     return out;
   }
@@ -251,35 +278,84 @@ export class StockRule {
    * shopper holding a unit to read its label puts it back sooner). It clears at once with a
    * clear margin above it, or once the slot has stayed above it for a hold time: one unit above
    * is a real count (a stable reading), only its persistence needs proving.
+   *
+   * The same task is raised earlier, as "Restock before HH:MM", when the sell-out forecast is
+   * sure enough that the slot may run empty within the lead time staff need and the backroom
+   * has units to bring: one problem (this slot needs restocking), one task. It gives way to out
+   * of stock if nobody acts, and ends with a restock or when the forecast recedes well beyond
+   * the lead time (twice it: no flapping at the edge).
    */
-  private lowStock(now: number): RuleDecision[] {
+  private lowStock(now: number, forecast?: ForecastOf): RuleDecision[] {
     const { latch, index, ref, tuning } = this.ctx;
     const units = this.trustedUnits();
+    const oos = latch.isActive('out_of_stock', ref.key);
+    const known = units ?? this.cameraUnits();
+    const f = known !== null && known > 0 && forecast && !oos ? forecast(known) : null;
+    const wasSoon = this.soon;
+    const soon = this.judgeSoon(now, f);
+    const rp = ref.slot.reorderPoint;
+    const active = latch.isActive('low_stock', ref.key);
+    let atReorder = false;
     if (units === null) {
       this.aboveReorderSince = null;
       this.atReorderSince = null;
-      return [];
-    }
-    const rp = ref.slot.reorderPoint;
-    if (units > rp) {
+    } else if (units <= rp) {
+      this.aboveReorderSince = null;
+      this.atReorderSince ??= now;
+      atReorder = active || now - this.atReorderSince >= tuning.lowStockPersistMin * MIN;
+    } else {
       this.atReorderSince = null;
       this.aboveReorderSince ??= now;
-      if (!latch.isActive('low_stock', ref.key)) return [];
-      if (units < rp + tuning.lowStockClearMarginUnits && now - this.aboveReorderSince < tuning.lowStockClearHoldMin * MIN) return [];
-      this.lowAction = null;
-      return latch.clear(now, index.storeId, 'low_stock', ref.key, `Restocked: ${units} units on the shelf`);
     }
-    this.aboveReorderSince = null;
-    this.atReorderSince ??= now;
-    if (latch.isActive('out_of_stock', ref.key)) return [];
-    if (!latch.isActive('low_stock', ref.key) && now - this.atReorderSince < tuning.lowStockPersistMin * MIN) return [];
+    if (oos) return [];
+    if (!atReorder && soon === null) {
+      // Silence is no evidence: an open task waits for a trusted count.
+      if (!active || units === null || this.aboveReorderSince === null) return [];
+      if (wasSoon === null && units < rp + tuning.lowStockClearMarginUnits && now - this.aboveReorderSince < tuning.lowStockClearHoldMin * MIN) return [];
+      this.lowAction = null;
+      const why = wasSoon !== null && units <= wasSoon.units
+        ? `Selling slower than forecast: ${units} units are no longer expected to run out within ${fmtDuration(2 * this.leadMs())}`
+        : `Restocked: ${units} units on the shelf`;
+      return latch.clear(now, index.storeId, 'low_stock', ref.key, why);
+    }
     this.lowAction ??= this.restockAction();
+    const evidence = this.evidence(now);
+    let title = 'Low stock';
+    let reason = `The shelf scale shows ${units} units, at or below the reorder point of ${rp} (capacity ${ref.slot.capacity})`;
+    if (soon !== null && f !== null) {
+      title = `Restock before ${fmtTime(soon.deadlineAt)}`;
+      const pace = `${f.salesPerHour.toFixed(1)} sales per hour now (from ${Math.round(f.evidenceSales)} recent sales and the store's time-of-day pattern)`;
+      reason = `At ${pace}, the ${known} ${known === 1 ? 'unit' : 'units'} left may be gone from ${fmtTime(soon.deadlineAt)}${soon.horizonAt !== null ? ` and almost surely by ${fmtTime(soon.horizonAt)}` : ''}`;
+      if (atReorder) reason += `; the scale is at or below the reorder point of ${rp}`;
+    }
+    // The horizon the warning stands by: the forecast's, when it has enough sales behind it.
+    const horizonAt = soon !== null ? soon.horizonAt : f?.confident ? f.horizonAt : null;
+    if (horizonAt !== null) evidence.push({ ts: horizonAt, text: `${FORECAST_HORIZON_EVIDENCE} (${fmtTime(horizonAt)})` });
     return latch.assert(now, {
       storeId: index.storeId, kind: 'low_stock', locationKey: ref.key, severity: 'warning', location: index.slotLocation(ref),
-      title: 'Low stock', action: this.lowAction,
-      reason: `The shelf scale shows ${units} units, at or below the reorder point of ${rp} (capacity ${ref.slot.capacity})`,
-      evidence: this.evidence(now), products: index.slotProducts(ref),
+      title, action: this.lowAction, reason, evidence, products: index.slotProducts(ref),
     });
+  }
+
+  private leadMs(): number {
+    return (this.ctx.forecastLeadMin ?? 30) * MIN;
+  }
+
+  /**
+   * Whether the forecast warns now: confident, stock left, the backroom able to fill the slot,
+   * and the cautious empty time within the lead time. A raised warning holds until the forecast
+   * recedes beyond twice the lead time; its deadline only ever moves earlier.
+   */
+  private judgeSoon(now: number, f: SlotForecast | null): Soon | null {
+    const lead = this.leadMs();
+    const backroom = this.ctx.backroomUnits(this.ctx.ref.slot.sku);
+    const deadline = f !== null && f.confident ? f.deadlineAt : null;
+    if (f === null || deadline === null || backroom <= 0 || (this.soon === null && deadline - now > lead) || deadline - now > 2 * lead) {
+      this.soon = null;
+    } else if (this.soon === null || deadline < this.soon.deadlineAt - DEADLINE_MOVE_MS) {
+      this.soon = { deadlineAt: deadline, horizonAt: f.horizonAt, units: this.soon?.units ?? f.units };
+    }
+    return this.soon;
   }
 
   private faultDecisions(now: number): RuleDecision[] {

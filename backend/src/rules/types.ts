@@ -1,6 +1,7 @@
 import type { CaseView, ProductCategory, Reading, ShelfView, StoreLayout, TaskEvidence, TaskKind, TaskLocation, TaskSeverity } from '@shelfwatch/contracts';
 import type { z } from 'zod';
 import type { ColdChainLimits, RuleTuning } from './defaults.js';
+import type { ForecastTuning } from './forecast/tuning.js';
 
 export type { ColdChainLimits } from './defaults.js';
 
@@ -18,6 +19,8 @@ export interface StoreModel {
   backroomUnits(sku: string): number;
   /** Optional overrides of the rules' non-limit knobs (persistence times, probe checks); see defaults.ts. */
   tuning?: Partial<RuleTuning>;
+  /** Optional overrides of the sell-out forecast's knobs (lead time, quantiles); see forecast/tuning.ts. */
+  forecast?: Partial<ForecastTuning>;
 }
 
 export type ProductCategoryOf = ProductCategory;
@@ -62,6 +65,8 @@ export interface StoreKpis {
   cases: { caseId: string; minutesAboveLimit: number; inAlarm: boolean }[];
   /** Planogram compliance over every slot the cameras have judged (null before any). Optional addition. */
   storeCompliancePct?: number | null;
+  /** Sell-out forecasts of the slots with enough sales behind them. Optional addition. */
+  forecasts?: { aisle: string; slotId: string; sku: string; units: number; salesPerHour: number; minutesToEmpty: number | null; unitsInOneHour: number }[];
 }
 
 export interface RuleEngine {

@@ -1,5 +1,6 @@
 import type { ShelfView } from '@shelfwatch/contracts';
 import type { CaseMonitor } from './case-monitor.js';
+import type { SlotForecast } from './forecast/sell-out-forecaster.js';
 import type { ConditionLatch } from './condition-latch.js';
 import type { PlanogramRule } from './planogram-rule.js';
 import type { StockRule } from './stock-rule.js';
@@ -11,13 +12,23 @@ export interface ViewSources {
   latch: ConditionLatch;
   slots: Map<string, { stock: StockRule; planogram: PlanogramRule }>;
   cases: Map<string, CaseMonitor>;
+  /** The sell-out forecast of a slot now (null without a count of its stock). */
+  forecast?: (slotId: string) => SlotForecast | null;
 }
 
 function pct(part: number, whole: number): number {
   return Math.round((part / whole) * 1000) / 10;
 }
 
-export function buildShelfView(src: ViewSources, shelfId: string): ShelfView | null {
+function round1(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
+function minutesUntil(at: number | null, nowMs: number): number | null {
+  return at === null ? null : Math.max(0, Math.round((at - nowMs) / 60_000));
+}
+
+export function buildShelfView(src: ViewSources, shelfId: string, nowMs: number): ShelfView | null {
   const shelf = src.index.shelves.get(shelfId);
   if (!shelf) return null;
   let known = 0;
@@ -30,6 +41,7 @@ export function buildShelfView(src: ViewSources, shelfId: string): ShelfView | n
       if (c) compliant += 1;
     }
     const stock = rules?.stock;
+    const f = src.forecast?.(slot.id) ?? null;
     return {
       slotId: slot.id,
       channel: slot.channel,
@@ -44,6 +56,7 @@ export function buildShelfView(src: ViewSources, shelfId: string): ShelfView | n
       gap: stock?.camGap ?? null,
       lastReadingAt: stock?.lastReadingAt ?? null,
       compliant: c,
+      forecast: f && { salesPerHour: round1(f.salesPerHour), emptyAt: f.emptyAt, minutesToEmpty: minutesUntil(f.emptyAt, nowMs), deadlineAt: f.deadlineAt, confident: f.confident },
     };
   });
   return { storeId: src.index.storeId, shelfId, aisle: shelf.aisle, compliancePct: known > 0 ? pct(compliant, known) : null, slots };
@@ -79,5 +92,22 @@ export function buildKpis(src: ViewSources, nowMs: number): StoreKpis {
     compliance,
     storeCompliancePct: storeKnown > 0 ? pct(storeCompliant, storeKnown) : null,
     cases: [...src.cases.values()].map((m) => ({ caseId: m.view().caseId, minutesAboveLimit: m.minutesAboveLimit(), inAlarm: m.inAlarm() })),
+    forecasts: slotForecasts(src, nowMs),
   };
+}
+
+/** Per slot with a confident forecast: units now, time to empty, and the units expected an hour on (for forecast vs actual). */
+function slotForecasts(src: ViewSources, nowMs: number): NonNullable<StoreKpis['forecasts']> {
+  const out: NonNullable<StoreKpis['forecasts']> = [];
+  if (!src.forecast) return out;
+  for (const ref of src.index.slots.values()) {
+    const f = src.forecast(ref.slot.id);
+    if (!f?.confident) continue;
+    out.push({
+      aisle: ref.shelf.aisle, slotId: ref.slot.id, sku: ref.slot.sku, units: f.units, salesPerHour: round1(f.salesPerHour),
+      minutesToEmpty: minutesUntil(f.emptyAt, nowMs),
+      unitsInOneHour: round1(f.unitsInOneHour),
+    });
+  }
+  return out;
 }

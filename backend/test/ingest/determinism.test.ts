@@ -23,10 +23,18 @@ interface Batch {
   readings: Reading[];
 }
 
+/** The test store's planogram, and a backroom count so restocks and the sell-out forecast have stock to work with. */
+function seedStore(storage: Storage): void {
+  storage.transaction(() => {
+    storage.catalog.seedLayout(layout);
+    for (const p of layout.products) storage.catalog.setBackroom(STORE, p.sku, 40);
+  });
+}
+
 /** Sends batches through the real ingest path (SQLite in memory, engine host, task service). */
 function deliver(batches: Batch[]): { storage: Storage; late: number } {
   const storage = openSqliteStorage(':memory:');
-  storage.transaction(() => storage.catalog.seedLayout(layout));
+  seedStore(storage);
   const logger = pino({ level: 'silent' });
   const clock = new ManualClock(WALL0);
   const engines = new EngineHost({ storage, createRuleEngine, limits: defaultLimits, clock, logger });
@@ -119,7 +127,7 @@ function backlog(readings: Reading[], cutMin: number, downMin: number): Batch[] 
 
 const plan: fc.Arbitrary<DayPlan> = fc.record({
   minutes: fc.constant(240),
-  sales: fc.array(fc.array(fc.integer({ min: 1, max: 239 }), { maxLength: 20 }), { minLength: 4, maxLength: 4 }),
+  sales: fc.array(fc.array(fc.integer({ min: 1, max: 239 }), { maxLength: 30 }), { minLength: 4, maxLength: 4 }),
   restockAt: fc.integer({ min: 60, max: 260 }),
   misreads: fc.array(fc.integer({ min: 0, max: 239 }), { maxLength: 4 }),
   wrongProduct: fc.record({ at: fc.integer({ min: 0, max: 200 }), len: fc.integer({ min: 5, max: 60 }) }),
@@ -182,9 +190,12 @@ describe('same readings, same tasks, however they arrive', { timeout: 120_000 },
       defrostAt: 60, doorAt: 120, doorLen: 20, compressorAt: 170, openCircuit: { at: 30, len: 20 }, outage: { at: 200, len: 20, statuses: false },
     });
     const expected = taskList(deliver(live(readings)).storage);
+    // Slot-1 sells a unit every five minutes: the forecast warns ahead, and its state is rebuilt too.
+    const slot1 = expected.filter((t) => t.locationKey === 'slot:slot-1');
+    expect(slot1.some((t) => t.kind === 'low_stock' && t.history.some((h) => h.includes('sales per hour'))), JSON.stringify(slot1, null, 1)).toBe(true);
     // Half the day, then a fresh engine host on the same storage (what a restart does), then the rest.
     const storage = openSqliteStorage(':memory:');
-    storage.transaction(() => storage.catalog.seedLayout(layout));
+    seedStore(storage);
     const logger = pino({ level: 'silent' });
     const clock = new ManualClock(WALL0);
     let n = 0;

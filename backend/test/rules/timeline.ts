@@ -49,6 +49,9 @@ export const layout: StoreLayout = StoreLayout.parse({
   ],
 });
 
+/** Rules without the sell-out forecast, for tests of the reorder-point rule whose fast sales would (rightly) make it warn. */
+export const NO_FORECAST: Partial<StoreModel> = { forecast: { minEvidenceSales: Number.POSITIVE_INFINITY } };
+
 export function makeEngine(backroom: Record<string, number> = {}, over: Partial<StoreModel> = {}): { engine: RuleEngine; backroom: Record<string, number> } {
   const model: StoreModel = { layout, limits: defaultLimits, backroomUnits: (sku) => backroom[sku] ?? 0, ...over };
   return { engine: createRuleEngine(model), backroom };

@@ -180,6 +180,39 @@ export function storeOperationsDashboard(): Dashboard {
         .height(8)
         .span(12),
     )
+    .withRow(new RowBuilder('Sell-out forecast'))
+    .withPanel(
+      new TimeseriesPanel()
+        .title('Units on the shelf: forecast an hour ahead vs actual')
+        .description(
+          'Solid: units on the shelf (kpi_slot_forecast.units, slots whose forecast has enough sales behind it). Dashed: what the forecast expected for that moment an hour earlier (units_forecast_1h, stamped when due). Restocks jump the actual line; the forecast does not know of them.',
+        )
+        .unit('short')
+        .min(0)
+        .withTarget(influx(`SELECT mean("units") FROM "${M.kpiSlotForecast}" ${where(STORE, AISLE)} GROUP BY ${INTERVAL}, "slot" fill(none)`).alias('$tag_slot actual'))
+        .withTarget(
+          influx(`SELECT mean("units_forecast_1h") FROM "${M.kpiSlotForecast}" ${where(STORE, AISLE)} GROUP BY ${INTERVAL}, "slot" fill(none)`, 'B').alias(
+            '$tag_slot forecast',
+          ),
+        )
+        .height(8)
+        .span(12),
+    )
+    .withPanel(
+      new BarGaugePanel()
+        .title('Time to empty by slot (latest)')
+        .description('Minutes until each slot is more likely empty than not at its current pace and the store\'s time-of-day pattern (kpi_slot_forecast.minutes_to_empty). Slots not expected to run empty within a day are not shown.')
+        .unit('m')
+        .min(0)
+        .max(240)
+        .thresholds(steps(COLOR.bad, [30, COLOR.warn], [90, COLOR.ok]))
+        .reduceOptions(lastValue())
+        .withTarget(
+          influx(`SELECT last("minutes_to_empty") FROM "${M.kpiSlotForecast}" ${where(STORE, AISLE)} GROUP BY "slot"`).alias('$tag_slot'),
+        )
+        .height(8)
+        .span(12),
+    )
     .withRow(new RowBuilder('Tasks'))
     .withPanel(
       new TimeseriesPanel()

@@ -366,6 +366,14 @@ export function simulateStore(options: SimulationOptions): Simulation {
       const pct = shelf === 'sh-2a' && wrongProduct ? 50 : 100;
       backendLine(MEASUREMENTS.kpiCompliance, { shelf }, { compliance_pct: pct }, ts, `c:${shelf}`);
     }
+    // The sell-out forecast of each slot with stock: its pace, time to empty, and the units it expects an hour on (stamped then).
+    for (const s of slots) {
+      if (s.units === 0) continue;
+      const perHour = s.salesPerMin * 60;
+      const tags = { aisle: s.aisle, slot: s.id, sku: s.sku };
+      backendLine(MEASUREMENTS.kpiSlotForecast, tags, { units: { int: s.units }, sales_per_hour: perHour, minutes_to_empty: s.units / s.salesPerMin }, ts, `f:${s.id}`);
+      backendLine(MEASUREMENTS.kpiSlotForecast, tags, { units_forecast_1h: Math.max(0, s.units - perHour) }, ts + 60 * MIN, `f1h:${s.id}`);
+    }
     const openTasks = tasks.filter((t) => t.closedAt === null);
     for (const kind of ['out_of_stock', 'temperature_excursion', 'planogram_violation'] as const) {
       const open = openTasks.filter((t) => t.kind === kind).length + (kind === 'planogram_violation' && m >= 70 && m < 120 ? 1 : 0);

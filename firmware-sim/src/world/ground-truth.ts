@@ -41,6 +41,7 @@ export type GroundTruthEvent =
   | { type: 'setpoint'; ts: number; caseId: string; fromC: number; toC: number }
   | { type: 'door_rush'; ts: number; caseId: string; openingsPerHour: number; startMs: number; endMs: number; minutes: number; openAtEnd: boolean }
   | { type: 'delivery'; ts: number; sku: string; units: number; source: 'timeline' | 'api' }
+  | { type: 'backroom'; ts: number; sku: string; units: number; cause: 'initial' | 'restock' | 'delivery' }
   | { type: 'restock'; ts: number; slotId: string; sku: string; units: number; by: 'auto' | 'timeline' | 'api' }
   | { type: 'run_end'; ts: number; simulatedS: number; unitsSold: number; lostSales: number };
 

@@ -111,6 +111,7 @@ export class StoreWorld implements TimelineWorld {
     for (const p of this.layout.products) {
       this.products.set(p.sku, p);
       this.backroom.set(p.sku, settings.backroom.skus[p.sku] ?? settings.backroom.defaultUnits);
+      this.truth.emit({ type: 'backroom', ts: this.startMs, sku: p.sku, units: this.backroomUnits(p.sku), cause: 'initial' });
     }
     for (const shelf of this.layout.shelves) {
       this.boardFaults.set(shelf.boardId, { corruptRate: 0, dropRate: 0, disconnected: 0 });
@@ -392,6 +393,7 @@ export class StoreWorld implements TimelineWorld {
     const take = Math.min(want, this.backroomUnits(s.slot.sku));
     if (take <= 0) return;
     this.backroom.set(s.slot.sku, this.backroomUnits(s.slot.sku) - take);
+    this.truth.emit({ type: 'backroom', ts: atMs, sku: s.slot.sku, units: this.backroomUnits(s.slot.sku), cause: 'restock' });
     s.units += take;
     s.restockDueMs = null;
     s.cell.change(take * s.product.unitWeightG, atMs);
@@ -408,6 +410,7 @@ export class StoreWorld implements TimelineWorld {
     const take = Math.min(units ?? Math.max(1, s.slot.capacity - s.units), this.backroomUnits(sku));
     if (take <= 0) return;
     this.backroom.set(sku, this.backroomUnits(sku) - take);
+    this.truth.emit({ type: 'backroom', ts: atMs, sku, units: this.backroomUnits(sku), cause: 'restock' });
     this.addMisplaced(s, product, take, atMs, 'restock', s.misplaced?.soldPerS ?? 0);
   }
 
@@ -432,6 +435,7 @@ export class StoreWorld implements TimelineWorld {
     if (!this.products.has(sku) || units <= 0) return;
     this.backroom.set(sku, this.backroomUnits(sku) + units);
     this.truth.emit({ type: 'delivery', ts: atMs, sku, units, source });
+    this.truth.emit({ type: 'backroom', ts: atMs, sku, units: this.backroomUnits(sku), cause: 'delivery' });
   }
 
   clearMisplaced(s: SlotSim, atMs: number): void {

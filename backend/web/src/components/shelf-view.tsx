@@ -1,6 +1,7 @@
 import type { ShelfView as ShelfData } from '@shelfwatch/contracts';
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient } from '../api-client.js';
+import { forecastText } from '../forecast-text.js';
 import { relativeTime } from '../relative-time.js';
 import { Icon } from './icon.js';
 
@@ -64,6 +65,12 @@ function SlotCard({ slot, now }: { slot: SlotData; now: number }) {
             <span class="bar-mark" style={{ left: `${reorderPct}%` }} />
           </span>
         </dd>
+        {forecastText(slot.forecast) !== null && (
+          <>
+            <dt>Sells out</dt>
+            <dd data-testid="time-to-empty">{forecastText(slot.forecast)}</dd>
+          </>
+        )}
       </dl>
       {slot.lastReadingAt !== null && <p class="sub">Last reading {relativeTime(slot.lastReadingAt, now)}</p>}
     </li>
