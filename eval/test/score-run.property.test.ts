@@ -59,7 +59,7 @@ describe('scoreRun invariants (fast-check)', () => {
       }),
       { seed: 4101, numRuns: 300 },
     );
-  });
+  }, 30_000);
 
   it('adding an unrelated false task never raises precision and never changes recall', () => {
     const unrelated = fc

@@ -70,12 +70,13 @@ beforeEach(async () => {
   outbox = new Outbox({ path: `${dir.path}/o.db`, sinks: ['fake'], clock: { now: () => 0 } });
   await outbox.open();
   queue = new AppendQueue({ outbox, maxPending: 10_000 });
-});
+  // A writer thread starts in milliseconds, but in seconds on a machine busy with other jobs.
+}, 30_000);
 afterEach(async () => {
   await runner?.stop();
   await outbox.close();
   await dir.remove();
-});
+}, 30_000);
 
 /** A fresh outbox per property run. */
 async function propertyOutbox(fn: (outbox: Outbox, queue: AppendQueue, file: string) => Promise<void>): Promise<void> {
@@ -250,7 +251,7 @@ describe('SinkRunner', () => {
       ),
       { numRuns: 40, seed: 31 },
     );
-  }, 60_000);
+  }, 180_000);
 
   it('advances the cursor over readings the sink filters out', async () => {
     const sink = new FakeSink(10, 1);

@@ -47,7 +47,7 @@ describe('BoardDecoder', () => {
       }),
       { seed: 2101, numRuns: 2000 },
     );
-  });
+  }, 30_000);
 
   it('fuzz: corrupting one character of a valid frame is always caught (CRC), never a wrong reading', () => {
     const frame = fc.record({
