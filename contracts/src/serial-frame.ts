@@ -26,6 +26,8 @@ export const FRAME_PREFIX = 'SW1';
  * are kept in its buffer and sent, in order, after the next `HELLO`. Without this the frames
  * of the moments between a re-plug and the host opening the port (which flushes its input)
  * would be lost. A host that dies without `BYE` loses what the board sent into the void.
+ * `HELLO` is idempotent, and the host repeats it while the line stays silent: the board's end
+ * flushes its input when it opens too, so a board that comes up after the host may miss the first.
  */
 export const HOST_LINES = { hello: 'HELLO', bye: 'BYE' } as const;
 export const MAX_FRAME_LENGTH = 1024;

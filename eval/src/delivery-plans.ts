@@ -39,7 +39,7 @@ export function deliveryBatches(readings: readonly Reading[], mode: DeliveryMode
         return shuffleDelayMs(r, options.windowMs, options.seed);
     }
   };
-  const ordered = mode === 'backlog' ? [...readings] : inArrivalOrder(readings, delayMs);
+  const ordered = mode === 'backlog' ? [...readings] : inArrivalOrder(readings, delayMs, WITHIN_WINDOW * options.windowMs);
   const size = BATCH[mode];
   const batches: Reading[][] = [];
   for (let i = 0; i < ordered.length; i += size) batches.push(ordered.slice(i, i + size));
@@ -49,16 +49,20 @@ export function deliveryBatches(readings: readonly Reading[], mode: DeliveryMode
 /**
  * Orders readings (given in their live arrival order) by when they would arrive with a delay
  * more: the live arrival, in event time (the newest event time the store had reached when the
- * reading came, so a reading that was late live stays as late), plus the delay; one of a
+ * reading came, so a reading that was late live stays as late), plus the delay, but never more
+ * than `maxLateMs` behind its own event time unless it was already that late live (a reading
+ * that came a few minutes late live, delayed by most of the window again, would be beyond the
+ * window: a different question from the one a replay within the window asks); one of a
  * device's readings never overtakes an earlier one of the same device.
  */
-export function inArrivalOrder(readings: readonly Reading[], delayMs: (r: Reading) => number): Reading[] {
+export function inArrivalOrder(readings: readonly Reading[], delayMs: (r: Reading) => number, maxLateMs = Infinity): Reading[] {
   const lastArrival = new Map<string, number>();
   let frontier = -Infinity;
   return readings
     .map((r, i) => {
       frontier = Math.max(frontier, r.ts);
-      const arrives = Math.max(lastArrival.get(r.deviceId) ?? -Infinity, frontier + delayMs(r));
+      const latest = Math.max(frontier, r.ts + maxLateMs);
+      const arrives = Math.max(lastArrival.get(r.deviceId) ?? -Infinity, Math.min(frontier + delayMs(r), latest));
       lastArrival.set(r.deviceId, arrives);
       return { r, i, arrives };
     })

@@ -77,6 +77,48 @@ describe('delivery plans', () => {
     );
   });
 
+  it('adds no lateness beyond the window to a reading that was already late live', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3_600_000 }), fc.boolean(), fc.integer({ min: 0, max: 0.8 * WINDOW })), { minLength: 50, maxLength: 300 }),
+        fc.integer(),
+        (items, seed) => {
+          // Live order: by arrival, each reading having come up to 8 min after its event time.
+          const live = items
+            .map(([ts, probe, lateBy], i) => ({ r: reading(`r${i}`, at(0) + ts, probe ? 'probe' : 'weight'), arrival: at(0) + ts + lateBy }))
+            .sort((a, b) => a.arrival - b.arrival);
+          // One device's stream is ordered: keep each device's readings in event-time order along the live order.
+          for (const device of ['probe-1', 'board-1']) {
+            const slots = live.filter((x) => x.r.deviceId === device);
+            const sorted = slots.map((x) => x.r).sort((a, b) => a.ts - b.ts);
+            slots.forEach((x, k) => (x.r = sorted[k]!));
+          }
+          const liveLateness = new Map<string, number>();
+          let newest = -Infinity;
+          for (const { r } of live) {
+            newest = Math.max(newest, r.ts);
+            liveLateness.set(r.id, newest - r.ts);
+          }
+          for (const mode of DELIVERY_MODES) {
+            let front = -Infinity;
+            for (const r of deliveryBatches(live.map((x) => x.r), mode, { windowMs: WINDOW, seed }).flat()) {
+              front = Math.max(front, r.ts);
+              expect(front - r.ts).toBeLessThanOrEqual(Math.max(liveLateness.get(r.id)!, 0.8 * WINDOW));
+            }
+          }
+        },
+      ),
+      { seed: 14, numRuns: 60 },
+    );
+  });
+
+  it('late: a reading that came 5 min late live arrives 8 min behind its event time, not 13', () => {
+    const minutes = [6, 7, 8, 9, 10, 11, 12, 13, 14];
+    const live = [reading('w0', at(0), 'weight'), reading('w5', at(5), 'weight'), reading('p0', at(0), 'probe'), ...minutes.map((m) => reading(`w${m}`, at(m), 'weight'))];
+    const sent = deliveryBatches(live, 'late', { windowMs: WINDOW, seed: 1 }).flat().map((r) => r.id);
+    expect(sent.indexOf('p0')).toBe(sent.indexOf('w7') + 1);
+  });
+
   it('keeps every device\'s own readings in order', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3_600_000 }), fc.boolean()), { maxLength: 300 }), fc.integer(), (items, seed) => {

@@ -18,6 +18,13 @@ export interface PortLike extends EventEmitter {
 /** A board that heard BYE stops within a frame; this much silence means it has. */
 const QUIET_MS = 200;
 
+/**
+ * A line silent this long after HELLO gets HELLO again. The board's end flushes its input when
+ * it opens (a board that boots, or a pty that appears, after the host opened the port), so the
+ * first HELLO can be lost; a board that did hear it is not harmed by another (it is idempotent).
+ */
+const DEFAULT_GREET_EVERY_MS = 2_000;
+
 export type PortFactory = (options: { path: string; baudRate: number }) => PortLike;
 
 export const realPortFactory: PortFactory = ({ path, baudRate }) =>
@@ -29,6 +36,8 @@ export interface SerialLinkOptions {
   logger: Logger;
   factory?: PortFactory;
   backoff?: BackoffPolicy;
+  /** Silence after which HELLO is said again (default 2 s). */
+  greetEveryMs?: number;
 }
 
 /**
@@ -42,6 +51,7 @@ export class SerialLink extends EventEmitter<{ line: [string]; open: []; down: [
   private attempt = 0;
   private timer: NodeJS.Timeout | undefined;
   private isUp = false;
+  private greeter: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SerialLinkOptions) {
     super();
@@ -59,6 +69,7 @@ export class SerialLink extends EventEmitter<{ line: [string]; open: []; down: [
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.greeter);
     const port = this.port;
     if (port?.isOpen) await this.sayGoodbye(port);
     this.port = undefined;
@@ -105,18 +116,30 @@ export class SerialLink extends EventEmitter<{ line: [string]; open: []; down: [
       this.port = port;
       this.attempt = 0;
       this.isUp = true;
+      let heard = false;
       const parser = port.pipe(new ReadlineParser({ delimiter: '\n', encoding: 'latin1' }));
-      parser.on('data', (line: string) => this.emit('line', line));
+      parser.on('data', (line: string) => {
+        heard = true;
+        this.emit('line', line);
+      });
       port.on('error', (e: Error) => this.options.logger.warn({ err: e, path: this.options.path }, 'serial port error'));
       port.once('close', (e: Error | null) => {
+        clearInterval(this.greeter);
         if (this.port !== port) return;
         this.port = undefined;
         this.failed(e?.message ?? 'port closed');
       });
       // Opening flushed whatever the board sent before; it has held its frames since and sends them now.
-      port.write(`${HOST_LINES.hello}\n`, (e) => {
-        if (e) this.options.logger.warn({ err: e, path: this.options.path }, 'could not greet the board');
-      });
+      const greet = () =>
+        port.write(`${HOST_LINES.hello}\n`, (e) => {
+          if (e) this.options.logger.warn({ err: e, path: this.options.path }, 'could not greet the board');
+        });
+      greet();
+      clearInterval(this.greeter);
+      this.greeter = setInterval(() => {
+        if (!heard && port.isOpen && this.port === port) greet();
+        heard = false;
+      }, this.options.greetEveryMs ?? DEFAULT_GREET_EVERY_MS).unref();
       this.options.logger.info({ path: this.options.path }, 'serial port open');
       this.emit('open');
     });
