@@ -58,8 +58,15 @@ export class ExcursionRule {
     const suppressed = s.suppression !== null;
     const common = { hysteresis: l.clearHysteresisC, resetMs: t.aboveResetMin * MIN, clearHoldMs: t.clearHoldMin * MIN };
     this.warm.step(now, s.evalC, suppressed, { ...common, threshold: l.productLimitC, delayMs: l.alarmDelayMin * MIN });
-    const ceilingValue = s.productC ?? s.airC;
-    this.ceiling.step(now, ceilingValue, suppressed, { ...common, threshold: l.alarmCeilingC, delayMs: t.ceilingConfirmMin * MIN });
+    // The ceiling is a product limit. Product has thermal mass: a minute or two above it is
+    // already heat in the food, so a product probe alarms after a short confirmation. Air swings
+    // by degrees within minutes (a door, a defrost tail, a restock) while the product barely
+    // moves, so where no product probe is usable the air stands in (minus its offset, as for
+    // `warm`) only after the alarm delay: otherwise one probe failing turns every door opening
+    // into a critical "move product now".
+    const ceilingValue = s.productC ?? s.evalC;
+    const ceilingDelayMin = s.productC !== null ? t.ceilingConfirmMin : l.alarmDelayMin;
+    this.ceiling.step(now, ceilingValue, suppressed, { ...common, threshold: l.alarmCeilingC, delayMs: ceilingDelayMin * MIN });
     // Air as early warning only where a product probe exists (otherwise air already drives `warm`).
     const airForWarning = s.source === 'product' ? s.airC : null;
     this.airWarm.step(now, airForWarning, suppressed, { ...common, threshold: l.alarmCeilingC, delayMs: l.alarmDelayMin * MIN });
@@ -81,9 +88,10 @@ export class ExcursionRule {
       // Once back under, say so: the alarm holds until the clear time has passed, and the value
       // now may come from another source (a product probe back after the air stood in for it).
       const was = this.lastAboveCeiling ? ` (${this.lastAboveCeiling.what.toLowerCase()} was above it at ${fmtTime(this.lastAboveCeiling.at)})` : '';
+      const shown = s.productC ?? s.airC ?? ceilingValue;
       findings.push(['ceiling', {
         title: `Too warm: above ${fmtLimit(l.alarmCeilingC)}`,
-        text: `${ceilingWhat} is at ${fmtC(ceilingValue)}, ${above ? 'above' : 'under'} the ${fmtLimit(l.alarmCeilingC)} ceiling${above ? '' : was}`,
+        text: `${ceilingWhat} is at ${fmtC(shown)}, ${above ? 'above' : 'under'} the ${fmtLimit(l.alarmCeilingC)} ceiling${above ? '' : was}`,
         action: `${CHECK_CASE} Move product to another case now.`,
         ts: now,
       }]);

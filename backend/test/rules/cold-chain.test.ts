@@ -246,22 +246,26 @@ describe('cold chain: early warning from air', () => {
     expect(a.condition.reason).toMatch(/outside defrost and door openings \(now 10\.0 °C\); product still at [0-5]\.\d °C$/);
   });
 
-  it('while the alarm holds after the ceiling, the text says the value is back under it, and who was above', () => {
+  it('air standing in for a failed product probe reaches the ceiling only after the alarm delay, not at a door opening', () => {
     const { engine } = makeEngine();
-    // The door is left open; the product probe fails for 13 min while the air is at 12 °C (it
-    // stands in), then reads 5.1 °C again; the door is closed a minute later.
+    // The door is left open 06:02–06:16 and the air stays at 12 °C; the product probe fails
+    // from 06:02 to 06:44 (the air stands in), then reads 5.1 °C again.
     const readings = [ctl('case-4', T0 + 2 * MIN, 'case.door', true), ctl('case-4', T0 + 16 * MIN, 'case.door', false)];
-    for (let m = 0; m <= 30; m += 1) {
+    for (let m = 0; m <= 50; m += 1) {
       const ts = T0 + m * MIN;
       readings.push(ctl('case-4', ts, 'case.air_temperature', m < 2 ? 3 : 12), probe('probe-4a', 'case-4', ts, m < 2 ? 3 : 12));
-      readings.push(m >= 2 && m < 15 ? probe('probe-4p', 'case-4', ts, null, { fault: 'open_circuit' }) : probe('probe-4p', 'case-4', ts, m < 2 ? 4.5 : 5.1));
+      readings.push(m >= 2 && m < 45 ? probe('probe-4p', 'case-4', ts, null, { fault: 'open_circuit' }) : probe('probe-4p', 'case-4', ts, m < 2 ? 4.5 : 5.1));
     }
     const a = asserts(run(engine, readings), EXC, KEY4);
-    expect(a.find((d) => d.at === T0 + 10 * MIN)?.condition.reason).toMatch(/Air is at 12\.0 °C, above the 8 °C ceiling; not a defrost/);
-    // The door closed, the alarm holds its clear time: product is not above the ceiling.
-    const closed = a.find((d) => d.at === T0 + 16 * MIN)!;
-    expect(closed.condition.severity).toBe('critical');
-    expect(closed.condition.reason).toMatch(/^Product is at 5\.1 °C, under the 8 °C ceiling \(air was above it at 06:14 UTC\); not a defrost\./);
+    // The open door is the task at once; warm air while it stands open is not product above its ceiling.
+    expect((a[0]!.at - T0) / MIN).toBe(7);
+    expect(a[0]!.condition.reason).toMatch(/^The door of Dairy 4 has been open for 5 min/);
+    for (const d of a.filter((x) => x.at < T0 + 37 * MIN)) expect(d.condition.reason).not.toMatch(/ceiling/);
+    // Warm for the alarm delay (20 min) since the door closed, the air stands in for the product at the ceiling.
+    const ceiling = a.find((d) => /ceiling/.test(d.condition.reason))!;
+    expect((ceiling.at - T0) / MIN).toBe(37);
+    expect(ceiling.condition.severity).toBe('critical');
+    expect(ceiling.condition.reason).toMatch(/^Air is at 12\.0 °C, above the 8 °C ceiling/);
   });
 
   it('without a product probe, the air minus 1 °C stands in for the product', () => {
