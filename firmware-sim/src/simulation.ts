@@ -68,8 +68,14 @@ const SERIAL_WAIT_MS = 60_000;
  * absorbs. (A subscription publishing every 250 ms of wall time is 5 simulated minutes at 1200×.)
  */
 const MAX_SKEW_MS = 5 * 60_000;
-/** How long a link change may take (socat, a controller reboot, the host reopening or re-subscribing) before the clock goes on without it. */
-const LINK_SETTLE_MS = 15_000;
+/**
+ * How long a link change may take (socat, a controller reboot, the host reopening or
+ * re-subscribing) before the clock goes on without it. Generous: on a loaded machine a host's
+ * backoff plus an encrypted OPC UA session takes well over 15 s, and a clock that goes on
+ * without it makes the device look offline for simulated minutes that depend on the load.
+ * Only a host that is really gone (a gateway outage) costs this wait, once.
+ */
+const LINK_SETTLE_MS = 60_000;
 const FIRMWARE = 'sim-1.0.0';
 
 /**
@@ -280,7 +286,10 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
         // A device going down or coming back (and its host noticing) happens at this simulated
         // moment: the clock waits for it rather than running on while it takes wall time, which
         // would make what was sent around it, and when it arrived, depend on the speed.
-        await hold('links', () => withTimeout(Promise.all(out.links.map((l) => chains.get(`${l.kind}:${l.id}`) ?? Promise.resolve())), LINK_SETTLE_MS * 2));
+        await hold('links', async () => {
+          const settled = await withTimeout(Promise.all(out.links.map((l) => chains.get(`${l.kind}:${l.id}`) ?? Promise.resolve())), LINK_SETTLE_MS * 2);
+          if (!settled) logger.warn({ links: out.links, atMs: out.nowMs }, 'link changes did not settle in time; the clock goes on without them (what follows depends on the load)');
+        });
       }
       const onChange = opts.onNetworkChange;
       if (out.network.length > 0 && onChange) {
@@ -364,9 +373,10 @@ async function waitFor(condition: () => boolean, ms: number): Promise<void> {
   while (!condition() && performance.now() < deadline) await sleep(10);
 }
 
-/** Resolves when the promise settles or after ms, whichever is first, leaving no timer behind. */
-async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+/** Resolves true when the promise settles, false after ms if it has not, leaving no timer behind. */
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise.then(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  const settled = await Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
   clearTimeout(timer);
+  return settled;
 }
