@@ -24,24 +24,42 @@ interface Finding {
 /**
  * One camera observation about a slot, with hysteresis on both sides: a run starts at the
  * first scan showing it, survives a single scan that does not (a misread, an arm in the way),
- * and is over only after two scans in a row that do not show it. Once it has been raised it
- * clears only after the slot has looked right for a hold time.
+ * and is over only after two scans in a row that do not show it. It lasts as long as scans
+ * keep showing it: a camera that went quiet (offline, a power cut) has said nothing since its
+ * last scan, so one misread just before an outage never becomes a task by the clock alone.
+ * Once it has been raised it clears only after the slot has looked right for a hold time.
  */
 class SeenRun {
   since: number | null = null;
+  private lastShown: number | null = null;
+  private lastScan: number | null = null;
   private contrary = 0;
   private rightSince: number | null = null;
 
+  /** @param maxGapMs scans further apart than this do not make one run: the slot was not watched in between. */
+  constructor(private readonly maxGapMs: number) {}
+
   see(ts: number, shows: boolean): void {
+    if (this.lastScan !== null && ts - this.lastScan > this.maxGapMs) {
+      this.since = this.lastShown = this.rightSince = null;
+      this.contrary = 0;
+    }
+    this.lastScan = Math.max(ts, this.lastScan ?? ts);
     if (shows) {
       this.since ??= ts;
+      this.lastShown = ts;
       this.contrary = 0;
       this.rightSince = null;
       return;
     }
     this.contrary += 1;
     this.rightSince ??= ts;
-    if (this.contrary >= 2) this.since = null;
+    if (this.contrary >= 2) this.since = this.lastShown = null;
+  }
+
+  /** How long scans have kept showing it (null while they do not). */
+  shownFor(): number | null {
+    return this.since === null || this.lastShown === null ? null : this.lastShown - this.since;
   }
 
   /** How long the slot has looked right (null while it does not). */
@@ -57,9 +75,9 @@ class SeenRun {
  * after persistence and cleared only after the slot has looked right for `planogramClearHoldMin`.
  */
 export class PlanogramRule {
-  private readonly wrong = new SeenRun();
+  private readonly wrong: SeenRun;
   private wrongSku: string | null = null;
-  private readonly few = new SeenRun();
+  private readonly few: SeenRun;
   private facingsSeen: number | null = null;
   private residuals: number[] = [];
   private weightMismatch = false;
@@ -70,7 +88,11 @@ export class PlanogramRule {
   private seenAny = false;
   private raised = new Set<string>();
 
-  constructor(private readonly ctx: PlanogramContext) {}
+  constructor(private readonly ctx: PlanogramContext) {
+    // A run must be watched throughout: scans at most half its persistence apart.
+    this.wrong = new SeenRun((ctx.tuning.wrongProductPersistMin * MIN) / 2);
+    this.few = new SeenRun((ctx.tuning.facingsPersistMin * MIN) / 2);
+  }
 
   /** Only confident readings reach here. */
   applyCamera(r: ReadingOf<'camera.slot'>): void {
@@ -140,7 +162,7 @@ export class PlanogramRule {
     const findings: Finding[] = [];
     const clearHold = tuning.planogramClearHoldMin * MIN;
     const holds = (id: string, run: SeenRun, persistMs: number) => {
-      const on = run.since !== null && now - run.since >= persistMs;
+      const on = (run.shownFor() ?? -1) >= persistMs;
       // Raised: it stays until the slot has looked right for the hold time.
       const stays = this.raised.has(id) && (run.rightFor(now) ?? 0) < clearHold;
       return on || stays;

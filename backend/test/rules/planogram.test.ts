@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '@shelfwatch/contracts';
 import { StoreLayout } from '@shelfwatch/contracts';
-import { asserts, camera, clears, layout, makeEngine, MIN, raises, run, steady, T0, weight } from './timeline.js';
+import { asserts, camera, clears, layout, makeEngine, MIN, raises, run, status, steady, T0, weight } from './timeline.js';
 
 const at = (m: number) => T0 + m * MIN;
 
@@ -17,6 +17,20 @@ describe('planogram compliance', () => {
     expect(v[0]!.condition.title).toBe('Wrong product');
     expect(v[0]!.condition.action).toBe('Move Oat flakes 500 g to its own place and fill this slot with Muesli 750 g (2 facings).');
     expect(engine.shelfView('shelf-3b')!.slots[2]!.compliant).toBe(false);
+  });
+
+  it('a misread just before the camera goes quiet is not a violation by the clock alone; once scans resume and show it for 10 min, it is', () => {
+    const { engine } = makeEngine();
+    const readings: Reading[] = [];
+    for (let m = 0; m < 10; m += 1) readings.push(camera('slot-3', at(m)));
+    // One scan sees the wrong product, then the camera loses power for 30 min (its last will).
+    readings.push(camera('slot-3', at(10), { sku: 'CER-1', facings: 2, confidence: 0.88 }), status('cam-3', 'camera', at(10) + 5_000, false));
+    readings.push(status('cam-3', 'camera', at(40), true));
+    for (let m = 40; m <= 55; m += 1) readings.push(camera('slot-3', at(m), { sku: 'CER-1', facings: 2, confidence: 0.88 }));
+    const v = asserts(run(engine, readings), 'planogram_violation', 'slot:slot-3');
+    expect(v).toHaveLength(1);
+    expect(v[0]!.at).toBe(at(50));
+    expect(v[0]!.condition.reason).toMatch(/since \d\d:\d\d UTC/);
   });
 
   it('occasional misrecognition (every 4th scan) and low-confidence scans never raise', () => {
