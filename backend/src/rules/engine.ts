@@ -180,6 +180,7 @@ export class RulesCoordinator implements RuleEngine {
     this.nextTick = t + MIN;
     const out = this.liveness.evaluate(t);
     const outage = this.liveness.outageActive;
+    this.watermark.waitForOffline(outage);
     this.forecaster.minute(t, (id) => {
       const stock = this.slots.get(id)?.stock;
       return stock ? (stock.trustedUnits() ?? stock.cameraUnits()) : null;

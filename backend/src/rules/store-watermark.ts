@@ -17,6 +17,12 @@ interface Mark {
  * without a last will, a controller with nothing to publish, one not heard yet) costs at most
  * that window of waiting, and a reading more than a window behind the rest of the store is late.
  *
+ * A device the gateway reported offline is not waited for, except while the store is in an
+ * outage (`waitForOffline`): then every device is about to come back at once, and one whose
+ * "back online" travels a slower path (a radio, a relay) than the others' data would otherwise
+ * find the end of the outage already decided without it. Waiting then costs nothing: during an
+ * outage the rules judge no slot or case anyway.
+ *
  * Pure bookkeeping over arrivals: the same readings in the same order give the same watermark
  * after every reading, however they were batched or timed.
  */
@@ -25,6 +31,7 @@ export class StoreWatermark {
   private readonly holders = new MinHeap<{ wm: number; id: string }>((a, b) => a.wm < b.wm);
   private newest: number | null = null;
   private settledBefore: number | null = null;
+  private waitingForOffline = false;
 
   constructor(
     private readonly deviceIds: readonly string[],
@@ -68,6 +75,13 @@ export class StoreWatermark {
     if (d) this.set(deviceId, { wm: d.wm, online });
   }
 
+  /** Whether devices reported offline hold the watermark too (up to the window), as during a store outage. */
+  waitForOffline(on: boolean): void {
+    if (on === this.waitingForOffline) return;
+    this.waitingForOffline = on;
+    if (on) for (const [id, d] of this.devices) this.holders.push({ wm: d.wm, id });
+  }
+
   /** Recomputes the settled time after arrivals. */
   advance(): number | null {
     if (this.newest === null) return this.settledBefore;
@@ -76,7 +90,7 @@ export class StoreWatermark {
       const top = this.holders.peek();
       if (!top) break;
       const d = this.devices.get(top.id);
-      if (!d || !d.online || d.wm !== top.wm) {
+      if (!d || (!d.online && !this.waitingForOffline) || d.wm !== top.wm) {
         this.holders.pop();
         continue;
       }
@@ -97,6 +111,6 @@ export class StoreWatermark {
   private set(id: string, mark: Mark): void {
     const prior = this.devices.get(id);
     this.devices.set(id, mark);
-    if (mark.online && (prior === undefined || prior.wm !== mark.wm || !prior.online)) this.holders.push({ wm: mark.wm, id });
+    if ((mark.online || this.waitingForOffline) && (prior === undefined || prior.wm !== mark.wm || !prior.online)) this.holders.push({ wm: mark.wm, id });
   }
 }

@@ -111,6 +111,23 @@ function shuffled(readings: Reading[], delays: number[], sizes: number[], maxDel
   return batches;
 }
 
+/** Each reading `delayOf` after its event time (a device's order kept), in batches of 50. */
+function delayed(readings: Reading[], delayOf: (r: Reading) => number): Batch[] {
+  const lastArrival = new Map<string, number>();
+  const arriving = readings.map((r, i) => {
+    const at = Math.max(lastArrival.get(r.deviceId) ?? -Infinity, r.ts + delayOf(r));
+    lastArrival.set(r.deviceId, at);
+    return { r, at, i };
+  });
+  arriving.sort((a, b) => a.at - b.at || a.i - b.i);
+  const batches: Batch[] = [];
+  for (let i = 0; i < arriving.length; i += 50) {
+    const part = arriving.slice(i, i + 50);
+    batches.push({ wallMs: WALL0 + (part[part.length - 1]!.at - T0), readings: part.map((p) => p.r) });
+  }
+  return batches;
+}
+
 /**
  * The backend link is down from `cutMin` for `downMin` (the backend keeps running); then the
  * gateway's outbox catches up in order, in batches of 500, and live delivery resumes.
@@ -166,6 +183,24 @@ describe('same readings, same tasks, however they arrive', { timeout: 120_000 },
       ),
       { seed: 1601, numRuns: 6 },
     );
+  });
+
+  it('a power cut whose end reaches the backend later over the radio (cameras and probes 8 min behind the boards) gives the same tasks', () => {
+    const day = (statuses: boolean) =>
+      storeDay({
+        minutes: 240, sales: [[5, 10, 15, 20, 25, 30, 35, 40], [50, 150], [], [100, 101, 180]], restockAt: 150, misreads: [70], wrongProduct: { at: 80, len: 40 },
+        defrostAt: 60, doorAt: 120, doorLen: 20, compressorAt: 170, openCircuit: { at: 30, len: 20 }, outage: { at: 100, len: 45, statuses },
+      });
+    const viaRadio = (r: Reading) => r.deviceId.startsWith('cam') || r.deviceId.startsWith('probe');
+    for (const statuses of [true, false]) {
+      const readings = day(statuses);
+      const expected = taskList(deliver(live(readings)).storage);
+      expect(expected.some((t) => t.locationKey === 'store:store-1')).toBe(true);
+      // Every reading over the radio (data and statuses alike) 8 min behind; each device's order kept.
+      const run = deliver(delayed(readings, (r) => (viaRadio(r) ? 8 * MIN : 0)));
+      expect(run.late).toBe(0);
+      expect(taskList(run.storage)).toEqual(expected);
+    }
   });
 
   it('a status dated by a clock far ahead of the store (a gateway’s wall clock beside a simulation) changes no task', () => {

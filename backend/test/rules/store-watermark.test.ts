@@ -38,6 +38,27 @@ describe('store watermark: how far a store’s event time is settled', () => {
     expect(w.advance()).toBe(at(6));
   });
 
+  it('during a store outage waits for devices reported offline too, up to the window: their return may come by a slower path', () => {
+    const w = new StoreWatermark(['board', 'camera'], WINDOW);
+    w.observe('board', at(0));
+    w.observe('camera', at(0));
+    w.observe('camera', at(1), false);
+    w.observe('board', at(1), false);
+    w.waitForOffline(true);
+    // The board is back first; the camera's return is still on its way.
+    w.observe('board', at(50));
+    expect(w.advance()).toBe(at(40));
+    expect(w.isLate(at(45))).toBe(false);
+    w.observe('camera', at(45), true);
+    w.observe('camera', at(45));
+    expect(w.advance()).toBe(at(45));
+    // Outside an outage an offline device is not waited for.
+    w.waitForOffline(false);
+    w.observe('camera', at(46), false);
+    w.observe('board', at(52));
+    expect(w.advance()).toBe(at(52));
+  });
+
   it('waits up to a window for devices of the layout not heard yet', () => {
     const w = new StoreWatermark(['board', 'camera'], WINDOW);
     w.observe('board', at(20));
