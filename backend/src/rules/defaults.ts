@@ -139,6 +139,8 @@ export interface RuleTuning {
   productHeatGainC: number;
   /** Beyond this, a product probe does not fit the case. */
   probeFitToleranceC: number;
+  /** Air swinging this much within the fit window (a defrost, a door left open) tells a product simulant's time constant. */
+  fitAirSwingC: number;
   /** An air probe's placement offset from the controller's air explains at most this... */
   disagreeAirC: number;
   /** ... and does not move by more than this within an hour of steady running. */
@@ -206,6 +208,7 @@ export const defaultTuning: RuleTuning = {
   productTauMaxMin: 300,
   productHeatGainC: 1,
   probeFitToleranceC: 0.5,
+  fitAirSwingC: 3,
   disagreeAirC: 3,
   probeDriftC: 1.5,
   steadyAirC: 0.5,

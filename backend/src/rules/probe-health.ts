@@ -26,6 +26,9 @@ export interface CaseReference {
 
 const fmtSigned = (v: number) => `${v >= 0 ? '+' : '−'}${fmtC(Math.abs(v))}`;
 
+/** Time constants tried by the single fit (minutes): a small bottle … a large block. */
+const SINGLE_FIT_TAUS_MIN = [30, 40, 50, 60, 75, 90, 110, 135, 165, 200, 250, 300];
+
 /** Consecutive readings remembered to judge whether the probe's value used to flicker. */
 const FLICKER_READINGS = 12;
 
@@ -136,7 +139,7 @@ export class ProbeHealth {
       this.checkedAt = now;
       const own = [this.stuckFinding(now, ref), this.noisyFinding(now)].filter((f): f is ProbeFinding => f !== null);
       // A noisy probe's window says nothing about its fit to the case.
-      const fit = ref && !own.some((f) => f.id === 'noisy') ? (this.placement === 'product' ? [...this.productFit(now, ref), ...this.productDrift(now, ref)] : this.airFit(now, ref)) : [];
+      const fit = ref && !own.some((f) => f.id === 'noisy') ? (this.placement === 'product' ? [...this.productFit(now, ref), ...this.productSingleFit(now, ref), ...this.productDrift(now, ref)] : this.airFit(now, ref)) : [];
       this.slow = [...own, ...fit];
     }
     current.push(...this.slow);
@@ -213,6 +216,48 @@ export class ProbeHealth {
       out.push({ id: 'cools', title: 'Probe reads colder than its case allows', ts: now, text: `the probe moved by ${fmtSigned(change)} in ${span} where ${range}` });
     }
     return out;
+  }
+
+  /**
+   * A product simulant has ONE time constant. The bounds of the 90-min fit let it warm as fast
+   * as the smallest bottle while a defrost's warm air lasts and cool as slowly as the largest
+   * block afterwards, so a drift that began before a defrost passes them. Where the air swung
+   * enough to tell (a defrost, a door left open), this asks whether any single time constant
+   * and heat gain reproduces what the probe read; when none comes within the tolerance, the
+   * probe is not following its case.
+   */
+  private productSingleFit(now: number, ref: CaseReference): ProbeFinding[] {
+    const t = this.tuning;
+    const from = now - t.probeFitWindowMin * MIN;
+    const own = this.history.since(from);
+    if (own.length < 6 || own[own.length - 1]!.ts - own[0]!.ts < t.probeFitWindowMin * MIN * 0.66) return [];
+    const air = ref.air(from);
+    if (air.length === 0 || air[0]!.ts > from || SampleWindow.range(air) < t.fitAirSwingC) return [];
+    const paired = SampleWindow.pair(own, air);
+    if (paired.length < 6) return [];
+    let best = { error: Infinity, last: 0 };
+    for (const tau of SINGLE_FIT_TAUS_MIN) {
+      if (tau < t.productTauMinMin || tau > t.productTauMaxMin) continue;
+      for (let g = -t.productHeatGainC; g <= t.productHeatGainC + 1e-9; g += t.productHeatGainC / 2) {
+        let model = paired[0]!.own;
+        let error = 0;
+        for (let k = 1; k < paired.length && error < best.error; k++) {
+          const prev = paired[k - 1]!;
+          const rest = prev.ref + g;
+          model = rest + (model - rest) * Math.exp(-(paired[k]!.ts - prev.ts) / MIN / tau);
+          error = Math.max(error, Math.abs(paired[k]!.own - model));
+        }
+        if (error < best.error) best = { error, last: paired[paired.length - 1]!.own - model };
+      }
+    }
+    if (best.error <= t.probeFitToleranceC) return [];
+    const warmer = best.last > 0;
+    return [{
+      id: warmer ? 'warms' : 'cools',
+      title: warmer ? 'Probe reads warmer than its case allows' : 'Probe reads colder than its case allows',
+      ts: now,
+      text: `no product in this case's air over the last ${fmtDuration(own[own.length - 1]!.ts - own[0]!.ts)} (a ${t.productTauMinMin}–${t.productTauMaxMin} min time constant) reads as this probe did: ${fmtC(best.error)} off at best`,
+    }];
   }
 
   /**

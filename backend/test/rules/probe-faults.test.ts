@@ -112,6 +112,21 @@ describe('a probe whose values do not fit its case (probe-data:<id>) is a sensor
     expectNoTemperatureAlarm(ds);
   });
 
+  it('a slow drift through a defrost (whose warm air the 90-min fit forgives) is named before the probe drives an excursion', () => {
+    const { engine } = makeEngine();
+    // Drifting +0.8 °C/h from 2 h in; a 25-min defrost at 3 h 15 warms the air for a while.
+    const drift = (m: number) => (m < 120 ? 0 : Math.min(3, ((m - 120) * 0.8) / 60));
+    const sim = simulateCase({
+      caseId: 'case-4', minutes: 420, setpointC: 3, initialProductC: 3.2,
+      events: [{ atMin: 195, defrost: true }, { atMin: 220, defrost: false }],
+      productReport: (m, c) => Math.round((c + drift(m)) * 100) / 100,
+    });
+    const ds = run(engine, sim.readings);
+    const f = asserts(ds, 'sensor_fault', 'probe-data:probe-4p');
+    expect(f.length).toBeGreaterThan(0);
+    expectNoTemperatureAlarm(ds);
+  });
+
   it('an air probe knocked onto the evaporator housing (2.5 °C warm from then on) is a fault', () => {
     const { engine } = makeEngine();
     const sim = simulateCase({ caseId: 'case-4', minutes: 180, cycling: true, airReport: (m, c) => (m < 90 ? c : Math.round((c + 2.5) * 100) / 100) });

@@ -1,0 +1,91 @@
+/**
+ * `npm run rescore -- <eval run dir> [--scenarios a,b] [--out file.json] [--against file.json]`:
+ * judges a saved `npm run eval` run again with the rules as they are now, without simulating
+ * it again. Each scenario's readings, as its backend received them (its SQLite, in arrival
+ * order), go into a fresh backend; the tasks are scored against the run's ground truth. With
+ * `--against` (an earlier `--out`), prints what changed per scenario: the quick loop for rule
+ * work, before a full eval.
+ */
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { StoreLayout, type Reading } from '@shelfwatch/contracts';
+import { repoRoot } from '@shelfwatch/test-support';
+import Database from 'better-sqlite3';
+import { canonicalTasks, describeTaskDiff, diffTaskLists, formatTable, readGroundTruthFile, scoreRuns, type CanonicalTask, type RunInput } from '../eval/src/index.js';
+import { DemoSecrets } from './demo/secrets.js';
+import { replayIntoFreshBackend } from './replay.js';
+
+const ROOT = repoRoot(import.meta.dirname);
+const BATCH = 500;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { scenarios: { type: 'string' }, out: { type: 'string' }, against: { type: 'string' } },
+  });
+  const runDir = positionals[0];
+  if (!runDir) {
+    process.stderr.write('usage: rescore <eval run dir> [--scenarios a,b] [--out file.json] [--against file.json]\n');
+    return 2;
+  }
+  const secrets = DemoSecrets.parse(JSON.parse(await readFile(path.join(ROOT, 'config/demo/api.demo.json'), 'utf8')));
+  const names = values.scenarios?.split(',') ?? (await readdir(runDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const previous = values.against ? (JSON.parse(await readFile(values.against, 'utf8')) as Record<string, CanonicalTask[]>) : null;
+  const work = await mkdtemp(path.join(tmpdir(), 'shelfwatch-rescore-'));
+  const runs: RunInput[] = [];
+  const tasksByScenario: Record<string, CanonicalTask[]> = {};
+  try {
+    for (const name of names) {
+      const dir = path.join(runDir, name);
+      const layoutFile = path.join(dir, 'store.json');
+      const layout = StoreLayout.parse(JSON.parse(await readFile(layoutFile, 'utf8')));
+      const truth = await readGroundTruthFile(path.join(dir, 'ground-truth.jsonl'));
+      const end = truth.events.find((e) => e.type === 'run_end')?.ts;
+      if (end === undefined) throw new Error(`${name}: the ground truth has no run_end line (an unfinished run?)`);
+      const readings = receivedReadings(path.join(dir, 'backend.sqlite'));
+      const batches: Reading[][] = [];
+      for (let i = 0; i < readings.length; i += BATCH) batches.push(readings.slice(i, i + BATCH));
+      const backroom = truth.events.flatMap((e) => (e.type === 'backroom' && e.cause === 'initial' ? [{ sku: e.sku, units: e.units }] : []));
+      const started = Date.now();
+      const tasks = await replayIntoFreshBackend({ name, batches, layout, layoutFile, secrets, backroom, dir: path.join(work, name), replayHours: (end - readings[0]!.ts) / 3_600_000 + 2 });
+      const trading = tasks.filter((t) => t.raisedAt < end);
+      runs.push({ truth: truth.events, tasks: trading, layout });
+      tasksByScenario[name] = canonicalTasks(tasks, { untilMs: end });
+      process.stderr.write(`[rescore] ${name}: ${readings.length} readings, ${trading.length} tasks (${Math.round((Date.now() - started) / 1000)} s)\n`);
+      const before = previous?.[name];
+      if (before) {
+        const diff = diffTaskLists(before, tasksByScenario[name]);
+        if (!diff.same) process.stderr.write(`${describeTaskDiff(diff, { reference: 'before', other: 'now' }, 20)}\n`);
+      }
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  process.stdout.write(`${formatTable(scoreRuns(runs))}\n`);
+  if (values.out) await writeFile(values.out, JSON.stringify(tasksByScenario));
+  return 0;
+}
+
+/** The readings a run's backend accepted, in the order they arrived (SQLite rowid order). */
+function receivedReadings(dbFile: string): Reading[] {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare('SELECT body FROM recent_readings ORDER BY rowid')
+      .pluck()
+      .all()
+      .map((body) => JSON.parse(body as string) as Reading);
+  } finally {
+    db.close();
+  }
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    process.stderr.write(`rescore failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
