@@ -141,6 +141,8 @@ export interface RuleTuning {
   probeFitToleranceC: number;
   /** Air swinging this much within the fit window (a defrost, a door left open) tells a product simulant's time constant. */
   fitAirSwingC: number;
+  /** A gap in a probe's readings longer than this leaves the air it saw unknown: no fit across it. */
+  fitMaxGapMin: number;
   /** An air probe's placement offset from the controller's air explains at most this... */
   disagreeAirC: number;
   /** ... and does not move by more than this within an hour of steady running. */
@@ -209,6 +211,7 @@ export const defaultTuning: RuleTuning = {
   productHeatGainC: 1,
   probeFitToleranceC: 0.5,
   fitAirSwingC: 3,
+  fitMaxGapMin: 10,
   disagreeAirC: 3,
   probeDriftC: 1.5,
   steadyAirC: 0.5,

@@ -191,7 +191,7 @@ export class ProbeHealth {
   private productFit(now: number, ref: CaseReference): ProbeFinding[] {
     const t = this.tuning;
     const own = this.history.since(now - t.probeFitWindowMin * MIN);
-    if (own.length < 6) return [];
+    if (own.length < 6 || !this.unbroken(own)) return [];
     const from = own[0]!.ts;
     const to = own[own.length - 1]!.ts;
     if (to - from < t.probeFitWindowMin * MIN * 0.66) return [];
@@ -219,6 +219,15 @@ export class ProbeHealth {
   }
 
   /**
+   * Across a stretch the probe did not report (a power cut, its radio down) the air it saw is
+   * unknown: the held air value would pretend the case stayed cold while it warmed.
+   */
+  private unbroken(samples: { ts: number }[]): boolean {
+    for (let k = 1; k < samples.length; k++) if (samples[k]!.ts - samples[k - 1]!.ts > this.tuning.fitMaxGapMin * MIN) return false;
+    return true;
+  }
+
+  /**
    * A product simulant has ONE time constant. The bounds of the 90-min fit let it warm as fast
    * as the smallest bottle while a defrost's warm air lasts and cool as slowly as the largest
    * block afterwards, so a drift that began before a defrost passes them. Where the air swung
@@ -234,7 +243,7 @@ export class ProbeHealth {
     const air = ref.air(from);
     if (air.length === 0 || air[0]!.ts > from || SampleWindow.range(air) < t.fitAirSwingC) return [];
     const paired = SampleWindow.pair(own, air);
-    if (paired.length < 6) return [];
+    if (paired.length < 6 || !this.unbroken(paired)) return [];
     let best = { error: Infinity, last: 0 };
     for (const tau of SINGLE_FIT_TAUS_MIN) {
       if (tau < t.productTauMinMin || tau > t.productTauMaxMin) continue;

@@ -127,6 +127,15 @@ describe('a probe whose values do not fit its case (probe-data:<id>) is a sensor
     expectNoTemperatureAlarm(ds);
   });
 
+  it('after a power cut (nothing reported while the case warmed) the warm product is believed: no fit across the silence', () => {
+    const { engine } = makeEngine();
+    const sim = simulateCase({ caseId: 'case-4', minutes: 240, events: [{ atMin: 60, compressor: false }, { atMin: 110, compressor: true }] });
+    const cut = (r: Reading) => r.ts >= T0 + 60 * MIN && r.ts < T0 + 110 * MIN;
+    const ds = run(engine, sim.readings.filter((r) => !cut(r)));
+    expect(asserts(ds, 'sensor_fault', 'probe-data:probe-4p')).toEqual([]);
+    expect(asserts(ds, 'sensor_fault', 'probe-data:probe-4a')).toEqual([]);
+  });
+
   it('an air probe knocked onto the evaporator housing (2.5 °C warm from then on) is a fault', () => {
     const { engine } = makeEngine();
     const sim = simulateCase({ caseId: 'case-4', minutes: 180, cycling: true, airReport: (m, c) => (m < 90 ? c : Math.round((c + 2.5) * 100) / 100) });
