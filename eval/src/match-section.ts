@@ -32,6 +32,8 @@ export interface SectionTally {
   followUps: number;
   /** False tasks whose location key names no place of this section (included in fp). */
   unmapped: number;
+  /** Warnings ahead of time that no episode followed: scored elsewhere (the forecast), not in tasks or fp. */
+  warningsElsewhere: number;
   /** All truth episodes (merged intervals), warranted or not. */
   episodes: number;
   /** Episodes recall is computed over: warranted, and not censored by the end of the run. */
@@ -52,7 +54,7 @@ export interface SectionTally {
 
 export function emptyTally(): SectionTally {
   return {
-    tasks: 0, tp: 0, fp: 0, duplicates: 0, followUps: 0, unmapped: 0,
+    tasks: 0, tp: 0, fp: 0, duplicates: 0, followUps: 0, unmapped: 0, warningsElsewhere: 0,
     episodes: 0, truthIntervals: 0, detected: 0, carriedOver: 0, excludedShort: 0, censoredAtEnd: 0,
     delaysMs: [], missed: [], falseAlarms: [],
   };
@@ -66,8 +68,10 @@ interface EpisodeState {
 }
 
 /** How far raisedAt lies outside the episode's parts the kind may match; null when outside every window. */
-function distance(state: EpisodeState, raisedAt: number, allowed: readonly string[], spec: SectionSpec): number | null {
-  const { leadMs, graceMs } = spec.tolerances;
+function distance(state: EpisodeState, task: Task, allowed: readonly string[], spec: SectionSpec): number | null {
+  const { graceMs } = spec.tolerances;
+  const leadMs = Math.max(spec.tolerances.leadMs, spec.leadMs?.(task) ?? 0);
+  const { raisedAt } = task;
   let best: number | null = null;
   for (const part of state.episode.parts) {
     if (!allowed.includes(part.what)) continue;
@@ -110,11 +114,16 @@ export function matchSection(spec: SectionSpec, episodes: readonly Episode[], ta
     let chosen: EpisodeState | null = null;
     let chosenD = Infinity;
     for (const state of key === null ? [] : (byKey.get(key) ?? [])) {
-      const d = distance(state, task.raisedAt, allowed, spec);
+      const d = distance(state, task, allowed, spec);
       if (d !== null && d < chosenD) {
         chosen = state;
         chosenD = d;
       }
+    }
+    if (chosen === null && key !== null && spec.scoredElsewhereIfUnmatched?.(task)) {
+      tally.tasks--;
+      tally.warningsElsewhere++;
+      continue;
     }
     if (chosen === null || key === null) {
       tally.fp++;

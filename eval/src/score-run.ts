@@ -30,6 +30,8 @@ export interface SectionScores {
   duplicates: number;
   followUps: number;
   unmapped: number;
+  /** Warnings ahead of time no episode followed: judged by the forecast figures, not counted here. */
+  warningsElsewhere: number;
   /** Warranted truth episodes recall is computed over. */
   truthIntervals: number;
   detected: number;
@@ -196,6 +198,7 @@ function addTally(into: SectionTally, add: SectionTally): void {
   into.duplicates += add.duplicates;
   into.followUps += add.followUps;
   into.unmapped += add.unmapped;
+  into.warningsElsewhere += add.warningsElsewhere;
   into.episodes += add.episodes;
   into.truthIntervals += add.truthIntervals;
   into.detected += add.detected;
@@ -223,6 +226,7 @@ function toScores(t: SectionTally, tol: SectionTolerances): SectionScores {
     duplicates: t.duplicates,
     followUps: t.followUps,
     unmapped: t.unmapped,
+    warningsElsewhere: t.warningsElsewhere,
     truthIntervals: t.truthIntervals,
     detected: t.detected,
     carriedOver: t.carriedOver,

@@ -1,6 +1,7 @@
-import type { StoreLayout, TaskKind, Task } from '@shelfwatch/contracts';
+import { FORECAST_HORIZON_EVIDENCE, type StoreLayout, type TaskKind, type Task } from '@shelfwatch/contracts';
 import type { GroundTruthEvent } from '../../firmware-sim/src/world/ground-truth.js';
 import type { TruthPart } from './episodes.js';
+import { warningHorizon } from './forecast-score.js';
 import {
   CASE_FAULTS,
   COLD_CHAIN,
@@ -33,6 +34,10 @@ export interface SectionSpec {
   taskKey(task: Task): string | null;
   /** Whether a task of a matchable kind belongs to this section at all (default: yes). */
   owns?(task: Task): boolean;
+  /** How long before an episode this task may be raised and still detect it (default: the tolerances' lead). */
+  leadMs?(task: Task): number;
+  /** An unmatched task of this kind that is judged by another figure (a warning ahead of time), not a false alarm here. */
+  scoredElsewhereIfUnmatched?(task: Task): boolean;
 }
 
 /** Sensor-fault keys that are not about one device: the store outage, and the backend's wall-clock watchdog (not scored). */
@@ -174,6 +179,12 @@ export function sectionSpecs(layout: StoreLayout): Record<SectionName, SectionSp
       matchable: { low_stock: ['low_stock'] },
       parts: (events) => slotParts(events, 'low_stock'),
       taskKey: (task) => keyWithPrefix(task, 'slot:'),
+      // "Restock before HH:MM" is the low-stock task raised ahead by the sell-out forecast: it
+      // detects the low stock that follows within its horizon. One that nothing followed (staff
+      // restocked in time, or the pace slowed) is the forecast's to answer for
+      // (forecast.outOfStock.falseWarningsPerSlotDay), not a false low-stock alarm.
+      leadMs: (task) => (task.evidence.some((e) => e.text.startsWith(FORECAST_HORIZON_EVIDENCE)) ? warningHorizon(task) - task.raisedAt : 0),
+      scoredElsewhereIfUnmatched: (task) => task.title.startsWith('Restock before'),
     },
     planogram: {
       name: 'planogram',

@@ -45,3 +45,23 @@ describe('sell-outs ahead of time', () => {
     expect(s).toMatchObject({ sellOuts: 0, excludedEarly: 1, excludedBackroomEmpty: 1, warnedShare: null, medianLeadMin: null });
   });
 });
+
+describe('low stock section with warnings ahead of time', () => {
+  const low = (startMin: number, endMin: number): GroundTruthEvent => ({
+    type: 'low_stock', ts: at(endMin), slotId: 'a1-s1-1', sku: 'PASTA-500', reorderPoint: 3, startMs: at(startMin), endMs: at(endMin), minutes: endMin - startMin, openAtEnd: false,
+  });
+  const lowStock = (truth: GroundTruthEvent[], tasks: TaskWithHistory[]) => scoreRun({ truth: run([backroom('PASTA-500', 40), ...truth]), tasks, layout }).lowStock;
+
+  it('a "Restock before" raised 40 min ahead detects the low stock that follows within its horizon', () => {
+    expect(lowStock([low(100, 160)], [warning(60, 170, 130)])).toMatchObject({ tp: 1, fp: 0, fn: 0 });
+  });
+
+  it('one that nothing followed (restocked in time) is the forecast\'s to answer for, not a false low-stock alarm', () => {
+    expect(lowStock([], [warning(60, 80, 130)])).toMatchObject({ tasks: 0, fp: 0, warningsElsewhere: 1 });
+  });
+
+  it('a plain "Low stock" with no low stock behind it stays false, and a warning past its horizon does not detect', () => {
+    expect(lowStock([], [task('low_stock', SLOT, 60, 80)])).toMatchObject({ tasks: 1, fp: 1 });
+    expect(lowStock([low(200, 260)], [warning(60, 80, 130)])).toMatchObject({ tp: 0, fn: 1 });
+  });
+});
