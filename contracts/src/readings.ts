@@ -114,7 +114,7 @@ export function isGatewayRestart(r: Reading): boolean {
 /**
  * The gateway's statement that it stopped listening at `ts` (device event time) and listens
  * again. Its id depends only on the gateway and that time, so a gateway that restarts twice
- * without hearing anything in between says it once.
+ * without hearing anything in between repeats the same statement (deduplicated by id).
  */
 export function gatewayRestartReading(options: { storeId: string; gatewayId: string; ts: number }): Reading {
   return {

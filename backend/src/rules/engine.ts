@@ -50,7 +50,8 @@ interface Touched {
  * at that time, and every slot, case and device is judged again at each whole minute of event
  * time (timers: persistence, silence, alarm delays). A decision at event time t therefore
  * depends only on readings up to t, and is taken once those can all be known: the same readings
- * give the same decisions whatever their arrival order or timing within the reordering window.
+ * give the same decisions whatever their arrival order or timing within the reordering window,
+ * and, after the gateway states a restart, whichever device's backlog arrives first.
  *
  * One exception is decided at once: a probe reporting its own failure (probe-self-report.ts).
  *
