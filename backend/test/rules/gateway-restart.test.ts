@@ -70,7 +70,8 @@ function decide(arrival: Reading[]): RuleDecision[] {
 
 const inOrder = decide([...before, marker, ...backlog, ...after]);
 
-describe('a gateway restart: the same tasks whichever device’s backlog arrives first', () => {
+// Each case replays two hours of a store several times: seconds on a busy machine.
+describe('a gateway restart: the same tasks whichever device’s backlog arrives first', { timeout: 60_000 }, () => {
   it('in event order: the sell-out and the open door are raised at their event times; nothing about devices or the store', () => {
     expect(asserts(inOrder, 'out_of_stock', 'slot:slot-1')[0]?.at).toBeLessThan(UP);
     expect(asserts(inOrder, 'temperature_excursion', 'case:case-4')[0]?.at).toBeLessThan(UP);
