@@ -74,11 +74,16 @@ export const CaseCompressorReading = z
   .object({ ...Base, kind: z.literal('case.compressor'), caseId: CaseId, running: z.boolean() })
   .strict();
 
+/**
+ * Whether a device can be heard. `deviceKind: 'gateway'` is the gateway speaking of itself:
+ * detail `restarted` (gatewayRestartReading), dated at the newest device event time it had
+ * stored before it stopped: nothing the devices said after that was heard live.
+ */
 export const DeviceStatusReading = z
   .object({
     ...Base,
     kind: z.literal('device.status'),
-    deviceKind: z.enum(['weight_board', 'camera', 'probe', 'controller']),
+    deviceKind: z.enum(['weight_board', 'camera', 'probe', 'controller', 'gateway']),
     online: z.boolean(),
     detail: z.string().max(200),
   })
@@ -98,6 +103,31 @@ export const Reading = z.discriminatedUnion('kind', [
 export type Reading = z.infer<typeof Reading>;
 export type ReadingKind = Reading['kind'];
 export type ReadingOf<K extends ReadingKind> = Extract<Reading, { kind: K }>;
+
+/** The detail of the gateway's statement that it restarted (a device.status of deviceKind `gateway`). */
+export const GATEWAY_RESTARTED = 'restarted';
+
+export function isGatewayRestart(r: Reading): boolean {
+  return r.kind === 'device.status' && r.deviceKind === 'gateway' && r.detail === GATEWAY_RESTARTED;
+}
+
+/**
+ * The gateway's statement that it stopped listening at `ts` (device event time) and listens
+ * again. Its id depends only on the gateway and that time, so a gateway that restarts twice
+ * without hearing anything in between repeats the same statement (deduplicated by id).
+ */
+export function gatewayRestartReading(options: { storeId: string; gatewayId: string; ts: number }): Reading {
+  return {
+    kind: 'device.status',
+    id: readingId.status(options.gatewayId, options.ts, true),
+    storeId: options.storeId,
+    deviceId: options.gatewayId,
+    ts: options.ts,
+    deviceKind: 'gateway',
+    online: true,
+    detail: GATEWAY_RESTARTED,
+  };
+}
 
 export const READING_KINDS: ReadingKind[] = Reading.options.map((o) => o.shape.kind.value);
 

@@ -44,7 +44,9 @@ describe('drill: kill -9 of the gateway mid-stream (MQTT QoS 1 → gateway → i
     expect(new Set(ids).size).toBe(N);
     const accepted = await metricSum(chain.backend!.url, 'shelfwatch_backend_readings_total', (l) => l.includes('result="accepted"'));
     const duplicates = await metricSum(chain.backend!.url, 'shelfwatch_backend_readings_total', (l) => l.includes('result="duplicate"'));
-    expect(accepted).toBe(N + HOT);
+    // Besides the devices' readings, the restarted gateway's statement that it had stopped listening.
+    expect(accepted).toBe(N + HOT + 1);
+    expect(storedReadingIds(chain.dbPath).filter((id) => id.startsWith('gw-1:status:'))).toHaveLength(1);
     // The cold-chain task neither lost nor doubled by the kill. (Other tasks may follow as event
     // time moves on: the rules decide each minute once every device has reported past it.)
     const tasksAfter = await allTasks(chain.backendUrl);

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_AHEAD_MS } from '@shelfwatch/contracts';
+import { DEFAULT_MAX_AHEAD_MS, gatewayRestartReading } from '@shelfwatch/contracts';
 import mqttPacket from 'mqtt-packet';
 import pino, { type Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
@@ -131,6 +131,14 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   });
 
   try {
+    // What the devices said since the newest reading stored before this start was not heard
+    // live: stated first, in the devices' time, so the backend never reads the gap (and the
+    // backlog's late arrival) as the devices' silence (backend/src/rules/README.md).
+    const stoppedListening = outbox.newestDataTsBeforeOpen;
+    if (stoppedListening !== null) {
+      await outbox.append([[gatewayRestartReading({ storeId: store.storeId, gatewayId: config.gatewayId, ts: stoppedListening })]]);
+      logger.info({ stoppedListening: new Date(stoppedListening).toISOString() }, 'restart stated to the sinks');
+    }
     for (const { name, sink } of sinks) {
       await sink.start();
       started.push(sink);

@@ -102,6 +102,13 @@ export interface RuleTuning {
    * waited for. Readings arriving later than this behind the rest of the store are late.
    */
   reorderWindowMin: number;
+  /**
+   * After the gateway restarts, how far past the moment it stopped listening the devices it
+   * had heard are waited for without the reordering window, and their silence is not taken
+   * as evidence: a weight board holds about an hour of frames, the longest backlog a device
+   * delivers after a gateway restart.
+   */
+  restartCatchUpMin: number;
   /** A probe silent this long (or 5 of its usual intervals, if longer) is "not reporting". */
   probeSilentMin: number;
   /** The same for shelf weight boards and cameras. */
@@ -190,6 +197,7 @@ export const defaultTuning: RuleTuning = {
   clearHoldMin: 5,
   spoilageResetHours: 12,
   reorderWindowMin: 10,
+  restartCatchUpMin: 60,
   probeSilentMin: 15,
   deviceSilentMin: 10,
   deviceOfflineConfirmMin: 3,

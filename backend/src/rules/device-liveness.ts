@@ -11,6 +11,8 @@ interface Life {
   /** Newest data reading (event order). */
   lastTs: number | null;
   offlineSince: number | null;
+  /** When the gateway stopped listening (its restart), if the device has not been heard since. */
+  unheardSince: number | null;
   detail: string;
   cadence: Cadence;
 }
@@ -38,6 +40,11 @@ const WHAT: Record<DeviceKind, string> = { weight_board: 'Shelf weight board', c
  * hold for `deviceOfflineConfirmMin`, silence last `deviceSilentMin`/`probeSilentMin`), so an
  * outage is recognised before any of its devices is reported on its own. After the outage,
  * devices that did not come back are reported one by one, with the time they went silent.
+ *
+ * Silence while the gateway was not listening says nothing about a device: after a gateway
+ * restart (dated when it stopped listening), a device it had heard is not silent until it
+ * has stayed unheard for the catch-up horizon past that moment; its backlog, or its loss
+ * while the gateway was down, is not a fault of its own.
  */
 export class DeviceLiveness {
   private readonly devices = new Map<string, Life>();
@@ -45,7 +52,7 @@ export class DeviceLiveness {
   private outage: { since: number; until: number; count: number; clearSince: number | null } | null = null;
 
   constructor(private readonly ctx: { index: StoreIndex; latch: ConditionLatch; tuning: RuleTuning }) {
-    for (const ref of ctx.index.devices) this.devices.set(ref.id, { ref, lastTs: null, offlineSince: null, detail: '', cadence: new Cadence() });
+    for (const ref of ctx.index.devices) this.devices.set(ref.id, { ref, lastTs: null, offlineSince: null, unheardSince: null, detail: '', cadence: new Cadence() });
   }
 
   get outageActive(): boolean {
@@ -60,6 +67,12 @@ export class DeviceLiveness {
     life.cadence.push(ts);
     life.lastTs = Math.max(life.lastTs ?? ts, ts);
     life.offlineSince = null;
+    life.unheardSince = null;
+  }
+
+  /** The gateway restarted, having stopped listening at `ts` (event order). */
+  restarted(ts: number): void {
+    for (const life of this.devices.values()) if (life.lastTs !== null) life.unheardSince = ts;
   }
 
   status(deviceId: string, ts: number, online: boolean, detail: string): void {
@@ -87,6 +100,11 @@ export class DeviceLiveness {
     return life.lastTs ?? this.watchedSince ?? 0;
   }
 
+  /** Its silence is the gateway's restart, not yet evidence about the device. */
+  private excused(life: Life, now: number): boolean {
+    return life.unheardSince !== null && now - life.unheardSince < this.ctx.tuning.restartCatchUpMin * MIN;
+  }
+
   private storeOutage(now: number): RuleDecision[] {
     const t = this.ctx.tuning;
     const { index, latch } = this.ctx;
@@ -102,7 +120,7 @@ export class DeviceLiveness {
       } else if (PERIODIC.has(life.ref.kind)) {
         observable++;
         const heard = this.heardAt(life);
-        if (now - heard >= life.cadence.patience(t.outageSilenceMin * MIN, 3)) down.push({ id: life.ref.id, since: heard });
+        if (!this.excused(life, now) && now - heard >= life.cadence.patience(t.outageSilenceMin * MIN, 3)) down.push({ id: life.ref.id, since: heard });
       }
     }
     if (this.outage === null) {
@@ -143,7 +161,7 @@ export class DeviceLiveness {
       if (now - life.offlineSince >= t.deviceOfflineConfirmMin * MIN) {
         finding = { title: `${what} offline`, text: `${what} ${ref.id} went offline at ${fmtTime(life.offlineSince)}${life.detail ? ` (${life.detail})` : ''}`, ts: life.offlineSince };
       }
-    } else if (PERIODIC.has(ref.kind)) {
+    } else if (PERIODIC.has(ref.kind) && !this.excused(life, now)) {
       const heard = this.heardAt(life);
       const silentMin = ref.kind === 'probe' ? t.probeSilentMin : t.deviceSilentMin;
       if (now - heard >= life.cadence.patience(silentMin * MIN, 5)) {

@@ -1,3 +1,4 @@
+import { isGatewayRestart } from '@shelfwatch/contracts';
 import type { CaseView, Reading, ShelfView, TaskKind } from '@shelfwatch/contracts';
 import { CaseMonitor } from './case-monitor.js';
 import { ConditionLatch } from './condition-latch.js';
@@ -49,7 +50,8 @@ interface Touched {
  * at that time, and every slot, case and device is judged again at each whole minute of event
  * time (timers: persistence, silence, alarm delays). A decision at event time t therefore
  * depends only on readings up to t, and is taken once those can all be known: the same readings
- * give the same decisions whatever their arrival order or timing within the reordering window.
+ * give the same decisions whatever their arrival order or timing within the reordering window,
+ * and, after the gateway states a restart, whichever device's backlog arrives first.
  *
  * One exception is decided at once: a probe reporting its own failure (probe-self-report.ts).
  *
@@ -90,15 +92,17 @@ export class RulesCoordinator implements RuleEngine {
       for (const p of caseDef.probes) this.selfReports.set(p.id, new ProbeSelfReport(ctx, { id: p.id, placement: p.placement, caseDef }));
     }
     this.replenish = new ReplenishRule({ ...ctx, unitsOf: (id) => this.slots.get(id)?.stock.trustedUnits() ?? null });
-    this.watermark = new StoreWatermark(this.index.devices.map((d) => d.id), this.tuning.reorderWindowMin * MIN);
+    this.watermark = new StoreWatermark(this.index.devices.map((d) => d.id), this.tuning.reorderWindowMin * MIN, this.tuning.restartCatchUpMin * MIN);
   }
 
   onReading(r: Reading): RuleDecision[] {
-    if (r.storeId !== this.index.storeId || !this.index.deviceIds.has(r.deviceId)) return [];
+    const restart = isGatewayRestart(r);
+    if (r.storeId !== this.index.storeId || !(restart || this.index.deviceIds.has(r.deviceId))) return [];
     this.restockedNow.clear();
     const out = r.kind === 'probe.temperature' ? (this.selfReports.get(r.deviceId)?.onReading(r) ?? []) : [];
     const late = this.watermark.isLate(r.ts);
-    this.watermark.observe(r.deviceId, r.ts, r.kind === 'device.status' ? r.online : undefined);
+    if (restart) this.watermark.restarted(r.ts);
+    else this.watermark.observe(r.deviceId, r.ts, r.kind === 'device.status' ? r.online : undefined);
     if (late) {
       this.late++;
       // Its time is decided: the next judgement (a later reading or minute) sees it.
@@ -257,6 +261,10 @@ export class RulesCoordinator implements RuleEngine {
         return;
       }
       case 'device.status': {
+        if (isGatewayRestart(r)) {
+          this.liveness.restarted(r.ts);
+          return;
+        }
         this.liveness.status(r.deviceId, r.ts, r.online, r.detail);
         for (const slotId of this.index.slotsOfDevice(r.deviceId)) {
           const rules = this.slots.get(slotId);

@@ -1,6 +1,6 @@
-import { readingId, type DeviceKind, type Reading } from '@shelfwatch/contracts';
+import { readingId, type Reading, type ReadingOf } from '@shelfwatch/contracts';
 
-export function deviceStatusReading(options: { storeId: string; deviceId: string; deviceKind: DeviceKind; online: boolean; ts: number; detail: string }): Reading {
+export function deviceStatusReading(options: { storeId: string; deviceId: string; deviceKind: ReadingOf<'device.status'>['deviceKind']; online: boolean; ts: number; detail: string }): Reading {
   return {
     kind: 'device.status',
     id: readingId.status(options.deviceId, options.ts, options.online),

@@ -12,7 +12,7 @@ export interface WriterInit {
 
 export type ToWriter =
   /** One group of readings, serialised on the serving thread: ids[i] and bodies[i] are one row. */
-  | { t: 'append'; ids: string[]; bodies: string[]; at: number }
+  | { t: 'append'; ids: string[]; bodies: string[]; at: number; newestDataTs: number | null }
   | { t: 'cursors'; cursors: [sink: string, seq: number][] }
   | { t: 'dead'; sink: string; rows: { seq: number; id: string; body: string }[]; error: string; at: number }
   | { t: 'close' };

@@ -18,6 +18,7 @@ const st = {
   insert: db.prepare('INSERT INTO readings (id, body, appended_at) VALUES (?, ?, ?)'),
   setCursor: db.prepare('INSERT INTO cursors (sink, seq) VALUES (?, ?) ON CONFLICT(sink) DO UPDATE SET seq = excluded.seq'),
   compact: db.prepare('DELETE FROM readings WHERE seq <= ?'),
+  heard: db.prepare('INSERT INTO heard (id, newest_ts) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET newest_ts = MAX(newest_ts, excluded.newest_ts)'),
   deadLetter: db.prepare('INSERT INTO dead_letters (sink, seq, reading_id, body, error, at) VALUES (?, ?, ?, ?, ?, ?)'),
 };
 const post = (m: FromWriter) => port.postMessage(m);
@@ -76,6 +77,7 @@ function commit(): void {
         switch (m.t) {
           case 'append':
             for (let i = 0; i < m.ids.length; i++) lastSeq = Number(st.insert.run(m.ids[i], m.bodies[i], m.at).lastInsertRowid);
+            if (m.newestDataTs !== null) st.heard.run(m.newestDataTs);
             break;
           case 'cursors':
             for (const [sink, seq] of m.cursors) moved.set(sink, seq);

@@ -82,6 +82,7 @@ export class Outbox {
   private cursorsScheduled = false;
   private failure: Error | undefined;
   private closing: Promise<void> | undefined;
+  private heardBefore: number | null = null;
 
   constructor(private readonly options: OutboxOptions) {}
 
@@ -108,6 +109,17 @@ export class Outbox {
     for (const [sink, seq] of cursors) this.cursors.set(sink, seq);
     this.reader = openOutboxDatabase(this.options.path);
     this.statements = this.prepare(this.reader);
+    const heard = this.reader.prepare('SELECT newest_ts FROM heard WHERE id = 1').get() as { newest_ts: number } | undefined;
+    this.heardBefore = heard?.newest_ts ?? null;
+  }
+
+  /**
+   * The newest device event time stored before this open (statuses aside: they are the
+   * gateway's statements, not what a device said), even if its rows were delivered and
+   * deleted since; null for a new outbox.
+   */
+  get newestDataTsBeforeOpen(): number | null {
+    return this.heardBefore;
   }
 
   private prepare(db: Database.Database) {
@@ -139,12 +151,15 @@ export class Outbox {
     if (readings.length === 0) return Promise.resolve(this.lastSeq);
     const ids = new Array<string>(readings.length);
     const bodies = new Array<string>(readings.length);
+    let newestDataTs: number | null = null;
     for (let i = 0; i < readings.length; i++) {
-      ids[i] = readings[i]!.id;
-      bodies[i] = JSON.stringify(readings[i]);
+      const r = readings[i]!;
+      ids[i] = r.id;
+      bodies[i] = JSON.stringify(r);
+      if (r.kind !== 'device.status' && (newestDataTs === null || r.ts > newestDataTs)) newestDataTs = r.ts;
     }
     const at = this.options.clock.now();
-    this.post({ t: 'append', ids, bodies, at });
+    this.post({ t: 'append', ids, bodies, at, newestDataTs });
     this.postedRows += readings.length;
     return new Promise<number>((resolve, reject) => this.posted.push({ readings, at, resolve, reject }));
   }

@@ -6,6 +6,7 @@ import { OutboxFullError } from '../../src/errors.js';
 import { AppendQueue } from '../../src/outbox/append-queue.js';
 import { openOutboxDatabase } from '../../src/outbox/outbox-database.js';
 import { Outbox, type OutboxOptions } from '../../src/outbox/outbox.js';
+import type { Reading } from '@shelfwatch/contracts';
 import { probeReading } from '../fixtures/readings.js';
 
 let dir: TempDir;
@@ -102,6 +103,24 @@ describe('Outbox', { timeout: 30_000 }, () => {
     expect(again.pending('backend')).toBe(1);
     expect(await again.append([[probeReading(4)]])).toBe(4);
     expect(again.readAfter(2, 10).map((r) => r.reading.id)).toEqual(['probe-1:3', 'probe-1:4']);
+  });
+
+  it('remembers the newest device event time stored before it was opened, statuses aside, after its rows were delivered and deleted', async () => {
+    const o = await open();
+    expect(o.newestDataTsBeforeOpen).toBeNull();
+    await o.append([[probeReading(1, 5_000), probeReading(2, 9_000)], [probeReading(3, 7_000)]]);
+    const status: Reading = { kind: 'device.status', id: 'probe-1:status:99000:0', storeId: 'store-1', deviceId: 'probe-1', ts: 99_000, deviceKind: 'probe', online: false, detail: 'lwt' };
+    await o.append([[status]]);
+    expect(o.newestDataTsBeforeOpen).toBeNull();
+    o.commit('influx', 4);
+    o.commit('backend', 4);
+    await o.close();
+    const again = await open();
+    expect(again.stored()).toBe(0);
+    expect(again.newestDataTsBeforeOpen).toBe(9_000);
+    await again.append([[probeReading(4, 8_000)]]);
+    await again.close();
+    expect((await open()).newestDataTsBeforeOpen).toBe(9_000);
   });
 
   it('a sink added later starts at what is still stored', async () => {
