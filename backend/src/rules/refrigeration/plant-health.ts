@@ -59,7 +59,8 @@ export function judgePlant(now: number, data: CompressorCycles, tuning: PlantTun
   const normalCycles = clean.filter((c) => c.endMs <= normalTo && c.endMs >= normalTo - tuning.normalWindowH * H);
   const learned = summarize(normalCycles);
   const normal = learned && learned.cycles >= tuning.minNormalCycles && learned.toMs - learned.fromMs >= tuning.minNormalSpanH * H ? learned : null;
-  const recentCycles = clean.filter((c) => c.endMs > recentFrom && c.endMs <= now);
+  // The latest cycles (a fast-cycling multideck's hour, a door case's few hours), at most the recent window old.
+  const recentCycles = clean.filter((c) => c.endMs > recentFrom && c.endMs <= now).slice(-tuning.recentCycles);
   const recent = summarize(recentCycles);
   if (!normal) return { normal: null, recent, capacityLoss: null, continuousRun: null, slowPullDown: null };
 

@@ -9,8 +9,9 @@ export interface PlantTuning {
    * readings replayed (backend `replayHours`, 26 h by default), so a longer memory needs both.
    */
   normalWindowH: number;
-  /** The recent behaviour judged against the normal, hours. */
+  /** The recent behaviour judged against the normal: the last `recentCycles` clean cycles within recentWindowH. */
   recentWindowH: number;
+  recentCycles: number;
   /** No judgement before the normal has this many clean compressor cycles spread over this many hours. */
   minNormalCycles: number;
   minNormalSpanH: number;
@@ -47,6 +48,7 @@ export interface PlantTuning {
 export const defaultPlantTuning: PlantTuning = {
   normalWindowH: 24,
   recentWindowH: 3,
+  recentCycles: 6,
   minNormalCycles: 12,
   minNormalSpanH: 6,
   minRecentCycles: 3,
