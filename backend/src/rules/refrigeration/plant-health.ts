@@ -28,7 +28,7 @@ export interface PlantFindings {
 }
 
 /** Medians over cycles (robust to the odd disturbed one that passed the filters). */
-export function summarize(cycles: readonly CompressorCycle[]): CycleSummary | null {
+function summarize(cycles: readonly CompressorCycle[]): CycleSummary | null {
   if (cycles.length === 0) return null;
   const onMs = cycles.map((c) => c.endMs - c.onAtMs);
   return {

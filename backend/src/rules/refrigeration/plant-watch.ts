@@ -34,7 +34,6 @@ export class PlantWatch {
   private findingSince: number | null = null;
   private lastFindingAt: number | null = null;
   private raisedAt: number | null = null;
-  private latest: PlantFindings | null = null;
 
   constructor(private readonly ctx: PlantWatchContext) {
     this.data = new CompressorCycles(ctx.tuning);
@@ -44,18 +43,12 @@ export class PlantWatch {
     this.data.apply(r);
   }
 
-  /** What the last judgement found (for views and tests). */
-  findings(): PlantFindings | null {
-    return this.latest;
-  }
-
   /** Judges at event time `now`; without a live controller nothing is judged and nothing changes. */
   evaluate(now: number, controllerLive: boolean): RuleDecision[] {
     if (!controllerLive) return [];
     const { tuning, latch, index, caseDef } = this.ctx;
     const key = `plant:${caseDef.id}`;
     const f = judgePlant(now, this.data, tuning, this.raisedAt ?? Infinity);
-    this.latest = f;
     const any = f.capacityLoss !== null || f.continuousRun !== null || f.slowPullDown !== null;
     if (any) {
       this.findingSince ??= now;
