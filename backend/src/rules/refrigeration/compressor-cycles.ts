@@ -62,10 +62,10 @@ export class CompressorCycles {
   airC: number | null = null;
   private airAt = -Infinity;
   running: boolean | null = null;
-  /** When the compressor last started (null while it is off or unknown), with the air and door time then. */
+  /** When the compressor last started (null while it is off or unknown), the door time then, and the coldest air since. */
   runningSince: number | null = null;
-  runStartAirC: number | null = null;
   runStartDoorMs = 0;
+  runMinAirC: number | null = null;
   defrostActive = false;
   private off: PhaseStart | null = null;
   private on: (PhaseStart & { off: PhaseStart }) | null = null;
@@ -81,6 +81,7 @@ export class CompressorCycles {
         if (r.ts < this.airAt) return;
         this.airC = r.tempC;
         this.airAt = r.ts;
+        if (this.running) this.runMinAirC = Math.min(this.runMinAirC ?? r.tempC, r.tempC);
         return;
       case 'case.setpoint':
         return;
@@ -123,7 +124,7 @@ export class CompressorCycles {
 
   private started(ts: number): void {
     this.runningSince = ts;
-    this.runStartAirC = this.airC;
+    this.runMinAirC = this.airC;
     this.runStartDoorMs = this.doorMs(ts);
     this.on = this.off && this.airC !== null ? { at: ts, airC: this.airC, doorMs: this.doorMs(ts), off: this.off } : null;
     this.off = null;

@@ -21,7 +21,7 @@ export interface PlantFindings {
   recent: CycleSummary | null;
   /** Capacity fallen to or below capacityWarnShare of normal. */
   capacityLoss: { share: number; expectedDutyShare: number } | null;
-  /** Compressor running without a stop, the air above where it started. */
+  /** Compressor running without a stop, the air climbing back from its lowest of the run. */
   continuousRun: { sinceMs: number; airRiseC: number; normalOnMin: number } | null;
   /** The last pull-downs after defrosts all slow against the normal, at their heat load. */
   slowPullDown: { recent: PullDown[]; normalMin: number; share: number } | null;
@@ -76,9 +76,9 @@ export function judgePlant(now: number, data: CompressorCycles, tuning: PlantTun
   if (data.running && since !== null && !data.defrostActive) {
     const runMs = now - since;
     const longEnough = runMs >= Math.max(tuning.continuousRunMin, tuning.continuousRunFactor * normal.onMin) * MIN;
-    const doorsQuiet = data.doorMs(now) - data.runStartDoorMs <= tuning.maxDoorShare * runMs;
-    // A running compressor pulls the air down from where it cut in; one that has not, for this long, cannot.
-    const rise = data.airC === null || data.runStartAirC === null ? null : data.airC - data.runStartAirC;
+    const doorsQuiet = data.doorMs(now) - data.runStartDoorMs <= tuning.continuousDoorShare * runMs;
+    // A running compressor pulls the air down; one whose air climbs back up from its lowest while still running cannot keep up.
+    const rise = data.airC === null || data.runMinAirC === null ? null : data.airC - data.runMinAirC;
     if (longEnough && doorsQuiet && rise !== null && rise >= tuning.airRiseC) continuousRun = { sinceMs: since, airRiseC: rise, normalOnMin: normal.onMin };
   }
 

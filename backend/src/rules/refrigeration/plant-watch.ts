@@ -90,8 +90,8 @@ function describe(now: number, f: PlantFindings): { title: string; reason: strin
   if (f.continuousRun) {
     const c = f.continuousRun;
     kinds.push('continuous');
-    reasons.push(`compressor running without a stop for ${fmtDuration(now - c.sinceMs)}, the air ${c.airRiseC.toFixed(1)} °C warmer than when it started (normal run ${Math.round(c.normalOnMin)} min)`);
-    evidence.push({ ts: c.sinceMs, text: `Compressor running since ${fmtTime(c.sinceMs)}, air up ${c.airRiseC.toFixed(1)} °C since; normally it stops after ${Math.round(c.normalOnMin)} min` });
+    reasons.push(`compressor running without a stop for ${fmtDuration(now - c.sinceMs)}, the air up ${c.airRiseC.toFixed(1)} °C from its lowest of the run (normal run ${Math.round(c.normalOnMin)} min)`);
+    evidence.push({ ts: c.sinceMs, text: `Compressor running since ${fmtTime(c.sinceMs)}, air up ${c.airRiseC.toFixed(1)} °C from its lowest since; normally it stops after ${Math.round(c.normalOnMin)} min` });
   }
   if (f.capacityLoss && f.recent) {
     const r = f.recent;

@@ -20,17 +20,21 @@ export interface PlantTuning {
   /** Recent cooling capacity (cycles or pull-downs) at or below this share of its normal is a finding. */
   capacityWarnShare: number;
   /**
-   * A cycle with doors open longer than this share of it is not used: a shoppers' opening now and
-   * then is part of normal load, a door rush or a restock through open doors is not.
+   * A cycle with doors open longer than this share of it is not used. Shoppers' openings come at
+   * random, so they add heat to the off and the running phase alike and the capacity estimate
+   * (rise + fall) stays true; a restock through open doors, a door held open, is one long load in
+   * one phase and is not.
    */
   maxDoorShare: number;
+  /** A compressor that cannot keep up while doors were open longer than this share of its run is the doors' doing, not the plant's. */
+  continuousDoorShare: number;
   /** A cycle swinging more than this, or with a phase longer than maxPhaseMin, is a pull-down from a warm case (power back, a repair), not a cycle. */
   maxCycleSwingC: number;
   maxPhaseMin: number;
   /** Compressor running without a stop for at least this long (and continuousRunFactor × its normal run) while the air rises is a finding. */
   continuousRunMin: number;
   continuousRunFactor: number;
-  /** "The air rises": at least this much above where it was when the compressor started. */
+  /** "The air rises": at least this much above its lowest since the compressor started. */
   airRiseC: number;
   /**
    * Pull-downs after a defrost: the last `recentSlowPullDowns` all at or below capacityWarnShare of
@@ -54,6 +58,7 @@ export const defaultPlantTuning: PlantTuning = {
   minRecentCycles: 3,
   capacityWarnShare: 0.75,
   maxDoorShare: 0.05,
+  continuousDoorShare: 0.05,
   maxCycleSwingC: 4,
   maxPhaseMin: 120,
   continuousRunMin: 45,
