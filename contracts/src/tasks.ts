@@ -15,6 +15,8 @@ export const TaskKind = z.enum([
   'spoilage',
   'sensor_fault',
   'delivery_receive',
+  /** A case's refrigeration drifts from its own normal the way failing plant does: for the technician, before the product warms. */
+  'refrigeration_maintenance',
 ]);
 export type TaskKind = z.infer<typeof TaskKind>;
 

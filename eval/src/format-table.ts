@@ -38,10 +38,17 @@ export function formatTable(scores: EvalScores): string {
     '',
     `cold-chain false alarms per case per day: ${rate} (${fa.count} over ${fa.caseDays.toFixed(1)} case-days; near defrost ${fa.nearDefrost}, near door opening ${fa.nearDoorOpen}, other ${fa.other})`,
     forecastLine(scores),
+    refrigerationLine(scores),
     `store outages: ${scores.storeOutage.outages}, sensor-fault tasks per outage: ${scores.storeOutage.tasksPerOutage === null ? '—' : scores.storeOutage.tasksPerOutage.toFixed(2)} (goal 1)`,
     'truth = warranted episodes; short = too brief to warrant a task; cut = still young when the run ended (see eval/README.md)',
     `runs: ${scores.runs} (${scores.scenarios.join(', ') || 'unnamed'}), simulated ${scores.simulatedDays.toFixed(2)} days`,
   ].join('\n');
+}
+
+function refrigerationLine(scores: EvalScores): string {
+  const r = scores.forecast.refrigeration;
+  const rate = r.falseWarningsPerCaseMonth === null ? '—' : r.falseWarningsPerCaseMonth.toFixed(3);
+  return `refrigeration failures warned ≥ ${r.leadH} h before the product limit: ${pct(r.warnedShare)} (${r.warned} of ${r.failures}; not counted: ${r.notCrossed} never crossed, ${r.excludedEarly} before a normal was learned), median lead ${r.medianLeadH ?? '—'} h; false warnings per case-month ${rate} (${r.falseWarnings} of ${r.warnings} over ${r.caseMonths.toFixed(2)} case-months) (goals ≥ 90 %, ≤ 0.1)`;
 }
 
 function forecastLine(scores: EvalScores): string {

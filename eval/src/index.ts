@@ -8,3 +8,4 @@ export * as tolerances from './tolerances.js';
 export { canonicalTasks, diffTaskLists, describeTaskDiff, type CanonicalTask, type TaskListDiff } from './task-diff.js';
 export { deliveryBatches, DELIVERY_MODES, type DeliveryMode } from './delivery-plans.js';
 export { warningHorizon, type ForecastScores } from './forecast-score.js';
+export type { RefrigerationScores } from './refrigeration-score.js';

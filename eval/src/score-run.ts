@@ -2,6 +2,7 @@ import type { StoreLayout, TaskKind, Task } from '@shelfwatch/contracts';
 import type { GroundTruthEvent } from '../../firmware-sim/src/world/ground-truth.js';
 import { buildEpisodes } from './episodes.js';
 import { addForecastTally, emptyForecastTally, forecastScores, tallyForecast, type ForecastScores } from './forecast-score.js';
+import { addRefrigerationTally, emptyRefrigerationTally, refrigerationScores, tallyRefrigeration, type RefrigerationScores } from './refrigeration-score.js';
 import { emptyTally, matchSection, type FalseAlarmExample, type MissedExample, type SectionTally } from './match-section.js';
 import { isKnownFault, SECTION_NAMES, SECTION_TOLERANCES, sectionSpecs, UNSCORED_KINDS, type SectionName } from './sections.js';
 import { max, median, ratio } from './stats.js';
@@ -75,7 +76,7 @@ export interface EvalScores {
   /** Injected faults no section knows how to score, by name. */
   unscoredFaults: Record<string, number>;
   /** Warnings ahead of the problem: sell-outs (the refrigeration half is not scored yet). */
-  forecast: { outOfStock: ForecastScores };
+  forecast: { outOfStock: ForecastScores; refrigeration: RefrigerationScores };
 }
 
 const DAY_MS = 86_400_000;
@@ -94,6 +95,7 @@ export function scoreRuns(runs: readonly RunInput[]): EvalScores {
   const unscoredFaults: Record<string, number> = {};
   const scenarios: string[] = [];
   const forecast = emptyForecastTally();
+  const refrigeration = emptyRefrigerationTally();
   let simulatedMs = 0;
 
   for (const run of runs) {
@@ -110,6 +112,9 @@ export function scoreRuns(runs: readonly RunInput[]): EvalScores {
     const runForecast = emptyForecastTally();
     tallyForecast(runForecast, run.truth, run.tasks, run.layout, runMs);
     addForecastTally(forecast, runForecast);
+    const runRefrigeration = emptyRefrigerationTally();
+    tallyRefrigeration(runRefrigeration, run.truth, run.tasks, run.layout.cases.length, runMs);
+    addRefrigerationTally(refrigeration, runRefrigeration);
     for (const name of SECTION_NAMES) {
       const spec = specs[name];
       const { tally, falseTasks } = matchSection(spec, buildEpisodes(spec.parts(run.truth), spec.tolerances), run.tasks);
@@ -133,7 +138,7 @@ export function scoreRuns(runs: readonly RunInput[]): EvalScores {
     simulatedDays: simulatedMs / DAY_MS,
     unscoredTasks,
     unscoredFaults,
-    forecast: { outOfStock: forecastScores(forecast) },
+    forecast: { outOfStock: forecastScores(forecast), refrigeration: refrigerationScores(refrigeration) },
   };
 }
 

@@ -118,7 +118,7 @@ export const FROZEN_TOLERATED_PEAK_C = -15;
 export const CASE_FAULTS = ['door_ajar', 'compressor_failure', 'fan_failure'] as const;
 
 /** Case faults that are a slow loss of cooling: scored as cold chain like a stopped compressor. */
-export const GRADUAL_CASE_FAULTS = ['cooling_degradation'] as const;
+export const GRADUAL_CASE_FAULTS = ['cooling_degradation', 'refrigerant_leak', 'condenser_fouling', 'evaporator_icing'] as const;
 
 /** Device faults (target = probe, controller, board or camera id): scored as sensor faults. */
 export const DEVICE_FAULTS = [
@@ -166,4 +166,22 @@ export const FORECAST = {
   graceMs: 10 * MIN,
   mergeGapMs: 10 * MIN,
   warmupMs: 60 * MIN,
+} as const;
+
+/**
+ * Failing refrigeration ahead of time (see eval/README.md): a slow plant failure is warned when a
+ * `refrigeration_maintenance` task stood at least `leadMs` before the product crossed its limit.
+ * A warning is earned by any fault of the case's plant (slow or sudden) from `graceMs` before it
+ * starts to `graceMs` after it ends; any other is false.
+ */
+export const REFRIGERATION = {
+  leadMs: 2 * 60 * MIN,
+  /**
+   * A case's normal is learned from its own history (6 h of cycles, judged against the last 3 h):
+   * failures starting earlier in a run have no normal to drift from and are not counted.
+   */
+  warmupMs: 9 * 60 * MIN,
+  graceMs: 60 * MIN,
+  /** Plant faults that earn a technician's warning: the slow ones and the sudden ones a technician repairs. */
+  plantFaults: [...GRADUAL_CASE_FAULTS, 'compressor_failure', 'fan_failure'] as readonly string[],
 } as const;

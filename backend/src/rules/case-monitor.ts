@@ -8,6 +8,7 @@ import { ExcursionRule } from './excursion-rule.js';
 import type { ExcursionOutcome } from './excursion-rule.js';
 import { fmtDuration, fmtTime, MIN } from './format.js';
 import { ProbeHealth } from './probe-health.js';
+import { PlantWatch } from './refrigeration/plant-watch.js';
 import type { CaseReference } from './probe-health.js';
 import type { Sample } from './sample-window.js';
 import { probeDataDecisions } from './sensor-fault-rule.js';
@@ -40,6 +41,8 @@ export class CaseMonitor {
   readonly probes = new Map<string, ProbeHealth>();
   private readonly excursion: ExcursionRule;
   private readonly spoilage: SpoilageRule;
+  /** The refrigeration plant against its own normal: the technician's task, apart from the cold-chain one. */
+  private readonly plant: PlantWatch;
   private last: CaseSnapshot | null = null;
   private updatedAt: number | null = null;
   /** The task told staff to use, sell or discard product: only a person closes it. */
@@ -51,10 +54,12 @@ export class CaseMonitor {
     for (const p of c.probes) this.probes.set(p.id, new ProbeHealth(p.id, p.placement, ctx.tuning));
     this.excursion = new ExcursionRule(c, ctx.limits, ctx.tuning);
     this.spoilage = new SpoilageRule(c.category, ctx.limits, ctx.tuning);
+    this.plant = new PlantWatch({ index: ctx.index, latch: ctx.latch, caseDef: c, tuning: ctx.tuning.refrigeration });
   }
 
   applyController(r: ReadingOf<'case.air_temperature' | 'case.setpoint' | 'case.defrost' | 'case.door' | 'case.compressor'>): void {
     this.facts.apply(r);
+    this.plant.apply(r);
     this.touch(r.ts);
   }
 
@@ -84,6 +89,7 @@ export class CaseMonitor {
     const confirmed = this.excursion.warm.active || this.excursion.ceiling.active;
     const spoil = this.spoilage.step(now, snap, confirmed);
     out.push(...this.caseTask(now, exc, spoil));
+    out.push(...this.plant.evaluate(now, controllerLive));
     return out;
   }
 

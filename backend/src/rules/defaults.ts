@@ -1,3 +1,5 @@
+import { defaultPlantTuning, type PlantTuning } from './refrigeration/tuning.js';
+
 /** Cold-chain limits of a case category (store-configurable). */
 export interface ColdChainLimits {
   /** Product must be at or below this (chilled: 5 °C; frozen: -18 °C). */
@@ -167,6 +169,8 @@ export interface RuleTuning {
   replenishBatchFactor: number;
   /** After restoreOpen, how long restored tasks are kept before the rules may clear them. */
   restoreGraceMin: number;
+  /** The refrigeration-maintenance warning (refrigeration/tuning.ts); an override replaces the whole group. */
+  refrigeration: PlantTuning;
 }
 
 export const defaultTuning: RuleTuning = {
@@ -229,4 +233,5 @@ export const defaultTuning: RuleTuning = {
   sensorClearHoldMin: 5,
   replenishBatchFactor: 1.5,
   restoreGraceMin: 60,
+  refrigeration: defaultPlantTuning,
 };

@@ -33,6 +33,8 @@ export const DEFAULT_ESCALATION_MIN: Record<TaskKind, number> = {
   verify_stock: 120,
   planogram_violation: 240,
   delivery_receive: 60,
+  // Hours ahead of the product limit: time to call the technician, not minutes.
+  refrigeration_maintenance: 120,
 };
 
 /** Changes of wording alone (e.g. "above 5 °C for 47 min" → "48 min") update a task at most this often. */

@@ -11,11 +11,13 @@ export const KIND_STYLE: Record<TaskKind, { label: string; icon: IconName; cls: 
   spoilage: { label: 'Spoilage', icon: 'spoilage', cls: 'k-spoil' },
   sensor_fault: { label: 'Sensor fault', icon: 'sensor_fault', cls: 'k-sensor' },
   delivery_receive: { label: 'Delivery', icon: 'delivery_receive', cls: 'k-delivery' },
+  refrigeration_maintenance: { label: 'Refrigeration service', icon: 'cooling', cls: 'k-sensor' },
 };
 
 export const KIND_ORDER: TaskKind[] = [
   'temperature_excursion',
   'spoilage',
+  'refrigeration_maintenance',
   'out_of_stock',
   'low_stock',
   'verify_stock',

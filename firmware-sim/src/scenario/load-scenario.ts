@@ -76,6 +76,9 @@ export function checkReferences(layout: StoreLayout, scenario: Pick<Scenario, 't
       case 'setpoint_change':
       case 'cooling_degradation':
       case 'door_rush':
+      case 'refrigerant_leak':
+      case 'condenser_fouling':
+      case 'evaporator_icing':
         need(cases, e.caseId, p('caseId'), 'case');
         break;
       case 'probe_drift':

@@ -60,6 +60,15 @@ export const TimelineEvent = z.discriminatedUnion('type', [
   z.object({ ...at, type: z.literal('setpoint_change'), caseId: Id, setpointC: z.number().min(-40).max(15), ...forS }).strict(),
   /** Cooling capacity falls linearly to `toFraction` over `rampS` (refrigerant leak, iced coil) and stays there. */
   z.object({ ...at, type: z.literal('cooling_degradation'), caseId: Id, toFraction: Rate, rampS: Seconds, ...forS }).strict(),
+  /** Refrigerant leaking out: capacity falls linearly to `toFraction` over `rampS`, whatever the store temperature; repaired after forS. */
+  z.object({ ...at, type: z.literal('refrigerant_leak'), caseId: Id, toFraction: Rate, rampS: Seconds, ...forS }).strict(),
+  /**
+   * A fouling condenser (dirty coil, failing condenser fan), fully developed after `rampS`: loses
+   * `lossAtRefC` of the capacity at a 21 °C store and `lossPerC` more per °C warmer (less when cooler).
+   */
+  z.object({ ...at, type: z.literal('condenser_fouling'), caseId: Id, lossAtRefC: Rate, lossPerC: z.number().min(0).max(0.5), rampS: Seconds.default(0), ...forS }).strict(),
+  /** Frost builds on the evaporator while the compressor runs (`lossPerRunH` of capacity per hour); each defrost melts only `defrostClears` of it. */
+  z.object({ ...at, type: z.literal('evaporator_icing'), caseId: Id, lossPerRunH: z.number().positive().max(1), defrostClears: Rate.default(0.5), ...forS }).strict(),
   /** Extra shopper door openings (a promotion, restocking through the doors): Poisson, each `openS` ±50 %. */
   z.object({ ...at, type: z.literal('door_rush'), caseId: Id, openingsPerHour: z.number().positive().max(600), openS: z.number().positive().max(600).default(10), ...forS }).strict(),
   // Probes

@@ -2,7 +2,7 @@ import type { Product, RefrigeratedCase, Slot } from '@shelfwatch/contracts';
 import type { LoadCellChannel } from './load-cell.js';
 import type { ProbeFaults, ProbeSensor } from './probe-model.js';
 import type { Rng } from './rng.js';
-import type { CasePhysics, CaseState } from './thermal-case.js';
+import type { CapacityLoss, CasePhysics, CaseState, Icing } from './thermal-case.js';
 
 /** Units of another SKU sitting in a slot (a planogram violation). */
 export interface MisplacedUnits {
@@ -38,12 +38,6 @@ export interface DoorRush {
   rng: Rng;
 }
 
-/** A gradual loss of cooling capacity (refrigerant leak, iced coil): linear from 1 to toFraction over rampMs. */
-export interface CoolingLoss {
-  startMs: number;
-  rampMs: number;
-  toFraction: number;
-}
 
 export interface CaseSim {
   def: RefrigeratedCase;
@@ -59,7 +53,10 @@ export interface CaseSim {
   ajar: number;
   compressorFailed: number;
   fanFailed: number;
-  coolingLosses: CoolingLoss[];
+  coolingLosses: CapacityLoss[];
+  /** An icing evaporator (null = none) and the share of capacity its ice takes now. */
+  icing: Icing | null;
+  ice: number;
   doorRushes: DoorRush[];
   rng: Rng;
 }

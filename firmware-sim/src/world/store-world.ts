@@ -7,7 +7,7 @@ import type { GroundTruthSink } from './ground-truth.js';
 import { DEFAULT_LOAD_CELL, LoadCellChannel, type LoadCellParams } from './load-cell.js';
 import { NO_PROBE_FAULTS, ProbeSensor } from './probe-model.js';
 import { Rng } from './rng.js';
-import { defaultPhysics, defrostStarts, initialCaseState, stepCase, type CasePhysics } from './thermal-case.js';
+import { capacityLeft, defaultPhysics, defrostStarts, growIce, initialCaseState, meltIce, stepCase, type CasePhysics } from './thermal-case.js';
 import { applyTimelineEvent } from './timeline/handlers.js';
 import type { TimelineWorld } from './timeline/types.js';
 
@@ -160,6 +160,8 @@ export class StoreWorld implements TimelineWorld {
         compressorFailed: 0,
         fanFailed: 0,
         coolingLosses: [],
+        icing: null,
+        ice: 0,
         doorRushes: [],
         rng,
       });
@@ -496,6 +498,7 @@ export class StoreWorld implements TimelineWorld {
     if (c.defrostUntilMs !== null && c.defrostUntilMs <= t1 && c.manualDefrost === 0) {
       this.truth.defrost(id, false, c.defrostUntilMs);
       c.defrostUntilMs = null;
+      if (c.icing) c.ice = meltIce(c.ice, c.icing);
     }
     // Shoppers open doors in proportion to the demand curve.
     if (c.physics.doorOpeningsPerHour > 0 && c.ajar === 0) {
@@ -522,11 +525,12 @@ export class StoreWorld implements TimelineWorld {
     }
     // Without mains power nothing runs: no compressor, no fans, no defrost heater.
     const powered = this.powerCut === 0;
-    const coolingFraction = this.coolingFraction(c, t0);
+    const ambientC = this.ambientC(t0);
+    const coolingFraction = capacityLeft(c.coolingLosses, ambientC, t0) * (1 - c.ice);
     c.state = stepCase(
       c.state,
       {
-        ambientC: this.ambientC(t0),
+        ambientC,
         setpointC: c.setpointC,
         doorOpen,
         defrostActive: this.defrostActive(c) && powered,
@@ -536,18 +540,9 @@ export class StoreWorld implements TimelineWorld {
       coolingFraction === 1 ? c.physics : { ...c.physics, coolingCPerH: c.physics.coolingCPerH * coolingFraction },
       dtS,
     );
+    if (c.icing) c.ice = growIce(c.ice, c.icing, c.state.compressorRunning, dtS);
     const limit = PRODUCT_LIMIT_C[c.def.category];
     this.truth.productTemperature(id, c.def.category, limit, c.state.productC, t1);
-  }
-
-  /** Share of the nominal cooling capacity left after gradual losses (1 = all). */
-  private coolingFraction(c: CaseSim, atMs: number): number {
-    let f = 1;
-    for (const loss of c.coolingLosses) {
-      const progress = loss.rampMs <= 0 ? 1 : Math.min(1, Math.max(0, (atMs - loss.startMs) / loss.rampMs));
-      f *= 1 - (1 - loss.toFraction) * progress;
-    }
-    return f;
   }
 
   defrostActive(c: CaseSim): boolean {

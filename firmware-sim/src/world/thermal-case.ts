@@ -68,6 +68,58 @@ export function stepCase(state: CaseState, inputs: CaseInputs, physics: CasePhys
   return { airC, productC, callingForCooling: calling, compressorRunning: running };
 }
 
+/** Store temperature at which a condenser's rated capacity holds (the scenarios' default store). */
+export const CONDENSER_REFERENCE_C = 21;
+
+/**
+ * A slow failure of the refrigeration plant, as a share of the compressor's heat removal lost.
+ * A refrigerant leak loses `lossAtRefC` whatever the store does; a fouled condenser (dirty coil,
+ * failing condenser fan) rejects heat worse the warmer the air it blows, so it also loses
+ * `lossPerC` for every °C of store above CONDENSER_REFERENCE_C (less in a cool store). Both
+ * develop linearly over rampMs from startMs and then stay.
+ */
+export interface CapacityLoss {
+  startMs: number;
+  rampMs: number;
+  lossAtRefC: number;
+  lossPerC: number;
+}
+
+/** Share of the nominal cooling capacity left after gradual losses (1 = all), at the store temperature. */
+export function capacityLeft(losses: readonly CapacityLoss[], ambientC: number, atMs: number): number {
+  let left = 1;
+  for (const loss of losses) {
+    const progress = loss.rampMs <= 0 ? 1 : Math.min(1, Math.max(0, (atMs - loss.startMs) / loss.rampMs));
+    const lost = loss.lossAtRefC + loss.lossPerC * (ambientC - CONDENSER_REFERENCE_C);
+    left *= 1 - progress * Math.min(1, Math.max(0, lost));
+  }
+  return left;
+}
+
+/**
+ * An icing evaporator: frost builds on the coil while the compressor runs (moist air meets the
+ * cold coil) and blocks the airflow, so the share of capacity lost grows by `lossPerRunH` per
+ * hour of running. A defrost melts only `defrostClears` of it (a short or badly terminated
+ * defrost, a blocked drain refreezing), so what is left builds up defrost after defrost.
+ */
+export interface Icing {
+  lossPerRunH: number;
+  defrostClears: number;
+}
+
+/** Largest share of capacity an iced coil can lose (air still passes around the block). */
+const MAX_ICE_LOSS = 0.95;
+
+/** Ice after dtS seconds: grows while the compressor runs. */
+export function growIce(ice: number, icing: Icing, compressorRunning: boolean, dtS: number): number {
+  return compressorRunning ? Math.min(MAX_ICE_LOSS, ice + (icing.lossPerRunH * dtS) / 3600) : ice;
+}
+
+/** Ice left after a defrost. */
+export function meltIce(ice: number, icing: Icing): number {
+  return ice * (1 - icing.defrostClears);
+}
+
 /** Start times (ms of the day, from local midnight) of the scheduled defrosts of a case. */
 export function defrostStarts(physics: CasePhysics, phaseFraction: number): number[] {
   const n = Math.max(0, Math.floor(physics.defrostsPerDay));

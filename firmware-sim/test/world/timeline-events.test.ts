@@ -135,6 +135,20 @@ describe('timeline: cases', () => {
     expect(ofType(rush.truth, 'door_open').length).toBeGreaterThan(ofType(base.truth, 'door_open').length + 20);
     expect(ofType(rush.truth, 'door_rush')).toEqual([expect.objectContaining({ caseId: 'case-1', openingsPerHour: 60, minutes: 60 })]);
   });
+
+  it('slow plant failures (leak, fouled condenser, icing coil) warm the case and are recorded as faults; a repair ends icing', async () => {
+    const base = await run({ durationS: 6 * 3600 }, []);
+    const airAt = (r: Awaited<ReturnType<typeof run>>) => r.world.cases.get('case-1')!.state.airC;
+    const leak = await run({ durationS: 6 * 3600 }, [{ at: 600, type: 'refrigerant_leak', caseId: 'case-1', toFraction: 0.1, rampS: 3600 }]);
+    expect(airAt(leak)).toBeGreaterThan(airAt(base) + 3);
+    expect(ofType(leak.truth, 'fault')).toEqual([expect.objectContaining({ fault: 'refrigerant_leak', target: 'case-1', detail: { toFraction: 0.1, rampS: 3600 } })]);
+    const fouled = await run({ durationS: 6 * 3600, ambientC: 30 }, [{ at: 600, type: 'condenser_fouling', caseId: 'case-1', lossAtRefC: 0.3, lossPerC: 0.1 }]);
+    expect(airAt(fouled)).toBeGreaterThan(airAt(base) + 3);
+    expect(ofType(fouled.truth, 'fault')).toEqual([expect.objectContaining({ fault: 'condenser_fouling', detail: { lossAtRefC: 0.3, lossPerC: 0.1, rampS: 0 } })]);
+    const iced = await run({ durationS: 6 * 3600 }, [{ at: 600, type: 'evaporator_icing', caseId: 'case-1', lossPerRunH: 0.2, defrostClears: 0.5, forS: 4 * 3600 }]);
+    expect(ofType(iced.truth, 'fault')).toEqual([expect.objectContaining({ fault: 'evaporator_icing', detail: { lossPerRunH: 0.2, defrostClears: 0.5 } })]);
+    expect(iced.world.cases.get('case-1')!.ice).toBe(0);
+  });
 });
 
 describe('timeline: devices and the network', () => {

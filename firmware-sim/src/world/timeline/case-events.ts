@@ -1,8 +1,22 @@
-import type { TimelineHandlers } from './types.js';
+import type { CaseSim } from '../entities.js';
+import { meltIce, type CapacityLoss } from '../thermal-case.js';
+import type { TimelineEvent } from '../../scenario/schema.js';
+import type { TimelineHandlers, TimelineWorld } from './types.js';
+
+/** A capacity loss that develops from `at` and is repaired after the event's forS. */
+function capacityLossFault(world: TimelineWorld, event: TimelineEvent & { caseId: string; rampS: number }, at: number, shape: Pick<CapacityLoss, 'lossAtRefC' | 'lossPerC'>, detail: Record<string, unknown>): void {
+  const c = world.cases.get(event.caseId)!;
+  const loss: CapacityLoss = { startMs: at, rampMs: Math.round(event.rampS * 1000), ...shape };
+  world.fault(event, at, event.caseId, detail, () => c.coolingLosses.push(loss), () => c.coolingLosses.splice(c.coolingLosses.indexOf(loss), 1));
+}
+
+function endDefrost(c: CaseSim): void {
+  if (c.icing) c.ice = meltIce(c.ice, c.icing);
+}
 
 /** Refrigerated cases: failures, operations and shopper traffic at the doors. */
 export const CASE_EVENTS: TimelineHandlers<
-  'compressor_failure' | 'door_ajar' | 'fan_failure' | 'defrost' | 'setpoint_change' | 'cooling_degradation' | 'door_rush'
+  'compressor_failure' | 'door_ajar' | 'fan_failure' | 'defrost' | 'setpoint_change' | 'cooling_degradation' | 'door_rush' | 'refrigerant_leak' | 'condenser_fouling' | 'evaporator_icing'
 > = {
   compressor_failure: (world, event, at) => {
     const c = world.cases.get(event.caseId)!;
@@ -24,7 +38,9 @@ export const CASE_EVENTS: TimelineHandlers<
     world.truth.defrost(id, true, at);
     world.schedule(at + Math.round((event.forS ?? c.physics.defrostMin * 60) * 1000), (endAt) => {
       c.manualDefrost--;
-      if (!world.defrostActive(c)) world.truth.defrost(id, false, endAt);
+      if (world.defrostActive(c)) return;
+      world.truth.defrost(id, false, endAt);
+      endDefrost(c);
     });
   },
   setpoint_change: (world, event, at) => {
@@ -37,16 +53,28 @@ export const CASE_EVENTS: TimelineHandlers<
     };
     world.during(event, at, () => set(event.setpointC, at), (endAt) => set(before, endAt));
   },
-  cooling_degradation: (world, event, at) => {
+  cooling_degradation: (world, event, at) =>
+    capacityLossFault(world, event, at, { lossAtRefC: 1 - event.toFraction, lossPerC: 0 }, { toFraction: event.toFraction, rampS: event.rampS }),
+  refrigerant_leak: (world, event, at) =>
+    capacityLossFault(world, event, at, { lossAtRefC: 1 - event.toFraction, lossPerC: 0 }, { toFraction: event.toFraction, rampS: event.rampS }),
+  condenser_fouling: (world, event, at) =>
+    capacityLossFault(world, event, at, { lossAtRefC: event.lossAtRefC, lossPerC: event.lossPerC }, { lossAtRefC: event.lossAtRefC, lossPerC: event.lossPerC, rampS: event.rampS }),
+  evaporator_icing: (world, event, at) => {
     const c = world.cases.get(event.caseId)!;
-    const loss = { startMs: at, rampMs: Math.round(event.rampS * 1000), toFraction: event.toFraction };
+    const icing = { lossPerRunH: event.lossPerRunH, defrostClears: event.defrostClears };
     world.fault(
       event,
       at,
       event.caseId,
-      { toFraction: event.toFraction, rampS: event.rampS },
-      () => c.coolingLosses.push(loss),
-      () => c.coolingLosses.splice(c.coolingLosses.indexOf(loss), 1),
+      icing,
+      () => {
+        c.icing = icing;
+      },
+      () => {
+        // The repair (a full manual defrost, the drain cleared) leaves a clean coil.
+        c.icing = null;
+        c.ice = 0;
+      },
     );
   },
   door_rush: (world, event, at) => {
