@@ -23,7 +23,7 @@ const frameArb: fc.Arbitrary<WeightFrame> = fc.record({
     ),
 });
 
-describe('serial frame codec', () => {
+describe('serial frame codec', { timeout: 60_000 }, () => {
   it('computes CRC-16/CCITT-FALSE (check value of "123456789" is 0x29B1)', () => {
     expect(crc16('123456789')).toBe(0x29b1);
   });

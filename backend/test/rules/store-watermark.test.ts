@@ -40,7 +40,7 @@ describe('store watermark: how far a store’s event time is settled', () => {
   });
 
   it('during a store outage waits for devices reported offline too, up to the window: their return may come by a slower path', () => {
-    const w = new StoreWatermark(['board', 'camera'], WINDOW);
+    const w = new StoreWatermark(['board', 'camera'], WINDOW, CATCH_UP);
     w.observe('board', at(0));
     w.observe('camera', at(0));
     w.observe('camera', at(1), false);
