@@ -1,42 +1,11 @@
-import { EventEmitter } from 'node:events';
 import { encodeFrame } from '@shelfwatch/contracts';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CalibrationStore } from '../../../src/inputs/serial/calibration-store.js';
 import { SerialInput } from '../../../src/inputs/serial/serial-input.js';
-import type { PortLike } from '../../../src/inputs/serial/serial-link.js';
 import { FAKE_NOW, fakeContext } from '../../fixtures/fake-context.js';
-
-/** A fake serial port (the link's collaborator): bytes pushed by the test. */
-class FakePort extends EventEmitter implements PortLike {
-  isOpen = false;
-  private dest: NodeJS.WritableStream | undefined;
-  open(cb: (err: Error | null) => void): void {
-    this.isOpen = true;
-    queueMicrotask(() => cb(null));
-  }
-  close(cb?: (err: Error | null) => void): void {
-    this.isOpen = false;
-    cb?.(null);
-  }
-  pipe<T extends NodeJS.WritableStream>(dest: T): T {
-    this.dest = dest;
-    return dest;
-  }
-  readonly written: string[] = [];
-  write(data: string, cb?: (err: Error | null | undefined) => void): boolean {
-    this.written.push(data);
-    queueMicrotask(() => cb?.(null));
-    return true;
-  }
-  drain(cb?: (err: Error | null) => void): void {
-    queueMicrotask(() => cb?.(null));
-  }
-  feed(text: string): void {
-    this.dest!.write(Buffer.from(text, 'latin1'));
-  }
-}
+import { FakePort } from '../../fixtures/fake-port.js';
 
 function calibrationDb(): CalibrationStore {
   const db = new Database(':memory:');
