@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { ConfigError, DEFAULT_MAX_AHEAD_MS, formatIssues, StoreLayout, TaskKind, type EventTimeBound } from '@shelfwatch/contracts';
 import { pino, type Logger } from 'pino';
 import { parse as parseYaml } from 'yaml';
-import { systemClock, systemTimers, type Clock, type TimerHandle, type Timers } from './clock.js';
+import { systemClock, systemTimers, type Clock, type TimerHandle, type Timers } from '@shelfwatch/service-kit';
 import type { BackendConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { EngineHost } from './engine/engine-host.js';

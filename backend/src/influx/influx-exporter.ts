@@ -1,6 +1,7 @@
-import { INFLUX_DATABASE, MEASUREMENTS, influxSetupStatements, isRetryableStatus, pointTimestampNs, type TaskEvent } from '@shelfwatch/contracts';
+import { INFLUX_DATABASE, MEASUREMENTS, influxSetupStatements, pointTimestampNs, type TaskEvent } from '@shelfwatch/contracts';
+import { isRetryableStatus } from '@shelfwatch/service-kit';
 import type { Logger } from 'pino';
-import type { TimerHandle, Timers } from '../clock.js';
+import type { TimerHandle, Timers } from '@shelfwatch/service-kit';
 import type { StoreKpis } from '../rules/types.js';
 import type { Storage } from '../storage/ports.js';
 import { toLine } from './line-protocol.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ReplenishmentRequested, TaskEvent, TaskKind, TaskWithHistory } from '@shelfwatch/contracts';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
+import type { Clock } from '@shelfwatch/service-kit';
 import type { FeedBus } from '../feed/feed-bus.js';
 import type { Condition, RuleDecision } from '../rules/types.js';
 import type { Storage } from '../storage/ports.js';

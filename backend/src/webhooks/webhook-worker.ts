@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import type { Logger } from 'pino';
 import { fetch, type Agent } from 'undici';
-import { systemClock, type Clock, type TimerHandle, type Timers } from '../clock.js';
+import { systemClock, type Clock, type TimerHandle, type Timers } from '@shelfwatch/service-kit';
 import type { DeliveryAttempt, OutboxMessage, Storage } from '../storage/ports.js';
 import { GIVE_UP_AFTER_MS, retryDelayMs } from './backoff.js';
 import type { DestinationPolicy } from './destination-policy.js';

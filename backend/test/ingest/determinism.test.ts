@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '@shelfwatch/contracts';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '@shelfwatch/service-kit';
 import { EngineHost } from '../../src/engine/engine-host.js';
 import { FeedBus } from '../../src/feed/feed-bus.js';
 import { IngestService } from '../../src/ingest/ingest-service.js';

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { TaskEvent } from '@shelfwatch/contracts';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '@shelfwatch/service-kit';
 import { FeedBus } from '../../src/feed/feed-bus.js';
 import type { Condition } from '../../src/rules/types.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { SinkError } from '../errors.js';
 import type { DeadLetterReason, GatewayMetrics } from '../http/gateway-metrics.js';
 import type { Outbox, OutboxRow } from '../outbox/outbox.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '@shelfwatch/service-kit';
 import type { Sink } from './sink.js';
 
 interface Batch {

@@ -15,7 +15,7 @@ import {
   type DataValue,
   type OPCUACertificateManager,
 } from 'node-opcua';
-import { backoffDelay, type BackoffPolicy } from '../../sinks/backoff.js';
+import { backoffDelay, type BackoffPolicy } from '@shelfwatch/service-kit';
 import { deviceStatusReading } from '../device-status.js';
 import type { InputContext } from '../input.js';
 import { LastHeard } from '../last-heard.js';
