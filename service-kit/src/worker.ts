@@ -7,10 +7,11 @@ export interface WorkerOptions {
   name: string;
   logger: Logger;
   /**
-   * One pass of work. Resolves with the delay until the next pass, or undefined for the
-   * worker's interval (or, without one, for the next kick). Throwing schedules a retry
-   * after backoff. May run synchronously: a synchronous pass also reschedules synchronously,
-   * so a manual clock that fires a timer sees the next timer at once.
+   * One pass of work. Resolves with the delay until the next pass (0: at once, when the pass
+   * is asynchronous), or undefined for the worker's interval (or, without one, for the next
+   * kick). Throwing schedules a retry after backoff. May run synchronously: a synchronous
+   * pass also reschedules synchronously, so a manual clock that fires a timer sees the next
+   * timer at once.
    */
   pass: (signal: AbortSignal) => Promise<number | undefined | void> | number | undefined | void;
   /** Delay between passes that do not say otherwise; undefined: wait for kick(). */
@@ -97,20 +98,20 @@ export class Worker {
     try {
       result = this.options.pass(this.abort.signal);
     } catch (err) {
-      this.after({ ok: false, err });
+      this.after({ ok: false, err }, false);
       return;
     }
     if (result instanceof Promise) {
       this.current = result.then(
-        (next) => this.after({ ok: true, next }),
-        (err: unknown) => this.after({ ok: false, err }),
+        (next) => this.after({ ok: true, next }, true),
+        (err: unknown) => this.after({ ok: false, err }, true),
       );
     } else {
-      this.after({ ok: true, next: result });
+      this.after({ ok: true, next: result }, false);
     }
   }
 
-  private after(outcome: { ok: true; next: number | undefined | void } | { ok: false; err: unknown }): void {
+  private after(outcome: { ok: true; next: number | undefined | void } | { ok: false; err: unknown }, async: boolean): void {
     this.busy = false;
     this.current = undefined;
     // A pass that ends because stop() aborted it has not failed.
@@ -118,11 +119,12 @@ export class Worker {
     let delay: number | undefined;
     if (outcome.ok) {
       this.failureCount = 0;
-      if (this.again) {
+      delay = outcome.next ?? this.options.intervalMs;
+      // Straight on, without a timer's round trip (an asynchronous pass has yielded already).
+      if (this.again || (delay === 0 && async)) {
         this.runPass();
         return;
       }
-      delay = outcome.next ?? this.options.intervalMs;
     } else {
       this.failureCount += 1;
       delay = backoffDelay(this.options.backoff ?? DEFAULT_WORKER_BACKOFF, this.failureCount - 1, this.options.random);
