@@ -81,6 +81,16 @@ describe('Worker', () => {
     expect(at).toEqual([0, 250, 500]);
   });
 
+  it('runs an asynchronous pass that asks for 0 ms again straight away, without a timer', async () => {
+    let passes = 0;
+    const { w, clock } = worker({ pass: async () => (++passes < 5 ? 0 : undefined) });
+    w.start();
+    await w.runNow();
+    expect(passes).toBe(5);
+    expect(clock.pendingTimers()).toBe(0);
+    await w.stop();
+  });
+
   it('stop() aborts the running pass and waits for it to end', async () => {
     let aborted = false;
     let ended = false;
