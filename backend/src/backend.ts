@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { ConfigError, DEFAULT_MAX_AHEAD_MS, formatIssues, StoreLayout, TaskKind, type EventTimeBound } from '@shelfwatch/contracts';
 import { pino, type Logger } from 'pino';
 import { parse as parseYaml } from 'yaml';
-import { systemClock, systemTimers, type Clock, type TimerHandle, type Timers } from './clock.js';
+import { Listeners, systemClock, systemTimers, Worker, type Clock, type Timers } from '@shelfwatch/service-kit';
 import type { BackendConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { EngineHost } from './engine/engine-host.js';
@@ -20,7 +20,7 @@ import type { ColdChainLimits, CreateRuleEngine } from './rules/types.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
 import type { Storage } from './storage/ports.js';
 import { DEFAULT_ESCALATION_MIN } from './tasks/task-state.js';
-import { TaskService } from './tasks/task-service.js';
+import { TaskService, type TaskCommit } from './tasks/task-service.js';
 import { DestinationPolicy } from './webhooks/destination-policy.js';
 import { WebhookWorker } from './webhooks/webhook-worker.js';
 
@@ -101,7 +101,11 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
   const storage = opts.storage ?? openSqliteStorage(config.dbPath);
   const metrics = new BackendMetrics();
   const bus = new FeedBus(logger);
-  let exporter: InfluxExporter | undefined;
+  const committed = new Listeners<TaskCommit>(logger, 'task commit');
+  committed.subscribe((c) => bus.publish(c.events));
+  committed.subscribe((c) => {
+    for (const e of c.events) metrics.taskEvents.inc({ type: e.type, kind: e.task.kind });
+  });
   let webhooks: WebhookWorker | undefined;
   const escalationMin = { ...DEFAULT_ESCALATION_MIN };
   for (const kind of TaskKind.options) {
@@ -116,19 +120,8 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       }
     });
     const engines = new EngineHost({ storage, createRuleEngine: rules.create, limits, clock, logger });
-    const tasks = new TaskService({
-      storage,
-      bus,
-      clock,
-      escalationMin,
-      logger,
-      onEvent: (e) => {
-        metrics.taskEvents.inc({ type: e.type, kind: e.task.kind });
-        exporter?.kick();
-      },
-      onOutbox: () => webhooks?.kick(),
-    });
-    webhooks = new WebhookWorker({
+    const tasks = new TaskService({ storage, committed, clock, escalationMin, logger });
+    const worker = new WebhookWorker({
       storage,
       suppliers: config.suppliers,
       clock,
@@ -138,6 +131,11 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       destinations: new DestinationPolicy(config.webhooks.allowPrivateNetworks),
       onAttempt: (a) => metrics.webhookAttempts.inc({ outcome: a.outcome }),
     });
+    webhooks = worker;
+    committed.subscribe((c) => {
+      if (c.webhooksQueued) worker.kick();
+    });
+    let exporter: InfluxExporter | undefined;
     if (config.influx) {
       exporter = new InfluxExporter({
         storage,
@@ -146,6 +144,10 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
         logger: logger.child({ component: 'influx' }),
         timers: systemTimers,
         onWritten: (measurement, n) => metrics.influxPoints.inc({ measurement }, n),
+      });
+      const exp = exporter;
+      committed.subscribe((c) => {
+        if (c.events.length > 0) exp.kick();
       });
     }
     const eventTime = eventTimeBound(config);
@@ -177,7 +179,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       tasks,
       ingest,
       bus,
-      webhooks,
+      webhooks: worker,
       metrics,
       tokens: new TokenIndex(config.tokens),
       eventTime,
@@ -202,7 +204,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
 
-    webhooks.start();
+    worker.start();
     exporter?.start();
     const tickAll = () => {
       for (const storeId of engines.storeIds()) {
@@ -213,19 +215,12 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
         }
       }
     };
-    let tickTimer: TimerHandle | undefined;
+    const tickMs = opts.tickMs ?? 5000;
+    const ticker = new Worker({ name: 'tick', logger, timers, intervalMs: tickMs, pass: tickAll });
+    ticker.start(tickMs);
     let closed = false;
-    const scheduleTick = () => {
-      tickTimer = timers.setTimeout(() => {
-        tickAll();
-        if (!closed) scheduleTick();
-      }, opts.tickMs ?? 5000);
-    };
-    scheduleTick();
     logger.info({ url, stores: engines.storeIds() }, 'backend listening');
 
-    const worker = webhooks;
-    const exp = exporter;
     return {
       url,
       context: ctx,
@@ -246,13 +241,13 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       close: async () => {
         if (closed) return;
         closed = true;
-        if (tickTimer !== undefined) timers.clearTimeout(tickTimer);
+        await ticker.stop();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         // SSE streams never end by themselves.
         server.closeAllConnections();
         await serverClosed;
         await worker.stop();
-        await exp?.stop();
+        await exporter?.stop();
         storage.close();
         logger.info('backend closed');
       },

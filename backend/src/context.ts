@@ -1,6 +1,6 @@
 import type { EventTimeBound } from '@shelfwatch/contracts';
 import type { Logger } from 'pino';
-import type { Clock } from './clock.js';
+import type { Clock } from '@shelfwatch/service-kit';
 import type { BackendConfig } from './config.js';
 import type { EngineHost } from './engine/engine-host.js';
 import type { FeedBus } from './feed/feed-bus.js';

@@ -2,9 +2,9 @@ export { startBackend, type Backend, type BackendStats, type StartBackendOptions
 export { BackendConfig, loadBackendConfig, parseBackendConfig, type BackendConfigInput, type TokenConfig } from './config.js';
 export { buildApp, type BuildAppOptions } from './http/build-app.js';
 export type { AppContext } from './context.js';
-export { ManualClock, systemClock, systemTimers, type Clock, type Timers } from './clock.js';
+export { ManualClock, systemClock, systemTimers, type Clock, type Timers } from '@shelfwatch/service-kit';
 export { requireRole, principalOf, canSeeStore, type Principal } from './http/auth.js';
-export { HttpError, validate } from './http/http-errors.js';
+export { HttpError, validate } from '@shelfwatch/service-kit';
 export { buildOpenApi } from './http/openapi.js';
 export type { Storage, CatalogRepo, TaskRepo, ReadingRepo, OutboxRepo, DeliveryRepo, CursorRepo } from './storage/ports.js';
 export { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';

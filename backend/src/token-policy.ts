@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { secretDigest } from '@shelfwatch/service-kit';
 
 /** Bearer tokens must carry at least this much entropy (32 hex or 22 base64 characters of randomness). */
 export const MIN_TOKEN_BITS = 128;
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+const sha256 = (value: string) => secretDigest(value).toString('hex');
 
 /**
  * Secrets published in this repository, which anybody can read: config/demo/api.demo.json

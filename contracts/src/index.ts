@@ -8,5 +8,4 @@ export * from './influx-schema.js';
 export * from './tasks.js';
 export * from './influx-retention.js';
 export * from './event-time.js';
-export * from './retry.js';
 export * from './config-error.js';

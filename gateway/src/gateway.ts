@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_AHEAD_MS, gatewayRestartReading } from '@shelfwatch/contracts';
 import mqttPacket from 'mqtt-packet';
 import pino, { type Logger } from 'pino';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '@shelfwatch/service-kit';
 import type { GatewayConfig } from './config.js';
 import { AdminServer, type HealthReport } from './http/admin-server.js';
 import { GatewayMetrics, type GatewayStats } from './http/gateway-metrics.js';
@@ -13,7 +13,7 @@ import { Outbox } from './outbox/outbox.js';
 import { SINKS } from './sinks/registry.js';
 import { SinkRunner } from './sinks/sink-runner.js';
 import { GatewayStatsReporter } from './sinks/influx/stats-reporter.js';
-import type { BackoffPolicy } from './sinks/backoff.js';
+import type { BackoffPolicy } from '@shelfwatch/service-kit';
 import { loadStoreContext } from './store-context.js';
 
 export const DEFAULT_MAX_PENDING = 1_000_000;

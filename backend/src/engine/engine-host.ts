@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
+import type { Clock } from '@shelfwatch/service-kit';
 import type { ColdChainLimits, CreateRuleEngine, RuleEngine, StoreModel } from '../rules/types.js';
 import type { Storage } from '../storage/ports.js';
 

@@ -1,4 +1,5 @@
 import type { TaskEvent } from '@shelfwatch/contracts';
+import { Listeners } from '@shelfwatch/service-kit';
 import type { Logger } from 'pino';
 
 export type FeedListener = (event: TaskEvent) => void;
@@ -8,25 +9,18 @@ export type FeedListener = (event: TaskEvent) => void;
  * isolated: one broken connection cannot stop the others from receiving.
  */
 export class FeedBus {
-  private readonly listeners = new Set<FeedListener>();
+  private readonly listeners: Listeners<TaskEvent>;
 
-  constructor(private readonly logger: Logger) {}
-
-  subscribe(listener: FeedListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  constructor(logger: Logger) {
+    this.listeners = new Listeners(logger, 'feed');
   }
 
-  publish(events: TaskEvent[]): void {
-    for (const event of events) {
-      for (const listener of this.listeners) {
-        try {
-          listener(event);
-        } catch (err) {
-          this.logger.warn({ err, seq: event.seq }, 'feed listener failed');
-        }
-      }
-    }
+  subscribe(listener: FeedListener): () => void {
+    return this.listeners.subscribe(listener);
+  }
+
+  publish(events: readonly TaskEvent[]): void {
+    for (const event of events) this.listeners.emit(event);
   }
 
   size(): number {

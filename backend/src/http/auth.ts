@@ -1,8 +1,7 @@
 import type { Role } from '@shelfwatch/contracts';
 import type { RequestHandler, Response } from 'express';
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { tokenDigest, type TokenConfig } from '../config.js';
-import { HttpError } from './http-errors.js';
+import { authenticate, BearerTokens, HttpError, type BearerOptions } from '@shelfwatch/service-kit';
 
 export interface Principal {
   role: Role;
@@ -10,52 +9,21 @@ export interface Principal {
   storeIds?: string[];
 }
 
-const digest = (token: string) => createHash('sha256').update(token).digest();
-
-/** Bearer tokens from config (plain or as sha256 hashes). Compared by digest in constant time so timing reveals nothing. */
-export class TokenIndex {
-  private readonly entries: { digest: Buffer; principal: Principal }[];
-
+/** The configured tokens (plain or as sha256 hashes) and who each stands for. */
+export class TokenIndex extends BearerTokens<Principal> {
   constructor(tokens: TokenConfig[]) {
-    this.entries = tokens.map((t) => ({
-      digest: Buffer.from(tokenDigest(t).slice('sha256:'.length), 'hex'),
-      principal: { role: t.role, subject: t.subject, ...(t.storeIds ? { storeIds: t.storeIds } : {}) },
-    }));
-  }
-
-  find(token: string): Principal | undefined {
-    const d = digest(token);
-    let found: Principal | undefined;
-    for (const e of this.entries) if (timingSafeEqual(e.digest, d)) found = e.principal;
-    return found;
+    super(
+      tokens.map((t) => ({
+        digest: Buffer.from(tokenDigest(t).slice('sha256:'.length), 'hex'),
+        principal: { role: t.role, subject: t.subject, ...(t.storeIds ? { storeIds: t.storeIds } : {}) },
+      })),
+    );
   }
 }
 
-export interface AuthOptions {
-  /** EventSource cannot send headers: the SSE route also accepts ?access_token=. */
-  allowQueryToken?: boolean;
-}
-
-export function requireRole(index: TokenIndex, roles: Role[], options: AuthOptions = {}): RequestHandler {
+export function requireRole(index: TokenIndex, roles: Role[], options: BearerOptions = {}): RequestHandler {
   return (req, res, next) => {
-    const header = req.get('authorization');
-    let token: string | undefined;
-    if (header !== undefined) {
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      if (!m) throw new HttpError(401, 'unauthorized', 'Authorization header must be "Bearer <token>"');
-      token = m[1];
-    } else if (options.allowQueryToken && typeof req.query.access_token === 'string') {
-      token = req.query.access_token;
-    }
-    if (token === undefined) {
-      res.setHeader('www-authenticate', 'Bearer');
-      throw new HttpError(401, 'unauthorized', 'missing bearer token');
-    }
-    const principal = index.find(token);
-    if (!principal) {
-      res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
-      throw new HttpError(401, 'unauthorized', 'unknown bearer token');
-    }
+    const principal = authenticate(req, res, index, options);
     if (!roles.includes(principal.role)) {
       throw new HttpError(403, 'forbidden', `role '${principal.role}' may not do this (needs ${roles.join(' or ')})`);
     }

@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { HttpError } from './http-errors.js';
+import { HttpError } from '@shelfwatch/service-kit';
 
 /** Whether the request carries a body at all (what type-is calls hasBody). */
 function hasBody(headers: Record<string, string | string[] | undefined>): boolean {

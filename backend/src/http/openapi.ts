@@ -12,7 +12,7 @@ import {
 } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import { PlanogramImport, PlanogramImportResult, PlanogramRowError } from '../planogram/planogram-input.js';
-import { ErrorBody } from './http-errors.js';
+import { ErrorBody } from '@shelfwatch/service-kit';
 import { BackroomUpdate } from './routes/store-routes.js';
 
 /**

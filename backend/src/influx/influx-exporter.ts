@@ -1,6 +1,6 @@
-import { INFLUX_DATABASE, MEASUREMENTS, influxSetupStatements, isRetryableStatus, pointTimestampNs, type TaskEvent } from '@shelfwatch/contracts';
+import { INFLUX_DATABASE, MEASUREMENTS, influxSetupStatements, pointTimestampNs, type TaskEvent } from '@shelfwatch/contracts';
+import { isRetryableStatus, Worker, type Timers } from '@shelfwatch/service-kit';
 import type { Logger } from 'pino';
-import type { TimerHandle, Timers } from '../clock.js';
 import type { StoreKpis } from '../rules/types.js';
 import type { Storage } from '../storage/ports.js';
 import { toLine } from './line-protocol.js';
@@ -31,67 +31,42 @@ const INFLUX_EVENTS = new Set(['raised', 'acknowledged', 'done', 'resolved', 'es
  * the unsent minutes.
  */
 export class InfluxExporter {
-  private timer: TimerHandle | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
   private ready = false;
   private kpiLines: string[] = [];
-  private failures = 0;
-  /** Aborted by stop(): a write in flight gives up at once (its cursor has not moved, so nothing is lost). */
-  private abort = new AbortController();
+  private readonly worker: Worker;
   /** Points InfluxDB refused as bad data (beyond retention, type conflict). */
   rejected = 0;
 
-  constructor(private readonly ctx: InfluxExporterContext) {}
+  constructor(private readonly ctx: InfluxExporterContext) {
+    this.worker = new Worker({
+      name: 'InfluxDB export',
+      logger: ctx.logger,
+      timers: ctx.timers,
+      intervalMs: ctx.intervalMs ?? 1000,
+      backoff: { initialMs: 2_000, maxMs: 30_000 },
+      // stop() aborts a write in flight: its cursor has not moved, so nothing is lost.
+      pass: (signal) => this.flush(signal),
+    });
+  }
 
   private get database(): string {
     return this.ctx.database ?? INFLUX_DATABASE;
   }
 
   start(): void {
-    this.stopped = false;
-    this.kick();
+    this.worker.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer !== undefined) this.ctx.timers.clearTimeout(this.timer);
-    this.abort.abort();
-    await this.running;
+    await this.worker.stop();
     // One last, short flush so a clean shutdown does not strand the last KPI minute.
     if (!this.ready) return;
-    this.abort = new AbortController();
-    const deadline = setTimeout(() => this.abort.abort(), FINAL_FLUSH_MS);
-    await this.flush().catch(() => undefined);
-    clearTimeout(deadline);
+    await this.flush(AbortSignal.timeout(FINAL_FLUSH_MS)).catch(() => undefined);
   }
 
-  private signal(timeoutMs: number): AbortSignal {
-    return AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeoutMs)]);
-  }
-
+  /** New task events: write them now (or right after the write in flight). */
   kick(): void {
-    if (this.stopped || this.running) return;
-    this.running = this.flush()
-      .then(() => {
-        this.failures = 0;
-      })
-      .catch((err: unknown) => {
-        // Aborted by stop(): nothing failed, the cursor has not moved.
-        if (this.stopped) return;
-        this.failures++;
-        if (this.failures === 1 || this.failures % 20 === 0) this.ctx.logger.warn({ err, failures: this.failures }, 'InfluxDB write failed; will retry');
-      })
-      .finally(() => {
-        this.running = undefined;
-        if (this.stopped) return;
-        const delay = this.failures > 0 ? Math.min(30_000, 1000 * 2 ** Math.min(this.failures, 5)) : (this.ctx.intervalMs ?? 1000);
-        if (this.timer !== undefined) this.ctx.timers.clearTimeout(this.timer);
-        this.timer = this.ctx.timers.setTimeout(() => {
-          this.timer = undefined;
-          this.kick();
-        }, delay);
-      });
+    this.worker.kick();
   }
 
   /** Queues one minute's KPI snapshot of a store. */
@@ -122,8 +97,8 @@ export class InfluxExporter {
     }
   }
 
-  private async query(q: string): Promise<void> {
-    const res = await fetch(`${this.ctx.url}/query`, { method: 'POST', body: new URLSearchParams({ q }), signal: this.signal(10_000) });
+  private async query(q: string, signal: AbortSignal): Promise<void> {
+    const res = await fetch(`${this.ctx.url}/query`, { method: 'POST', body: new URLSearchParams({ q }), signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]) });
     if (!res.ok) throw new Error(`InfluxDB query failed: HTTP ${res.status} ${await res.text()}`);
   }
 
@@ -134,8 +109,12 @@ export class InfluxExporter {
    * including a refusal of everyone (wrong credentials, a database that is gone), is thrown,
    * so the cursor stays and the batch is retried with backoff.
    */
-  private async write(lines: string[]): Promise<void> {
-    const res = await fetch(`${this.ctx.url}/write?db=${encodeURIComponent(this.database)}&precision=n`, { method: 'POST', body: lines.join('\n'), signal: this.signal(30_000) });
+  private async write(lines: string[], signal: AbortSignal): Promise<void> {
+    const res = await fetch(`${this.ctx.url}/write?db=${encodeURIComponent(this.database)}&precision=n`, {
+      method: 'POST',
+      body: lines.join('\n'),
+      signal: AbortSignal.any([signal, AbortSignal.timeout(30_000)]),
+    });
     if (res.ok) return;
     const text = await res.text();
     if (!isRetryableStatus(res.status)) {
@@ -148,9 +127,9 @@ export class InfluxExporter {
     throw new Error(`InfluxDB write failed: HTTP ${res.status} ${text}`);
   }
 
-  private async flush(): Promise<void> {
+  private async flush(signal: AbortSignal): Promise<void> {
     if (!this.ready) {
-      for (const q of influxSetupStatements(this.database)) await this.query(q);
+      for (const q of influxSetupStatements(this.database)) await this.query(q, signal);
       this.ready = true;
     }
     for (;;) {
@@ -158,13 +137,13 @@ export class InfluxExporter {
       const events = this.ctx.storage.tasks.eventsAfter(cursor, 2000);
       if (events.length === 0) break;
       const lines = events.filter((e) => INFLUX_EVENTS.has(e.type)).map((e) => taskEventLine(e));
-      if (lines.length) await this.write(lines);
+      if (lines.length) await this.write(lines, signal);
       this.ctx.storage.cursors.set(CURSOR, events[events.length - 1]?.seq ?? cursor);
       this.ctx.onWritten?.(MEASUREMENTS.taskEvent, lines.length);
     }
     if (this.kpiLines.length) {
       const batch = this.kpiLines.slice(0, 5000);
-      await this.write(batch);
+      await this.write(batch, signal);
       this.kpiLines = this.kpiLines.slice(batch.length);
       this.ctx.onWritten?.('kpi', batch.length);
     }

@@ -3,7 +3,7 @@ import { Router, type RequestHandler } from 'express';
 import type { InfluxDB } from 'influx';
 import { z } from 'zod';
 import { assertStore, canSeeStore, principalOf, type Principal } from '../http/auth.js';
-import { HttpError, validate } from '../http/http-errors.js';
+import { HttpError, validate } from '@shelfwatch/service-kit';
 import { QueryDecimal, QueryInt } from '../http/query.js';
 import { buildHaccpReport, type HaccpTask } from './haccp.js';
 import { renderHaccpCsv } from './haccp-csv.js';

@@ -1,23 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { ReplenishmentRequested, TaskEvent, TaskKind, TaskWithHistory } from '@shelfwatch/contracts';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
-import type { FeedBus } from '../feed/feed-bus.js';
+import type { Clock, Listeners } from '@shelfwatch/service-kit';
 import type { Condition, RuleDecision } from '../rules/types.js';
 import type { Storage } from '../storage/ports.js';
 import { acknowledge, complete, escalateIfDue, raise, reassert, resolve, SYSTEM, type Transition } from './task-state.js';
 
+/** What one unit of work committed: the hook the live feed, metrics, the InfluxDB exporter and the webhook worker listen on. */
+export interface TaskCommit {
+  events: readonly TaskEvent[];
+  /** Supplier webhooks were queued in the outbox. */
+  webhooksQueued: boolean;
+}
+
 export interface TaskServiceContext {
   storage: Storage;
-  bus: FeedBus;
+  /** Told after every commit, never before: a listener never hears of an event that a crash could take back. */
+  committed: Listeners<TaskCommit>;
   /** Wall clock: when outbox rows become due. */
   clock: Clock;
   escalationMin: Record<TaskKind, number>;
   logger: Logger;
-  /** Called once per committed event (metrics). */
-  onEvent?: (event: TaskEvent) => void;
-  /** Wakes the webhook worker after a commit that added outbox rows. */
-  onOutbox?: () => void;
   newId?: () => string;
 }
 
@@ -28,8 +31,7 @@ export class NotFoundError extends Error {
 /**
  * Applies rule decisions and staff actions to tasks. Everything a unit of work writes
  * (task rows, history, feed events, outbox rows, backroom changes) commits in one
- * transaction; the feed hears about events only after the commit, so a listener never
- * sees an event that a crash could take back.
+ * transaction; the `committed` hook hears about events only after the commit.
  */
 export class TaskService {
   private pending: TaskEvent[] = [];
@@ -50,9 +52,7 @@ export class TaskService {
     }
     const events = this.pending;
     this.pending = [];
-    for (const e of events) this.ctx.onEvent?.(e);
-    this.ctx.bus.publish(events);
-    if (this.outboxTouched) this.ctx.onOutbox?.();
+    if (events.length > 0 || this.outboxTouched) this.ctx.committed.emit({ events, webhooksQueued: this.outboxTouched });
     return result;
   }
 

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import type { Logger } from 'pino';
 import { fetch, type Agent } from 'undici';
-import { systemClock, type Clock, type TimerHandle, type Timers } from '../clock.js';
+import { systemClock, Worker, type Clock, type Timers } from '@shelfwatch/service-kit';
 import type { DeliveryAttempt, OutboxMessage, Storage } from '../storage/ports.js';
 import { GIVE_UP_AFTER_MS, retryDelayMs } from './backoff.js';
 import type { DestinationPolicy } from './destination-policy.js';
@@ -32,81 +32,51 @@ export interface WebhookWorkerContext {
  * lost deduplicates it. Every attempt is logged (the supplier's delivery log).
  */
 export class WebhookWorker {
-  private timer: TimerHandle | undefined;
-  private running: Promise<number> | undefined;
-  private again = false;
-  private stopped = true;
-  private readonly inflight = new Set<AbortController>();
+  private readonly worker: Worker;
   private readonly dispatcher: Agent;
+  private attempts = 0;
 
   constructor(private readonly ctx: WebhookWorkerContext) {
     this.dispatcher = ctx.destinations.dispatcher();
+    this.worker = new Worker({ name: 'webhook pass', logger: ctx.logger, timers: ctx.timers, pass: (signal) => this.pass(signal) });
   }
 
   start(): void {
-    this.stopped = false;
-    this.kick();
+    this.worker.start();
   }
 
+  /** Aborts the deliveries in flight (they are retried after a restart: the outbox row stays pending). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer !== undefined) this.ctx.timers.clearTimeout(this.timer);
-    this.timer = undefined;
-    for (const c of this.inflight) c.abort();
-    await this.running?.catch(() => 0);
+    await this.worker.stop();
     await this.dispatcher.close();
   }
 
   /** New outbox rows or a clock jump: run a pass now (coalesced with a running one). */
   kick(): void {
-    if (this.stopped) return;
-    void this.runDue().catch((err: unknown) => this.ctx.logger.error({ err }, 'webhook pass failed'));
+    this.worker.kick();
   }
 
-  /** One pass over every due message; resolves with the number of attempts made. */
-  runDue(): Promise<number> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
+  /** Runs every due message now (after the pass in flight); resolves with the number of attempts made. */
+  async runDue(): Promise<number> {
+    const before = this.attempts;
+    await this.worker.runNow();
+    return this.attempts - before;
+  }
+
+  /** Sends every due message; resolves with the delay until the next one is due (none: wait for a kick). */
+  private async pass(signal: AbortSignal): Promise<number | undefined> {
+    for (;;) {
+      const due = this.ctx.storage.outbox.due(this.ctx.clock.now(), 20);
+      if (due.length === 0 || signal.aborted) break;
+      // One supplier's slow endpoint must not hold back another's: send a page concurrently.
+      await Promise.all(due.map((m) => this.attempt(m, signal)));
+      this.attempts += due.length;
     }
-    const run = this.pass().finally(() => {
-      // Cleared only after the assignment below has happened (finally is always async).
-      if (this.running === run) this.running = undefined;
-      this.schedule();
-    });
-    this.running = run;
-    return run;
-  }
-
-  private async pass(): Promise<number> {
-    let total = 0;
-    do {
-      this.again = false;
-      for (;;) {
-        const due = this.ctx.storage.outbox.due(this.ctx.clock.now(), 20);
-        if (due.length === 0 || this.stopped) break;
-        // One supplier's slow endpoint must not hold back another's: send a page concurrently.
-        await Promise.all(due.map((m) => this.attempt(m)));
-        total += due.length;
-      }
-    } while (this.again && !this.stopped);
-    return total;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    if (this.timer !== undefined) this.ctx.timers.clearTimeout(this.timer);
-    this.timer = undefined;
     const next = this.ctx.storage.outbox.nextDueAt();
-    if (next === null) return;
-    const delay = Math.max(0, Math.min(next - this.ctx.clock.now(), 3_600_000));
-    this.timer = this.ctx.timers.setTimeout(() => {
-      this.timer = undefined;
-      this.kick();
-    }, delay);
+    return next === null ? undefined : Math.max(0, Math.min(next - this.ctx.clock.now(), 3_600_000));
   }
 
-  private async attempt(m: OutboxMessage): Promise<void> {
+  private async attempt(m: OutboxMessage, stopping: AbortSignal): Promise<void> {
     const endpoint = this.ctx.suppliers[m.supplierId];
     const attemptNo = m.attempts + 1;
     let statusCode: number | null = null;
@@ -118,9 +88,6 @@ export class WebhookWorker {
     } else if (literalRefusal) {
       error = `refused destination: ${new URL(endpoint.webhookUrl).hostname} is ${literalRefusal}`;
     } else {
-      const controller = new AbortController();
-      this.inflight.add(controller);
-      const timeout = setTimeout(() => controller.abort(), this.ctx.requestTimeoutMs ?? 10_000);
       try {
         const sentAt = new Date((this.ctx.wallClock ?? systemClock).now());
         const signature = new Webhook(endpoint.webhookSecret).sign(m.id, sentAt, m.payload);
@@ -133,7 +100,7 @@ export class WebhookWorker {
             'webhook-signature': signature,
           },
           body: m.payload,
-          signal: controller.signal,
+          signal: AbortSignal.any([stopping, AbortSignal.timeout(this.ctx.requestTimeoutMs ?? 10_000)]),
           // A redirect is a failed attempt: following it would send the signed body (and show
           // the answer in the supplier's delivery log) wherever the supplier points it.
           redirect: 'manual',
@@ -145,9 +112,6 @@ export class WebhookWorker {
         else if (!res.ok) error = `HTTP ${res.status}`;
       } catch (err) {
         error = describeFetchError(err);
-      } finally {
-        clearTimeout(timeout);
-        this.inflight.delete(controller);
       }
     }
     const now = this.ctx.clock.now();

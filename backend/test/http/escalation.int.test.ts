@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '@shelfwatch/service-kit';
 import { makeHarness, TOKENS, type Harness } from '../support/harness.js';
 import { weight } from '../support/readings.js';
 import { scriptedEngines } from '../support/scripted-engine.js';

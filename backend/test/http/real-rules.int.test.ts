@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-call -- response bodies are untyped JSON checked with expect() */
 import type { Reading } from '@shelfwatch/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '@shelfwatch/service-kit';
 import { makeHarness, SECRETS, TOKENS, type Harness } from '../support/harness.js';
 import { storeMinute } from '../support/readings.js';
 import { SseClient } from '../support/sse-client.js';

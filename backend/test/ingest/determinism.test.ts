@@ -2,15 +2,14 @@ import fc from 'fast-check';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '@shelfwatch/contracts';
-import { ManualClock } from '../../src/clock.js';
+import { Listeners, ManualClock } from '@shelfwatch/service-kit';
 import { EngineHost } from '../../src/engine/engine-host.js';
-import { FeedBus } from '../../src/feed/feed-bus.js';
 import { IngestService } from '../../src/ingest/ingest-service.js';
 import { createRuleEngine, defaultLimits, defaultTuning } from '../../src/rules/index.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
 import type { Storage } from '../../src/storage/ports.js';
 import { DEFAULT_ESCALATION_MIN, SYSTEM } from '../../src/tasks/task-state.js';
-import { TaskService } from '../../src/tasks/task-service.js';
+import { TaskService, type TaskCommit } from '../../src/tasks/task-service.js';
 import { layout, MIN, STORE, T0 } from '../rules/timeline.js';
 import { storeDay, type DayPlan } from './store-day.js';
 
@@ -40,7 +39,7 @@ function deliver(batches: Batch[]): { storage: Storage; late: number } {
   const engines = new EngineHost({ storage, createRuleEngine, limits: defaultLimits, clock, logger });
   engines.start();
   let n = 0;
-  const tasks = new TaskService({ storage, bus: new FeedBus(logger), clock, escalationMin: DEFAULT_ESCALATION_MIN, logger, newId: () => `task-${++n}` });
+  const tasks = new TaskService({ storage, committed: new Listeners<TaskCommit>(logger, 'tasks'), clock, escalationMin: DEFAULT_ESCALATION_MIN, logger, newId: () => `task-${++n}` });
   const ingest = new IngestService({ storage, engines, tasks, logger, replayMs: 26 * 3_600_000, idRetentionMs: 48 * 3_600_000 });
   for (const b of batches) {
     if (b.wallMs > clock.now()) clock.advance(b.wallMs - clock.now());
@@ -234,7 +233,7 @@ describe('same readings, same tasks, however they arrive', { timeout: 120_000 },
     const logger = pino({ level: 'silent' });
     const clock = new ManualClock(WALL0);
     let n = 0;
-    const tasks = new TaskService({ storage, bus: new FeedBus(logger), clock, escalationMin: DEFAULT_ESCALATION_MIN, logger, newId: () => `task-${++n}` });
+    const tasks = new TaskService({ storage, committed: new Listeners<TaskCommit>(logger, 'tasks'), clock, escalationMin: DEFAULT_ESCALATION_MIN, logger, newId: () => `task-${++n}` });
     const run = (batches: Batch[]) => {
       const engines = new EngineHost({ storage, createRuleEngine, limits: defaultLimits, clock, logger });
       engines.start();

@@ -1,12 +1,11 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { TaskEvent } from '@shelfwatch/contracts';
-import { ManualClock } from '../../src/clock.js';
-import { FeedBus } from '../../src/feed/feed-bus.js';
+import { Listeners, ManualClock } from '@shelfwatch/service-kit';
 import type { Condition } from '../../src/rules/types.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
 import { DEFAULT_ESCALATION_MIN } from '../../src/tasks/task-state.js';
-import { TaskService } from '../../src/tasks/task-service.js';
+import { TaskService, type TaskCommit } from '../../src/tasks/task-service.js';
 import { fixtureLayout } from '../support/fixture-layout.js';
 
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
@@ -16,12 +15,12 @@ function setup() {
   const storage = openSqliteStorage(':memory:');
   storage.transaction(() => storage.catalog.seedLayout(fixtureLayout()));
   const logger = pino({ level: 'silent' });
-  const bus = new FeedBus(logger);
+  const committed = new Listeners<TaskCommit>(logger, 'tasks');
   const published: TaskEvent[] = [];
-  bus.subscribe((e) => published.push(e));
+  committed.subscribe((c) => published.push(...c.events));
   const clock = new ManualClock(T0);
   let n = 0;
-  const service = new TaskService({ storage, bus, clock, escalationMin: DEFAULT_ESCALATION_MIN, logger, newId: () => `task-${++n}` });
+  const service = new TaskService({ storage, committed, clock, escalationMin: DEFAULT_ESCALATION_MIN, logger, newId: () => `task-${++n}` });
   return { storage, service, published, clock };
 }
 

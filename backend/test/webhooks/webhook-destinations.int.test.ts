@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '@shelfwatch/service-kit';
 import { makeHarness, SECRETS, TOKENS, type Harness } from '../support/harness.js';
 import { cameraGap } from '../support/readings.js';
 import { scriptedEngines } from '../support/scripted-engine.js';

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-call -- response bodies are untyped JSON checked with expect() */
 import { ReplenishmentRequested } from '@shelfwatch/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '@shelfwatch/service-kit';
 import { makeHarness, SECRETS, TOKENS, type Harness } from '../support/harness.js';
 import { cameraGap, probe } from '../support/readings.js';
 import { scriptedEngines } from '../support/scripted-engine.js';

@@ -1,12 +1,11 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import { authenticate, BearerTokens, errorMiddleware, HttpError, validate } from '@shelfwatch/service-kit';
+import express from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Calibrates } from '../inputs/input.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
-import { HttpError } from './http-error.js';
 
 export interface HealthReport {
   ok: boolean;
@@ -28,10 +27,6 @@ export interface AdminServerOptions {
 
 const Params = z.object({ boardId: z.string().min(1).max(63), ch: z.coerce.number().int().min(0).max(63) });
 const CalibrateBody = z.object({ knownGrams: z.number().positive().max(1_000_000) }).strict();
-
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
-}
 
 /** /healthz, /metrics and the admin API (tare/calibrate) on one express app. */
 export class AdminServer {
@@ -58,37 +53,32 @@ export class AdminServer {
       res.type(o.metrics.registry.contentType).send(await o.metrics.registry.metrics());
     });
     const admin = express.Router();
-    admin.use((req, _res, next) => {
-      const header = req.get('authorization') ?? '';
-      const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-      const ok = token.length > 0 && o.tokens.some((t) => timingSafeEqual(digest(t), digest(token)));
-      next(ok ? undefined : new HttpError(401, 'missing or wrong bearer token'));
+    const tokens = BearerTokens.of(o.tokens, 'admin');
+    admin.use((req, res, next) => {
+      authenticate(req, res, tokens);
+      next();
     });
     admin.get('/stats', (_req, res) => {
       res.json(o.stats());
     });
     admin.post('/boards/:boardId/channels/:ch/tare', (req, res) => {
-      const p = parse(Params, req.params);
+      const p = validate(Params, req.params, 'channel');
       res.json({ boardId: p.boardId, channel: p.ch, calibration: this.ops().tare(p.boardId, p.ch) });
     });
     admin.post('/boards/:boardId/channels/:ch/calibrate', (req, res) => {
-      const p = parse(Params, req.params);
-      const body = parse(CalibrateBody, req.body);
+      const p = validate(Params, req.params, 'channel');
+      const body = validate(CalibrateBody, req.body, 'calibration');
       res.json({ boardId: p.boardId, channel: p.ch, calibration: this.ops().calibrate(p.boardId, p.ch, body.knownGrams) });
     });
     app.use('/api/v1', admin);
-    app.use((_req, _res, next) => next(new HttpError(404, 'not found')));
-    app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-      const status = err instanceof HttpError ? err.status : (err as { status?: number }).status ?? 500;
-      if (status >= 500) o.logger.error({ err }, 'admin API error');
-      res.status(status).json({ error: status >= 500 ? 'internal error' : (err as Error).message });
-    });
+    app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));
+    app.use(errorMiddleware({ logger: o.logger }));
     return app;
   }
 
   private ops(): Calibrates {
     const ops = this.options.calibration();
-    if (!ops) throw new HttpError(404, 'no serial input configured');
+    if (!ops) throw new HttpError(404, 'not_found', 'no serial input configured');
     return ops;
   }
 
@@ -109,10 +99,4 @@ export class AdminServer {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new HttpError(400, z.prettifyError(r.error));
-  return r.data;
 }

@@ -1,6 +1,6 @@
 import type { EventTimeBound, Reading } from '@shelfwatch/contracts';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
+import type { Clock } from '@shelfwatch/service-kit';
 import type { GatewayMetrics } from '../http/gateway-metrics.js';
 import type { StoreContext } from '../store-context.js';
 

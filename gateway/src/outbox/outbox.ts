@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Reading } from '@shelfwatch/contracts';
-import type { Clock } from '../clock.js';
+import type { Clock } from '@shelfwatch/service-kit';
 import { openOutboxDatabase } from './outbox-database.js';
 import type { FromWriter, ToWriter, WriterInit } from './outbox-protocol.js';
 

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { SinkError } from '../errors.js';
 import type { DeadLetterReason, GatewayMetrics } from '../http/gateway-metrics.js';
 import type { Outbox, OutboxRow } from '../outbox/outbox.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF, Worker, type BackoffPolicy } from '@shelfwatch/service-kit';
 import type { Sink } from './sink.js';
 
 interface Batch {
@@ -56,10 +56,11 @@ export interface SinkHealth {
  * "poison" readings that make a peer which otherwise works fail or time out again and again.
  */
 export class SinkRunner {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private abort = new AbortController();
-  private wakeUp: (() => void) | undefined;
+  private readonly worker: Worker;
+  /** The running pass's signal: aborted by stop(). */
+  private signal = new AbortController().signal;
+  /** New rows that make waiting worth ending (Infinity: not waiting for rows). */
+  private wantRows = Number.POSITIVE_INFINITY;
   private position = 0;
   private ready: Batch[] = [];
   private attempt = 0;
@@ -68,93 +69,90 @@ export class SinkRunner {
   /** The last reading the sink took, for showing the peer still answers. */
   private lastDelivered: Reading | undefined;
 
-  constructor(private readonly options: SinkRunnerOptions) {}
+  constructor(private readonly options: SinkRunnerOptions) {
+    this.worker = new Worker({ name: `sink ${options.sink.name}`, logger: options.logger, pass: (signal) => this.pass(signal) });
+  }
 
   get name(): string {
     return this.options.sink.name;
   }
 
   start(): void {
-    this.running = true;
     this.position = this.options.outbox.cursor(this.name);
-    this.loop = this.run().catch((err: unknown) => {
-      this.options.logger.fatal({ err, sink: this.name }, 'sink runner crashed');
-    });
+    this.worker.start();
   }
 
-  /** New readings were appended. */
+  /** New readings were appended: a pass once enough are there for what the runner waits for. */
   wake(): void {
-    const w = this.wakeUp;
-    this.wakeUp = undefined;
-    w?.();
+    if (this.options.outbox.last - this.position >= this.wantRows) this.worker.kick();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.abort.abort();
-    this.wake();
-    await this.loop;
+    await this.worker.stop();
   }
 
   health(): SinkHealth {
     return { ok: this.attempt < 5, pending: this.options.outbox.pending(this.name), consecutiveFailures: this.attempt, lastError: this.lastError };
   }
 
-  private async run(): Promise<void> {
+  /** One round: fill, then write what is ready; resolves with when to run again (undefined: on wake()). */
+  private async pass(signal: AbortSignal): Promise<number | undefined> {
     const { sink } = this.options;
-    while (this.running) {
-      await this.fill();
-      if (this.ready.length === 0) {
-        await this.idle();
-        continue;
+    this.signal = signal;
+    this.wantRows = Number.POSITIVE_INFINITY;
+    await this.fill();
+    if (this.ready.length === 0) return this.waitFor(1);
+    // Nagle for sinks: a busy sink gathers rows for up to flushIntervalMs since its last
+    // write; an idle one (last write longer ago) or a full batch goes at once.
+    const wait = this.lastWriteAt + (sink.flushIntervalMs ?? 0) - performance.now();
+    const missing = sink.batchSize - this.ready[0]!.rows.length;
+    if (wait > 0 && missing > 0) return this.waitFor(missing, wait);
+    this.lastWriteAt = performance.now();
+    const inFlight = this.ready.slice(0, sink.maxInFlight);
+    const results = await Promise.allSettled(inFlight.map((b) => (b.rows.length === 0 ? Promise.resolve() : sink.write(b.rows.map((r) => r.reading)))));
+    let failure: unknown;
+    let failedBatch: Batch | undefined;
+    for (const [i, result] of results.entries()) {
+      const batch = inFlight[i]!;
+      if (result.status === 'rejected') {
+        failure = result.reason;
+        failedBatch = batch;
+        break;
       }
-      // Nagle for sinks: a busy sink gathers rows for up to flushIntervalMs since its last
-      // write; an idle one (last write longer ago) or a full batch goes at once.
-      const wait = this.lastWriteAt + (sink.flushIntervalMs ?? 0) - performance.now();
-      const missing = sink.batchSize - this.ready[0]!.rows.length;
-      if (wait > 0 && missing > 0) {
-        await this.idle(wait, missing);
-        continue;
-      }
-      this.lastWriteAt = performance.now();
-      const inFlight = this.ready.slice(0, sink.maxInFlight);
-      const results = await Promise.allSettled(inFlight.map((b) => (b.rows.length === 0 ? Promise.resolve() : sink.write(b.rows.map((r) => r.reading)))));
-      let failure: unknown;
-      let failedBatch: Batch | undefined;
-      for (const [i, result] of results.entries()) {
-        const batch = inFlight[i]!;
-        if (result.status === 'rejected') {
-          failure = result.reason;
-          failedBatch = batch;
-          break;
-        }
-        this.lastDelivered = batch.rows.at(-1)?.reading ?? this.lastDelivered;
-        this.delivered(batch);
-      }
-      if (failedBatch === undefined) {
-        this.attempt = 0;
-        continue;
-      }
-      const retryable = isRetryable(failure);
-      this.options.metrics.sinkError(this.name, retryable);
-      this.lastError = (failure as Error).message;
-      let settled: Settled;
-      if (retryable) {
-        await this.backoff(failure);
-        // Every afterFailures-th failure in a row: is one reading in this batch the trouble?
-        if (this.attempt % this.poison.afterFailures !== 0) continue;
-        this.options.logger.warn({ sink: this.name, err: failure, attempts: this.attempt, readings: failedBatch.rows.length }, 'a batch keeps failing; looking for a poison reading in it');
-        settled = await this.settle(failedBatch.rows, { ok: false, retryable, err: failure }, { peerWorks: false });
-      } else {
-        this.options.logger.warn({ sink: this.name, err: failure, readings: failedBatch.rows.length }, 'sink refused a batch; isolating the bad readings');
-        // A refusal is an answer about the content: the peer works.
-        settled = await this.settle(failedBatch.rows, { ok: false, retryable, err: failure }, { peerWorks: true });
-      }
-      // peer_down: the loop retries the whole batch after backoff (what got through is deduplicated).
-      if (settled !== 'done') continue;
-      this.attempt = 0;
-      this.delivered(failedBatch, false);
+      this.lastDelivered = batch.rows.at(-1)?.reading ?? this.lastDelivered;
+      this.delivered(batch);
     }
+    if (failedBatch === undefined) {
+      this.attempt = 0;
+      return 0;
+    }
+    const retryable = isRetryable(failure);
+    this.options.metrics.sinkError(this.name, retryable);
+    this.lastError = (failure as Error).message;
+    let settled: Settled;
+    if (retryable) {
+      await this.backoff(failure);
+      // Every afterFailures-th failure in a row: is one reading in this batch the trouble?
+      if (this.attempt % this.poison.afterFailures !== 0) return 0;
+      this.options.logger.warn({ sink: this.name, err: failure, attempts: this.attempt, readings: failedBatch.rows.length }, 'a batch keeps failing; looking for a poison reading in it');
+      settled = await this.settle(failedBatch.rows, { ok: false, retryable, err: failure }, { peerWorks: false });
+    } else {
+      this.options.logger.warn({ sink: this.name, err: failure, readings: failedBatch.rows.length }, 'sink refused a batch; isolating the bad readings');
+      // A refusal is an answer about the content: the peer works.
+      settled = await this.settle(failedBatch.rows, { ok: false, retryable, err: failure }, { peerWorks: true });
+    }
+    // peer_down: the next pass retries the whole batch after backoff (what got through is deduplicated).
+    if (settled !== 'done') return 0;
+    this.attempt = 0;
+    this.delivered(failedBatch, false);
+    return 0;
+  }
+
+  /** Until at least `rows` new rows are in the outbox (wake() kicks), or at most `ms`. */
+  private waitFor(rows: number, ms?: number): number | undefined {
+    if (this.options.outbox.last - this.position >= rows) return 0;
+    this.wantRows = rows;
+    return ms;
   }
 
   private get poison(): PoisonPolicy {
@@ -210,7 +208,7 @@ export class SinkRunner {
   private async bisect(rows: OutboxRow[], evidence: Evidence): Promise<Settled> {
     const mid = Math.ceil(rows.length / 2);
     for (const half of [rows.slice(0, mid), rows.slice(mid)]) {
-      if (!this.running) return 'stopping';
+      if (this.signal.aborted) return 'stopping';
       const attempt = await this.attemptWrite(half);
       if (attempt.ok || !attempt.retryable) evidence.peerWorks = true;
       if (attempt.ok) continue;
@@ -237,7 +235,7 @@ export class SinkRunner {
       if (!evidence.peerWorks) return 'peer_down';
       if (confirmation >= this.poison.confirmations) return (await this.peerStillTakesReadings()) ? this.deadLetter(row, 'poison', failure.err) : 'peer_down';
       await this.backoff(failure.err);
-      if (!this.running) return 'stopping';
+      if (this.signal.aborted) return 'stopping';
       const attempt = await this.attemptWrite([row]);
       if (attempt.ok) return 'done';
       failure = attempt;
@@ -305,27 +303,9 @@ export class SinkRunner {
     await this.pause(delay);
   }
 
-  /** Until at least `rows` new rows are in the outbox (or stop()), or at most `ms`. */
-  private idle(ms = Number.POSITIVE_INFINITY, rows = 1): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakeUp = undefined;
-        resolve();
-      };
-      // wake() runs this on every commit; it re-arms itself until enough rows are there.
-      const check = () => {
-        if (!this.running || this.options.outbox.last - this.position >= rows) done();
-        else this.wakeUp = check;
-      };
-      const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
-      check();
-    });
-  }
-
   private async pause(ms: number): Promise<void> {
     try {
-      await sleep(ms, undefined, { signal: this.abort.signal });
+      await sleep(ms, undefined, { signal: this.signal });
     } catch {
       // aborted by stop()
     }

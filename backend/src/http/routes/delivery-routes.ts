@@ -5,7 +5,7 @@ import type { AppContext } from '../../context.js';
 import type { Condition } from '../../rules/types.js';
 import { assertStore, principalOf, requireRole } from '../auth.js';
 import { jsonBody } from '../bodies.js';
-import { HttpError, validate } from '../http-errors.js';
+import { HttpError, validate } from '@shelfwatch/service-kit';
 import { QueryInt } from '../query.js';
 
 export const ListQuery = z.object({ limit: QueryInt.pipe(z.number().int().min(1).max(5000)).optional(), supplier: SupplierId.optional() }).strict();

@@ -3,7 +3,7 @@ import { StoreId, type TaskEvent } from '@shelfwatch/contracts';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { canSeeStore, principalOf, requireRole } from '../auth.js';
-import { validate } from '../http-errors.js';
+import { validate } from '@shelfwatch/service-kit';
 import { QueryInt } from '../query.js';
 
 export const StreamQuery = z

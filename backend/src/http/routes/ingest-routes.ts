@@ -3,7 +3,7 @@ import { checkEventTime, describeEventTime, IngestBatch, type EventTimeVerdict }
 import type { AppContext } from '../../context.js';
 import { principalOf, requireRole } from '../auth.js';
 import { jsonBody } from '../bodies.js';
-import { HttpError, validate } from '../http-errors.js';
+import { HttpError, validate } from '@shelfwatch/service-kit';
 
 export function ingestRoutes(ctx: AppContext): Router {
   const r = Router();

@@ -7,7 +7,7 @@ import { planogramFromCsv } from '../../planogram/planogram-csv.js';
 import { PlanogramImport, type PlanogramShelfInput } from '../../planogram/planogram-input.js';
 import { assertStore, principalOf, requireRole } from '../auth.js';
 import { jsonBody, textBody } from '../bodies.js';
-import { HttpError, validate } from '../http-errors.js';
+import { HttpError, validate } from '@shelfwatch/service-kit';
 
 export const BackroomUpdate = z
   .object({ lines: z.array(z.object({ sku: Sku, units: z.number().int().min(0) }).strict()).min(1).max(5000) })

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { assertStore, principalOf, requireRole } from '../auth.js';
 import { jsonBody } from '../bodies.js';
-import { HttpError, validate } from '../http-errors.js';
+import { HttpError, validate } from '@shelfwatch/service-kit';
 import { QueryInt } from '../query.js';
 
 const csv = <T extends z.ZodType<unknown, string>>(item: T) =>

@@ -1,5 +1,5 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { devicePrefix, parseTopic, type ParsedTopic, type TopicChannel } from '@shelfwatch/contracts';
+import { sameSecret } from '@shelfwatch/service-kit';
 import type { StoreContext } from '../../store-context.js';
 
 export type MqttDeviceKind = 'camera' | 'probe';
@@ -14,13 +14,6 @@ export function mqttDeviceKind(store: StoreContext, deviceId: string): MqttDevic
   if (store.cameras.has(deviceId)) return 'camera';
   if (store.probes.has(deviceId)) return 'probe';
   return null;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  // Hash first so the comparison takes the same time whatever the lengths.
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb);
 }
 
 /** The device id when username/password are a known MQTT device's credentials, else null. */

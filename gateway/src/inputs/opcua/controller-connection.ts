@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CASE_CONTROLLER_NAMESPACE, CASE_IDENTITY, CASE_VARIABLES, CaseVariable, caseNodeId, type Reading } from '@shelfwatch/contracts';
 import {
   AttributeIds,
@@ -15,7 +14,7 @@ import {
   type DataValue,
   type OPCUACertificateManager,
 } from 'node-opcua';
-import { backoffDelay, type BackoffPolicy } from '../../sinks/backoff.js';
+import { Worker, type BackoffPolicy } from '@shelfwatch/service-kit';
 import { deviceStatusReading } from '../device-status.js';
 import type { InputContext } from '../input.js';
 import { LastHeard } from '../last-heard.js';
@@ -55,9 +54,7 @@ export type SecurityPolicyName = 'Basic256Sha256' | 'Aes128_Sha256_RsaOaep' | 'A
  * controller is reported offline (device.status) from the loss until it is back.
  */
 export class ControllerConnection {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private readonly abort = new AbortController();
+  private readonly worker: Worker;
   private wakeLost: ((reason: string) => void) | undefined;
   private online: boolean | undefined;
   /** Source time of the newest value taken per variable: older or repeated values are not new readings. */
@@ -70,7 +67,21 @@ export class ControllerConnection {
   /** The notifications of the publish response being delivered (see onChanged). */
   private batch: Notified[] = [];
 
-  constructor(private readonly options: ControllerConnectionOptions) {}
+  constructor(private readonly options: ControllerConnectionOptions) {
+    const { controllerId, context } = options;
+    this.worker = new Worker({
+      name: `OPC UA controller ${controllerId}`,
+      logger: context.logger,
+      backoff: options.backoff ?? { initialMs: 250, maxMs: 5_000 },
+      // Every session ends in a "failure": the reason it was lost, and a reconnect after backoff.
+      pass: (signal) => this.session(signal),
+      onFailure: (err, attempt, delayMs) => {
+        const reason = (err as Error).message;
+        this.setOnline(false, reason);
+        if (attempt === 1 || attempt % 20 === 0) context.logger.warn({ controller: controllerId, reason, attempt, delayMs: Math.round(delayMs) }, 'OPC UA controller unavailable; retrying');
+      },
+    });
+  }
 
   get isOnline(): boolean {
     return this.online === true;
@@ -81,42 +92,15 @@ export class ControllerConnection {
   }
 
   start(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.worker.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.abort.abort();
-    this.wakeLost?.('stopping');
-    await this.loop;
+    await this.worker.stop();
   }
 
-  private async run(): Promise<void> {
-    const { logger } = this.options.context;
-    let attempt = 0;
-    while (this.running) {
-      let reason: string;
-      try {
-        reason = await this.session(() => (attempt = 0));
-      } catch (err) {
-        reason = (err as Error).message;
-      }
-      if (!this.running) break;
-      this.setOnline(false, reason);
-      const delay = backoffDelay(this.options.backoff ?? { initialMs: 250, maxMs: 5_000 }, attempt);
-      attempt += 1;
-      if (attempt === 1 || attempt % 20 === 0) logger.warn({ controller: this.options.controllerId, reason, attempt, delayMs: Math.round(delay) }, 'OPC UA controller unavailable; retrying');
-      try {
-        await sleep(delay, undefined, { signal: this.abort.signal });
-      } catch {
-        // stopping
-      }
-    }
-  }
-
-  /** One connection's life; resolves with why it ended. */
-  private async session(onUp: () => void): Promise<string> {
+  /** One connection's life; throws why it ended. */
+  private async session(stopping: AbortSignal): Promise<never> {
     const { controllerId, caseId, endpointUrl, context } = this.options;
     const client = OPCUAClient.create({
       applicationName: 'ShelfWatchGateway',
@@ -134,6 +118,7 @@ export class ControllerConnection {
     });
     const lost = new Promise<string>((resolve) => {
       this.wakeLost = resolve;
+      stopping.addEventListener('abort', () => resolve('stopping'), { once: true });
       client.on('connection_lost', () => resolve('connection lost'));
       client.on('close', () => resolve('connection closed'));
     });
@@ -188,9 +173,9 @@ export class ControllerConnection {
       this.setOnline(true, 'session established');
       await this.backfill(session, nodeId);
       this.connects += 1;
-      onUp();
+      this.worker.succeeded();
       context.logger.info({ controller: controllerId, endpointUrl }, 'OPC UA controller subscribed');
-      return await lost;
+      throw new Error(await lost);
     } finally {
       this.held = null;
       this.wakeLost = undefined;

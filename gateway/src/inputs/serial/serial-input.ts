@@ -1,6 +1,6 @@
 import { ChannelCalibration, type Reading } from '@shelfwatch/contracts';
 import { OutboxFullError } from '../../errors.js';
-import { HttpError } from '../../http/http-error.js';
+import { HttpError } from '@shelfwatch/service-kit';
 import { deviceStatusReading } from '../device-status.js';
 import { LastHeard } from '../last-heard.js';
 import type { Calibrates, Input, InputContext, InputHealth } from '../input.js';
@@ -121,19 +121,19 @@ export class SerialInput implements Input, Calibrates {
 
   /** Sets the scale from a known weight now on the channel (after a tare). */
   calibrate(boardId: string, channel: number, knownGrams: number): ChannelCalibration {
-    if (!Number.isFinite(knownGrams) || knownGrams <= 0) throw new HttpError(400, 'knownGrams must be a positive number');
+    if (!Number.isFinite(knownGrams) || knownGrams <= 0) throw new HttpError(400, 'bad_request', 'knownGrams must be a positive number');
     const { board, current, counts } = this.channelFor(boardId, channel);
     const parsed = ChannelCalibration.safeParse({ offsetCounts: current.offsetCounts, countsPerGram: (counts - current.offsetCounts) / knownGrams });
-    if (!parsed.success) throw new HttpError(409, `calibration out of range: is the known weight on the shelf and was it tared? (${parsed.error.issues[0]?.message ?? ''})`);
+    if (!parsed.success) throw new HttpError(409, 'conflict', `calibration out of range: is the known weight on the shelf and was it tared? (${parsed.error.issues[0]?.message ?? ''})`);
     return this.saveCalibration(board, channel, parsed.data);
   }
 
   private channelFor(boardId: string, channel: number): { board: Board; current: ChannelCalibration; counts: number } {
     const board = this.boards.get(boardId);
-    if (!board) throw new HttpError(404, `no serial board '${boardId}'`);
-    if (!board.decoder.hasChannel(channel)) throw new HttpError(404, `board '${boardId}' has no slot on channel ${channel}`);
+    if (!board) throw new HttpError(404, 'not_found', `no serial board '${boardId}'`);
+    if (!board.decoder.hasChannel(channel)) throw new HttpError(404, 'not_found', `board '${boardId}' has no slot on channel ${channel}`);
     const counts = board.decoder.lastCounts(channel);
-    if (counts === undefined) throw new HttpError(409, `no reading from board '${boardId}' channel ${channel} yet`);
+    if (counts === undefined) throw new HttpError(409, 'conflict', `no reading from board '${boardId}' channel ${channel} yet`);
     const slot = this.options.context.store.shelvesByBoard.get(boardId)!.slots.find((s) => s.channel === channel)!;
     return { board, current: this.overrides.get(key(boardId, channel)) ?? slot.calibration, counts };
   }

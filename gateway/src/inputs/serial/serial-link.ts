@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { HOST_LINES } from '@shelfwatch/contracts';
 import { ReadlineParser, SerialPort } from 'serialport';
 import type { Logger } from 'pino';
-import { backoffDelay, type BackoffPolicy } from '../../sinks/backoff.js';
+import { backoffDelay, type BackoffPolicy } from '@shelfwatch/service-kit';
 
 /** The part of a serialport SerialPort this link uses. */
 export interface PortLike extends EventEmitter {

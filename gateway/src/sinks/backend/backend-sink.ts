@@ -1,5 +1,6 @@
 import type { IngestBatch} from '@shelfwatch/contracts';
-import { isRetryableStatus, type Reading } from '@shelfwatch/contracts';
+import type { Reading } from '@shelfwatch/contracts';
+import { isRetryableStatus } from '@shelfwatch/service-kit';
 import type { Logger } from 'pino';
 import { SinkError } from '../../errors.js';
 import type { Sink } from '../sink.js';

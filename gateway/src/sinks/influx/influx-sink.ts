@@ -1,4 +1,5 @@
-import { INFLUX_DATABASE, influxEndpoint, influxSetupStatements, isRetryableStatus, readingToPoint, type InfluxEndpoint, type Reading } from '@shelfwatch/contracts';
+import { INFLUX_DATABASE, influxEndpoint, influxSetupStatements, readingToPoint, type InfluxEndpoint, type Reading } from '@shelfwatch/contracts';
+import { isRetryableStatus } from '@shelfwatch/service-kit';
 import { InfluxDB, type IPoint } from 'influx';
 import type { Logger } from 'pino';
 import { SinkError } from '../../errors.js';

@@ -1,4 +1,5 @@
 import { INFLUX_DATABASE, influxEndpoint, MEASUREMENTS } from '@shelfwatch/contracts';
+import { Worker } from '@shelfwatch/service-kit';
 import { FieldType, InfluxDB, type IPoint } from 'influx';
 import type { Logger } from 'pino';
 import { DEAD_LETTER_REASONS, type GatewayStats } from '../../http/gateway-metrics.js';
@@ -21,11 +22,16 @@ export interface StatsReporterOptions {
  * report carries the same information, and Prometheus /metrics has it live.
  */
 export class GatewayStatsReporter {
-  private timer: NodeJS.Timeout | undefined;
   private client: InfluxDB | undefined;
-  private writing = false;
+  private readonly worker: Worker;
 
-  constructor(private readonly options: StatsReporterOptions) {}
+  constructor(private readonly options: StatsReporterOptions) {
+    this.worker = new Worker({ name: 'gateway_stats report', logger: options.logger, intervalMs: this.intervalMs, pass: () => this.report() });
+  }
+
+  private get intervalMs(): number {
+    return this.options.intervalMs ?? 10_000;
+  }
 
   start(): void {
     this.client = new InfluxDB({
@@ -41,12 +47,11 @@ export class GatewayStatsReporter {
         },
       ],
     });
-    this.timer = setInterval(() => void this.report(), this.options.intervalMs ?? 10_000);
-    this.timer.unref();
+    this.worker.start(this.intervalMs);
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    await this.worker.stop();
     await this.report();
     this.client = undefined;
   }
@@ -79,14 +84,12 @@ export class GatewayStatsReporter {
 
   private async report(): Promise<void> {
     const client = this.client;
-    if (!client || this.writing) return;
-    this.writing = true;
+    if (!client) return;
     try {
       await client.writePoints(this.points(Date.now()), { precision: 'ms' });
     } catch (err) {
+      // Not a failure to back off from: the next report, on time, carries the same counters.
       this.options.logger.debug({ err }, 'gateway_stats report skipped: InfluxDB not reachable');
-    } finally {
-      this.writing = false;
     }
   }
 }
