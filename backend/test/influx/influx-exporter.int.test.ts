@@ -78,11 +78,13 @@ describe('task events and KPIs to InfluxDB (real influxd, real rules)', () => {
     // The shelf empties again: a new out-of-stock task is raised while the database is gone.
     await h.req('POST', '/api/v1/ingest', { token: TOKENS.device, body: { gatewayId: 'gw-1', readings: minutes(7, 10, { units: 0 }) } });
     // A 404 "database not found" is the server's state, not the point's: the exporter retries
-    // (creating the database again) instead of moving its cursor past the event.
+    // (creating the database again) instead of moving its cursor past the event. Retries back
+    // off up to 30 s apart (a down InfluxDB is not hammered on every new event), so the wait
+    // allows for a few failed attempts while a loaded influxd settles after the drop.
     const raised = await waitUntil(async () => {
       const r = await rows(`SELECT * FROM task_event WHERE "event" = 'raised' AND "kind" = 'out_of_stock'`).catch(() => []);
       return r.length > 0 ? r : undefined;
-    }, { what: 'raised task_event point after the database was dropped', timeoutMs: 30_000 });
+    }, { what: 'raised task_event point after the database was dropped', timeoutMs: 90_000 });
     const { body } = await h.req('GET', '/api/v1/tasks?kind=out_of_stock&status=open', { token: TOKENS.staff });
     expect(raised).toEqual([expect.objectContaining({ task_id: body.tasks[0].id, count: 1 })]);
   });
