@@ -47,7 +47,8 @@ describe('rule engine coordinator', () => {
     const sim = simulateCase({ caseId: 'case-4', minutes: 24 * 60, events, cycling: true, productTauMin: 120 });
     const ds = run(engine, sim.readings);
     expect(ds).toEqual([]);
-  });
+    // A simulated day of readings through every rule: seconds of CPU, more on a busy machine.
+  }, 60_000);
 });
 
 describe('restart', () => {
