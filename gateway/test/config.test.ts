@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@shelfwatch/contracts';
+import { ConfigError } from '@shelfwatch/service-kit';
 import { parseGatewayConfig } from '../src/config.js';
 import { DEFAULT_MQTT_PORT } from '../src/inputs/mqtt/config.js';
 
@@ -32,6 +32,15 @@ describe('gateway configuration', () => {
   it('takes the backend token from SHELFWATCH_GATEWAY_TOKEN when the file has none', () => {
     const c = parseGatewayConfig({ ...valid, backend: { url: 'http://b:3000' } }, { baseDir: '/', env: { SHELFWATCH_GATEWAY_TOKEN: 'token-from-env' } });
     expect(c.backend.token).toBe('token-from-env');
+  });
+
+  it('takes secrets written env:NAME from the environment, and names a variable that is not set', () => {
+    const withSecrets = { ...valid, mqtt: { mode: 'external', url: 'mqtts://broker:8883', username: 'gw', password: 'env:MQTT_PASSWORD' }, backend: { url: 'http://b:3000', token: 'env:BACKEND_TOKEN' }, http: { port: 9100, adminToken: 'env:ADMIN_TOKEN' } };
+    const c = parseGatewayConfig(withSecrets, { baseDir: '/', env: { MQTT_PASSWORD: 'mqtt-secret', BACKEND_TOKEN: 'backend-secret', ADMIN_TOKEN: 'admin-secret' } });
+    expect(c.mqtt).toMatchObject({ password: 'mqtt-secret' });
+    expect(c.backend.token).toBe('backend-secret');
+    expect(c.http.adminToken).toBe('admin-secret');
+    expect(() => parseGatewayConfig(withSecrets, { baseDir: '/', env: { MQTT_PASSWORD: 'mqtt-secret', BACKEND_TOKEN: 'backend-secret' } })).toThrow('http.adminToken: environment variable ADMIN_TOKEN is not set');
   });
 
   it('reports every error with its path, in readable form', () => {
