@@ -2,6 +2,7 @@ import { EventTimeBound, Role, SupplierId, TaskKind, StoreId } from '@shelfwatch
 import { loadConfig, parseConfig, type ConfigCheck, type ConfigSource, type ConfigSpec } from '@shelfwatch/service-kit';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { ColdChainLimits } from './rules/limits-schema.js';
 import { hashToken, isPublishedSecret, TOKEN_HASH_PATTERN, tokenWeakness } from './token-policy.js';
 import { DestinationPolicy } from './webhooks/destination-policy.js';
 
@@ -60,18 +61,8 @@ const Cidr = z.string().max(50).refine((s) => {
   }
 }, 'must be a CIDR such as 127.0.0.1/32 or 10.20.0.0/16');
 
-const ColdChainLimitsOverride = z
-  .object({
-    productLimitC: z.number().min(-40).max(15),
-    alarmCeilingC: z.number().min(-40).max(20),
-    alarmDelayMin: z.number().min(0).max(24 * 60),
-    defrostRecoveryMin: z.number().min(0).max(240),
-    doorRecoveryMin: z.number().min(0).max(240),
-    doorAjarMin: z.number().min(0).max(240),
-    clearHysteresisC: z.number().min(0).max(10),
-  })
-  .partial()
-  .strict();
+/** Any of a category's limits; the others keep the rules' defaults. */
+const ColdChainLimitsOverride = ColdChainLimits.partial();
 
 export const BackendConfig = z
   .object({
