@@ -54,10 +54,10 @@ export function loadStoreContext(config: GatewayConfig, env: NodeJS.ProcessEnv =
   const credentials = loadConfig({ name: 'device credentials', schema: DeviceCredentials }, config.credentialsFile, env);
   const ctx = buildStoreContext(layout, credentials);
   const issues: string[] = [];
-  for (const boardId of Object.keys(config.serial.boards)) {
+  for (const boardId of Object.keys(config.serial?.boards ?? {})) {
     if (!ctx.shelvesByBoard.has(boardId)) issues.push(`serial.boards.${boardId}: no shelf in the layout has this board`);
   }
-  for (const controllerId of Object.keys(config.opcua.controllers)) {
+  for (const controllerId of Object.keys(config.opcua?.controllers ?? {})) {
     if (!ctx.casesByController.has(controllerId)) issues.push(`opcua.controllers.${controllerId}: no case in the layout has this controller`);
   }
   if (issues.length > 0) throw new ConfigError('gateway configuration does not match the store layout:', issues);

@@ -25,8 +25,8 @@ describe('gateway configuration', () => {
     expect(DEFAULT_MQTT_PORT).toBe(1883);
     expect(c.layoutFile).toBe('/etc/shelfwatch/layout.json');
     expect(c.outbox.path).toBe('/etc/shelfwatch/data/outbox.db');
-    expect(c.opcua.pkiDir).toBe('/etc/shelfwatch/pki');
-    expect(c.serial.boards['board-1']?.path).toBe('/dev/ttyUSB0');
+    expect(c.opcua?.pkiDir).toBe('/etc/shelfwatch/pki');
+    expect(c.serial?.boards['board-1']?.path).toBe('/dev/ttyUSB0');
   });
 
   it('takes the backend token from SHELFWATCH_GATEWAY_TOKEN when the file has none', () => {
@@ -68,9 +68,16 @@ describe('gateway configuration', () => {
     expect((error as Error).message).toContain('  - mqtt.port:');
   });
 
+  it('leaves out the input sections the file leaves out (those inputs do not run)', () => {
+    const { mqtt: _mqtt, serial: _serial, opcua: _opcua, ...sinksOnly } = valid;
+    const c = parseGatewayConfig(sinksOnly, { baseDir: '/', env: {} });
+    expect([c.mqtt, c.serial, c.opcua]).toEqual([undefined, undefined, undefined]);
+    expect(parseGatewayConfig({ ...sinksOnly, serial: {} }, { baseDir: '/', env: {} }).serial).toEqual({ boards: {} });
+  });
+
   it('accepts the external-broker mode and rejects a half-filled one', () => {
     const ext = { ...valid, mqtt: { mode: 'external', url: 'mqtt://broker:1883', username: 'gw', password: 'pw' } };
-    expect(parseGatewayConfig(ext, { baseDir: '/', env: {} }).mqtt.mode).toBe('external');
+    expect(parseGatewayConfig(ext, { baseDir: '/', env: {} }).mqtt?.mode).toBe('external');
     expect(() => parseGatewayConfig({ ...valid, mqtt: { mode: 'external', url: 'http://x' } }, { baseDir: '/', env: {} })).toThrow(/mqtt\.url/);
   });
 });
