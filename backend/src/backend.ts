@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { ConfigError, DEFAULT_MAX_AHEAD_MS, formatIssues, StoreLayout, TaskKind, type EventTimeBound } from '@shelfwatch/contracts';
+import { DEFAULT_MAX_AHEAD_MS, StoreLayout, TaskKind, type EventTimeBound } from '@shelfwatch/contracts';
 import { pino, type Logger } from 'pino';
-import { parse as parseYaml } from 'yaml';
-import { Listeners, systemClock, systemTimers, Worker, type Clock, type Timers } from '@shelfwatch/service-kit';
+import { Listeners, loadConfig, systemClock, systemTimers, Worker, type Clock, type Timers } from '@shelfwatch/service-kit';
 import type { BackendConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { EngineHost } from './engine/engine-host.js';
@@ -71,19 +69,6 @@ export function eventTimeBound(config: BackendConfig): EventTimeBound {
   return { maxAheadMs: config.eventTime?.maxAheadMs ?? DEFAULT_MAX_AHEAD_MS, maxAgeMs: config.eventTime?.maxAgeMs ?? DEFAULT_MAX_READING_AGE_MS };
 }
 
-async function readLayout(file: string): Promise<StoreLayout> {
-  let raw: unknown;
-  try {
-    const text = await readFile(file, 'utf8');
-    raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    throw new ConfigError(`cannot read store layout ${file}:`, [(err as Error).message]);
-  }
-  const parsed = StoreLayout.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`invalid store layout in ${file}:`, formatIssues(parsed.error));
-  return parsed.data;
-}
-
 export async function startBackend(config: BackendConfig, opts: StartBackendOptions = {}): Promise<Backend> {
   const logger = opts.logger ?? pino({ name: 'shelfwatch-backend' });
   const clock = opts.clock ?? systemClock;
@@ -95,7 +80,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
     chilled: { ...baseLimits.chilled, ...config.limits?.chilled },
     frozen: { ...baseLimits.frozen, ...config.limits?.frozen },
   };
-  const layouts = await Promise.all(config.layoutFiles.map(readLayout));
+  const layouts = config.layoutFiles.map((file) => loadConfig({ name: 'store layout', schema: StoreLayout }, file));
   if (config.demo) logger.warn('DEMO MODE: published demo tokens and webhook secrets are accepted; never run a store like this');
 
   const storage = opts.storage ?? openSqliteStorage(config.dbPath);

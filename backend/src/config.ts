@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { ConfigError, configPath, EventTimeBound, formatIssues, Role, SupplierId, TaskKind, StoreId } from '@shelfwatch/contracts';
+import { EventTimeBound, Role, SupplierId, TaskKind, StoreId } from '@shelfwatch/contracts';
+import { loadConfig, parseConfig, type ConfigCheck, type ConfigSource, type ConfigSpec } from '@shelfwatch/service-kit';
 import ipaddr from 'ipaddr.js';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ColdChainLimits } from './rules/limits-schema.js';
 import { hashToken, isPublishedSecret, TOKEN_HASH_PATTERN, tokenWeakness } from './token-policy.js';
 import { DestinationPolicy } from './webhooks/destination-policy.js';
 
@@ -62,18 +61,8 @@ const Cidr = z.string().max(50).refine((s) => {
   }
 }, 'must be a CIDR such as 127.0.0.1/32 or 10.20.0.0/16');
 
-const ColdChainLimitsOverride = z
-  .object({
-    productLimitC: z.number().min(-40).max(15),
-    alarmCeilingC: z.number().min(-40).max(20),
-    alarmDelayMin: z.number().min(0).max(24 * 60),
-    defrostRecoveryMin: z.number().min(0).max(240),
-    doorRecoveryMin: z.number().min(0).max(240),
-    doorAjarMin: z.number().min(0).max(240),
-    clearHysteresisC: z.number().min(0).max(10),
-  })
-  .partial()
-  .strict();
+/** Any of a category's limits; the others keep the rules' defaults. */
+const ColdChainLimitsOverride = ColdChainLimits.partial();
 
 export const BackendConfig = z
   .object({
@@ -120,41 +109,22 @@ export const BackendConfig = z
 export type BackendConfig = z.infer<typeof BackendConfig>;
 export type BackendConfigInput = z.input<typeof BackendConfig>;
 
-/** Replaces `env:NAME` strings with the variable's value; a variable that is not set is an issue at its path. */
-function resolveEnv(value: unknown, at: PropertyKey[], env: NodeJS.ProcessEnv, missing: Map<string, string>): unknown {
-  if (typeof value === 'string' && value.startsWith('env:')) {
-    const name = value.slice(4);
-    const resolved = env[name];
-    if (resolved === undefined || resolved === '') missing.set(configPath(at), `environment variable ${name} is not set`);
-    return resolved;
-  }
-  if (Array.isArray(value)) return value.map((v, i) => resolveEnv(v, [...at, i], env, missing));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnv(v, [...at, k], env, missing)]));
-  }
-  return value;
-}
+/** Relative paths in these fields are resolved against the config file's folder. */
+const PATH_FIELDS = ['dbPath', 'layoutFiles.*', 'webDir'];
 
-export interface ConfigSource {
-  /** Relative paths (dbPath, layoutFiles, webDir) are resolved against this folder: the config file's. */
-  baseDir?: string;
-  /** Names the file in messages. */
-  source?: string;
-}
+const BACKEND_CONFIG: ConfigSpec<BackendConfig> = { name: 'backend config', schema: BackendConfig, paths: PATH_FIELDS, check: crossChecks };
 
 /**
  * Validates a config object (already parsed), resolving `env:NAME` values and relative paths.
  * Every problem is reported at once, in one ConfigError.
  */
 export function parseBackendConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, options: ConfigSource = {}): BackendConfig {
-  const header = `invalid backend config${options.source ? ` in ${options.source}` : ''}:`;
-  const missing = new Map<string, string>();
-  const result = BackendConfig.safeParse(resolveEnv(raw, [], env, missing));
-  const issues = [...missing].map(([at, message]) => `${at}: ${message}`);
-  // A missing variable leaves its setting empty: the schema's complaint there says nothing new.
-  if (!result.success) issues.push(...formatIssues(result.error).filter((line) => !missing.has(line.slice(0, line.indexOf(':')))));
-  if (!result.success || issues.length > 0) throw new ConfigError(header, issues);
-  const config = result.data;
+  return parseConfig(BACKEND_CONFIG, raw, { ...options, env });
+}
+
+/** Webhook destinations, duplicate tokens and, outside demo mode, the strength of secrets. */
+function crossChecks(config: BackendConfig): ConfigCheck {
+  const issues: string[] = [];
   const destinations = new DestinationPolicy(config.webhooks.allowPrivateNetworks);
   for (const [supplierId, endpoint] of Object.entries(config.suppliers)) {
     const refused = destinations.literalRefusal(new URL(endpoint.webhookUrl));
@@ -167,20 +137,11 @@ export function parseBackendConfig(raw: unknown, env: NodeJS.ProcessEnv = proces
     tokens.add(digest);
   });
   const secretIssues = config.demo ? [] : productionSecretIssues(config);
-  issues.push(...secretIssues);
-  if (issues.length > 0) {
-    throw new ConfigError(
-      secretIssues.length > 0 ? `${header.slice(0, -1)} (not in demo mode):` : header,
-      issues,
-      secretIssues.length > 0 ? 'Make a token with `npm run token -w @shelfwatch/backend` (it prints the token and its hash for tokenHash); demo: true is for the simulated demo store only.' : undefined,
-    );
-  }
-  const resolvePath = (p: string) => path.resolve(options.baseDir ?? '.', p);
+  if (secretIssues.length === 0) return { issues };
   return {
-    ...config,
-    dbPath: resolvePath(config.dbPath),
-    layoutFiles: config.layoutFiles.map(resolvePath),
-    ...(config.webDir === undefined ? {} : { webDir: resolvePath(config.webDir) }),
+    issues: [...issues, ...secretIssues],
+    qualifier: 'not in demo mode',
+    hint: 'Make a token with `npm run token -w @shelfwatch/backend` (it prints the token and its hash for tokenHash); demo: true is for the simulated demo store only.',
   };
 }
 
@@ -203,13 +164,5 @@ function productionSecretIssues(config: BackendConfig): string[] {
 
 /** Reads a JSON or YAML config file; relative paths in it are relative to its folder. */
 export async function loadBackendConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<BackendConfig> {
-  const kind = file.endsWith('.json') ? 'JSON' : 'YAML';
-  let raw: unknown;
-  try {
-    const text = await readFile(file, 'utf8');
-    raw = kind === 'JSON' ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    throw new ConfigError(`cannot read backend config ${file} (${kind}):`, [(err as Error).message]);
-  }
-  return parseBackendConfig(raw, env, { baseDir: path.dirname(path.resolve(file)), source: file });
+  return loadConfig(BACKEND_CONFIG, file, env);
 }

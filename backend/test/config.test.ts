@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@shelfwatch/contracts';
+import { ConfigError } from '@shelfwatch/service-kit';
 import { parseBackendConfig } from '../src/config.js';
 import { hashToken, MIN_TOKEN_BITS, newToken, tokenBits, tokenWeakness } from '../src/token-policy.js';
 import { TokenIndex } from '../src/http/auth.js';

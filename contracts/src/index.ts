@@ -8,4 +8,3 @@ export * from './influx-schema.js';
 export * from './tasks.js';
 export * from './influx-retention.js';
 export * from './event-time.js';
-export * from './config-error.js';

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, DeviceId, EventTimeBound, formatIssues } from '@shelfwatch/contracts';
+import { DeviceId, EventTimeBound } from '@shelfwatch/contracts';
+import { parseConfig, readConfigFile, type ConfigSource, type ConfigSpec } from '@shelfwatch/service-kit';
 import { z } from 'zod';
 import { NonEmpty, Port } from './config-types.js';
 import { PLUGIN_SECTIONS } from './plugin-config.js';
@@ -33,23 +33,18 @@ export const GatewayConfigSchema = z
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
 
-/** Validates a config object; relative file paths are resolved against baseDir. */
-export function parseGatewayConfig(raw: unknown, options: { baseDir: string; env?: NodeJS.ProcessEnv; source?: string }): GatewayConfig {
+/** Fields holding file paths: relative ones are resolved against the config file's folder. */
+const PATH_FIELDS = ['layoutFile', 'credentialsFile', 'mqtt.tls.certFile', 'mqtt.tls.keyFile', 'opcua.pkiDir', 'outbox.path', 'serial.boards.*.path'];
+
+const GATEWAY_CONFIG: ConfigSpec<GatewayConfig> = { name: 'gateway configuration', schema: GatewayConfigSchema, paths: PATH_FIELDS };
+
+/**
+ * Validates a config object; relative file paths are resolved against baseDir, and secrets may
+ * be written `env:NAME` (the backend token may also come from SHELFWATCH_GATEWAY_TOKEN).
+ */
+export function parseGatewayConfig(raw: unknown, options: ConfigSource & { baseDir: string }): GatewayConfig {
   const env = options.env ?? process.env;
-  const withEnv = injectEnvToken(raw, env.SHELFWATCH_GATEWAY_TOKEN);
-  const parsed = GatewayConfigSchema.safeParse(withEnv);
-  if (!parsed.success) throw new ConfigError(`invalid gateway configuration${options.source ? ` in ${options.source}` : ''}:`, formatIssues(parsed.error));
-  const c = parsed.data;
-  const resolve = (p: string) => path.resolve(options.baseDir, p);
-  return {
-    ...c,
-    layoutFile: resolve(c.layoutFile),
-    credentialsFile: resolve(c.credentialsFile),
-    mqtt: c.mqtt.mode === 'embedded' && c.mqtt.tls ? { ...c.mqtt, tls: { ...c.mqtt.tls, certFile: resolve(c.mqtt.tls.certFile), keyFile: resolve(c.mqtt.tls.keyFile) } } : c.mqtt,
-    opcua: { ...c.opcua, pkiDir: resolve(c.opcua.pkiDir) },
-    outbox: { ...c.outbox, path: resolve(c.outbox.path) },
-    serial: { boards: Object.fromEntries(Object.entries(c.serial.boards).map(([id, b]) => [id, { ...b, path: resolve(b.path) }])) },
-  };
+  return parseConfig(GATEWAY_CONFIG, injectEnvToken(raw, env.SHELFWATCH_GATEWAY_TOKEN), { ...options, env });
 }
 
 function injectEnvToken(raw: unknown, token: string | undefined): unknown {
@@ -61,17 +56,5 @@ function injectEnvToken(raw: unknown, token: string | undefined): unknown {
 }
 
 export function loadGatewayConfig(file: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`cannot read gateway configuration ${file}:`, [(err as Error).message]);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`gateway configuration ${file} is not valid JSON:`, [(err as Error).message]);
-  }
-  return parseGatewayConfig(raw, { baseDir: path.dirname(path.resolve(file)), env, source: file });
+  return parseGatewayConfig(readConfigFile(file, GATEWAY_CONFIG.name), { baseDir: path.dirname(path.resolve(file)), env, source: file });
 }

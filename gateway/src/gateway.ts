@@ -63,7 +63,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const eventTime = { maxAheadMs: config.eventTime?.maxAheadMs ?? DEFAULT_MAX_AHEAD_MS, maxAgeMs: config.eventTime?.maxAgeMs ?? DEFAULT_MAX_READING_AGE_MS };
   const context: InputContext = { store, outbox: queue, metrics, logger, clock, eventTime };
   const calibrations = new CalibrationStore(outbox.database);
-  const inputs: Input[] = Object.entries(INPUTS).map(([name, create]) => create({ config, context: { ...context, logger: logger.child({ input: name }) }, calibrations }));
+  const inputs: Input[] = Object.entries(INPUTS).flatMap(([name, create]) => create({ config, context: { ...context, logger: logger.child({ input: name }) }, calibrations }) ?? []);
   for (const input of inputs) input.init();
 
   const runners: SinkRunner[] = [];

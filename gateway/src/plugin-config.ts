@@ -9,9 +9,11 @@ import { InfluxConfig } from './sinks/influx/config.js';
  * holds its fragment (config.ts) and a sample of its section (sample.json).
  */
 export const PLUGIN_SECTIONS = {
-  mqtt: MqttConfig,
-  serial: SerialConfig,
-  opcua: OpcuaConfig,
+  // An input runs when its section is present.
+  mqtt: MqttConfig.optional(),
+  serial: SerialConfig.optional(),
+  opcua: OpcuaConfig.optional(),
+  // Both sinks are required: every reading goes to InfluxDB and to the backend, each with its outbox cursor.
   influx: InfluxConfig,
   backend: BackendConfig,
 };

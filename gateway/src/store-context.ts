@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { ConfigError, DeviceCredentials, formatIssues, StoreLayout, type Product, type RefrigeratedCase, type Shelf, type Slot } from '@shelfwatch/contracts';
-import type { z } from 'zod';
+import { DeviceCredentials, StoreLayout, type Product, type RefrigeratedCase, type Shelf, type Slot } from '@shelfwatch/contracts';
+import { ConfigError, loadConfig } from '@shelfwatch/service-kit';
 import type { GatewayConfig } from './config.js';
 
 export interface SlotRef {
@@ -20,18 +19,6 @@ export interface StoreContext {
   casesByController: Map<string, RefrigeratedCase>;
   probes: Map<string, { caseId: string; placement: 'air' | 'product' }>;
   cameras: Map<string, Set<string>>;
-}
-
-function readJson<T>(file: string, schema: z.ZodType<T>, what: string): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(`cannot read ${what} ${file}:`, [(err as Error).message]);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`invalid ${what} in ${file}:`, formatIssues(parsed.error));
-  return parsed.data;
 }
 
 export function buildStoreContext(layout: StoreLayout, credentials: DeviceCredentials): StoreContext {
@@ -58,16 +45,19 @@ export function buildStoreContext(layout: StoreLayout, credentials: DeviceCreden
   };
 }
 
-/** Loads layout and credentials and checks the config refers only to devices the layout knows. */
-export function loadStoreContext(config: GatewayConfig): StoreContext {
-  const layout = readJson(config.layoutFile, StoreLayout, 'store layout');
-  const credentials = readJson(config.credentialsFile, DeviceCredentials, 'device credentials');
+/**
+ * Loads layout and credentials (device passwords may be written `env:NAME`) and checks the
+ * config refers only to devices the layout knows.
+ */
+export function loadStoreContext(config: GatewayConfig, env: NodeJS.ProcessEnv = process.env): StoreContext {
+  const layout = loadConfig({ name: 'store layout', schema: StoreLayout }, config.layoutFile, env);
+  const credentials = loadConfig({ name: 'device credentials', schema: DeviceCredentials }, config.credentialsFile, env);
   const ctx = buildStoreContext(layout, credentials);
   const issues: string[] = [];
-  for (const boardId of Object.keys(config.serial.boards)) {
+  for (const boardId of Object.keys(config.serial?.boards ?? {})) {
     if (!ctx.shelvesByBoard.has(boardId)) issues.push(`serial.boards.${boardId}: no shelf in the layout has this board`);
   }
-  for (const controllerId of Object.keys(config.opcua.controllers)) {
+  for (const controllerId of Object.keys(config.opcua?.controllers ?? {})) {
     if (!ctx.casesByController.has(controllerId)) issues.push(`opcua.controllers.${controllerId}: no case in the layout has this controller`);
   }
   if (issues.length > 0) throw new ConfigError('gateway configuration does not match the store layout:', issues);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@shelfwatch/contracts';
+import { ConfigError } from '@shelfwatch/service-kit';
 import { parseGatewayConfig } from '../src/config.js';
 import { DEFAULT_MQTT_PORT } from '../src/inputs/mqtt/config.js';
 
@@ -25,13 +25,22 @@ describe('gateway configuration', () => {
     expect(DEFAULT_MQTT_PORT).toBe(1883);
     expect(c.layoutFile).toBe('/etc/shelfwatch/layout.json');
     expect(c.outbox.path).toBe('/etc/shelfwatch/data/outbox.db');
-    expect(c.opcua.pkiDir).toBe('/etc/shelfwatch/pki');
-    expect(c.serial.boards['board-1']?.path).toBe('/dev/ttyUSB0');
+    expect(c.opcua?.pkiDir).toBe('/etc/shelfwatch/pki');
+    expect(c.serial?.boards['board-1']?.path).toBe('/dev/ttyUSB0');
   });
 
   it('takes the backend token from SHELFWATCH_GATEWAY_TOKEN when the file has none', () => {
     const c = parseGatewayConfig({ ...valid, backend: { url: 'http://b:3000' } }, { baseDir: '/', env: { SHELFWATCH_GATEWAY_TOKEN: 'token-from-env' } });
     expect(c.backend.token).toBe('token-from-env');
+  });
+
+  it('takes secrets written env:NAME from the environment, and names a variable that is not set', () => {
+    const withSecrets = { ...valid, mqtt: { mode: 'external', url: 'mqtts://broker:8883', username: 'gw', password: 'env:MQTT_PASSWORD' }, backend: { url: 'http://b:3000', token: 'env:BACKEND_TOKEN' }, http: { port: 9100, adminToken: 'env:ADMIN_TOKEN' } };
+    const c = parseGatewayConfig(withSecrets, { baseDir: '/', env: { MQTT_PASSWORD: 'mqtt-secret', BACKEND_TOKEN: 'backend-secret', ADMIN_TOKEN: 'admin-secret' } });
+    expect(c.mqtt).toMatchObject({ password: 'mqtt-secret' });
+    expect(c.backend.token).toBe('backend-secret');
+    expect(c.http.adminToken).toBe('admin-secret');
+    expect(() => parseGatewayConfig(withSecrets, { baseDir: '/', env: { MQTT_PASSWORD: 'mqtt-secret', BACKEND_TOKEN: 'backend-secret' } })).toThrow('http.adminToken: environment variable ADMIN_TOKEN is not set');
   });
 
   it('reports every error with its path, in readable form', () => {
@@ -59,9 +68,16 @@ describe('gateway configuration', () => {
     expect((error as Error).message).toContain('  - mqtt.port:');
   });
 
+  it('leaves out the input sections the file leaves out (those inputs do not run)', () => {
+    const { mqtt: _mqtt, serial: _serial, opcua: _opcua, ...sinksOnly } = valid;
+    const c = parseGatewayConfig(sinksOnly, { baseDir: '/', env: {} });
+    expect([c.mqtt, c.serial, c.opcua]).toEqual([undefined, undefined, undefined]);
+    expect(parseGatewayConfig({ ...sinksOnly, serial: {} }, { baseDir: '/', env: {} }).serial).toEqual({ boards: {} });
+  });
+
   it('accepts the external-broker mode and rejects a half-filled one', () => {
     const ext = { ...valid, mqtt: { mode: 'external', url: 'mqtt://broker:1883', username: 'gw', password: 'pw' } };
-    expect(parseGatewayConfig(ext, { baseDir: '/', env: {} }).mqtt.mode).toBe('external');
+    expect(parseGatewayConfig(ext, { baseDir: '/', env: {} }).mqtt?.mode).toBe('external');
     expect(() => parseGatewayConfig({ ...valid, mqtt: { mode: 'external', url: 'http://x' } }, { baseDir: '/', env: {} })).toThrow(/mqtt\.url/);
   });
 });

@@ -46,7 +46,7 @@ describe('MQTT broker hardening (sinks unreachable: only the broker is under tes
   });
 
   const start = async (mqttOverrides: Partial<Extract<GatewayConfig['mqtt'], { mode: 'embedded' }>> = {}, name = 'o') => {
-    if (base.mqtt.mode !== 'embedded') throw new Error('embedded broker expected');
+    if (base.mqtt?.mode !== 'embedded') throw new Error('embedded broker expected');
     gateway = await startGateway({ ...base, outbox: { path: `${dir.path}/${name}.db` }, mqtt: { ...base.mqtt, ...mqttOverrides } }, { logger });
     return gateway;
   };

@@ -56,8 +56,8 @@ describe('OPC UA security: sign & encrypt, trust list, pinning', () => {
     await dir?.remove();
   });
 
-  const start = async (name: string, controller: Record<string, unknown>, opcua: Partial<GatewayConfig['opcua']> = {}) => {
-    gateway = await startGateway({ ...base, outbox: { path: `${dir.path}/${name}.db` }, opcua: { ...base.opcua, pkiDir: `${dir.path}/${name}-pki`, ...opcua, controllers: { 'ctrl-1': controller as { endpointUrl: string } } } }, { logger });
+  const start = async (name: string, controller: Record<string, unknown>, opcua: Partial<NonNullable<GatewayConfig['opcua']>> = {}) => {
+    gateway = await startGateway({ ...base, outbox: { path: `${dir.path}/${name}.db` }, opcua: { ...base.opcua!, pkiDir: `${dir.path}/${name}-pki`, ...opcua, controllers: { 'ctrl-1': controller as { endpointUrl: string } } } }, { logger });
     return gateway;
   };
 
@@ -88,7 +88,7 @@ describe('OPC UA security: sign & encrypt, trust list, pinning', () => {
     // As OPC UA tools print it (AB:CD:...); the config accepts that form too.
     const printed = thumbprintOf(pinned.server.certificate()).replace(/(..)(?!$)/g, '$1:').toUpperCase();
     const parsed = parseGatewayConfig({ ...base, opcua: { ...base.opcua, controllers: { 'ctrl-1': { endpointUrl: pinned.server.endpointUrl, certificateThumbprint: printed } } } }, { baseDir: dir.path });
-    const g = await start('pin-ok', parsed.opcua.controllers['ctrl-1']!);
+    const g = await start('pin-ok', parsed.opcua!.controllers['ctrl-1']!);
     await waitUntil(() => online(g), { what: 'pinned controller online', timeoutMs: 60_000 });
     await g.close();
     gateway = undefined;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatIssues } from '@shelfwatch/contracts';
+import { formatIssues } from '@shelfwatch/service-kit';
 import { describe, expect, it } from 'vitest';
 import { PLUGIN_SECTIONS } from '../src/plugin-config.js';
 

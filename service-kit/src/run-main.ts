@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { CONFIG_ERROR_EXIT_CODE, ConfigError } from '@shelfwatch/contracts';
 import { pino, type Logger } from 'pino';
+import { CONFIG_ERROR_EXIT_CODE, ConfigError } from './config-error.js';
 
 /** A started service: what its ready line says, and how it stops. */
 export interface RunningService {

@@ -17,7 +17,7 @@ export interface StoreModel {
   limits: Record<'chilled' | 'frozen', ColdChainLimits>;
   /** Units in the backroom per SKU (changes with deliveries and restocks). */
   backroomUnits(sku: string): number;
-  /** Optional overrides of the rules' non-limit knobs (persistence times, probe checks); see defaults.ts. */
+  /** Optional overrides of the rules' non-limit knobs (persistence times, probe checks); see limits-schema.ts. */
   tuning?: Partial<RuleTuning>;
   /** Optional overrides of the sell-out forecast's knobs (lead time, quantiles); see forecast/tuning.ts. */
   forecast?: Partial<ForecastTuning>;

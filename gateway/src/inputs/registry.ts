@@ -12,20 +12,21 @@ export interface InputFactoryArgs {
   calibrations: CalibrationStore;
 }
 
-/** One line per input. */
-export const INPUTS: Record<string, (args: InputFactoryArgs) => Input> = {
-  serial: ({ config, context, calibrations }) => new SerialInput({ context, boards: config.serial.boards, calibrations }),
-  mqtt: ({ config, context }) =>
-    config.mqtt.mode === 'embedded'
+/** One line per input; an input runs when its config section is present (undefined otherwise). */
+export const INPUTS: Record<string, (args: InputFactoryArgs) => Input | undefined> = {
+  serial: ({ config: { serial }, context, calibrations }) => serial && new SerialInput({ context, boards: serial.boards, calibrations }),
+  mqtt: ({ config: { mqtt, gatewayId }, context }) =>
+    mqtt &&
+    (mqtt.mode === 'embedded'
       ? new EmbeddedBrokerInput({
           context,
-          host: config.mqtt.host,
-          port: config.mqtt.plaintext ? config.mqtt.port : undefined,
-          ...(config.mqtt.tls ? { tls: config.mqtt.tls } : {}),
-          maxPacketBytes: config.mqtt.maxPacketBytes,
-          maxConnectionsPerDevice: config.mqtt.maxConnectionsPerDevice,
-          maxSubscriptionsPerDevice: config.mqtt.maxSubscriptionsPerDevice,
+          host: mqtt.host,
+          port: mqtt.plaintext ? mqtt.port : undefined,
+          ...(mqtt.tls ? { tls: mqtt.tls } : {}),
+          maxPacketBytes: mqtt.maxPacketBytes,
+          maxConnectionsPerDevice: mqtt.maxConnectionsPerDevice,
+          maxSubscriptionsPerDevice: mqtt.maxSubscriptionsPerDevice,
         })
-      : new ExternalClientInput({ context, gatewayId: config.gatewayId, url: config.mqtt.url, username: config.mqtt.username, password: config.mqtt.password }),
-  opcua: ({ config, context }) => new OpcuaInput({ context, controllers: config.opcua.controllers, pkiDir: config.opcua.pkiDir, securityPolicy: config.opcua.securityPolicy }),
+      : new ExternalClientInput({ context, gatewayId, url: mqtt.url, username: mqtt.username, password: mqtt.password })),
+  opcua: ({ config: { opcua }, context }) => opcua && new OpcuaInput({ context, controllers: opcua.controllers, pkiDir: opcua.pkiDir, securityPolicy: opcua.securityPolicy }),
 };

@@ -7,6 +7,5 @@ export const SerialConfig = z
   .object({
     boards: z.record(Id, z.object({ path: NonEmpty, baudRate: z.number().int().positive().optional() }).strict()).default({}),
   })
-  .strict()
-  .default({ boards: {} });
+  .strict();
 export type SerialConfig = z.infer<typeof SerialConfig>;
