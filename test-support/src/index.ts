@@ -4,8 +4,6 @@ export * from './wait.js';
 export * from './processes.js';
 export * from './influxd.js';
 export * from './aedes-broker.js';
-export * from './socat-pair.js';
-export * from './opcua-server.js';
 export * from './browser.js';
 export * from './services.js';
 export * from './tls-cert.js';

@@ -1,9 +1,9 @@
 import type { CaseVariable } from '@shelfwatch/contracts';
 import { addCaseController, type CaseControllerNodes } from '@shelfwatch/contracts/opcua-address-space';
-import { startOpcuaServer, type OpcuaServerHandle } from '@shelfwatch/test-support';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OPCUAServer } from 'node-opcua';
 import type { ValueChange } from '../firmware/controller-firmware.js';
+import { startOpcuaServer, type OpcuaServerHandle } from './opcua-server.js';
 
 export interface OpcuaControllerLinkOptions {
   controllerId: string;
