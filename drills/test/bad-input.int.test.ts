@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { startPtyPair, type PtyPair } from '@shelfwatch/firmware-sim/transports';
-import { makeTempDir, waitUntil, type TempDir } from '@shelfwatch/test-support';
+import { makeTempDir, type TempDir } from '@shelfwatch/test-support/temp-dir';
+import { waitUntil } from '@shelfwatch/test-support/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceTopic } from '@shelfwatch/contracts';
 import mqtt from 'mqtt';

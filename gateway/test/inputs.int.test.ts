@@ -1,6 +1,8 @@
 import { deviceTopic, INFLUX_DATABASE } from '@shelfwatch/contracts';
 import { startOpcuaServer, startPtyPair, type OpcuaServerHandle, type PtyPair } from '@shelfwatch/firmware-sim/transports';
-import { influxQuery, makeTempDir, rowsOf, startInfluxd, waitUntil, type InfluxdHandle, type TempDir } from '@shelfwatch/test-support';
+import { influxQuery, rowsOf, startInfluxd, type InfluxdHandle } from '@shelfwatch/test-support/influxd';
+import { makeTempDir, type TempDir } from '@shelfwatch/test-support/temp-dir';
+import { waitUntil } from '@shelfwatch/test-support/wait';
 import mqtt from 'mqtt';
 import { StatusCodes } from 'node-opcua';
 import pino from 'pino';

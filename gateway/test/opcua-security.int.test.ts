@@ -1,5 +1,7 @@
 import { startOpcuaServer, type OpcuaServerHandle } from '@shelfwatch/firmware-sim/transports';
-import { freePort, makeTempDir, waitUntil, type TempDir } from '@shelfwatch/test-support';
+import { freePort } from '@shelfwatch/test-support/ports';
+import { makeTempDir, type TempDir } from '@shelfwatch/test-support/temp-dir';
+import { waitUntil } from '@shelfwatch/test-support/wait';
 import { MessageSecurityMode, SecurityPolicy } from 'node-opcua';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

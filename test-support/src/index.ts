@@ -7,3 +7,4 @@ export * from './aedes-broker.js';
 export * from './browser.js';
 export * from './services.js';
 export * from './tls-cert.js';
+export * from './loaded-modules.js';

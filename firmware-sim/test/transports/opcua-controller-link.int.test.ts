@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import path from 'node:path';
 import { CASE_CONTROLLER_NAMESPACE, caseNodeId } from '@shelfwatch/contracts';
-import { makeTempDir, type TempDir } from '@shelfwatch/test-support';
+import { makeTempDir, type TempDir } from '@shelfwatch/test-support/temp-dir';
 import { AttributeIds, ClientMonitoredItem, UserTokenType, MessageSecurityMode, OPCUAClient, SecurityPolicy, TimestampsToReturn, type ClientSession, type DataValue } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpcuaControllerLink } from '../../src/transports/opcua-controller-link.js';

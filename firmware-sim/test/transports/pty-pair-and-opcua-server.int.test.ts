@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { makeTempDir, waitUntil, type TempDir } from '@shelfwatch/test-support';
+import { makeTempDir, type TempDir } from '@shelfwatch/test-support/temp-dir';
+import { waitUntil } from '@shelfwatch/test-support/wait';
 import { AttributeIds, DataType, OPCUAClient } from 'node-opcua';
 import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,7 @@
 import type { Reading } from '@shelfwatch/contracts';
 import { createCertificateManager, startOpcuaServer, type OpcuaServerHandle } from '@shelfwatch/firmware-sim/transports';
-import { makeTempDir, waitUntil, type TempDir } from '@shelfwatch/test-support';
+import { makeTempDir, type TempDir } from '@shelfwatch/test-support/temp-dir';
+import { waitUntil } from '@shelfwatch/test-support/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControllerConnection } from '../../../src/inputs/opcua/controller-connection.js';
 import { CaseControllerFixture } from '../../fixtures/case-controller.js';
