@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { encodeFrame, type StoreLayout } from '@shelfwatch/contracts';
-import { startPtyPair, type PtyPair } from '@shelfwatch/test-support';
+import { startPtyPair, type PtyPair } from '@shelfwatch/firmware-sim/transports';
 import { SerialPort } from 'serialport';
 
 interface Board {

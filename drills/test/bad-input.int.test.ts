@@ -1,5 +1,7 @@
 import { open } from 'node:fs/promises';
-import { startPtyPair, waitUntil, type PtyPair } from '@shelfwatch/test-support';
+import { startPtyPair, type PtyPair } from '@shelfwatch/firmware-sim/transports';
+import { makeTempDir, type TempDir } from '@shelfwatch/test-support/temp-dir';
+import { waitUntil } from '@shelfwatch/test-support/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceTopic } from '@shelfwatch/contracts';
 import mqtt from 'mqtt';
@@ -25,10 +27,12 @@ const MQTT_OVERSIZED = 10;
 const sum = (counters: Record<string, number>, prefix: string) => Object.entries(counters).filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
 
 describe('drill: bad input at scale (serial pty, MQTT broker, backend API) beside good data', () => {
+  let ptyDir: TempDir;
   let pty: PtyPair;
   let chain: Chain;
   beforeAll(async () => {
-    pty = await startPtyPair();
+    ptyDir = await makeTempDir('pty');
+    pty = await startPtyPair({ dir: ptyDir.path });
     chain = new Chain({ boards: { 'board-1': { path: pty.b } } });
     await chain.prepare();
     await chain.startBackend();
@@ -38,6 +42,7 @@ describe('drill: bad input at scale (serial pty, MQTT broker, backend API) besid
   afterAll(async () => {
     await chain?.stop();
     await pty?.stop();
+    await ptyDir?.remove();
   });
 
   it(`${SERIAL_BAD + MQTT_BAD + API_BAD + SERIAL_TIME_BAD + MQTT_TIME_BAD + API_TIME_OR_SIZE_BAD + MQTT_OVERSIZED} fuzzed items: no crash, every rejection counted, good data all arrives`, async () => {

@@ -1,6 +1,7 @@
 /**
  * npm run sim -- --scenario <file> [--speed 60] [--seed 1] [--mqtt-url mqtt://127.0.0.1:1883]
- *   [--credentials <file>] [--work-dir <dir>] [--duration <sim seconds>] [--ground-truth <file>]
+ *   [--credentials <file>] (default: config/demo/devices.demo.json under the working directory)
+ *   [--work-dir <dir>] [--duration <sim seconds>] [--ground-truth <file>]
  *   [--trust-dir <dir>]  (writes each controller's certificate there: a gateway's OPC UA trust list)
  *   [--today]  (replays the scenario's day today at its own time of day, as the demo does)
  * Progress on stderr; the summary as one JSON line on stdout.
@@ -10,7 +11,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DeviceCredentials } from '@shelfwatch/contracts';
-import { repoRoot } from '@shelfwatch/test-support';
 import { z } from 'zod';
 import { loadScenario } from './scenario/load-scenario.js';
 import { shiftToToday } from './scenario/shift-to-today.js';
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   if (!args.scenario) throw new Error('--scenario <file> is required');
   const loaded = await loadScenario(args.scenario);
   const scenario = args.today ? shiftToToday(loaded, Date.now()) : loaded;
-  const credentialsFile = args.credentials ?? path.join(repoRoot(import.meta.dirname), 'config/demo/devices.demo.json');
+  const credentialsFile = path.resolve(args.credentials ?? 'config/demo/devices.demo.json');
   const parsed = DeviceCredentials.safeParse(JSON.parse(await readFile(credentialsFile, 'utf8')));
   if (!parsed.success) throw new Error(`invalid credentials ${credentialsFile}:\n${z.prettifyError(parsed.error)}`);
   const durationS = num('duration', args.duration);

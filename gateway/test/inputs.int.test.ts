@@ -1,17 +1,8 @@
 import { deviceTopic, INFLUX_DATABASE } from '@shelfwatch/contracts';
-import {
-  influxQuery,
-  makeTempDir,
-  rowsOf,
-  startInfluxd,
-  startOpcuaServer,
-  startPtyPair,
-  waitUntil,
-  type InfluxdHandle,
-  type OpcuaServerHandle,
-  type PtyPair,
-  type TempDir,
-} from '@shelfwatch/test-support';
+import { startOpcuaServer, startPtyPair, type OpcuaServerHandle, type PtyPair } from '@shelfwatch/firmware-sim/transports';
+import { influxQuery, rowsOf, startInfluxd, type InfluxdHandle } from '@shelfwatch/test-support/influxd';
+import { makeTempDir, type TempDir } from '@shelfwatch/test-support/temp-dir';
+import { waitUntil } from '@shelfwatch/test-support/wait';
 import mqtt from 'mqtt';
 import { StatusCodes } from 'node-opcua';
 import pino from 'pino';
@@ -63,7 +54,7 @@ describe('serial, MQTT and OPC UA inputs against real servers', () => {
   afterAll(async () => {
     await board?.close();
     await gateway?.close();
-    await Promise.all([influxd?.destroy(), backend?.close(), opcua?.destroy(), pty?.stop()]);
+    await Promise.all([influxd?.destroy(), backend?.close(), opcua?.stop(), pty?.stop()]);
     await dir?.remove();
   });
 

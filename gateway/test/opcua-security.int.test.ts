@@ -1,4 +1,7 @@
-import { freePort, makeTempDir, startOpcuaServer, waitUntil, type OpcuaServerHandle, type TempDir } from '@shelfwatch/test-support';
+import { startOpcuaServer, type OpcuaServerHandle } from '@shelfwatch/firmware-sim/transports';
+import { freePort } from '@shelfwatch/test-support/ports';
+import { makeTempDir, type TempDir } from '@shelfwatch/test-support/temp-dir';
+import { waitUntil } from '@shelfwatch/test-support/wait';
 import { MessageSecurityMode, SecurityPolicy } from 'node-opcua';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +52,7 @@ describe('OPC UA security: sign & encrypt, trust list, pinning', () => {
   afterEach(async () => {
     await gateway?.close();
     gateway = undefined;
-    await Promise.all(servers.splice(0).map((s) => s.destroy()));
+    await Promise.all(servers.splice(0).map((s) => s.stop()));
   });
 
   afterAll(async () => {

@@ -1,8 +1,9 @@
-import { CASE_CONTROLLER_NAMESPACE, CASE_CONTROLLER_OBJECT, CASE_IDENTITY, CASE_VARIABLES, caseNodeId, type CaseVariable } from '@shelfwatch/contracts';
-import { startOpcuaServer, type OpcuaServerHandle } from '@shelfwatch/test-support';
+import type { CaseVariable } from '@shelfwatch/contracts';
+import { addCaseController, type CaseControllerNodes } from '@shelfwatch/contracts/opcua-address-space';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataType, StatusCodes, Variant, type OPCUAServer, type UAVariable } from 'node-opcua';
+import type { OPCUAServer } from 'node-opcua';
 import type { ValueChange } from '../firmware/controller-firmware.js';
+import { startOpcuaServer, type OpcuaServerHandle } from './opcua-server.js';
 
 export interface OpcuaControllerLinkOptions {
   controllerId: string;
@@ -26,7 +27,7 @@ const HISTORY_VALUES = 5_000;
  */
 export class OpcuaControllerLink {
   private handle: OpcuaServerHandle | null = null;
-  private variables = new Map<CaseVariable, UAVariable>();
+  private nodes: CaseControllerNodes | null = null;
   /** What the server holds: the last value set per variable. */
   private readonly held = new Map<CaseVariable, ValueChange>();
   /** The controller's log (in its flash, so it survives a reboot): values set per variable, oldest first. */
@@ -80,45 +81,16 @@ export class OpcuaControllerLink {
   /** Starts the server; resolves with how many values it set that it did not hold before (the queued ones of a boot). */
   async start(): Promise<number> {
     if (this.handle) return 0;
-    this.variables = new Map();
+    this.nodes = null;
     const handle = await startOpcuaServer({
       ...(this.port === undefined ? {} : { port: this.port }),
       pkiDir: this.opts.pkiDir,
       // The controller accepts only its own credentials: no anonymous sessions.
       users: { [this.opts.controllerId]: this.opts.password },
       configure: (addressSpace) => {
-        const ns = addressSpace.registerNamespace(CASE_CONTROLLER_NAMESPACE);
-        const obj = ns.addObject({
-          organizedBy: addressSpace.rootFolder.objects,
-          browseName: CASE_CONTROLLER_OBJECT,
-          nodeId: `s=${CASE_CONTROLLER_OBJECT}`,
-        });
-        const identity = { controllerId: this.opts.controllerId, caseId: this.opts.caseId };
-        for (const key of ['controllerId', 'caseId'] as const) {
-          const { browseName } = CASE_IDENTITY[key];
-          ns.addVariable({
-            propertyOf: obj,
-            browseName,
-            nodeId: `s=${caseNodeId(browseName)}`,
-            dataType: 'String',
-            minimumSamplingInterval: 0,
-            value: { dataType: DataType.String, value: identity[key] },
-          });
-        }
-        for (const variable of Object.keys(CASE_VARIABLES) as CaseVariable[]) {
-          const def = CASE_VARIABLES[variable];
-          const v = ns.addVariable({
-            componentOf: obj,
-            browseName: def.browseName,
-            nodeId: `s=${caseNodeId(def.browseName)}`,
-            dataType: def.dataType,
-            minimumSamplingInterval: 0,
-          });
-          // The controller logs its values (HistoryRead), as store controllers do for their
-          // temperature records: a client that subscribes late reads what it missed.
-          addressSpace.installHistoricalDataNode(v, { maxOnlineValues: HISTORY_VALUES });
-          this.variables.set(variable, v);
-        }
+        // The controller logs its values (HistoryRead), as store controllers do for their
+        // temperature records: a client that subscribes late reads what it missed.
+        this.nodes = addCaseController(addressSpace, { controllerId: this.opts.controllerId, caseId: this.opts.caseId }, { historyValues: HISTORY_VALUES });
       },
     });
     this.handle = handle;
@@ -164,10 +136,7 @@ export class OpcuaControllerLink {
   }
 
   private set(change: ValueChange): void {
-    const v = this.variables.get(change.variable);
-    if (!v) return;
-    const dataType = CASE_VARIABLES[change.variable].dataType === 'Double' ? DataType.Double : DataType.Boolean;
-    v.setValueFromSource(new Variant({ dataType, value: change.value }), StatusCodes.Good, new Date(change.sourceTsMs));
+    this.nodes?.set(change.variable, change.value, new Date(change.sourceTsMs));
   }
 
   /**
@@ -199,7 +168,7 @@ export class OpcuaControllerLink {
   async stop(): Promise<void> {
     const handle = this.handle;
     this.handle = null;
-    this.variables = new Map();
+    this.nodes = null;
     if (!handle) return;
     this.hadSubscriber = subscribed(handle.server);
     const deadline = Date.now() + 5_000;

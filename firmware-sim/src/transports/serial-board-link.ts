@@ -2,9 +2,9 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HOST_LINES } from '@shelfwatch/contracts';
-import { startPtyPair, type PtyPair } from '@shelfwatch/test-support';
 import type { Logger } from 'pino';
 import { ReadlineParser, SerialPort } from 'serialport';
+import { startPtyPair, type PtyPair } from './pty-pair.js';
 
 export interface SerialBoardLinkOptions {
   boardId: string;

@@ -1,10 +1,11 @@
 import { once } from 'node:events';
 import path from 'node:path';
 import { CASE_CONTROLLER_NAMESPACE, caseNodeId } from '@shelfwatch/contracts';
-import { createCertificateManager, makeTempDir, type TempDir } from '@shelfwatch/test-support';
+import { makeTempDir, type TempDir } from '@shelfwatch/test-support/temp-dir';
 import { AttributeIds, ClientMonitoredItem, UserTokenType, MessageSecurityMode, OPCUAClient, SecurityPolicy, TimestampsToReturn, type ClientSession, type DataValue } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpcuaControllerLink } from '../../src/transports/opcua-controller-link.js';
+import { createCertificateManager } from '../../src/transports/opcua-server.js';
 
 const T0 = 1_772_445_600_000;
 

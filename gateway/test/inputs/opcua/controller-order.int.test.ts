@@ -1,5 +1,7 @@
 import type { Reading } from '@shelfwatch/contracts';
-import { createCertificateManager, makeTempDir, startOpcuaServer, waitUntil, type OpcuaServerHandle, type TempDir } from '@shelfwatch/test-support';
+import { createCertificateManager, startOpcuaServer, type OpcuaServerHandle } from '@shelfwatch/firmware-sim/transports';
+import { makeTempDir, type TempDir } from '@shelfwatch/test-support/temp-dir';
+import { waitUntil } from '@shelfwatch/test-support/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControllerConnection } from '../../../src/inputs/opcua/controller-connection.js';
 import { CaseControllerFixture } from '../../fixtures/case-controller.js';
@@ -40,7 +42,7 @@ describe('OPC UA controller values in source-time order', () => {
 
   afterAll(async () => {
     await connection?.stop();
-    await opcua?.destroy();
+    await opcua?.stop();
     await dir?.remove();
   });
 

@@ -1,10 +1,9 @@
 import path from 'node:path';
+import getPort from 'get-port';
 import { OPCUACertificateManager, OPCUAServer, type AddressSpace, type MessageSecurityMode, type Namespace, type SecurityPolicy } from 'node-opcua';
-import { freePort } from './ports.js';
-import { makeTempDir } from './temp-dir.js';
 
 /**
- * node-opcua keeps certificates under ~/.config by default; tests and the simulator
+ * node-opcua keeps certificates under ~/.config by default; the simulator and tests
  * give every server and client its own folder so runs never share or leak PKI state.
  */
 export async function createCertificateManager(rootFolder: string): Promise<OPCUACertificateManager> {
@@ -22,14 +21,14 @@ export interface OpcuaServerHandle {
   /** Shuts the server down; start() brings up a fresh one on the same port (a controller reboot). */
   stop(): Promise<void>;
   start(): Promise<void>;
-  destroy(): Promise<void>;
 }
 
 export interface OpcuaServerOptions {
   port?: number;
   /** Builds the address space: called on every (re)start. */
   configure?: (addressSpace: AddressSpace, namespace: Namespace) => void | Promise<void>;
-  pkiDir?: string;
+  /** The server's certificates (kept across restarts, so clients that trust it still do). */
+  pkiDir: string;
   /**
    * Advertise MinSupportedSampleRate 0 (exception-based acquisition): every value change
    * is reported instead of being coalesced over a 50 ms window. A controller whose values
@@ -46,10 +45,11 @@ export interface OpcuaServerOptions {
   securityPolicies?: SecurityPolicy[];
 }
 
-export async function startOpcuaServer(options: OpcuaServerOptions = {}): Promise<OpcuaServerHandle> {
-  const temp = options.pkiDir === undefined ? await makeTempDir('opcua') : undefined;
-  const pkiDir = options.pkiDir ?? temp!.path;
-  const port = options.port ?? (await freePort());
+/** A node-opcua server on 127.0.0.1 (a case controller's, or any a test needs). */
+export async function startOpcuaServer(options: OpcuaServerOptions): Promise<OpcuaServerHandle> {
+  const { pkiDir } = options;
+  // node-opcua advertises its port in its endpoints before it listens, so it cannot listen on 0 and report back.
+  const port = options.port ?? (await getPort({ host: '127.0.0.1' }));
   let server: OPCUAServer | undefined;
 
   const start = async () => {
@@ -97,10 +97,6 @@ export async function startOpcuaServer(options: OpcuaServerOptions = {}): Promis
       const s = server;
       server = undefined;
       await s?.shutdown(0);
-    },
-    async destroy() {
-      await handle.stop();
-      await temp?.remove();
     },
   };
   return handle;
