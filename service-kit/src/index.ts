@@ -2,6 +2,8 @@ export * from './backoff.js';
 export * from './bearer.js';
 export * from './clock.js';
 export * from './http-error.js';
+export * from './influx-line-protocol.js';
+export * from './influx-writer.js';
 export * from './listeners.js';
 export * from './retry.js';
 export * from './run-main.js';
