@@ -51,10 +51,6 @@ export class InfluxWriter {
     this.ready = !options.setupStatements?.length;
   }
 
-  get database(): string {
-    return this.options.database;
-  }
-
   /** Whether the setup statements have run since the start or the last 404. */
   get prepared(): boolean {
     return this.ready;
