@@ -5,6 +5,7 @@ export * from './opcua-layout.js';
 export * from './readings.js';
 export * from './store-layout.js';
 export * from './influx-schema.js';
+export * from './influx-points.js';
 export * from './tasks.js';
 export * from './influx-retention.js';
 export * from './event-time.js';

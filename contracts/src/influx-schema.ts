@@ -49,7 +49,16 @@ export const MEASUREMENTS = {
   gatewayStats: 'gateway_stats',
 } as const;
 
-export type FieldValue = number | boolean | string;
+/**
+ * A field value. A JS number is written as a float; an integer field is `{ int: n }` (written
+ * with the `i` suffix). A field keeps the type of its first write: a float written once makes
+ * every later integer a "field type conflict", so each field's type is fixed here.
+ */
+export type FieldValue = number | boolean | string | IntegerField;
+export interface IntegerField {
+  readonly int: number;
+}
+export const intField = (n: number): IntegerField => ({ int: n });
 
 export interface InfluxPointShape {
   measurement: string;

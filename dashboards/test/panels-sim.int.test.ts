@@ -5,7 +5,7 @@ import { influxQuery, makeTempDir, startInfluxd, type InfluxdHandle, type TempDi
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runStore, type StoreRunResult } from '../../scripts/store-run.js';
 import { allDashboards, panelQueries, type PanelQuery } from '../src/index.js';
-import { runStatements } from './support/line-protocol.js';
+import { runStatements } from './support/influx-statements.js';
 
 /**
  * Every panel against what a real simulated run wrote: the demo store through the

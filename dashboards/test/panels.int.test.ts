@@ -1,9 +1,10 @@
 import { downsampleBackfillStatements, influxSetupStatements, INFLUX_DATABASE } from '@shelfwatch/contracts';
+import { InfluxWriter } from '@shelfwatch/service-kit';
 import { influxQuery, startInfluxd, type InfluxdHandle, type InfluxQueryResult } from '@shelfwatch/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allDashboards, panelQueries, VARIABLE_QUERIES, type PanelQuery } from '../src/index.js';
 import { downsamples } from '@shelfwatch/contracts';
-import { runStatements, writeLines } from './support/line-protocol.js';
+import { runStatements } from './support/influx-statements.js';
 import { simulateStore, type Simulation } from './support/store-simulation.js';
 
 let influxd: InfluxdHandle;
@@ -32,8 +33,9 @@ beforeAll(async () => {
   // Four hours ending a minute ago: inside the raw RP, and the CQs' own windows overlap the end.
   const end = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
   sim = simulateStore({ start: end - 240 * 60_000, minutes: 240 });
-  await runStatements(influxd.url, influxSetupStatements());
-  await writeLines(influxd.url, INFLUX_DATABASE, sim.lines);
+  // Seeded through the services' own writer, in the sink's batch size.
+  const writer = new InfluxWriter({ url: influxd.url, database: INFLUX_DATABASE, setupStatements: influxSetupStatements() });
+  for (let i = 0; i < sim.points.length; i += 5000) await writer.write(sim.points.slice(i, i + 5000));
   // Continuous queries only cover their RESAMPLE FOR window: backfill the simulated hours.
   await runStatements(influxd.url, downsampleBackfillStatements(sim.start, sim.end));
 });

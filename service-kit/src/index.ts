@@ -4,6 +4,8 @@ export * from './clock.js';
 export * from './config-error.js';
 export * from './config-loader.js';
 export * from './http-error.js';
+export * from './influx-line-protocol.js';
+export * from './influx-writer.js';
 export * from './listeners.js';
 export * from './retry.js';
 export * from './run-main.js';

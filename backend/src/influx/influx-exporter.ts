@@ -1,9 +1,8 @@
-import { INFLUX_DATABASE, MEASUREMENTS, influxSetupStatements, pointTimestampNs, type TaskEvent } from '@shelfwatch/contracts';
-import { isRetryableStatus, Worker, type Timers } from '@shelfwatch/service-kit';
+import { INFLUX_DATABASE, INFLUX_TASK_EVENTS, influxSetupStatements, kpiPoints, MEASUREMENTS, taskEventPoint, type InfluxPointShape } from '@shelfwatch/contracts';
+import { InfluxWriteError, InfluxWriter, Worker, type Timers } from '@shelfwatch/service-kit';
 import type { Logger } from 'pino';
 import type { StoreKpis } from '../rules/types.js';
 import type { Storage } from '../storage/ports.js';
-import { toLine } from './line-protocol.js';
 
 export interface InfluxExporterContext {
   storage: Storage;
@@ -19,8 +18,7 @@ export interface InfluxExporterContext {
 const CURSOR = 'influx.task_events';
 /** The last flush at shutdown gets this long: an InfluxDB that hangs must not hold a stopping backend. */
 const FINAL_FLUSH_MS = 2_000;
-const MAX_KPI_LINES = 50_000;
-const INFLUX_EVENTS = new Set(['raised', 'acknowledged', 'done', 'resolved', 'escalated']);
+const MAX_KPI_POINTS = 50_000;
 
 /**
  * Writes task lifecycle events and KPI snapshots to InfluxDB. Task events are read from
@@ -31,13 +29,15 @@ const INFLUX_EVENTS = new Set(['raised', 'acknowledged', 'done', 'resolved', 'es
  * the unsent minutes.
  */
 export class InfluxExporter {
-  private ready = false;
-  private kpiLines: string[] = [];
+  private readonly writer: InfluxWriter;
+  private kpiPoints: InfluxPointShape[] = [];
   private readonly worker: Worker;
   /** Points InfluxDB refused as bad data (beyond retention, type conflict). */
   rejected = 0;
 
   constructor(private readonly ctx: InfluxExporterContext) {
+    const database = ctx.database ?? INFLUX_DATABASE;
+    this.writer = new InfluxWriter({ url: ctx.url, database, setupStatements: influxSetupStatements(database) });
     this.worker = new Worker({
       name: 'InfluxDB export',
       logger: ctx.logger,
@@ -49,10 +49,6 @@ export class InfluxExporter {
     });
   }
 
-  private get database(): string {
-    return this.ctx.database ?? INFLUX_DATABASE;
-  }
-
   start(): void {
     this.worker.start();
   }
@@ -60,7 +56,7 @@ export class InfluxExporter {
   async stop(): Promise<void> {
     await this.worker.stop();
     // One last, short flush so a clean shutdown does not strand the last KPI minute.
-    if (!this.ready) return;
+    if (!this.writer.prepared) return;
     await this.flush(AbortSignal.timeout(FINAL_FLUSH_MS)).catch(() => undefined);
   }
 
@@ -71,35 +67,12 @@ export class InfluxExporter {
 
   /** Queues one minute's KPI snapshot of a store. */
   addKpis(kpis: StoreKpis, openByKind: { kind: string; open: number }[]): void {
-    const store = kpis.storeId;
-    const ts = (suffix: string) => pointTimestampNs(kpis.at, suffix);
-    const lines: string[] = [];
-    for (const a of kpis.availability) {
-      lines.push(toLine(MEASUREMENTS.kpiAvailability, { store, aisle: a.aisle }, { on_shelf_pct: a.onShelfPct, oos_slots: { int: a.oosSlots }, slots: { int: a.slots } }, ts(`a:${a.aisle}`)));
-    }
-    for (const c of kpis.compliance) lines.push(toLine(MEASUREMENTS.kpiCompliance, { store, shelf: c.shelfId }, { compliance_pct: c.compliancePct }, ts(`c:${c.shelfId}`)));
-    for (const o of openByKind) lines.push(toLine(MEASUREMENTS.kpiOpenTasks, { store, kind: o.kind }, { open: { int: o.open } }, ts(`o:${o.kind}`)));
-    for (const c of kpis.cases) {
-      lines.push(toLine(MEASUREMENTS.kpiCase, { store, case: c.caseId }, { minutes_above_limit: c.minutesAboveLimit, in_alarm: c.inAlarm }, ts(`k:${c.caseId}`)));
-    }
-    for (const f of kpis.forecasts ?? []) {
-      const tags = { store, aisle: f.aisle, slot: f.slotId, sku: f.sku };
-      const now = { units: { int: f.units }, sales_per_hour: f.salesPerHour, ...(f.minutesToEmpty === null ? {} : { minutes_to_empty: f.minutesToEmpty }) };
-      lines.push(toLine(MEASUREMENTS.kpiSlotForecast, tags, now, ts(`f:${f.slotId}`)));
-      // Stamped when it is due, so the dashboard draws it against what the scale then shows.
-      lines.push(toLine(MEASUREMENTS.kpiSlotForecast, tags, { units_forecast_1h: f.unitsInOneHour }, pointTimestampNs(kpis.at + 3_600_000, `f1h:${f.slotId}`)));
-    }
-    this.kpiLines.push(...lines);
-    if (this.kpiLines.length > MAX_KPI_LINES) {
-      const dropped = this.kpiLines.length - MAX_KPI_LINES;
-      this.kpiLines = this.kpiLines.slice(dropped);
+    this.kpiPoints.push(...kpiPoints(kpis, openByKind));
+    if (this.kpiPoints.length > MAX_KPI_POINTS) {
+      const dropped = this.kpiPoints.length - MAX_KPI_POINTS;
+      this.kpiPoints = this.kpiPoints.slice(dropped);
       this.ctx.logger.warn({ dropped }, 'InfluxDB unreachable for long: oldest KPI snapshots dropped (task events are kept)');
     }
-  }
-
-  private async query(q: string, signal: AbortSignal): Promise<void> {
-    const res = await fetch(`${this.ctx.url}/query`, { method: 'POST', body: new URLSearchParams({ q }), signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]) });
-    if (!res.ok) throw new Error(`InfluxDB query failed: HTTP ${res.status} ${await res.text()}`);
   }
 
   /**
@@ -109,53 +82,37 @@ export class InfluxExporter {
    * including a refusal of everyone (wrong credentials, a database that is gone), is thrown,
    * so the cursor stays and the batch is retried with backoff.
    */
-  private async write(lines: string[], signal: AbortSignal): Promise<void> {
-    const res = await fetch(`${this.ctx.url}/write?db=${encodeURIComponent(this.database)}&precision=n`, {
-      method: 'POST',
-      body: lines.join('\n'),
-      signal: AbortSignal.any([signal, AbortSignal.timeout(30_000)]),
-    });
-    if (res.ok) return;
-    const text = await res.text();
-    if (!isRetryableStatus(res.status)) {
-      this.rejected += lines.length;
-      this.ctx.logger.warn({ status: res.status, error: text.slice(0, 300), lines: lines.length }, 'InfluxDB refused points; skipped (not retryable)');
-      return;
+  private async write(points: InfluxPointShape[], signal: AbortSignal): Promise<void> {
+    try {
+      const { droppedBeyondRetention } = await this.writer.write(points, signal);
+      if (droppedBeyondRetention > 0) this.refused(droppedBeyondRetention, points.length, 'points older than the retention policy');
+    } catch (err) {
+      if (!(err instanceof InfluxWriteError) || err.retryable) throw err;
+      this.refused(points.length, points.length, err.message.slice(0, 300));
     }
-    // 404 "database not found": somebody dropped it; create it again before the retry.
-    if (res.status === 404) this.ready = false;
-    throw new Error(`InfluxDB write failed: HTTP ${res.status} ${text}`);
+  }
+
+  private refused(count: number, batch: number, error: string): void {
+    this.rejected += count;
+    this.ctx.logger.warn({ error, refused: count, points: batch }, 'InfluxDB refused points; skipped (not retryable)');
   }
 
   private async flush(signal: AbortSignal): Promise<void> {
-    if (!this.ready) {
-      for (const q of influxSetupStatements(this.database)) await this.query(q, signal);
-      this.ready = true;
-    }
+    await this.writer.prepare(signal);
     for (;;) {
       const cursor = this.ctx.storage.cursors.get(CURSOR);
       const events = this.ctx.storage.tasks.eventsAfter(cursor, 2000);
       if (events.length === 0) break;
-      const lines = events.filter((e) => INFLUX_EVENTS.has(e.type)).map((e) => taskEventLine(e));
-      if (lines.length) await this.write(lines, signal);
+      const points = events.filter((e) => INFLUX_TASK_EVENTS.has(e.type)).map(taskEventPoint);
+      await this.write(points, signal);
       this.ctx.storage.cursors.set(CURSOR, events[events.length - 1]?.seq ?? cursor);
-      this.ctx.onWritten?.(MEASUREMENTS.taskEvent, lines.length);
+      this.ctx.onWritten?.(MEASUREMENTS.taskEvent, points.length);
     }
-    if (this.kpiLines.length) {
-      const batch = this.kpiLines.slice(0, 5000);
+    if (this.kpiPoints.length) {
+      const batch = this.kpiPoints.slice(0, 5000);
       await this.write(batch, signal);
-      this.kpiLines = this.kpiLines.slice(batch.length);
+      this.kpiPoints = this.kpiPoints.slice(batch.length);
       this.ctx.onWritten?.('kpi', batch.length);
     }
   }
-}
-
-export function taskEventLine(e: TaskEvent): string {
-  const at = e.type === 'raised' ? e.task.raisedAt : e.task.updatedAt;
-  return toLine(
-    MEASUREMENTS.taskEvent,
-    { store: e.task.storeId, kind: e.task.kind, event: e.type, severity: e.task.severity },
-    { task_id: e.task.id, seconds_since_raised: e.type === 'raised' ? 0 : (at - e.task.raisedAt) / 1000, count: { int: 1 } },
-    pointTimestampNs(at, `task-event:${e.seq}`),
-  );
 }

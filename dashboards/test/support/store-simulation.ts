@@ -1,11 +1,21 @@
-import { MEASUREMENTS, pointTimestampNs, readingId, readingToPoint, Reading, type TaskKind } from '@shelfwatch/contracts';
-import { line, pointLine, type LineField } from './line-protocol.js';
+import {
+  gatewayStatsPoints,
+  kpiPoints,
+  readingId,
+  readingToPoint,
+  Reading,
+  taskEventPoint,
+  type InfluxPointShape,
+  type KpiSnapshot,
+  type TaskKind,
+  type TaskSeverity,
+} from '@shelfwatch/contracts';
 
 /**
- * A small store over a few simulated hours, written the way the real writers write it:
- * readings through contracts' Reading + readingToPoint (the gateway's path), and
- * task_event / kpi_* / gateway_stats points shaped as documented in dashboards/README.md
- * (the backend's and the gateway's own points).
+ * A small store over a few simulated hours, as points built by the same contracts functions
+ * the services use: readings through Reading + readingToPoint (the gateway's sink), task
+ * events and KPIs through taskEventPoint / kpiPoints (the backend's exporter), and the
+ * gateway's counters through gatewayStatsPoints (its stats reporter).
  *
  * What happens (minutes from start):
  *  - aisle 1 (shelf sh-1a, board wb-1, 3 slots) and aisle 2 (sh-2a, wb-2, 2 slots); shoppers
@@ -41,8 +51,8 @@ export interface Simulation {
   start: number;
   end: number;
   readings: Reading[];
-  /** Every line to write: readings (as the gateway writes them) plus backend and gateway points. */
-  lines: string[];
+  /** Every point to write: readings plus the backend's and the gateway's own points. */
+  points: InfluxPointShape[];
   tasks: SimulatedTask[];
   caseIds: string[];
   aisles: string[];
@@ -105,7 +115,7 @@ export function simulateStore(options: SimulationOptions): Simulation {
   const rnd = prng(options.seed ?? 7);
   const noise = (amplitude: number) => (rnd() * 2 - 1) * amplitude;
   const readings: Reading[] = [];
-  const extra: string[] = [];
+  const extra: InfluxPointShape[] = [];
   const tasks: SimulatedTask[] = [];
   const seq = new Map<string, number>();
   const nextSeq = (device: string) => {
@@ -114,18 +124,10 @@ export function simulateStore(options: SimulationOptions): Simulation {
     return n;
   };
   const add = (r: Reading) => readings.push(Reading.parse(r));
-  const backendLine = (measurement: string, tags: Record<string, string>, fields: Record<string, LineField>, at: number, key: string) =>
-    extra.push(line(measurement, { store: storeId, ...tags }, fields, pointTimestampNs(at, key)));
 
   let eventSeq = 0;
-  const taskEvent = (task: SimulatedTask, event: 'raised' | 'acknowledged' | 'done' | 'resolved', at: number, severity: string) => {
-    backendLine(
-      MEASUREMENTS.taskEvent,
-      { kind: task.kind, event, severity },
-      { task_id: task.id, seconds_since_raised: (at - task.raisedAt) / 1000, count: { int: 1 } },
-      at,
-      `task-event:${++eventSeq}`,
-    );
+  const taskEvent = (task: SimulatedTask, event: 'raised' | 'acknowledged' | 'done' | 'resolved', at: number, severity: TaskSeverity) => {
+    extra.push(taskEventPoint({ seq: ++eventSeq, type: event, task: { id: task.id, storeId, kind: task.kind, severity, raisedAt: task.raisedAt, updatedAt: at } }));
   };
 
   const slot = (id: string, shelfId: string, aisle: string, boardId: string, channel: number, sku: string, unitWeightG: number, salesPerMin: number): SlotSim => ({
@@ -289,6 +291,7 @@ export function simulateStore(options: SimulationOptions): Simulation {
     }
 
     // Cases: first-order thermal model; air follows the refrigeration state, product follows air.
+    const caseKpis: { caseId: string; minutesAboveLimit: number; inAlarm: boolean }[] = [];
     for (const c of cases) {
       const defrost = within(m, c.defrost);
       const door = within(m, c.door);
@@ -352,33 +355,31 @@ export function simulateStore(options: SimulationOptions): Simulation {
         c.task.note = 'Moved dairy to case 3, checked product core temp 6.1 °C, technician reset compressor relay';
         taskEvent(c.task, 'done', ts, 'critical');
       }
-      backendLine(MEASUREMENTS.kpiCase, { case: c.id }, { minutes_above_limit: c.minutesAbove, in_alarm: c.inAlarm }, ts, `k:${c.id}`);
+      caseKpis.push({ caseId: c.id, minutesAboveLimit: c.minutesAbove, inAlarm: c.inAlarm });
     }
     if (m === deadProbe.at) status(deadProbe.id, 'probe', false, ts + 30_000, 'last will: battery empty');
 
     // KPIs, once per minute of event time.
-    for (const aisle of ['1', '2']) {
+    const availability = ['1', '2'].map((aisle) => {
       const inAisle = slots.filter((s) => s.aisle === aisle);
       const oos = inAisle.filter((s) => s.units === 0).length;
-      backendLine(MEASUREMENTS.kpiAvailability, { aisle }, { on_shelf_pct: (100 * (inAisle.length - oos)) / inAisle.length, oos_slots: { int: oos }, slots: { int: inAisle.length } }, ts, `a:${aisle}`);
-    }
-    for (const shelf of ['sh-1a', 'sh-2a']) {
-      const pct = shelf === 'sh-2a' && wrongProduct ? 50 : 100;
-      backendLine(MEASUREMENTS.kpiCompliance, { shelf }, { compliance_pct: pct }, ts, `c:${shelf}`);
-    }
+      return { aisle, onShelfPct: (100 * (inAisle.length - oos)) / inAisle.length, oosSlots: oos, slots: inAisle.length };
+    });
+    const compliance = ['sh-1a', 'sh-2a'].map((shelfId) => ({ shelfId, compliancePct: shelfId === 'sh-2a' && wrongProduct ? 50 : 100 }));
     // The sell-out forecast of each slot with stock: its pace, time to empty, and the units it expects an hour on (stamped then).
-    for (const s of slots) {
-      if (s.units === 0) continue;
-      const perHour = s.salesPerMin * 60;
-      const tags = { aisle: s.aisle, slot: s.id, sku: s.sku };
-      backendLine(MEASUREMENTS.kpiSlotForecast, tags, { units: { int: s.units }, sales_per_hour: perHour, minutes_to_empty: s.units / s.salesPerMin }, ts, `f:${s.id}`);
-      backendLine(MEASUREMENTS.kpiSlotForecast, tags, { units_forecast_1h: Math.max(0, s.units - perHour) }, ts + 60 * MIN, `f1h:${s.id}`);
-    }
+    const forecasts = slots
+      .filter((s) => s.units > 0)
+      .map((s) => {
+        const perHour = s.salesPerMin * 60;
+        return { aisle: s.aisle, slotId: s.id, sku: s.sku, units: s.units, salesPerHour: perHour, minutesToEmpty: s.units / s.salesPerMin, unitsInOneHour: Math.max(0, s.units - perHour) };
+      });
     const openTasks = tasks.filter((t) => t.closedAt === null);
-    for (const kind of ['out_of_stock', 'temperature_excursion', 'planogram_violation'] as const) {
-      const open = openTasks.filter((t) => t.kind === kind).length + (kind === 'planogram_violation' && m >= 70 && m < 120 ? 1 : 0);
-      backendLine(MEASUREMENTS.kpiOpenTasks, { kind }, { open: { int: open } }, ts, `o:${kind}`);
-    }
+    const openByKind = (['out_of_stock', 'temperature_excursion', 'planogram_violation'] as const).map((kind) => ({
+      kind,
+      open: openTasks.filter((t) => t.kind === kind).length + (kind === 'planogram_violation' && m >= 70 && m < 120 ? 1 : 0),
+    }));
+    const kpis: KpiSnapshot = { storeId, at: ts, availability, compliance, cases: caseKpis, forecasts };
+    extra.push(...kpiPoints(kpis, openByKind));
 
     // Gateway self-statistics every 30 s (cumulative counters, gauges).
     const readingsSoFar = readings.length;
@@ -393,24 +394,25 @@ export function simulateStore(options: SimulationOptions): Simulation {
     }
     for (const half of [0, 30_000]) {
       const at = ts + half;
-      const gw = { gateway: 'gw-1' };
-      backendLine(MEASUREMENTS.gatewayStats, { ...gw, input: 'serial', reason: 'bad_checksum' }, { rejected: { int: counters.rejectedSerial } }, at, `gs:serial`);
-      backendLine(MEASUREMENTS.gatewayStats, { ...gw, input: 'mqtt', reason: 'schema' }, { rejected: { int: counters.rejectedMqttSchema } }, at, `gs:mqtt-schema`);
-      backendLine(MEASUREMENTS.gatewayStats, { ...gw, input: 'mqtt', reason: 'unknown_device' }, { rejected: { int: counters.rejectedMqttUnknown } }, at, `gs:mqtt-unknown`);
-      backendLine(MEASUREMENTS.gatewayStats, { ...gw, sink: 'influx' }, { written: { int: counters.influxWritten }, outbox_depth: { int: Math.floor(rnd() * 20) }, outbox_age_s: round2(rnd() * 2) }, at, 'gs:influx');
-      backendLine(
-        MEASUREMENTS.gatewayStats,
-        { ...gw, sink: 'backend' },
-        { written: { int: counters.backendWritten }, outbox_depth: { int: counters.backendPending }, outbox_age_s: backendDown ? (at - counters.backendOldest) / 1000 : round2(rnd()) },
-        at,
-        'gs:backend',
+      extra.push(
+        ...gatewayStatsPoints({
+          storeId,
+          gatewayId: 'gw-1',
+          at,
+          rejected: [
+            { input: 'serial', reason: 'bad_checksum', count: counters.rejectedSerial },
+            { input: 'mqtt', reason: 'schema', count: counters.rejectedMqttSchema },
+            { input: 'mqtt', reason: 'unknown_device', count: counters.rejectedMqttUnknown },
+          ],
+          sinks: [
+            { sink: 'influx', written: counters.influxWritten, outboxDepth: Math.floor(rnd() * 20), outboxAgeS: round2(rnd() * 2) },
+            { sink: 'backend', written: counters.backendWritten, outboxDepth: counters.backendPending, outboxAgeS: backendDown ? (at - counters.backendOldest) / 1000 : round2(rnd()) },
+          ],
+          deadLettered: ['influx', 'backend'].flatMap((sink) =>
+            ['refused', 'poison'].map((reason) => ({ sink, reason, count: sink === 'backend' && reason === 'poison' ? counters.backendPoison : 0 })),
+          ),
+        }),
       );
-      for (const sink of ['influx', 'backend']) {
-        for (const reason of ['refused', 'poison']) {
-          const n = sink === 'backend' && reason === 'poison' ? counters.backendPoison : 0;
-          backendLine(MEASUREMENTS.gatewayStats, { ...gw, sink, reason }, { dead_lettered: { int: n } }, at, `gs:dl:${sink}:${reason}`);
-        }
-      }
     }
     if (m === 30) counters.rejectedMqttUnknown += 3;
     // A reading the backend keeps failing on is set aside once it is back.
@@ -422,7 +424,7 @@ export function simulateStore(options: SimulationOptions): Simulation {
     start: t0,
     end: t0 + options.minutes * MIN,
     readings,
-    lines: [...readings.map((r) => pointLine(readingToPoint(r))), ...extra],
+    points: [...readings.map(readingToPoint), ...extra],
     tasks,
     caseIds: cases.map((c) => c.id),
     aisles: ['1', '2'],

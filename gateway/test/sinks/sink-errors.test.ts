@@ -1,8 +1,9 @@
+import { InfluxWriteError } from '@shelfwatch/service-kit';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SinkError } from '../../src/errors.js';
 import { BackendSink, type FetchLike } from '../../src/sinks/backend/backend-sink.js';
-import { InfluxSink, type InfluxClient } from '../../src/sinks/influx/influx-sink.js';
+import { InfluxSink } from '../../src/sinks/influx/influx-sink.js';
 import { probeReading } from '../fixtures/readings.js';
 
 const logger = pino({ level: 'silent' });
@@ -52,46 +53,47 @@ describe('BackendSink', () => {
 });
 
 describe('InfluxSink', () => {
-  function influxWith(writeError?: Error): { sink: InfluxSink; statements: string[]; writes: number } {
-    const state = { statements: [] as string[], writes: 0 };
-    const client: InfluxClient = {
-      queryRaw: async (q) => {
-        state.statements.push(q);
-        return { results: [{}] };
+  function influxWith(outcome: InfluxWriteError | number = 0): { sink: InfluxSink; setups: number; writes: number; dropped: [number, string][] } {
+    const state = { setups: 0, writes: 0, dropped: [] as [number, string][] };
+    const writer = {
+      prepare: async () => {
+        state.setups += 1;
       },
-      writePoints: async () => {
+      write: async () => {
         state.writes += 1;
-        if (writeError) throw writeError;
+        if (typeof outcome !== 'number') throw outcome;
+        return { droppedBeyondRetention: outcome };
       },
     };
-    const sink = new InfluxSink({ url: 'http://influx:8086', logger, createClient: () => client });
+    const sink = new InfluxSink({ url: 'http://influx:8086', logger, writer, onDropped: (n, reason) => state.dropped.push([n, reason]) });
     sink.init();
     return Object.assign(state, { sink });
   }
 
-  it('runs the setup statements before writing', async () => {
+  it('runs the setup at start and writes the batch', async () => {
     const s = influxWith();
     await s.sink.start();
     await s.sink.write([probeReading(1)]);
-    expect(s.statements[0]).toBe('CREATE DATABASE "shelfwatch"');
-    expect(s.writes).toBe(1);
+    expect([s.setups, s.writes]).toEqual([1, 1]);
   });
 
-  it('recreates the database after a 404 (database not found) and retries', async () => {
-    const gone = influxWith(Object.assign(new Error('database not found'), { res: { statusCode: 404 } }));
-    await gone.sink.start();
-    await expect(gone.sink.write([probeReading(1)])).rejects.toMatchObject({ retryable: true, status: 404 });
-    const before = gone.statements.length;
-    await gone.sink.write([probeReading(1)]).catch(() => undefined);
-    expect(gone.statements.length).toBeGreaterThan(before);
+  it.each([
+    ['database not found', 404, true],
+    ['field type conflict', 400, false],
+    ['unavailable', 503, true],
+  ])('passes the writer\'s classification on: %s (HTTP %i) is retryable: %s', async (message, status, retryable) => {
+    const s = influxWith(new InfluxWriteError(message, retryable, status));
+    await expect(s.sink.write([probeReading(1)])).rejects.toMatchObject({ name: 'SinkError', retryable, status });
   });
 
-  it('classifies a 400 (field type conflict) as permanent and connection errors as retryable', async () => {
-    const bad = influxWith(Object.assign(new Error('field type conflict'), { res: { statusCode: 400 } }));
-    await bad.sink.start();
-    await expect(bad.sink.write([probeReading(1)])).rejects.toMatchObject({ retryable: false, status: 400 });
-    const down = influxWith(new Error('ECONNREFUSED'));
-    await down.sink.start();
-    await expect(down.sink.write([probeReading(1)])).rejects.toMatchObject({ retryable: true });
+  it('a connection error is retryable', async () => {
+    const s = influxWith(new InfluxWriteError('ECONNREFUSED', true));
+    await expect(s.sink.write([probeReading(1)])).rejects.toMatchObject({ name: 'SinkError', retryable: true });
+  });
+
+  it('counts points InfluxDB dropped as beyond retention, and delivers the batch', async () => {
+    const s = influxWith(2);
+    await s.sink.write([probeReading(1), probeReading(2), probeReading(3)]);
+    expect(s.dropped).toEqual([[2, 'beyond_retention']]);
   });
 });

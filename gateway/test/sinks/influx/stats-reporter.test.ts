@@ -23,12 +23,12 @@ describe('gateway_stats reporter', () => {
       }),
     });
     const points = reporter.points(1_000);
-    expect(points).toContainEqual(expect.objectContaining({ tags: { store: 's1', gateway: 'gw1', input: 'serial', reason: 'checksum_mismatch' }, fields: { rejected: 3 } }));
+    expect(points).toContainEqual(expect.objectContaining({ tags: { store: 's1', gateway: 'gw1', input: 'serial', reason: 'checksum_mismatch' }, fields: { rejected: { int: 3 } } }));
     expect(points).toContainEqual(
-      expect.objectContaining({ tags: { store: 's1', gateway: 'gw1', sink: 'backend' }, fields: { written: 4, outbox_depth: 6, outbox_age_s: 12.5 } }),
+      expect.objectContaining({ tags: { store: 's1', gateway: 'gw1', sink: 'backend' }, fields: { written: { int: 4 }, outbox_depth: { int: 6 }, outbox_age_s: 12.5 } }),
     );
-    expect(points).toContainEqual(expect.objectContaining({ tags: { store: 's1', gateway: 'gw1', sink: 'backend', reason: 'poison' }, fields: { dead_lettered: 2 } }));
-    expect(points).toContainEqual(expect.objectContaining({ tags: { store: 's1', gateway: 'gw1', sink: 'influx', reason: 'refused' }, fields: { dead_lettered: 0 } }));
+    expect(points).toContainEqual(expect.objectContaining({ tags: { store: 's1', gateway: 'gw1', sink: 'backend', reason: 'poison' }, fields: { dead_lettered: { int: 2 } } }));
+    expect(points).toContainEqual(expect.objectContaining({ tags: { store: 's1', gateway: 'gw1', sink: 'influx', reason: 'refused' }, fields: { dead_lettered: { int: 0 } } }));
     expect(points).toHaveLength(8);
   });
 });
