@@ -46,8 +46,9 @@ beforeAll(async () => {
   run = await runStore({
     scenario: await loadScenario(path.join(ROOT, 'config/demo/scenario.json')),
     seed: 7,
+    // The scenario's whole 6 simulated hours (about 40 s on a quiet machine): a wall-clock cap
+    // would cover fewer simulated hours on a busy machine, and some panels would have no data.
     speed: 600,
-    durationS: 40,
     secretsFile: path.join(ROOT, 'config/demo/api.demo.json'),
     credentialsFile: path.join(ROOT, 'config/demo/devices.demo.json'),
     runDir: dir.path,
@@ -61,7 +62,7 @@ beforeAll(async () => {
   from = run.simEndMs - run.simulatedSeconds * 1000;
   // Continuous queries cover only their recent window: backfill the simulated hours.
   await runStatements(influxd.url, downsampleBackfillStatements(from, run.simEndMs));
-}, 300_000);
+}, 900_000);
 
 afterAll(async () => {
   await influxd?.destroy();
