@@ -12,7 +12,8 @@ import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { StoreLayout, type Reading, type TaskWithHistory } from '@shelfwatch/contracts';
+import { StoreLayout, TaskWithHistory, type Reading } from '@shelfwatch/contracts';
+import { z } from 'zod';
 import { openSqliteStorage } from '@shelfwatch/backend';
 import { repoRoot } from '@shelfwatch/test-support';
 import Database from 'better-sqlite3';
@@ -51,7 +52,7 @@ async function main(): Promise<number> {
       const started = Date.now();
       let tasks: TaskWithHistory[];
       if (values.saved) {
-        tasks = await savedTasks(path.join(dir, 'backend.sqlite'), path.join(work, `${name}.sqlite`));
+        tasks = await savedTasks(dir, path.join(work, `${name}.sqlite`));
       } else {
         const batches: Reading[][] = [];
         for (let i = 0; i < readings.length; i += BATCH) batches.push(readings.slice(i, i + BATCH));
@@ -76,8 +77,15 @@ async function main(): Promise<number> {
   return 0;
 }
 
-/** The tasks a run's own backend raised, read from a copy of its database (opening migrates). */
-async function savedTasks(dbFile: string, copy: string): Promise<TaskWithHistory[]> {
+/**
+ * The tasks a run scored: its `tasks.json`, or for runs from before the eval kept it, what its
+ * backend holds (a copy of the database: opening migrates), which may add tasks raised while
+ * the devices went offline at the end.
+ */
+async function savedTasks(dir: string, copy: string): Promise<TaskWithHistory[]> {
+  const kept = await readFile(path.join(dir, 'tasks.json'), 'utf8').catch(() => null);
+  if (kept !== null) return z.array(TaskWithHistory).parse(JSON.parse(kept));
+  const dbFile = path.join(dir, 'backend.sqlite');
   await copyFile(dbFile, copy);
   await copyFile(`${dbFile}-wal`, `${copy}-wal`).catch(() => undefined);
   const storage = openSqliteStorage(copy);
