@@ -11,7 +11,7 @@
  *   EVAL_SCENARIOS  comma-separated scenario names (default: all but large-store)
  *   EVAL_REPEAT     the scenario to run twice (default: the one after last time's)
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { repoRoot } from '@shelfwatch/test-support';
 import { loadScenario } from '@shelfwatch/firmware-sim';
@@ -100,6 +100,8 @@ async function main(): Promise<void> {
     // Tasks raised when the simulator stopped (every device going offline) are not part of
     // the scenario; the ground truth ends there too.
     const trading = result.tasks.filter((t) => t.raisedAt < result.simEndMs);
+    // What was scored, for `npm run rescore -- --saved` after a change to the scoring.
+    await writeFile(path.join(runDir, 'tasks.json'), JSON.stringify(result.tasks));
     const run = { name, truth: truth.events, tasks: trading, layout: result.layout };
     runs.push(run);
     const scores = scoreRun(run);

@@ -1,16 +1,20 @@
 /**
- * `npm run rescore -- <eval run dir> [--scenarios a,b] [--out file.json] [--against file.json]`:
+ * `npm run rescore -- <eval run dir> [--scenarios a,b] [--saved] [--out file.json] [--against file.json]`:
  * judges a saved `npm run eval` run again with the rules as they are now, without simulating
  * it again. Each scenario's readings, as its backend received them (its SQLite, in arrival
  * order), go into a fresh backend; the tasks are scored against the run's ground truth. With
- * `--against` (an earlier `--out`), prints what changed per scenario: the quick loop for rule
- * work, before a full eval.
+ * `--saved`, the tasks the run's own backend raised are scored as they are (for a change to
+ * the scoring, not to the rules). With `--against` (an earlier `--out`), prints what changed
+ * per scenario: the quick loop for rule work, before a full eval. The reproducibility re-runs
+ * (`<scenario>-again`) are not scored, as in the eval.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { StoreLayout, type Reading } from '@shelfwatch/contracts';
+import { StoreLayout, TaskWithHistory, type Reading } from '@shelfwatch/contracts';
+import { z } from 'zod';
+import { openSqliteStorage } from '@shelfwatch/backend';
 import { repoRoot } from '@shelfwatch/test-support';
 import Database from 'better-sqlite3';
 import { canonicalTasks, describeTaskDiff, diffTaskLists, formatTable, readGroundTruthFile, scoreRuns, type CanonicalTask, type RunInput } from '../eval/src/index.js';
@@ -23,15 +27,15 @@ const BATCH = 500;
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { scenarios: { type: 'string' }, out: { type: 'string' }, against: { type: 'string' } },
+    options: { scenarios: { type: 'string' }, saved: { type: 'boolean' }, out: { type: 'string' }, against: { type: 'string' } },
   });
   const runDir = positionals[0];
   if (!runDir) {
-    process.stderr.write('usage: rescore <eval run dir> [--scenarios a,b] [--out file.json] [--against file.json]\n');
+    process.stderr.write('usage: rescore <eval run dir> [--scenarios a,b] [--saved] [--out file.json] [--against file.json]\n');
     return 2;
   }
   const secrets = DemoSecrets.parse(JSON.parse(await readFile(path.join(ROOT, 'config/demo/api.demo.json'), 'utf8')));
-  const names = values.scenarios?.split(',') ?? (await readdir(runDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const names = values.scenarios?.split(',') ?? (await readdir(runDir, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.endsWith('-again')).map((d) => d.name).sort();
   const previous = values.against ? (JSON.parse(await readFile(values.against, 'utf8')) as Record<string, CanonicalTask[]>) : null;
   const work = await mkdtemp(path.join(tmpdir(), 'shelfwatch-rescore-'));
   const runs: RunInput[] = [];
@@ -45,11 +49,16 @@ async function main(): Promise<number> {
       const end = truth.events.find((e) => e.type === 'run_end')?.ts;
       if (end === undefined) throw new Error(`${name}: the ground truth has no run_end line (an unfinished run?)`);
       const readings = receivedReadings(path.join(dir, 'backend.sqlite'));
-      const batches: Reading[][] = [];
-      for (let i = 0; i < readings.length; i += BATCH) batches.push(readings.slice(i, i + BATCH));
-      const backroom = truth.events.flatMap((e) => (e.type === 'backroom' && e.cause === 'initial' ? [{ sku: e.sku, units: e.units }] : []));
       const started = Date.now();
-      const tasks = await replayIntoFreshBackend({ name, batches, layout, layoutFile, secrets, backroom, dir: path.join(work, name), replayHours: (end - readings[0]!.ts) / 3_600_000 + 2 });
+      let tasks: TaskWithHistory[];
+      if (values.saved) {
+        tasks = await savedTasks(dir, path.join(work, `${name}.sqlite`));
+      } else {
+        const batches: Reading[][] = [];
+        for (let i = 0; i < readings.length; i += BATCH) batches.push(readings.slice(i, i + BATCH));
+        const backroom = truth.events.flatMap((e) => (e.type === 'backroom' && e.cause === 'initial' ? [{ sku: e.sku, units: e.units }] : []));
+        tasks = await replayIntoFreshBackend({ name, batches, layout, layoutFile, secrets, backroom, dir: path.join(work, name), replayHours: (end - readings[0]!.ts) / 3_600_000 + 2 });
+      }
       const trading = tasks.filter((t) => t.raisedAt < end);
       runs.push({ truth: truth.events, tasks: trading, layout });
       tasksByScenario[name] = canonicalTasks(tasks, { untilMs: end });
@@ -66,6 +75,25 @@ async function main(): Promise<number> {
   process.stdout.write(`${formatTable(scoreRuns(runs))}\n`);
   if (values.out) await writeFile(values.out, JSON.stringify(tasksByScenario));
   return 0;
+}
+
+/**
+ * The tasks a run scored: its `tasks.json`, or for runs from before the eval kept it, what its
+ * backend holds (a copy of the database: opening migrates), which may add tasks raised while
+ * the devices went offline at the end.
+ */
+async function savedTasks(dir: string, copy: string): Promise<TaskWithHistory[]> {
+  const kept = await readFile(path.join(dir, 'tasks.json'), 'utf8').catch(() => null);
+  if (kept !== null) return z.array(TaskWithHistory).parse(JSON.parse(kept));
+  const dbFile = path.join(dir, 'backend.sqlite');
+  await copyFile(dbFile, copy);
+  await copyFile(`${dbFile}-wal`, `${copy}-wal`).catch(() => undefined);
+  const storage = openSqliteStorage(copy);
+  try {
+    return storage.tasks.list({ limit: Number.MAX_SAFE_INTEGER }).map((t) => ({ ...t, history: storage.tasks.history(t.id) }));
+  } finally {
+    storage.close();
+  }
 }
 
 /** The readings a run's backend accepted, in the order they arrived (SQLite rowid order). */

@@ -28,8 +28,19 @@ export interface Episode {
   censored: boolean;
 }
 
-/** Groups parts per key, merges those closer than the merge gap, and classifies each episode. */
-export function buildEpisodes(parts: readonly TruthPart[], tol: SectionTolerances): Episode[] {
+/** A span of event time. */
+export interface Span {
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * Groups parts per key, merges those closer than the merge gap, and classifies each episode.
+ * Time inside a `blind` span (the whole store dark: no device could report) does not count
+ * toward the warranted minimum: the rules must not read silence as evidence, so what happened
+ * only in the dark is not theirs to detect.
+ */
+export function buildEpisodes(parts: readonly TruthPart[], tol: SectionTolerances, blind: readonly Span[] = []): Episode[] {
   const byKey = new Map<string, TruthPart[]>();
   for (const part of parts) {
     const list = byKey.get(part.key);
@@ -43,19 +54,25 @@ export function buildEpisodes(parts: readonly TruthPart[], tol: SectionTolerance
     let endMs = -Infinity;
     for (const part of list) {
       if (current.length > 0 && part.startMs - endMs > tol.mergeGapMs) {
-        episodes.push(classify(key, current, tol));
+        episodes.push(classify(key, current, tol, blind));
         current = [];
         endMs = -Infinity;
       }
       current.push(part);
       endMs = Math.max(endMs, part.endMs);
     }
-    if (current.length > 0) episodes.push(classify(key, current, tol));
+    if (current.length > 0) episodes.push(classify(key, current, tol, blind));
   }
   return episodes.sort((a, b) => a.startMs - b.startMs || a.key.localeCompare(b.key));
 }
 
-function classify(key: string, parts: TruthPart[], tol: SectionTolerances): Episode {
+function overlapMs(a: Span, spans: readonly Span[]): number {
+  let ms = 0;
+  for (const b of spans) ms += Math.max(0, Math.min(a.endMs, b.endMs) - Math.max(a.startMs, b.startMs));
+  return ms;
+}
+
+function classify(key: string, parts: TruthPart[], tol: SectionTolerances, blind: readonly Span[]): Episode {
   const startMs = Math.min(...parts.map((p) => p.startMs));
   const endMs = Math.max(...parts.map((p) => p.endMs));
   const openAtEnd = parts.some((p) => p.openAtEnd && p.endMs === endMs);
@@ -65,7 +82,7 @@ function classify(key: string, parts: TruthPart[], tol: SectionTolerances): Epis
   for (const p of parts) {
     if (!p.counts) continue;
     const s = sums.get(p.what) ?? { ms: 0, minMs: p.minMs };
-    s.ms += Math.max(0, p.endMs - p.startMs);
+    s.ms += Math.max(0, p.endMs - p.startMs - overlapMs(p, blind));
     sums.set(p.what, s);
   }
   const sumList = [...sums.values()];

@@ -82,6 +82,27 @@ function distance(state: EpisodeState, task: Task, allowed: readonly string[], s
   return best;
 }
 
+/**
+ * In a section that takes warnings ahead of time: the first episode that began while the task
+ * was still open. A warning raised further ahead than its horizon that stayed open until the
+ * condition came has still put the task in staff's hands when it mattered.
+ */
+function coveredOnset(states: readonly EpisodeState[], task: Task, allowed: readonly string[]): EpisodeState | null {
+  let best: EpisodeState | null = null;
+  let bestStart = Infinity;
+  for (const state of states) {
+    for (const part of state.episode.parts) {
+      if (!allowed.includes(part.what) || part.startMs <= task.raisedAt) continue;
+      if (task.closedAt !== null && task.closedAt < part.startMs) continue;
+      if (part.startMs < bestStart) {
+        best = state;
+        bestStart = part.startMs;
+      }
+    }
+  }
+  return best;
+}
+
 export interface SectionMatch {
   tally: SectionTally;
   falseTasks: Task[];
@@ -120,6 +141,7 @@ export function matchSection(spec: SectionSpec, episodes: readonly Episode[], ta
         chosenD = d;
       }
     }
+    if (chosen === null && key !== null && spec.leadMs) chosen = coveredOnset(byKey.get(key) ?? [], task, allowed);
     if (chosen === null && key !== null && spec.scoredElsewhereIfUnmatched?.(task)) {
       tally.tasks--;
       tally.warningsElsewhere++;

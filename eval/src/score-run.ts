@@ -1,6 +1,6 @@
 import type { StoreLayout, TaskKind, Task } from '@shelfwatch/contracts';
 import type { GroundTruthEvent } from '../../firmware-sim/src/world/ground-truth.js';
-import { buildEpisodes } from './episodes.js';
+import { buildEpisodes, type Span } from './episodes.js';
 import { addForecastTally, emptyForecastTally, forecastScores, tallyForecast, type ForecastScores } from './forecast-score.js';
 import { addRefrigerationTally, emptyRefrigerationTally, refrigerationScores, tallyRefrigeration, type RefrigerationScores } from './refrigeration-score.js';
 import { emptyTally, matchSection, type FalseAlarmExample, type MissedExample, type SectionTally } from './match-section.js';
@@ -115,9 +115,11 @@ export function scoreRuns(runs: readonly RunInput[]): EvalScores {
     const runRefrigeration = emptyRefrigerationTally();
     tallyRefrigeration(runRefrigeration, run.truth, run.tasks, run.layout.cases.length, runMs);
     addRefrigerationTally(refrigeration, runRefrigeration);
+    const dark = storeOutages(run.truth);
     for (const name of SECTION_NAMES) {
       const spec = specs[name];
-      const { tally, falseTasks } = matchSection(spec, buildEpisodes(spec.parts(run.truth), spec.tolerances), run.tasks);
+      const blind = name === 'storeOutage' ? [] : dark;
+      const { tally, falseTasks } = matchSection(spec, buildEpisodes(spec.parts(run.truth), spec.tolerances, blind), run.tasks);
       addTally(tallies[name], tally);
       if (name === 'coldChain') attributeColdFalseAlarms(cold, falseTasks, run.truth);
     }
@@ -155,6 +157,11 @@ function countOutageTasks(into: { outages: number; tasks: number }, run: RunInpu
     const to = e.endMs + OUTAGE_TASK_WINDOW.afterMs;
     into.tasks += run.tasks.filter((t) => t.kind === 'sensor_fault' && !t.locationKey.startsWith('gateway:') && t.raisedAt >= from && t.raisedAt <= to).length;
   }
+}
+
+/** When the whole store was dark (a power cut): every device silent at once. */
+function storeOutages(truth: readonly GroundTruthEvent[]): Span[] {
+  return truth.flatMap((e) => (e.type === 'fault' && (STORE_OUTAGE_FAULTS as readonly string[]).includes(e.fault) ? [{ startMs: e.startMs, endMs: e.endMs }] : []));
 }
 
 /** The run's simulated length: run_end's count, else run_start's plan, else the span of the records. */

@@ -64,4 +64,14 @@ describe('low stock section with warnings ahead of time', () => {
     expect(lowStock([], [task('low_stock', SLOT, 60, 80)])).toMatchObject({ tasks: 1, fp: 1 });
     expect(lowStock([low(200, 260)], [warning(60, 80, 130)])).toMatchObject({ tp: 0, fn: 1 });
   });
+
+  it('a warning still open when the low stock comes detects it, even past its horizon (the pace slowed)', () => {
+    expect(lowStock([low(200, 260)], [warning(60, 230, 130)])).toMatchObject({ tp: 1, fp: 0, fn: 0, medianDelayS: 0 });
+    expect(lowStock([low(200, 260)], [task('low_stock', SLOT, 60, 230)])).toMatchObject({ tp: 1, fp: 0, fn: 0 });
+  });
+
+  it('out of stock takes no warnings ahead: an early task still open at the onset stays false', () => {
+    const s = scoreRun({ truth: run([oos('a1-s1-1', 200, 260)]), tasks: [task('out_of_stock', SLOT, 60, 230)], layout }).outOfStock;
+    expect(s).toMatchObject({ tp: 0, fp: 1, fn: 1 });
+  });
 });

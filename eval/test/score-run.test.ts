@@ -191,6 +191,15 @@ describe('scoreRun: probe faults and store outages', () => {
   });
 });
 
+describe('scoreRun: what happened while the store was dark', () => {
+  it('only time outside a power cut counts toward the warranted minimum: a sell-out seen for 3 min after it is too brief, one seen for 20 min is missed', () => {
+    const cut = { ...fault('power_cut', 'store-1', 60, 110) };
+    const s = scoreRun({ truth: run([cut, oos('a1-s1-1', 80, 113), oos('a1-s1-2', 80, 130)]), tasks: [], layout }).outOfStock;
+    expect(s).toMatchObject({ truthIntervals: 1, excludedShort: 1, fn: 1 });
+    expect(s.missed.map((m) => m.key)).toEqual(['slot:a1-s1-2']);
+  });
+});
+
 describe('scoreRun: empty sets are null, never NaN', () => {
   it('no truth, no tasks', () => {
     const scores = scoreRun({ truth: [], tasks: [], layout });
