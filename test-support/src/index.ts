@@ -9,3 +9,4 @@ export * from './opcua-server.js';
 export * from './browser.js';
 export * from './services.js';
 export * from './tls-cert.js';
+export * from './store-layout.js';
