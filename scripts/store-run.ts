@@ -145,14 +145,14 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
     });
     cleanups.push(() => receiver.close());
 
-    let gateway: ServiceProcess | undefined;
+    let gateway: ServiceProcess<'gateway'> | undefined;
     let gatewayUrl = '';
     // Set once the backend is up (the relay forwards to it); scenario network events act on it.
     const backhaulRef: { relay?: BackhaulRelay } = {};
     const gatewayConfigFile = path.join(runDir, 'gateway.json');
     const startGateway = async () => {
       gateway = await startService('gateway', gatewayConfigFile, logDir);
-      gatewayUrl = String(gateway.ready.httpUrl);
+      gatewayUrl = gateway.ready.httpUrl;
       // "Ready" means listening; serial ports and OPC UA subscriptions come up just after. The
       // simulated clock (re)starts once all are up, or values set in between would be readings
       // no subscription could ever see.
@@ -207,7 +207,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
     if (simStart.status === 'rejected') throw simStart.reason;
     const backend = backendStart.value;
     const sim = simStart.value;
-    const backendUrl = String(backend.ready.url);
+    const backendUrl = backend.ready.url;
     // Staff count the backroom before trading (the rules restock and forecast from it), as a store does.
     await countBackroom(backendUrl, tokenOf(secrets, 'operations'), layout.store.id, backroom);
     log(`backend on ${backendUrl}; simulated devices ready`);

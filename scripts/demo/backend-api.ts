@@ -25,7 +25,7 @@ export interface BackendConfigParts {
 }
 
 /** Writes a backend config for the demo store into dir and starts the backend process. */
-export async function startBackend(name: string, parts: BackendConfigParts, logDir: string): Promise<ServiceProcess> {
+export async function startBackend(name: string, parts: BackendConfigParts, logDir: string): Promise<ServiceProcess<'backend'>> {
   const configFile = path.join(parts.dir, `${name}.json`);
   const config = {
     // The simulated store uses the published demo tokens and webhook secrets.

@@ -10,3 +10,4 @@ export * from './browser.js';
 export * from './services.js';
 export * from './tls-cert.js';
 export * from './store-layout.js';
+export * from './start-service.js';

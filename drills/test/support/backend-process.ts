@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { spawnService, type ManagedProcess } from '@shelfwatch/test-support';
+import { startService, type ManagedProcess } from '@shelfwatch/test-support';
 import Database from 'better-sqlite3';
 import { TOKEN } from '../../../gateway/test/fixtures/store.js';
 
@@ -46,22 +46,8 @@ export async function writeBackendConfig(o: BackendFilesOptions): Promise<{ conf
 
 /** Spawns the compiled backend (plain node) and resolves on its ready line. */
 export async function spawnBackend(configFile: string): Promise<{ proc: ManagedProcess; url: string }> {
-  const proc = spawnService('backend', ['--config', configFile], {
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      const line = buffer.split('\n').find((l) => l.startsWith('{"event":"ready"'));
-      if (!line) return;
-      proc.child.stdout?.off('data', onData);
-      resolve((JSON.parse(line) as { url: string }).url);
-    };
-    proc.child.stdout?.on('data', onData);
-    void proc.exited.then(({ code, signal }) => reject(new Error(`backend exited (${code ?? signal}) before ready:\n${proc.output()}`)));
-  });
-  return { proc, url };
+  const { proc, ready } = await startService('backend', configFile);
+  return { proc, url: ready.url };
 }
 
 /** Reading ids the backend has stored, in the order it stored them (read-only, beside the live process). */

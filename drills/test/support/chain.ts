@@ -2,8 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { INFLUX_DATABASE } from '@shelfwatch/contracts';
 import { addToTrustList, type GatewayStats } from '@shelfwatch/gateway';
-import { freePort, influxQuery, makeTempDir, rowsOf, startInfluxd, waitUntil, type InfluxdHandle, type ManagedProcess, type TempDir } from '@shelfwatch/test-support';
-import { spawnGateway, type GatewayProcess } from '../../../gateway/test/fixtures/gateway-process.js';
+import { freePort, influxQuery, makeTempDir, rowsOf, startInfluxd, startService, waitUntil, type InfluxdHandle, type ManagedProcess, type ServiceProcess, type TempDir } from '@shelfwatch/test-support';
 import { testLayout, TOKEN, writeGatewayFiles } from '../../../gateway/test/fixtures/store.js';
 import { spawnBackend, writeBackendConfig } from './backend-process.js';
 
@@ -14,7 +13,7 @@ import { spawnBackend, writeBackendConfig } from './backend-process.js';
 export class Chain {
   dir!: TempDir;
   influxd!: InfluxdHandle;
-  gateway: GatewayProcess | undefined;
+  gateway: ServiceProcess<'gateway'> | undefined;
   backend: { proc: ManagedProcess; url: string } | undefined;
   gatewayConfig!: string;
   backendConfig!: string;
@@ -52,8 +51,8 @@ export class Chain {
     for (const [id, der] of Object.entries(this.options.controllerCertificates ?? {})) await addToTrustList(path.join(this.dir.path, 'pki'), id, der);
   }
 
-  async startGateway(): Promise<GatewayProcess> {
-    this.gateway = await spawnGateway(this.gatewayConfig);
+  async startGateway(): Promise<ServiceProcess<'gateway'>> {
+    this.gateway = await startService('gateway', this.gatewayConfig);
     return this.gateway;
   }
 
@@ -62,13 +61,13 @@ export class Chain {
   }
 
   async gatewayStats(): Promise<GatewayStats> {
-    const res = await fetch(`${this.gateway!.httpUrl}/api/v1/stats`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await fetch(`${this.gateway!.ready.httpUrl}/api/v1/stats`, { headers: { authorization: `Bearer ${TOKEN}` } });
     if (!res.ok) throw new Error(`gateway stats ${res.status}`);
     return (await res.json()) as GatewayStats;
   }
 
   async gatewayHealthy(): Promise<boolean> {
-    const res = await fetch(`${this.gateway!.httpUrl}/healthz`);
+    const res = await fetch(`${this.gateway!.ready.httpUrl}/healthz`);
     return res.status === 200;
   }
 
