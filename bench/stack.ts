@@ -2,7 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DeviceCredentials, StoreLayout } from '@shelfwatch/contracts';
 import { generateLayout, type GeneratedLayoutSpec } from '@shelfwatch/firmware-sim';
-import { addToTrustList } from '@shelfwatch/gateway';
+import type { BackendConfigInput } from '@shelfwatch/backend';
+import { addToTrustList, type GatewayConfigInput } from '@shelfwatch/gateway';
 import { makeTempDir, readReadyLine, spawnManaged, startInfluxd, waitUntil, type InfluxdHandle } from '@shelfwatch/test-support';
 import { startService, type ServiceProcess } from '../scripts/demo/processes.js';
 import type { ControllerFarmConfig } from './controller-farm.js';
@@ -125,7 +126,7 @@ export async function startStack(opts: {
           { token: TOKENS.ops, role: 'operations', subject: 'bench-ops' },
         ],
         influx: { url: influx.url },
-      }),
+      } satisfies BackendConfigInput),
     );
     const backend = await startService('backend', backendConfig, dir);
     cleanups.push(() => backend.proc.stop());
@@ -149,7 +150,7 @@ export async function startStack(opts: {
         backend: { url: backendUrl, token: TOKENS.gateway },
         outbox: { path: path.join(dir, 'gateway-outbox.sqlite') },
         http: { host: '127.0.0.1', port: 0 },
-      }),
+      } satisfies GatewayConfigInput),
     );
     const gateway = await startService('gateway', gatewayConfig, dir);
     cleanups.push(() => gateway.proc.stop());

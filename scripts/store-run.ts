@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_MAX_AHEAD_MS, DeviceCredentials, StoreLayout, type EventTimeBound, type Reading, type TaskWithHistory } from '@shelfwatch/contracts';
 import { createSimulation, shiftToToday, type NetworkChange, type Scenario } from '@shelfwatch/firmware-sim';
-import { addToTrustList } from '@shelfwatch/gateway';
+import { addToTrustList, type GatewayConfigInput } from '@shelfwatch/gateway';
 import { freePort, startInfluxd, waitUntil } from '@shelfwatch/test-support';
 import { countBackroom, fetchTasksWithHistory, startBackend, tokenOf } from './demo/backend-api.js';
 import { startBackhaulRelay, type BackhaulRelay } from './demo/backhaul-relay.js';
@@ -245,7 +245,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
       outbox: { path: path.join(runDir, 'gateway-outbox.sqlite') },
       http: { host: '127.0.0.1', port: 0 },
       eventTime,
-    });
+    } satisfies GatewayConfigInput);
     await startGateway();
     cleanups.push(() => gateway?.proc.stop() ?? Promise.resolve());
 

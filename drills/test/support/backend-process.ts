@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { BackendConfigInput } from '@shelfwatch/backend';
 import { startService, type ManagedProcess } from '@shelfwatch/test-support';
 import Database from 'better-sqlite3';
 import { TOKEN } from '../../../gateway/test/fixtures/store.js';
@@ -39,7 +40,7 @@ export async function writeBackendConfig(o: BackendFilesOptions): Promise<{ conf
       suppliers: { 'sup-1': { webhookUrl: o.webhookUrl ?? 'http://127.0.0.1:9/sup-1', webhookSecret: SUPPLIER_SECRET } },
       // The drills' webhook receiver listens on loopback.
       webhooks: { allowPrivateNetworks: ['127.0.0.1/32'] },
-    }),
+    } satisfies BackendConfigInput),
   );
   return { configFile, dbPath, url: `http://127.0.0.1:${o.port}` };
 }
