@@ -1,9 +1,8 @@
 import { open } from 'node:fs/promises';
-import { startPtyPair, waitUntil, type PtyPair } from '@shelfwatch/test-support';
+import { startPtyPair, TEST_STORE_ID as STORE_ID, waitUntil, type PtyPair } from '@shelfwatch/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceTopic } from '@shelfwatch/contracts';
 import mqtt from 'mqtt';
-import { STORE_ID } from '../../gateway/test/fixtures/store.js';
 import { allTasks, BACKEND_TOKENS, metricSum, storedReadingIds } from './support/backend-process.js';
 import { Chain } from './support/chain.js';
 import { badApiBodies, badProbePayloads, badSerialLines, frameAt, goodFrame, outOfBoundProbePayloads, outOfBoundTimes, oversizedPayloadSizes, timeAndSizeApiBodies, type BadRequest } from './support/fuzz-inputs.js';

@@ -1,10 +1,10 @@
 import { deviceTopic } from '@shelfwatch/contracts';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_ID } from '../../gateway/test/fixtures/store.js';
 import { allTasks, BACKEND_TOKENS, backendPost, storedReadingIds } from './support/backend-process.js';
 import { Chain } from './support/chain.js';
 import { PASSWORDS, ProbePublisher } from './support/probe-publisher.js';
+import { TEST_STORE_ID as STORE_ID } from '@shelfwatch/test-support';
 
 /** Product probe readings above the ceiling, a minute apart: an open cold-chain task to escalate. */
 const HOT = 40;

@@ -11,3 +11,5 @@ export * from './services.js';
 export * from './tls-cert.js';
 export * from './store-layout.js';
 export * from './start-service.js';
+export * from './test-store.js';
+export * from './webhook-receiver.js';

@@ -1,9 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackendConfigInput } from '@shelfwatch/backend';
-import { startService, type ManagedProcess } from '@shelfwatch/test-support';
+import { startService, TEST_GATEWAY_TOKEN as TOKEN, type ManagedProcess } from '@shelfwatch/test-support';
 import Database from 'better-sqlite3';
-import { TOKEN } from '../../../gateway/test/fixtures/store.js';
 
 /** Tokens the drills' backend knows; the device token is the one the gateway fixtures configure. */
 export const BACKEND_TOKENS = {

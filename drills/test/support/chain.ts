@@ -1,9 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { INFLUX_DATABASE } from '@shelfwatch/contracts';
-import { addToTrustList, type GatewayStats } from '@shelfwatch/gateway';
-import { freePort, influxQuery, makeTempDir, rowsOf, startInfluxd, startService, waitUntil, type InfluxdHandle, type ManagedProcess, type ServiceProcess, type TempDir } from '@shelfwatch/test-support';
-import { testLayout, TOKEN, writeGatewayFiles } from '../../../gateway/test/fixtures/store.js';
+import { addToTrustList, type GatewayConfigInput, type GatewayStats } from '@shelfwatch/gateway';
+import { freePort, influxQuery, makeTempDir, rowsOf, startInfluxd, startService, TEST_GATEWAY_TOKEN as TOKEN, testGatewayConfig, testLayout, waitUntil, writeTestGatewayFiles, type InfluxdHandle, type ManagedProcess, type ServiceProcess, type TempDir } from '@shelfwatch/test-support';
 import { spawnBackend, writeBackendConfig } from './backend-process.js';
 
 /**
@@ -44,9 +43,10 @@ export class Chain {
     this.backendConfig = b.configFile;
     this.dbPath = b.dbPath;
     this.backendUrl = b.url;
-    this.gatewayConfig = await writeGatewayFiles(this.dir.path, { influxUrl: this.influxd.url, backendUrl: b.url, mqttPort, ...(this.options.boards ? { boards: this.options.boards } : {}),
+    const gatewayConfig: GatewayConfigInput = testGatewayConfig({ influxUrl: this.influxd.url, backendUrl: b.url, mqttPort, ...(this.options.boards ? { boards: this.options.boards } : {}),
       ...(this.options.controllers ? { controllers: this.options.controllers } : {}),
     });
+    this.gatewayConfig = await writeTestGatewayFiles(this.dir.path, gatewayConfig);
     // The gateway config's pkiDir ('pki') is resolved against its folder.
     for (const [id, der] of Object.entries(this.options.controllerCertificates ?? {})) await addToTrustList(path.join(this.dir.path, 'pki'), id, der);
   }
