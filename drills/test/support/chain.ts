@@ -3,6 +3,7 @@ import path from 'node:path';
 import { INFLUX_DATABASE } from '@shelfwatch/contracts';
 import { addToTrustList, type GatewayConfigInput, type GatewayStats } from '@shelfwatch/gateway';
 import { freePort, influxQuery, makeTempDir, rowsOf, startInfluxd, startService, TEST_GATEWAY_TOKEN as TOKEN, testGatewayConfig, testLayout, waitUntil, writeTestGatewayFiles, type InfluxdHandle, type ManagedProcess, type ServiceProcess, type TempDir } from '@shelfwatch/test-support';
+import { afterAll, beforeAll } from 'vitest';
 import { spawnBackend, writeBackendConfig } from './backend-process.js';
 
 /**
@@ -93,4 +94,16 @@ export class Chain {
     await this.influxd?.destroy();
     await this.dir?.remove();
   }
+}
+
+/** A prepared chain with the backend and the gateway running for the tests of the calling describe block, stopped after them. */
+export function runningChain(): Chain {
+  const chain = new Chain();
+  beforeAll(async () => {
+    await chain.prepare();
+    await chain.startBackend();
+    await chain.startGateway();
+  });
+  afterAll(() => chain.stop());
+  return chain;
 }
