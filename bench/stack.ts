@@ -2,9 +2,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DeviceCredentials, StoreLayout } from '@shelfwatch/contracts';
 import { generateLayout, type GeneratedLayoutSpec } from '@shelfwatch/firmware-sim';
-import { addToTrustList } from '@shelfwatch/gateway';
-import readline from 'node:readline';
-import { makeTempDir, spawnManaged, startInfluxd, waitUntil, type InfluxdHandle } from '@shelfwatch/test-support';
+import type { BackendConfigInput } from '@shelfwatch/backend';
+import { addToTrustList, type GatewayConfigInput } from '@shelfwatch/gateway';
+import { makeTempDir, readReadyLine, spawnManaged, startInfluxd, waitUntil, type InfluxdHandle } from '@shelfwatch/test-support';
 import { startService, type ServiceProcess } from '../scripts/demo/processes.js';
 import type { ControllerFarmConfig } from './controller-farm.js';
 
@@ -64,12 +64,7 @@ export async function startControllerFarm(layout: StoreLayout, credentials: Devi
     await tmp.remove();
   };
   try {
-    const ready = await new Promise<{ endpoints: Record<string, string>; certificates: Record<string, string> }>((resolve, reject) => {
-      readline.createInterface({ input: proc.child.stdout! }).on('line', (line) => {
-        if (line.startsWith('{"event":"ready"')) resolve(JSON.parse(line) as { endpoints: Record<string, string>; certificates: Record<string, string> });
-      });
-      void proc.exited.then(() => reject(new Error(`controller farm exited before it was ready:\n${proc.output().slice(-3000)}`)));
-    });
+    const ready = (await readReadyLine(proc, 'controller farm')) as { endpoints: Record<string, string>; certificates: Record<string, string> };
     return {
       endpoints: Object.fromEntries(Object.entries(ready.endpoints).map(([id, endpointUrl]) => [id, { endpointUrl }])),
       certificates: Object.fromEntries(Object.entries(ready.certificates).map(([id, der]) => [id, Buffer.from(der, 'base64')])),
@@ -131,11 +126,11 @@ export async function startStack(opts: {
           { token: TOKENS.ops, role: 'operations', subject: 'bench-ops' },
         ],
         influx: { url: influx.url },
-      }),
+      } satisfies BackendConfigInput),
     );
     const backend = await startService('backend', backendConfig, dir);
     cleanups.push(() => backend.proc.stop());
-    const backendUrl = String(backend.ready.url);
+    const backendUrl = backend.ready.url;
     if (opts.withGateway === false) {
       return { influx, gateway: backend, backend, gatewayUrl: '', backendUrl, mqttUrl: '', dir, stop };
     }
@@ -155,11 +150,11 @@ export async function startStack(opts: {
         backend: { url: backendUrl, token: TOKENS.gateway },
         outbox: { path: path.join(dir, 'gateway-outbox.sqlite') },
         http: { host: '127.0.0.1', port: 0 },
-      }),
+      } satisfies GatewayConfigInput),
     );
     const gateway = await startService('gateway', gatewayConfig, dir);
     cleanups.push(() => gateway.proc.stop());
-    const gatewayUrl = String(gateway.ready.httpUrl);
+    const gatewayUrl = gateway.ready.httpUrl;
     // Ready = listening; the serial ports open just after.
     await waitUntil(async () => ((await (await fetch(`${gatewayUrl}/healthz`)).json()) as { ok: boolean }).ok, {
       timeoutMs: 60_000,
@@ -172,7 +167,7 @@ export async function startStack(opts: {
       backend,
       gatewayUrl,
       backendUrl,
-      mqttUrl: `mqtt://127.0.0.1:${String(gateway.ready.mqttPort)}`,
+      mqttUrl: `mqtt://127.0.0.1:${gateway.ready.mqttPort}`,
       dir,
       stop,
     };

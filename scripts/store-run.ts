@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_MAX_AHEAD_MS, DeviceCredentials, StoreLayout, type EventTimeBound, type Reading, type TaskWithHistory } from '@shelfwatch/contracts';
 import { createSimulation, shiftToToday, type NetworkChange, type Scenario } from '@shelfwatch/firmware-sim';
-import { addToTrustList } from '@shelfwatch/gateway';
+import { addToTrustList, type GatewayConfigInput } from '@shelfwatch/gateway';
 import { freePort, startInfluxd, waitUntil } from '@shelfwatch/test-support';
 import { countBackroom, fetchTasksWithHistory, startBackend, tokenOf } from './demo/backend-api.js';
 import { startBackhaulRelay, type BackhaulRelay } from './demo/backhaul-relay.js';
@@ -145,14 +145,14 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
     });
     cleanups.push(() => receiver.close());
 
-    let gateway: ServiceProcess | undefined;
+    let gateway: ServiceProcess<'gateway'> | undefined;
     let gatewayUrl = '';
     // Set once the backend is up (the relay forwards to it); scenario network events act on it.
     const backhaulRef: { relay?: BackhaulRelay } = {};
     const gatewayConfigFile = path.join(runDir, 'gateway.json');
     const startGateway = async () => {
       gateway = await startService('gateway', gatewayConfigFile, logDir);
-      gatewayUrl = String(gateway.ready.httpUrl);
+      gatewayUrl = gateway.ready.httpUrl;
       // "Ready" means listening; serial ports and OPC UA subscriptions come up just after. The
       // simulated clock (re)starts once all are up, or values set in between would be readings
       // no subscription could ever see.
@@ -207,7 +207,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
     if (simStart.status === 'rejected') throw simStart.reason;
     const backend = backendStart.value;
     const sim = simStart.value;
-    const backendUrl = String(backend.ready.url);
+    const backendUrl = backend.ready.url;
     // Staff count the backroom before trading (the rules restock and forecast from it), as a store does.
     await countBackroom(backendUrl, tokenOf(secrets, 'operations'), layout.store.id, backroom);
     log(`backend on ${backendUrl}; simulated devices ready`);
@@ -245,7 +245,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
       outbox: { path: path.join(runDir, 'gateway-outbox.sqlite') },
       http: { host: '127.0.0.1', port: 0 },
       eventTime,
-    });
+    } satisfies GatewayConfigInput);
     await startGateway();
     cleanups.push(() => gateway?.proc.stop() ?? Promise.resolve());
 

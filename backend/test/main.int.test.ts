@@ -2,23 +2,13 @@ import { access, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { makeTempDir, spawnService, waitUntil, type ManagedProcess, type TempDir } from '@shelfwatch/test-support';
+import { makeTempDir, spawnService, startService, waitUntil, type ManagedProcess, type TempDir } from '@shelfwatch/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureLayout } from './support/fixture-layout.js';
 import { probe } from './support/readings.js';
 
 async function spawnBackend(configFile: string, env: Record<string, string> = {}): Promise<{ proc: ManagedProcess; url: string }> {
-  const proc = spawnService('backend', ['--config', configFile], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
-  const ready = await new Promise<{ event: string; url: string }>((resolve, reject) => {
-    let out = '';
-    proc.child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve(JSON.parse(line) as { event: string; url: string });
-    });
-    void proc.exited.then(() => reject(new Error(`exited before ready:\n${proc.output()}`)));
-  });
-  expect(ready.event).toBe('ready');
+  const { proc, ready } = await startService('backend', configFile, { env });
   return { proc, url: ready.url };
 }
 

@@ -1,7 +1,7 @@
 import { waitUntil } from '@shelfwatch/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allTasks, backendPost, storedReadingIds, taskWithHistory } from './support/backend-process.js';
-import { Chain } from './support/chain.js';
+import { Chain, runningChain } from './support/chain.js';
 import { ProbePublisher } from './support/probe-publisher.js';
 
 /** Product probe readings above the ceiling, a minute apart: longer than any alarm delay. */
@@ -9,13 +9,7 @@ const HOT = 40;
 
 describe('drill: kill -9 of the backend mid-stream while the gateway forwards', () => {
   const N = 3_000;
-  const chain = new Chain();
-  beforeAll(async () => {
-    await chain.prepare();
-    await chain.startBackend();
-    await chain.startGateway();
-  });
-  afterAll(() => chain.stop());
+  const chain = runningChain();
 
   it('loses no task or history, drains the backend outbox, stores each forwarded reading once', async () => {
     const ts0 = Date.now() - 2 * 3_600_000;

@@ -1,11 +1,9 @@
 import { open } from 'node:fs/promises';
 import { startPtyPair, type PtyPair } from '@shelfwatch/firmware-sim/transports';
-import { makeTempDir, type TempDir } from '@shelfwatch/test-support/temp-dir';
-import { waitUntil } from '@shelfwatch/test-support/wait';
+import { TEST_STORE_ID as STORE_ID, makeTempDir, waitUntil, type TempDir } from '@shelfwatch/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceTopic } from '@shelfwatch/contracts';
 import mqtt from 'mqtt';
-import { STORE_ID } from '../../gateway/test/fixtures/store.js';
 import { allTasks, BACKEND_TOKENS, metricSum, storedReadingIds } from './support/backend-process.js';
 import { Chain } from './support/chain.js';
 import { badApiBodies, badProbePayloads, badSerialLines, frameAt, goodFrame, outOfBoundProbePayloads, outOfBoundTimes, oversizedPayloadSizes, timeAndSizeApiBodies, type BadRequest } from './support/fuzz-inputs.js';

@@ -1,23 +1,17 @@
 import { deviceTopic } from '@shelfwatch/contracts';
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_ID } from '../../gateway/test/fixtures/store.js';
+import { describe, expect, it } from 'vitest';
 import { allTasks, BACKEND_TOKENS, backendPost, storedReadingIds } from './support/backend-process.js';
-import { Chain } from './support/chain.js';
+import { runningChain } from './support/chain.js';
 import { PASSWORDS, ProbePublisher } from './support/probe-publisher.js';
+import { TEST_STORE_ID as STORE_ID } from '@shelfwatch/test-support';
 
 /** Product probe readings above the ceiling, a minute apart: an open cold-chain task to escalate. */
 const HOT = 40;
 const YEAR_2100 = 4_102_444_800_000;
 
 describe('drill: a device clock in the year 2100 (MQTT → gateway → backend, and straight to the backend over HTTP)', () => {
-  const chain = new Chain();
-  beforeAll(async () => {
-    await chain.prepare();
-    await chain.startBackend();
-    await chain.startGateway();
-  });
-  afterAll(() => chain.stop());
+  const chain = runningChain();
 
   it('is refused at the edge and at ingest; the store keeps its clock, its tasks and its alerting; restarts replay nothing bad', async () => {
     const ts0 = Date.now() - 2 * 3_600_000;

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { storedReadingIds } from './support/backend-process.js';
-import { Chain } from './support/chain.js';
+import { runningChain } from './support/chain.js';
 import { ProbePublisher } from './support/probe-publisher.js';
 
 const PER_PROBE = 2_500;
 
 describe('drill: influxd down and up under load, whole chain (MQTT → gateway → influxd + backend)', () => {
-  const chain = new Chain();
-  beforeAll(async () => {
-    await chain.prepare();
-    await chain.startBackend();
-    await chain.startGateway();
-  });
-  afterAll(() => chain.stop());
+  const chain = runningChain();
 
   it('readings sent = points in InfluxDB = readings at the backend', async () => {
     const ts0 = Date.now() - 2 * 3_600_000;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allTasks, metricSum, storedReadingIds } from './support/backend-process.js';
-import { Chain } from './support/chain.js';
+import { runningChain } from './support/chain.js';
 import { ProbePublisher } from './support/probe-publisher.js';
 
 const N = 3_000;
@@ -8,13 +8,7 @@ const N = 3_000;
 const HOT = 40;
 
 describe('drill: kill -9 of the gateway mid-stream (MQTT QoS 1 → gateway → influxd + backend)', () => {
-  const chain = new Chain();
-  beforeAll(async () => {
-    await chain.prepare();
-    await chain.startBackend();
-    await chain.startGateway();
-  });
-  afterAll(() => chain.stop());
+  const chain = runningChain();
 
   it('acknowledged readings = points in InfluxDB = readings at the backend, each id once; tasks unaffected', async () => {
     const ts0 = Date.now() - 2 * 3_600_000;

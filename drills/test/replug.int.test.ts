@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { createSimulation, scenarioFromObject, type Simulation } from '@shelfwatch/firmware-sim';
-import { freePort, makeTempDir, waitUntil, type TempDir } from '@shelfwatch/test-support';
+import { freePort, makeTempDir, testCredentials, testLayout, waitUntil, type TempDir } from '@shelfwatch/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testCredentials, testLayout } from '../../gateway/test/fixtures/store.js';
 import { Chain } from './support/chain.js';
 
 const SPEED = 300;

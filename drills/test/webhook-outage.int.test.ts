@@ -1,10 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { freePort, makeTempDir, waitUntil, type ManagedProcess, type TempDir } from '@shelfwatch/test-support';
+import { freePort, makeTempDir, testLayout, waitUntil, WebhookReceiver, weightReading, type ManagedProcess, type TempDir } from '@shelfwatch/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebhookReceiver } from '../../backend/test/support/webhook-receiver.js';
-import { weightReading } from '../../gateway/test/fixtures/readings.js';
-import { testLayout } from '../../gateway/test/fixtures/store.js';
 import { backendGet, backendPost, BACKEND_TOKENS, spawnBackend, SUPPLIER_SECRET, writeBackendConfig } from './support/backend-process.js';
 
 /** Low-stock cycles: each drop below the reorder point after a refill asks the supplier again. */

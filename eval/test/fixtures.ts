@@ -1,4 +1,5 @@
 import type { StoreLayout, TaskKind, TaskWithHistory } from '@shelfwatch/contracts';
+import { storeLayout } from '@shelfwatch/test-support';
 import type { GroundTruthEvent } from '../../firmware-sim/src/world/ground-truth.js';
 
 export const MIN = 60_000;
@@ -6,24 +7,20 @@ export const T0 = Date.UTC(2026, 2, 2, 6, 0, 0);
 /** Minutes after T0 as epoch ms. */
 export const at = (minutes: number): number => T0 + minutes * MIN;
 
-const cal = { offsetCounts: 0, countsPerGram: 100 };
-
 /** A tiny store: one shelf with two slots on board-1, a chilled door case and a frozen island. */
-export const layout: StoreLayout = {
+export const layout: StoreLayout = storeLayout({
   store: { id: 'store-1', name: 'Test store', timezone: 'Europe/Berlin' },
   suppliers: [{ id: 'sup-1', name: 'Supplier' }],
   products: [
-    { sku: 'MILK-1L', name: 'Milk', unitWeightG: 1030, category: 'chilled', supplierId: 'sup-1', packSize: 6 },
-    { sku: 'PASTA-500', name: 'Pasta', unitWeightG: 500, category: 'ambient', supplierId: 'sup-1', packSize: 12 },
+    { sku: 'MILK-1L', name: 'Milk', unitWeightG: 1030, category: 'chilled', packSize: 6 },
+    { sku: 'PASTA-500', name: 'Pasta', unitWeightG: 500, category: 'ambient', packSize: 12 },
   ],
   shelves: [
     {
-      id: 'a1-s1',
-      aisle: 'a1',
-      boardId: 'board-1',
+      id: 'a1-s1', aisle: 'a1', boardId: 'board-1', calibration: { offsetCounts: 0, countsPerGram: 100 },
       slots: [
-        { id: 'a1-s1-1', channel: 0, sku: 'PASTA-500', facings: 2, capacity: 20, reorderPoint: 4, calibration: cal },
-        { id: 'a1-s1-2', channel: 1, sku: 'PASTA-500', facings: 2, capacity: 20, reorderPoint: 4, calibration: cal },
+        { id: 'a1-s1-1', sku: 'PASTA-500', facings: 2, capacity: 20, reorderPoint: 4 },
+        { id: 'a1-s1-2', sku: 'PASTA-500', facings: 2, capacity: 20, reorderPoint: 4 },
       ],
     },
   ],
@@ -33,12 +30,9 @@ export const layout: StoreLayout = {
       id: 'case-deli', name: 'Deli', aisle: 'c', category: 'chilled', type: 'door', controllerId: 'ctrl-deli', setpointC: 2,
       probes: [{ id: 'probe-deli-air', placement: 'air' }, { id: 'probe-deli-prod', placement: 'product' }], skus: ['MILK-1L'],
     },
-    {
-      id: 'case-frozen', name: 'Frozen', aisle: 'c', category: 'frozen', type: 'island', controllerId: 'ctrl-frozen', setpointC: -22,
-      probes: [{ id: 'probe-frozen-air', placement: 'air' }], skus: [],
-    },
+    { id: 'case-frozen', name: 'Frozen', aisle: 'c', category: 'frozen', type: 'island', controllerId: 'ctrl-frozen', setpointC: -22, probes: [{ id: 'probe-frozen-air', placement: 'air' }] },
   ],
-};
+});
 
 /** A run of `hours` starting at T0: run_start, the given events, run_end. */
 export function run(events: GroundTruthEvent[], hours = 24): GroundTruthEvent[] {

@@ -3,12 +3,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { influxQuery, makeTempDir, rowsOf, spawnService, startInfluxd, waitUntil, type InfluxdHandle, type TempDir } from '@shelfwatch/test-support';
+import { influxQuery, rowsOf, spawnService, waitUntil } from '@shelfwatch/test-support';
 import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startBackendReceiver, type BackendReceiver } from './fixtures/backend-receiver.js';
-import { spawnGateway, type GatewayProcess } from './fixtures/gateway-process.js';
-import { STORE_ID, TOKEN, writeGatewayFiles } from './fixtures/store.js';
+import { startGatewayRig, type GatewayProcess, type GatewayRig } from './fixtures/gateway-process.js';
+import { STORE_ID, TOKEN } from './fixtures/store.js';
 
 const topic = deviceTopic(STORE_ID, 'probe-1', 'probe');
 
@@ -30,22 +29,13 @@ async function publishRange(client: mqtt.MqttClient, from: number, to: number, t
 }
 
 describe('durability: kill -9, influxd outage, backend failures (gateway as a process)', () => {
-  let influxd: InfluxdHandle;
-  let dir: TempDir;
-  let backend: BackendReceiver;
-  let configFile: string;
+  let rig: GatewayRig;
   let gw: GatewayProcess | undefined;
   let client: mqtt.MqttClient | undefined;
   const ts0 = Date.now() - 60_000;
 
-  async function stats(): Promise<{ deadLettered: Record<string, number>; outboxPending: Record<string, number> }> {
-    const res = await fetch(`${gw!.httpUrl}/api/v1/stats`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    return (await res.json()) as { deadLettered: Record<string, number>; outboxPending: Record<string, number> };
-  }
-
   beforeAll(async () => {
-    [influxd, dir, backend] = await Promise.all([startInfluxd(), makeTempDir('gw-durability'), startBackendReceiver()]);
-    configFile = await writeGatewayFiles(dir.path, { influxUrl: influxd.url, backendUrl: backend.url });
+    rig = await startGatewayRig('gw-durability');
   });
 
   afterEach(async () => {
@@ -54,21 +44,19 @@ describe('durability: kill -9, influxd outage, backend failures (gateway as a pr
   });
 
   afterAll(async () => {
-    await gw?.proc.stop();
-    await Promise.all([influxd?.destroy(), backend?.close()]);
-    await dir?.remove();
+    await rig?.close();
   });
 
   it('a QoS 1 reading survives kill -9 right after its PUBACK', async () => {
-    await influxd.stop(); // nothing can be delivered: only the outbox can save the reading
-    gw = await spawnGateway(configFile);
+    await rig.influxd.stop(); // nothing can be delivered: only the outbox can save the reading
+    gw = await rig.start();
     client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', clientId: 'probe-1', reconnectPeriod: 0 });
     await client.publishAsync(topic, JSON.stringify({ seq: 1, ts: ts0, tempC: 4.5, batteryPct: 90, rssiDbm: -60 }), { qos: 1 });
     await gw.proc.kill('SIGKILL');
-    await influxd.start();
-    gw = await spawnGateway(configFile);
-    await waitUntil(async () => (await countProbe(influxd.url)) === 1, { what: 'the acknowledged reading in influxd after restart' });
-    await waitUntil(() => backend.batches.some((b) => b.batch.readings.some((r) => r.id === 'probe-1:1')), { what: 'the reading at the backend' });
+    await rig.influxd.start();
+    gw = await rig.start();
+    await waitUntil(async () => (await countProbe(rig.influxd.url)) === 1, { what: 'the acknowledged reading in influxd after restart' });
+    await waitUntil(() => rig.backend.batches.some((b) => b.batch.readings.some((r) => r.id === 'probe-1:1')), { what: 'the reading at the backend' });
   });
 
   it('every acknowledged reading of a stream survives kill -9 mid-stream', async () => {
@@ -90,10 +78,10 @@ describe('durability: kill -9, influxd outage, backend failures (gateway as a pr
     await gw!.proc.kill('SIGKILL');
     const ackedAtKill = [...acked];
     await device.endAsync(true);
-    gw = await spawnGateway(configFile);
+    gw = await rig.start();
     const stored = await waitUntil(
       async () => {
-        const rows = rowsOf(await influxQuery(influxd.url, INFLUX_DATABASE, `SELECT temp_c FROM probe_temperature WHERE probe = 'probe-2'`));
+        const rows = rowsOf(await influxQuery(rig.influxd.url, INFLUX_DATABASE, `SELECT temp_c FROM probe_temperature WHERE probe = 'probe-2'`));
         const seqs = new Set(rows.map((r) => Math.floor(r.time as number) - ts0));
         return ackedAtKill.every((seq) => seqs.has(seq)) ? seqs : null;
       },
@@ -103,11 +91,11 @@ describe('durability: kill -9, influxd outage, backend failures (gateway as a pr
   });
 
   it('acknowledges nothing before its commit is fsynced: kill -9 at random points, every acknowledged reading is in the outbox file', async () => {
-    await influxd.stop(); // nothing can be delivered, so nothing acknowledged may be missing from the file
+    await rig.influxd.stop(); // nothing can be delivered, so nothing acknowledged may be missing from the file
     const topic2 = deviceTopic(STORE_ID, 'probe-2', 'probe');
     const killPoints = fc.sample(fc.integer({ min: 1, max: 1_500 }), { seed: 13, numRuns: 3 });
     for (const [round, killAt] of killPoints.entries()) {
-      gw ??= await spawnGateway(configFile);
+      gw ??= await rig.start();
       const proc = gw.proc;
       const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw.mqttPort}`, { username: 'probe-2', password: 'probe-2-secret', clientId: 'probe-2', reconnectPeriod: 0 });
       const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
@@ -125,56 +113,56 @@ describe('durability: kill -9, influxd outage, backend failures (gateway as a pr
       await closed;
       await device.endAsync(true);
       gw = undefined;
-      const db = new Database(path.join(dir.path, 'outbox.db'));
+      const db = new Database(path.join(rig.dir.path, 'outbox.db'));
       const stored = new Set((db.prepare("SELECT id FROM readings WHERE id LIKE 'probe-2:%'").all() as { id: string }[]).map((r) => r.id));
       db.close();
       expect(acked.length).toBeGreaterThanOrEqual(killAt);
       expect(acked.filter((id) => !stored.has(id))).toEqual([]);
     }
-    await influxd.start();
-    gw = await spawnGateway(configFile);
-    await waitUntil(async () => (await stats()).outboxPending.influx === 0, { what: 'the acknowledged readings delivered', timeoutMs: 60_000 });
+    await rig.influxd.start();
+    gw = await rig.start();
+    await waitUntil(async () => (await rig.stats()).outboxPending.influx === 0, { what: 'the acknowledged readings delivered', timeoutMs: 60_000 });
   });
 
   it('loses nothing while influxd is down for a while (exact count)', async () => {
     client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw!.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', clientId: 'probe-1', reconnectPeriod: 0 });
-    await influxd.stop();
+    await rig.influxd.stop();
     await publishRange(client, 100, 2100, ts0);
-    expect((await stats()).outboxPending.influx).toBe(2000);
+    expect((await rig.stats()).outboxPending.influx).toBe(2000);
     const health = (await (await fetch(`${gw!.httpUrl}/healthz`)).json()) as { sinks: { influx: { consecutiveFailures: number } } };
     expect(health.sinks.influx.consecutiveFailures).toBeGreaterThan(0);
-    await influxd.start();
-    await waitUntil(async () => (await countProbe(influxd.url)) === 2001, { what: '2001 probe points', timeoutMs: 60_000, intervalMs: 200 });
-    await waitUntil(async () => (await stats()).outboxPending.influx === 0, { what: 'influx cursor caught up' });
-    expect(await countProbe(influxd.url)).toBe(2001);
+    await rig.influxd.start();
+    await waitUntil(async () => (await countProbe(rig.influxd.url)) === 2001, { what: '2001 probe points', timeoutMs: 60_000, intervalMs: 200 });
+    await waitUntil(async () => (await rig.stats()).outboxPending.influx === 0, { what: 'influx cursor caught up' });
+    expect(await countProbe(rig.influxd.url)).toBe(2001);
   });
 
   it('retries the backend after 503 and isolates a refused reading by bisection', async () => {
     client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw!.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', clientId: 'probe-1', reconnectPeriod: 0 });
-    await waitUntil(async () => (await stats()).outboxPending.backend === 0, { what: 'backend caught up' });
-    backend.failNext(3, 503);
-    backend.refuseIds.add('probe-1:3050');
-    const requestsBefore = backend.requests;
+    await waitUntil(async () => (await rig.stats()).outboxPending.backend === 0, { what: 'backend caught up' });
+    rig.backend.failNext(3, 503);
+    rig.backend.refuseIds.add('probe-1:3050');
+    const requestsBefore = rig.backend.requests;
     await publishRange(client, 3000, 3100, ts0);
-    await waitUntil(async () => (await stats()).outboxPending.backend === 0, { what: 'backend cursor past the batch', timeoutMs: 60_000 });
-    const ids = new Set(backend.batches.flatMap((b) => b.batch.readings.map((r) => r.id)));
+    await waitUntil(async () => (await rig.stats()).outboxPending.backend === 0, { what: 'backend cursor past the batch', timeoutMs: 60_000 });
+    const ids = new Set(rig.backend.batches.flatMap((b) => b.batch.readings.map((r) => r.id)));
     const missing = Array.from({ length: 100 }, (_, i) => `probe-1:${3000 + i}`).filter((id) => !ids.has(id));
     expect(missing).toEqual(['probe-1:3050']);
-    expect((await stats()).deadLettered['backend:refused']).toBe(1);
-    expect(backend.requests - requestsBefore).toBeGreaterThan(3);
-    expect(backend.batches.every((b) => b.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    expect((await rig.stats()).deadLettered['backend:refused']).toBe(1);
+    expect(rig.backend.requests - requestsBefore).toBeGreaterThan(3);
+    expect(rig.backend.batches.every((b) => b.authorization === `Bearer ${TOKEN}`)).toBe(true);
   });
 
   it('a reading that makes every backend request holding it fail (500) ends in dead letters, counted on /metrics; the rest flow', async () => {
     client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw!.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', clientId: 'probe-1', reconnectPeriod: 0 });
-    await waitUntil(async () => (await stats()).outboxPending.backend === 0, { what: 'backend caught up' });
-    backend.failIds.add('probe-1:4020');
+    await waitUntil(async () => (await rig.stats()).outboxPending.backend === 0, { what: 'backend caught up' });
+    rig.backend.failIds.add('probe-1:4020');
     await publishRange(client, 4000, 4200, ts0);
-    await waitUntil(async () => (await stats()).outboxPending.backend === 0, { what: 'backend cursor past the poison', timeoutMs: 90_000, intervalMs: 250 });
-    const ids = new Set(backend.batches.flatMap((b) => b.batch.readings.map((r) => r.id)));
+    await waitUntil(async () => (await rig.stats()).outboxPending.backend === 0, { what: 'backend cursor past the poison', timeoutMs: 90_000, intervalMs: 250 });
+    const ids = new Set(rig.backend.batches.flatMap((b) => b.batch.readings.map((r) => r.id)));
     const missing = Array.from({ length: 200 }, (_, i) => `probe-1:${4000 + i}`).filter((id) => !ids.has(id));
     expect(missing).toEqual(['probe-1:4020']);
-    expect((await stats()).deadLettered['backend:poison']).toBe(1);
+    expect((await rig.stats()).deadLettered['backend:poison']).toBe(1);
     const metrics = await (await fetch(`${gw!.httpUrl}/metrics`)).text();
     expect(metrics).toContain('shelfwatch_gateway_dead_letters_total{sink="backend",reason="poison"} 1');
   });
@@ -187,7 +175,7 @@ describe('durability: kill -9, influxd outage, backend failures (gateway as a pr
   });
 
   it('refuses to start on a bad configuration, naming every bad field', async () => {
-    const bad = `${dir.path}/bad.json`;
+    const bad = `${rig.dir.path}/bad.json`;
     await writeFile(bad, JSON.stringify({ gatewayId: 'gw-1', mqtt: { mode: 'embedded', port: 99999 }, http: { port: 0 } }));
     const proc = spawnService('gateway', ['--config', bad]);
     expect((await proc.exited).code).toBe(2);

@@ -1,10 +1,9 @@
 import { deviceTopic, INFLUX_DATABASE, isGatewayRestart, type Reading } from '@shelfwatch/contracts';
-import { influxQuery, makeTempDir, rowsOf, startInfluxd, waitUntil, type InfluxdHandle, type TempDir } from '@shelfwatch/test-support';
+import { influxQuery, rowsOf, waitUntil } from '@shelfwatch/test-support';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackendReceiver, type BackendReceiver } from './fixtures/backend-receiver.js';
-import { spawnGateway, type GatewayProcess } from './fixtures/gateway-process.js';
-import { STORE_ID, TOKEN, writeGatewayFiles } from './fixtures/store.js';
+import { startGatewayRig, type GatewayProcess, type GatewayRig } from './fixtures/gateway-process.js';
+import { STORE_ID } from './fixtures/store.js';
 
 const topic = deviceTopic(STORE_ID, 'probe-1', 'probe');
 
@@ -15,35 +14,26 @@ async function publish(client: mqtt.MqttClient, seqs: number[], ts0: number): Pr
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('the gateway states its restart (gateway as a process)', () => {
-  let influxd: InfluxdHandle;
-  let dir: TempDir;
-  let backend: BackendReceiver;
-  let configFile: string;
+  let rig: GatewayRig;
   let gw: GatewayProcess | undefined;
   let client: mqtt.MqttClient | undefined;
   const ts0 = Date.now() - 120_000;
 
-  const delivered = (): Reading[] => backend.batches.flatMap((b) => b.batch.readings);
-  const pendingForBackend = async () => {
-    const res = await fetch(`${gw!.httpUrl}/api/v1/stats`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    return ((await res.json()) as { outboxPending: Record<string, number> }).outboxPending.backend;
-  };
+  const delivered = (): Reading[] => rig.backend.batches.flatMap((b) => b.batch.readings);
+  const pendingForBackend = async () => (await rig.stats()).outboxPending.backend;
   const connect = () => mqtt.connectAsync(`mqtt://127.0.0.1:${gw!.mqttPort}`, { username: 'probe-1', password: 'probe-1-secret', clientId: 'probe-1', reconnectPeriod: 0 });
 
   beforeAll(async () => {
-    [influxd, dir, backend] = await Promise.all([startInfluxd(), makeTempDir('gw-restart'), startBackendReceiver()]);
-    configFile = await writeGatewayFiles(dir.path, { influxUrl: influxd.url, backendUrl: backend.url });
+    rig = await startGatewayRig('gw-restart');
   });
 
   afterAll(async () => {
     await client?.endAsync(true);
-    await gw?.proc.stop();
-    await Promise.all([influxd?.destroy(), backend?.close()]);
-    await dir?.remove();
+    await rig?.close();
   });
 
   it('once, dated at the newest reading it had stored, ahead of the new run’s readings, and kept through a backend outage', async () => {
-    gw = await spawnGateway(configFile);
+    gw = await rig.start();
     expect(delivered().filter(isGatewayRestart)).toEqual([]);
     client = await connect();
     await publish(client, range(1, 20), ts0);
@@ -52,12 +42,12 @@ describe('the gateway states its restart (gateway as a process)', () => {
     await gw.proc.stop();
 
     // The backend is unreachable for the whole second start: the statement waits in the outbox.
-    backend.failNext(Number.MAX_SAFE_INTEGER, 503);
-    gw = await spawnGateway(configFile);
+    rig.backend.failNext(Number.MAX_SAFE_INTEGER, 503);
+    gw = await rig.start();
     client = await connect();
     await publish(client, range(21, 40), ts0);
     await waitUntil(async () => (await pendingForBackend()) === 21, { what: 'the statement and 20 readings waiting for the backend' });
-    backend.failNext(0, 200);
+    rig.backend.failNext(0, 200);
     await waitUntil(() => delivered().some((r) => r.id === 'probe-1:40'), { what: 'the second run’s readings at the backend' });
 
     const ids = delivered().map((r) => r.id);
@@ -68,7 +58,7 @@ describe('the gateway states its restart (gateway as a process)', () => {
     expect(at).toBeGreaterThan(ids.indexOf('probe-1:20'));
     expect(at).toBeLessThan(ids.indexOf('probe-1:21'));
     await waitUntil(
-      async () => rowsOf(await influxQuery(influxd.url, INFLUX_DATABASE, `SELECT count(online) FROM device_status WHERE device_kind = 'gateway'`))[0]?.count === 1,
+      async () => rowsOf(await influxQuery(rig.influxd.url, INFLUX_DATABASE, `SELECT count(online) FROM device_status WHERE device_kind = 'gateway'`))[0]?.count === 1,
       { what: 'the statement in InfluxDB' },
     );
   });

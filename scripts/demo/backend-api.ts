@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { TaskWithHistory, type EventTimeBound, type Reading, type StoreLayout } from '@shelfwatch/contracts';
+import type { BackendConfigInput } from '@shelfwatch/backend';
 import { repoRoot } from '@shelfwatch/test-support';
 import { z } from 'zod';
 import type { DemoSecrets } from './secrets.js';
@@ -25,9 +26,9 @@ export interface BackendConfigParts {
 }
 
 /** Writes a backend config for the demo store into dir and starts the backend process. */
-export async function startBackend(name: string, parts: BackendConfigParts, logDir: string): Promise<ServiceProcess> {
+export async function startBackend(name: string, parts: BackendConfigParts, logDir: string): Promise<ServiceProcess<'backend'>> {
   const configFile = path.join(parts.dir, `${name}.json`);
-  const config = {
+  const config: BackendConfigInput = {
     // The simulated store uses the published demo tokens and webhook secrets.
     demo: true,
     http: { host: '127.0.0.1', port: parts.port ?? 0 },

@@ -8,3 +8,7 @@ export * from './browser.js';
 export * from './services.js';
 export * from './tls-cert.js';
 export * from './loaded-modules.js';
+export * from './store-layout.js';
+export * from './start-service.js';
+export * from './test-store.js';
+export * from './webhook-receiver.js';

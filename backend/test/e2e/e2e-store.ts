@@ -1,46 +1,35 @@
 import type { Reading, StoreLayout } from '@shelfwatch/contracts';
+import { storeLayout } from '@shelfwatch/test-support';
 
 /**
  * A small store for the browser tests: one ambient shelf watched by a weight board and a
  * camera, and one chilled multideck case with an air and a product probe.
  */
-export const E2E_STORE: StoreLayout = {
+export const E2E_STORE: StoreLayout = storeLayout({
   store: { id: 'e2e-store', name: 'E2E Market', timezone: 'Europe/Berlin' },
   suppliers: [{ id: 'dairyco', name: 'DairyCo' }],
   products: [
-    { sku: 'OAT-1L', name: 'Oat milk 1 l', unitWeightG: 1040, category: 'ambient', supplierId: 'dairyco', packSize: 6 },
-    { sku: 'RICE-1KG', name: 'Basmati rice 1 kg', unitWeightG: 1010, category: 'ambient', supplierId: 'dairyco', packSize: 10 },
-    { sku: 'MILK-1L', name: 'Whole milk 1 l', unitWeightG: 1035, category: 'chilled', supplierId: 'dairyco', packSize: 6 },
+    { sku: 'OAT-1L', name: 'Oat milk 1 l', unitWeightG: 1040, category: 'ambient', packSize: 6 },
+    { sku: 'RICE-1KG', name: 'Basmati rice 1 kg', unitWeightG: 1010, category: 'ambient', packSize: 10 },
+    { sku: 'MILK-1L', name: 'Whole milk 1 l', unitWeightG: 1035, category: 'chilled', packSize: 6 },
   ],
   shelves: [
     {
-      id: '3b',
-      aisle: '3',
-      boardId: 'board-3b',
+      id: '3b', aisle: '3', boardId: 'board-3b',
       slots: [
-        { id: '3b-1', channel: 0, sku: 'OAT-1L', facings: 3, capacity: 18, reorderPoint: 6, calibration: { offsetCounts: 0, countsPerGram: 10 } },
-        { id: '3b-2', channel: 1, sku: 'RICE-1KG', facings: 2, capacity: 12, reorderPoint: 4, calibration: { offsetCounts: 0, countsPerGram: 10 } },
+        { id: '3b-1', sku: 'OAT-1L', facings: 3, capacity: 18, reorderPoint: 6 },
+        { id: '3b-2', sku: 'RICE-1KG', facings: 2, capacity: 12, reorderPoint: 4 },
       ],
     },
   ],
   cameras: [{ id: 'cam-3', slotIds: ['3b-1', '3b-2'] }],
   cases: [
     {
-      id: 'case-4',
-      name: 'Case 4 dairy multideck',
-      aisle: '7',
-      category: 'chilled',
-      type: 'multideck',
-      controllerId: 'ctl-4',
-      setpointC: 2,
-      probes: [
-        { id: 'probe-4a', placement: 'air' },
-        { id: 'probe-4p', placement: 'product' },
-      ],
-      skus: ['MILK-1L'],
+      id: 'case-4', name: 'Case 4 dairy multideck', aisle: '7', category: 'chilled', type: 'multideck', controllerId: 'ctl-4', setpointC: 2,
+      probes: [{ id: 'probe-4a', placement: 'air' }, { id: 'probe-4p', placement: 'product' }], skus: ['MILK-1L'],
     },
   ],
-};
+});
 
 const STORE = E2E_STORE.store.id;
 

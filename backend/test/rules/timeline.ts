@@ -1,5 +1,5 @@
-import { StoreLayout } from '@shelfwatch/contracts';
-import type { Reading } from '@shelfwatch/contracts';
+import type { Reading, StoreLayout } from '@shelfwatch/contracts';
+import { storeLayout } from '@shelfwatch/test-support';
 import { createRuleEngine, defaultLimits } from '../../src/rules/index.js';
 import type { RuleDecision, RuleEngine, StoreModel } from '../../src/rules/index.js';
 
@@ -7,15 +7,13 @@ export const MIN = 60_000;
 export const T0 = Date.UTC(2026, 10, 23, 6, 0, 0);
 export const STORE = 'store-1';
 
-const cal = { offsetCounts: 0, countsPerGram: 10 };
-
 /** A small store: one ambient shelf with a camera, a dairy multideck and a freezer island. */
-export const layout: StoreLayout = StoreLayout.parse({
+export const layout: StoreLayout = storeLayout({
   store: { id: STORE, name: 'Test Store', timezone: 'Europe/Berlin' },
   suppliers: [{ id: 'sup-a', name: 'Alpen Foods' }, { id: 'sup-b', name: 'Nordic Dairy' }],
   products: [
-    { sku: 'CER-1', name: 'Oat flakes 500 g', unitWeightG: 500, category: 'ambient', supplierId: 'sup-a', packSize: 12 },
-    { sku: 'MUE-1', name: 'Muesli 750 g', unitWeightG: 750, category: 'ambient', supplierId: 'sup-a', packSize: 6 },
+    { sku: 'CER-1', name: 'Oat flakes 500 g', unitWeightG: 500, category: 'ambient', packSize: 12 },
+    { sku: 'MUE-1', name: 'Muesli 750 g', unitWeightG: 750, category: 'ambient', packSize: 6 },
     { sku: 'TEA-1', name: 'Black tea 100 bags', unitWeightG: 250, category: 'ambient', supplierId: 'sup-b', packSize: 10 },
     { sku: 'MILK-1', name: 'Whole milk 1 l', unitWeightG: 1030, category: 'chilled', supplierId: 'sup-b', packSize: 12 },
     { sku: 'YOG-1', name: 'Greek yogurt 500 g', unitWeightG: 520, category: 'chilled', supplierId: 'sup-b', packSize: 8 },
@@ -25,10 +23,10 @@ export const layout: StoreLayout = StoreLayout.parse({
     {
       id: 'shelf-3b', aisle: '3', boardId: 'board-3b',
       slots: [
-        { id: 'slot-1', channel: 0, sku: 'CER-1', facings: 3, capacity: 24, reorderPoint: 6, calibration: cal },
-        { id: 'slot-2', channel: 1, sku: 'CER-1', facings: 2, capacity: 16, reorderPoint: 4, calibration: cal },
-        { id: 'slot-3', channel: 2, sku: 'MUE-1', facings: 2, capacity: 12, reorderPoint: 3, calibration: cal },
-        { id: 'slot-4', channel: 3, sku: 'TEA-1', facings: 2, capacity: 20, reorderPoint: 5, calibration: cal },
+        { id: 'slot-1', sku: 'CER-1', facings: 3, capacity: 24, reorderPoint: 6 },
+        { id: 'slot-2', sku: 'CER-1', facings: 2, capacity: 16, reorderPoint: 4 },
+        { id: 'slot-3', sku: 'MUE-1', facings: 2, capacity: 12, reorderPoint: 3 },
+        { id: 'slot-4', sku: 'TEA-1', facings: 2, capacity: 20, reorderPoint: 5 },
       ],
     },
   ],
@@ -38,10 +36,7 @@ export const layout: StoreLayout = StoreLayout.parse({
       id: 'case-4', name: 'Dairy 4', aisle: '7', category: 'chilled', type: 'multideck', controllerId: 'ctl-4', setpointC: 2,
       probes: [{ id: 'probe-4a', placement: 'air' }, { id: 'probe-4p', placement: 'product' }], skus: ['MILK-1', 'YOG-1'],
     },
-    {
-      id: 'case-5', name: 'Dairy 5', aisle: '7', category: 'chilled', type: 'door', controllerId: 'ctl-5', setpointC: 2,
-      probes: [], skus: ['MILK-1'],
-    },
+    { id: 'case-5', name: 'Dairy 5', aisle: '7', category: 'chilled', type: 'door', controllerId: 'ctl-5', setpointC: 2, skus: ['MILK-1'] },
     {
       id: 'case-9', name: 'Freezer 9', aisle: '9', category: 'frozen', type: 'island', controllerId: 'ctl-9', setpointC: -22,
       probes: [{ id: 'probe-9p', placement: 'product' }], skus: ['PEAS-1'],

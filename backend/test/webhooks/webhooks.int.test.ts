@@ -5,7 +5,7 @@ import { ManualClock } from '@shelfwatch/service-kit';
 import { makeHarness, SECRETS, TOKENS, type Harness } from '../support/harness.js';
 import { cameraGap, probe } from '../support/readings.js';
 import { scriptedEngines } from '../support/scripted-engine.js';
-import { WebhookReceiver } from '../support/webhook-receiver.js';
+import { WebhookReceiver } from '@shelfwatch/test-support';
 
 // Recent event time: ingest refuses readings more than 47 h old.
 const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;

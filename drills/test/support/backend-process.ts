@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { spawnService, type ManagedProcess } from '@shelfwatch/test-support';
+import type { BackendConfigInput } from '@shelfwatch/backend';
+import { startService, TEST_GATEWAY_TOKEN as TOKEN, type ManagedProcess } from '@shelfwatch/test-support';
 import Database from 'better-sqlite3';
-import { TOKEN } from '../../../gateway/test/fixtures/store.js';
 
 /** Tokens the drills' backend knows; the device token is the one the gateway fixtures configure. */
 export const BACKEND_TOKENS = {
@@ -39,29 +39,15 @@ export async function writeBackendConfig(o: BackendFilesOptions): Promise<{ conf
       suppliers: { 'sup-1': { webhookUrl: o.webhookUrl ?? 'http://127.0.0.1:9/sup-1', webhookSecret: SUPPLIER_SECRET } },
       // The drills' webhook receiver listens on loopback.
       webhooks: { allowPrivateNetworks: ['127.0.0.1/32'] },
-    }),
+    } satisfies BackendConfigInput),
   );
   return { configFile, dbPath, url: `http://127.0.0.1:${o.port}` };
 }
 
 /** Spawns the compiled backend (plain node) and resolves on its ready line. */
 export async function spawnBackend(configFile: string): Promise<{ proc: ManagedProcess; url: string }> {
-  const proc = spawnService('backend', ['--config', configFile], {
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      const line = buffer.split('\n').find((l) => l.startsWith('{"event":"ready"'));
-      if (!line) return;
-      proc.child.stdout?.off('data', onData);
-      resolve((JSON.parse(line) as { url: string }).url);
-    };
-    proc.child.stdout?.on('data', onData);
-    void proc.exited.then(({ code, signal }) => reject(new Error(`backend exited (${code ?? signal}) before ready:\n${proc.output()}`)));
-  });
-  return { proc, url };
+  const { proc, ready } = await startService('backend', configFile);
+  return { proc, url: ready.url };
 }
 
 /** Reading ids the backend has stored, in the order it stored them (read-only, beside the live process). */

@@ -1,10 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { INFLUX_DATABASE } from '@shelfwatch/contracts';
-import { addToTrustList, type GatewayStats } from '@shelfwatch/gateway';
-import { freePort, influxQuery, makeTempDir, rowsOf, startInfluxd, waitUntil, type InfluxdHandle, type ManagedProcess, type TempDir } from '@shelfwatch/test-support';
-import { spawnGateway, type GatewayProcess } from '../../../gateway/test/fixtures/gateway-process.js';
-import { testLayout, TOKEN, writeGatewayFiles } from '../../../gateway/test/fixtures/store.js';
+import { addToTrustList, type GatewayConfigInput, type GatewayStats } from '@shelfwatch/gateway';
+import { freePort, influxQuery, makeTempDir, rowsOf, startInfluxd, startService, TEST_GATEWAY_TOKEN as TOKEN, testGatewayConfig, testLayout, waitUntil, writeTestGatewayFiles, type InfluxdHandle, type ManagedProcess, type ServiceProcess, type TempDir } from '@shelfwatch/test-support';
+import { afterAll, beforeAll } from 'vitest';
 import { spawnBackend, writeBackendConfig } from './backend-process.js';
 
 /**
@@ -14,7 +13,7 @@ import { spawnBackend, writeBackendConfig } from './backend-process.js';
 export class Chain {
   dir!: TempDir;
   influxd!: InfluxdHandle;
-  gateway: GatewayProcess | undefined;
+  gateway: ServiceProcess<'gateway'> | undefined;
   backend: { proc: ManagedProcess; url: string } | undefined;
   gatewayConfig!: string;
   backendConfig!: string;
@@ -45,15 +44,16 @@ export class Chain {
     this.backendConfig = b.configFile;
     this.dbPath = b.dbPath;
     this.backendUrl = b.url;
-    this.gatewayConfig = await writeGatewayFiles(this.dir.path, { influxUrl: this.influxd.url, backendUrl: b.url, mqttPort, ...(this.options.boards ? { boards: this.options.boards } : {}),
+    const gatewayConfig: GatewayConfigInput = testGatewayConfig({ influxUrl: this.influxd.url, backendUrl: b.url, mqttPort, ...(this.options.boards ? { boards: this.options.boards } : {}),
       ...(this.options.controllers ? { controllers: this.options.controllers } : {}),
     });
+    this.gatewayConfig = await writeTestGatewayFiles(this.dir.path, gatewayConfig);
     // The gateway config's pkiDir ('pki') is resolved against its folder.
     for (const [id, der] of Object.entries(this.options.controllerCertificates ?? {})) await addToTrustList(path.join(this.dir.path, 'pki'), id, der);
   }
 
-  async startGateway(): Promise<GatewayProcess> {
-    this.gateway = await spawnGateway(this.gatewayConfig);
+  async startGateway(): Promise<ServiceProcess<'gateway'>> {
+    this.gateway = await startService('gateway', this.gatewayConfig);
     return this.gateway;
   }
 
@@ -62,13 +62,13 @@ export class Chain {
   }
 
   async gatewayStats(): Promise<GatewayStats> {
-    const res = await fetch(`${this.gateway!.httpUrl}/api/v1/stats`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await fetch(`${this.gateway!.ready.httpUrl}/api/v1/stats`, { headers: { authorization: `Bearer ${TOKEN}` } });
     if (!res.ok) throw new Error(`gateway stats ${res.status}`);
     return (await res.json()) as GatewayStats;
   }
 
   async gatewayHealthy(): Promise<boolean> {
-    const res = await fetch(`${this.gateway!.httpUrl}/healthz`);
+    const res = await fetch(`${this.gateway!.ready.httpUrl}/healthz`);
     return res.status === 200;
   }
 
@@ -94,4 +94,16 @@ export class Chain {
     await this.influxd?.destroy();
     await this.dir?.remove();
   }
+}
+
+/** A prepared chain with the backend and the gateway running for the tests of the calling describe block, stopped after them. */
+export function runningChain(): Chain {
+  const chain = new Chain();
+  beforeAll(async () => {
+    await chain.prepare();
+    await chain.startBackend();
+    await chain.startGateway();
+  });
+  afterAll(() => chain.stop());
+  return chain;
 }

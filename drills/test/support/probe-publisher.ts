@@ -1,7 +1,7 @@
 import { deviceTopic } from '@shelfwatch/contracts';
 import { setTimeout as delay } from 'node:timers/promises';
 import mqtt from 'mqtt';
-import { STORE_ID } from '../../../gateway/test/fixtures/store.js';
+import { TEST_STORE_ID as STORE_ID } from '@shelfwatch/test-support';
 
 export const PASSWORDS: Record<string, string> = { 'probe-1': 'probe-1-secret', 'probe-2': 'probe-2-secret' };
 

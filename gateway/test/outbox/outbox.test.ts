@@ -1,13 +1,12 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { makeTempDir, type TempDir } from '@shelfwatch/test-support';
+import { makeTempDir, probeReading, type TempDir } from '@shelfwatch/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutboxFullError } from '../../src/errors.js';
 import { AppendQueue } from '../../src/outbox/append-queue.js';
 import { openOutboxDatabase } from '../../src/outbox/outbox-database.js';
 import { Outbox, type OutboxOptions } from '../../src/outbox/outbox.js';
 import type { Reading } from '@shelfwatch/contracts';
-import { probeReading } from '../fixtures/readings.js';
 
 let dir: TempDir;
 let now = 1000;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SinkError } from '../../src/errors.js';
 import { BackendSink, type FetchLike } from '../../src/sinks/backend/backend-sink.js';
 import { InfluxSink } from '../../src/sinks/influx/influx-sink.js';
-import { probeReading } from '../fixtures/readings.js';
+import { probeReading } from '@shelfwatch/test-support';
 
 const logger = pino({ level: 'silent' });
 

@@ -1,5 +1,5 @@
 import type { Reading } from '@shelfwatch/contracts';
-import { makeTempDir, waitUntil, type TempDir } from '@shelfwatch/test-support';
+import { makeTempDir, probeReading, waitUntil, type TempDir } from '@shelfwatch/test-support';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import pino from 'pino';
@@ -10,7 +10,6 @@ import { AppendQueue } from '../../src/outbox/append-queue.js';
 import { Outbox } from '../../src/outbox/outbox.js';
 import type { Sink } from '../../src/sinks/sink.js';
 import { SinkRunner } from '../../src/sinks/sink-runner.js';
-import { probeReading } from '../fixtures/readings.js';
 
 /** A fake sink (the runner's collaborator): scripted failures, records what it got. */
 class FakeSink implements Sink {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ForwardFilter } from '../../../src/sinks/backend/forward-filter.js';
-import { probeReading, weightReading } from '../../fixtures/readings.js';
+import { probeReading, weightReading } from '@shelfwatch/test-support';
 
 describe('ForwardFilter', () => {
   it('forwards weight readings on stable unit changes, flag flips and heartbeats only', () => {
