@@ -33,18 +33,23 @@ export const ChannelCalibration = z
   .strict();
 export type ChannelCalibration = z.infer<typeof ChannelCalibration>;
 
-export const Slot = z
-  .object({
-    id: SlotId,
-    channel: z.number().int().min(0).max(63),
-    sku: Sku,
-    facings: z.number().int().positive().max(50),
-    capacity: z.number().int().positive().max(1000),
-    reorderPoint: z.number().int().min(0),
-    calibration: ChannelCalibration,
-  })
-  .strict()
-  .refine((s) => s.reorderPoint < s.capacity, { message: 'reorderPoint must be below capacity', path: ['reorderPoint'] });
+/** A slot's fields, for schemas that take a slot in another form (a planogram import). */
+export const SLOT_FIELDS = {
+  id: SlotId,
+  channel: z.number().int().min(0).max(63),
+  sku: Sku,
+  facings: z.number().int().positive().max(50),
+  capacity: z.number().int().positive().max(1000),
+  reorderPoint: z.number().int().min(0),
+  calibration: ChannelCalibration,
+};
+
+/** A slot restocked at its reorder point must have room above it. */
+export function reorderPointBelowCapacity<T extends z.ZodType<{ reorderPoint: number; capacity: number }>>(schema: T): T {
+  return schema.refine((s) => s.reorderPoint < s.capacity, { message: 'reorderPoint must be below capacity', path: ['reorderPoint'] });
+}
+
+export const Slot = reorderPointBelowCapacity(z.object(SLOT_FIELDS).strict());
 export type Slot = z.infer<typeof Slot>;
 
 export const Shelf = z

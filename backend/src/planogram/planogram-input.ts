@@ -1,19 +1,8 @@
-import { ChannelCalibration, DeviceId, ShelfId, Sku, SlotId } from '@shelfwatch/contracts';
+import { ChannelCalibration, DeviceId, reorderPointBelowCapacity, ShelfId, SLOT_FIELDS } from '@shelfwatch/contracts';
 import { z } from 'zod';
 
 /** One shelf of a planogram import (JSON body or grouped CSV rows). Calibration is the installer's; kept when absent. */
-export const PlanogramSlotInput = z
-  .object({
-    id: SlotId,
-    channel: z.number().int().min(0).max(63),
-    sku: Sku,
-    facings: z.number().int().positive().max(50),
-    capacity: z.number().int().positive().max(1000),
-    reorderPoint: z.number().int().min(0),
-    calibration: ChannelCalibration.optional(),
-  })
-  .strict()
-  .refine((s) => s.reorderPoint < s.capacity, { message: 'reorderPoint must be below capacity', path: ['reorderPoint'] });
+export const PlanogramSlotInput = reorderPointBelowCapacity(z.object({ ...SLOT_FIELDS, calibration: ChannelCalibration.optional() }).strict());
 
 export const PlanogramShelfInput = z
   .object({

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Reading } from '@shelfwatch/contracts';
-import { OutboxFullError } from '../../errors.js';
 import type { Input, InputContext, InputHealth } from '../input.js';
+import { appendUnacknowledged } from '../append-unacknowledged.js';
 import { admitEventTimes } from '../event-time-filter.js';
 import { RejectLog } from '../reject-log.js';
 import type { ControllerConnection, SecurityPolicyName } from './controller-connection.js';
@@ -85,17 +85,7 @@ export class OpcuaInput implements Input {
   }
 
   private append(readings: Reading[]): void {
-    const { outbox, metrics, logger } = this.options.context;
-    outbox.append(readings).then(
-      () => metrics.accepted(this.name, readings.length),
-      (err: unknown) => {
-        // OPC UA notifications cannot be left unacknowledged per value; at the bound they
-        // are refused, counted and logged (README.md).
-        const reason = err instanceof OutboxFullError ? 'outbox_full' : 'outbox_error';
-        metrics.rejected(this.name, reason, readings.length);
-        this.rejectLog.log(`outbox:${reason}`, { err }, 'OPC UA readings not stored');
-        if (reason === 'outbox_error') logger.error({ err }, 'outbox append failed');
-      },
-    );
+    appendUnacknowledged(this.options.context, this.name, this.rejectLog, readings, 'OPC UA readings');
   }
+
 }

@@ -1,9 +1,9 @@
 import { ChannelCalibration, type Reading } from '@shelfwatch/contracts';
-import { OutboxFullError } from '../../errors.js';
 import { HttpError } from '@shelfwatch/service-kit';
 import { deviceStatusReading } from '../device-status.js';
 import { LastHeard } from '../last-heard.js';
 import type { Calibrates, Input, InputContext, InputHealth } from '../input.js';
+import { appendUnacknowledged } from '../append-unacknowledged.js';
 import { admitEventTimes } from '../event-time-filter.js';
 import { RejectLog } from '../reject-log.js';
 import { BoardDecoder } from './board-decoder.js';
@@ -160,17 +160,7 @@ export class SerialInput implements Input, Calibrates {
   }
 
   private append(readings: Reading[]): void {
-    const { outbox, metrics, logger } = this.options.context;
-    outbox.append(readings).then(
-      () => metrics.accepted(this.name, readings.length),
-      (err: unknown) => {
-        // A serial line has no acknowledgement and no retransmission: at the bound these
-        // readings are refused, counted and logged (policy in README.md).
-        const reason = err instanceof OutboxFullError ? 'outbox_full' : 'outbox_error';
-        metrics.rejected(this.name, reason, readings.length);
-        this.rejectLog.log(`outbox:${reason}`, { err, readings: readings.length }, 'serial readings not stored');
-        if (reason === 'outbox_error') logger.error({ err }, 'outbox append failed');
-      },
-    );
+    appendUnacknowledged(this.options.context, this.name, this.rejectLog, readings, 'serial readings');
   }
+
 }
