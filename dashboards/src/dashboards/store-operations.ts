@@ -15,6 +15,11 @@ const lastValue = () => new ReduceDataOptionsBuilder().calcs(['lastNotNull']).va
 
 const availabilityThresholds = () => steps(COLOR.bad, [90, COLOR.warn], [97, COLOR.ok]);
 
+/** Counts per interval as stacked bars, one colour per series. */
+function countBars(title: string) {
+  return new TimeseriesPanel().title(title).unit('short').decimals(0).drawStyle(GraphDrawStyle.Bars).fillOpacity(80).stacking(new StackingConfigBuilder().mode(StackingMode.Normal));
+}
+
 function taskDuration(event: 'acknowledged' | 'done', title: string, description: string) {
   return new TimeseriesPanel()
     .title(title)
@@ -132,13 +137,7 @@ export function storeOperationsDashboard(): Dashboard {
         .span(12),
     )
     .withPanel(
-      new TimeseriesPanel()
-        .title('Out-of-stock slots by aisle')
-        .unit('short')
-        .decimals(0)
-        .drawStyle(GraphDrawStyle.Bars)
-        .fillOpacity(80)
-        .stacking(new StackingConfigBuilder().mode(StackingMode.Normal))
+      countBars('Out-of-stock slots by aisle')
         .withTarget(
           influx(`SELECT max("oos_slots") FROM "${M.kpiAvailability}" ${where(STORE, AISLE)} GROUP BY ${INTERVAL}, "aisle" fill(none)`).alias(
             'aisle $tag_aisle',
@@ -228,13 +227,7 @@ export function storeOperationsDashboard(): Dashboard {
         .span(12),
     )
     .withPanel(
-      new TimeseriesPanel()
-        .title('Tasks raised by kind')
-        .unit('short')
-        .decimals(0)
-        .drawStyle(GraphDrawStyle.Bars)
-        .fillOpacity(80)
-        .stacking(new StackingConfigBuilder().mode(StackingMode.Normal))
+      countBars('Tasks raised by kind')
         .withTarget(
           influx(`SELECT sum("count") FROM "${M.taskEvent}" ${where(STORE, `"event" = 'raised'`)} GROUP BY ${INTERVAL}, "kind" fill(none)`).alias(
             '$tag_kind',
