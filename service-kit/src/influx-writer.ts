@@ -64,8 +64,7 @@ export class InfluxWriter {
     if (this.ready) return;
     for (const q of this.options.setupStatements ?? []) {
       const res = await this.request('/query', new URLSearchParams({ q }), signal, 'influx setup');
-      const text = await res.text();
-      const error = res.ok ? statementError(text) : `HTTP ${res.status} ${text.slice(0, 300)}`;
+      const error = res.ok ? statementError(res.text) : `HTTP ${res.status} ${res.text.slice(0, 300)}`;
       if (error) throw new InfluxWriteError(`influx setup '${q}': ${error}`, true, res.ok ? undefined : res.status);
     }
     this.ready = true;
@@ -84,7 +83,7 @@ export class InfluxWriter {
     const query = new URLSearchParams({ db: this.options.database, precision: 'n' });
     const res = await this.request(`/write?${query.toString()}`, body, signal, 'influx write');
     if (res.ok) return { droppedBeyondRetention: 0 };
-    const text = (await res.text()).slice(0, 500);
+    const text = res.text.slice(0, 500);
     // A partial write kept every other point; the dropped ones are older than the retention
     // policy keeps (e.g. after weeks offline): retrying or bisecting would repeat the answer.
     const dropped = /points beyond retention policy dropped=(\d+)/.exec(text);
@@ -93,14 +92,31 @@ export class InfluxWriter {
     throw new InfluxWriteError(`influx write: HTTP ${res.status} ${text}`, isRetryableStatus(res.status), res.status);
   }
 
-  private async request(path: string, body: string | URLSearchParams, signal: AbortSignal | undefined, what: string): Promise<Response> {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
+  /**
+   * One POST, its answer read in full. Aborting or timing out always ends the call, even if the
+   * HTTP client misses the abort: a stopping service must never wait on a silent server.
+   */
+  private async request(path: string, body: string | URLSearchParams, signal: AbortSignal | undefined, what: string): Promise<{ ok: boolean; status: number; text: string }> {
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    const onAbort = () => controller.abort(signal?.reason ?? new Error('aborted'));
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    const aborted = new Promise<never>((_, reject) => {
+      if (controller.signal.aborted) reject(controller.signal.reason as Error);
+      else controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
+    });
     try {
-      return await fetch(`${this.base}${path}`, { method: 'POST', body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      const res = await Promise.race([fetch(`${this.base}${path}`, { method: 'POST', body, signal: controller.signal }), aborted]);
+      return { ok: res.ok, status: res.status, text: await Promise.race([res.text(), aborted]) };
     } catch (err) {
       // Not reachable, reset, timed out or aborted: nothing was refused, so the points are kept and retried.
       const reason = err instanceof Error && err.cause instanceof Error ? err.cause.message : (err as Error).message;
       throw new InfluxWriteError(`${what}: ${reason}`, true, undefined, { cause: err });
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 }
