@@ -3,6 +3,7 @@ export * from './bearer.js';
 export * from './clock.js';
 export * from './config-error.js';
 export * from './config-loader.js';
+export * from './deadline.js';
 export * from './http-error.js';
 export * from './influx-line-protocol.js';
 export * from './influx-writer.js';

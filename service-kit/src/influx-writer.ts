@@ -1,5 +1,6 @@
 import type { InfluxPointShape } from '@shelfwatch/contracts';
 import { LineProtocolError, toLineProtocol } from './influx-line-protocol.js';
+import { withDeadline } from './deadline.js';
 import { isRetryableStatus } from './retry.js';
 
 export interface InfluxWriterOptions {
@@ -92,33 +93,23 @@ export class InfluxWriter {
     throw new InfluxWriteError(`influx write: HTTP ${res.status} ${text}`, isRetryableStatus(res.status), res.status);
   }
 
-  /**
-   * One POST, its answer read in full. Aborting or timing out always ends the call, even if the
-   * HTTP client misses the abort: a stopping service must never wait on a silent server.
-   */
+  /** One POST, its answer read in full, ended by an abort or the timeout whatever the client does. */
   private async request(path: string, body: string | URLSearchParams, signal: AbortSignal | undefined, what: string): Promise<{ ok: boolean; status: number; text: string }> {
-    const timeoutMs = this.options.timeoutMs ?? 30_000;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    const onAbort = () => controller.abort(signal?.reason ?? new Error('aborted'));
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
-    const aborted = new Promise<never>((_, reject) => {
-      if (controller.signal.aborted) reject(controller.signal.reason as Error);
-      else controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
-    });
     try {
-      const res = await Promise.race([fetch(`${this.base}${path}`, { method: 'POST', body, signal: controller.signal }), aborted]);
-      return { ok: res.ok, status: res.status, text: await Promise.race([res.text(), aborted]) };
+      return await withDeadline(
+        async (deadline) => {
+          const res = await fetch(`${this.base}${path}`, { method: 'POST', body, signal: deadline });
+          return { ok: res.ok, status: res.status, text: await res.text() };
+        },
+        { timeoutMs: this.options.timeoutMs ?? 30_000, ...(signal ? { signal } : {}) },
+      );
     } catch (err) {
       // Not reachable, reset, timed out or aborted: nothing was refused, so the points are kept and retried.
       const reason = err instanceof Error && err.cause instanceof Error ? err.cause.message : (err as Error).message;
       throw new InfluxWriteError(`${what}: ${reason}`, true, undefined, { cause: err });
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
     }
   }
+
 }
 
 function statementError(text: string): string | undefined {

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import type { Logger } from 'pino';
 import { fetch, type Agent } from 'undici';
-import { systemClock, Worker, type Clock, type Timers } from '@shelfwatch/service-kit';
+import { systemClock, withDeadline, Worker, type Clock, type Timers } from '@shelfwatch/service-kit';
 import type { DeliveryAttempt, OutboxMessage, Storage } from '../storage/ports.js';
 import { GIVE_UP_AFTER_MS, retryDelayMs } from './backoff.js';
 import type { DestinationPolicy } from './destination-policy.js';
@@ -91,25 +91,31 @@ export class WebhookWorker {
       try {
         const sentAt = new Date((this.ctx.wallClock ?? systemClock).now());
         const signature = new Webhook(endpoint.webhookSecret).sign(m.id, sentAt, m.payload);
-        const res = await fetch(endpoint.webhookUrl, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'webhook-id': m.id,
-            'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-            'webhook-signature': signature,
+        const status = await withDeadline(
+          async (deadline) => {
+            const res = await fetch(endpoint.webhookUrl, {
+              method: 'POST',
+              headers: {
+                'content-type': 'application/json',
+                'webhook-id': m.id,
+                'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+                'webhook-signature': signature,
+              },
+              body: m.payload,
+              signal: deadline,
+              // A redirect is a failed attempt: following it would send the signed body (and show
+              // the answer in the supplier's delivery log) wherever the supplier points it.
+              redirect: 'manual',
+              dispatcher: this.dispatcher,
+            });
+            statusCode = res.status;
+            await res.body?.cancel();
+            return res.status;
           },
-          body: m.payload,
-          signal: AbortSignal.any([stopping, AbortSignal.timeout(this.ctx.requestTimeoutMs ?? 10_000)]),
-          // A redirect is a failed attempt: following it would send the signed body (and show
-          // the answer in the supplier's delivery log) wherever the supplier points it.
-          redirect: 'manual',
-          dispatcher: this.dispatcher,
-        });
-        statusCode = res.status;
-        await res.body?.cancel();
-        if (res.status >= 300 && res.status < 400) error = `HTTP ${res.status}: redirects are not followed`;
-        else if (!res.ok) error = `HTTP ${res.status}`;
+          { signal: stopping, timeoutMs: this.ctx.requestTimeoutMs ?? 10_000 },
+        );
+        if (status >= 300 && status < 400) error = `HTTP ${status}: redirects are not followed`;
+        else if (status < 200 || status >= 300) error = `HTTP ${status}`;
       } catch (err) {
         error = describeFetchError(err);
       }
