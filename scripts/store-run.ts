@@ -239,6 +239,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
       opcua: {
         controllers: Object.fromEntries(Object.entries(sim.endpoints.controllers).map(([id, url]) => [id, { endpointUrl: url }])),
         pkiDir: gatewayPki,
+        publishingIntervalMs: publishingIntervalFor(options.speed),
       },
       influx: { url: influx.url },
       backend: { url: backhaul.url, token: secrets.gateway.backendToken },
@@ -378,3 +379,14 @@ async function gatewayQuiet(gatewayUrl: string, token: string): Promise<void> {
 async function stopAll(...services: ServiceProcess[]): Promise<void> {
   for (const s of services) await s.proc.stop();
 }
+
+/**
+ * A controller's subscription publishes on a wall-clock interval, so a sped-up store's values
+ * wait speed× longer in simulated time (250 ms at 1,000× is four simulated minutes), and the
+ * simulator's clock stops until they are out: the shortest interval the server grants keeps
+ * the wait a few simulated seconds per speed step and makes the run no different in kind.
+ */
+function publishingIntervalFor(speed: number): number {
+  return Math.max(50, Math.round(250 / speed));
+}
+

@@ -28,5 +28,5 @@ export const INPUTS: Record<string, (args: InputFactoryArgs) => Input | undefine
           maxSubscriptionsPerDevice: mqtt.maxSubscriptionsPerDevice,
         })
       : new ExternalClientInput({ context, gatewayId, url: mqtt.url, username: mqtt.username, password: mqtt.password })),
-  opcua: ({ config: { opcua }, context }) => opcua && new OpcuaInput({ context, controllers: opcua.controllers, pkiDir: opcua.pkiDir, securityPolicy: opcua.securityPolicy }),
+  opcua: ({ config: { opcua }, context }) => opcua && new OpcuaInput({ context, controllers: opcua.controllers, pkiDir: opcua.pkiDir, securityPolicy: opcua.securityPolicy, publishingIntervalMs: opcua.publishingIntervalMs }),
 };

@@ -28,6 +28,11 @@ export const OpcuaConfig = z
     securityPolicy: z.enum(['Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss', 'None']).default('Basic256Sha256'),
     /** Must be true for securityPolicy 'None' (a store LAN is not a trusted network); warned about at start. */
     allowInsecure: z.boolean().default(false),
+    /**
+     * How often each controller's subscription sends what changed (ms, wall clock). A value waits at most
+     * this long at the controller; the server may revise it (node-opcua's floor is 50 ms).
+     */
+    publishingIntervalMs: z.number().int().min(50).max(60_000).default(250),
   })
   .strict()
   .refine((o) => o.securityPolicy !== 'None' || o.allowInsecure, { message: "securityPolicy 'None' needs allowInsecure: true", path: ['securityPolicy'] });

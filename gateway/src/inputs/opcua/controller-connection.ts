@@ -33,7 +33,7 @@ export interface ControllerConnectionOptions {
   /** Keeps the readings whose event time the gateway accepts (the rest are counted and logged). */
   admit: (readings: Reading[]) => Reading[];
   backoff?: BackoffPolicy;
-  publishingIntervalMs?: number;
+  publishingIntervalMs: number;
 }
 
 const VARIABLES = CaseVariable.options;
@@ -144,7 +144,7 @@ export class ControllerConnection {
         throw new Error(`identity mismatch: server says controller '${String(gotController)}' case '${String(gotCase)}', expected '${controllerId}'/'${caseId}'`);
       }
       const subscription = await session.createSubscription2({
-        requestedPublishingInterval: this.options.publishingIntervalMs ?? 250,
+        requestedPublishingInterval: this.options.publishingIntervalMs,
         requestedLifetimeCount: 120,
         requestedMaxKeepAliveCount: 10,
         maxNotificationsPerPublish: 0,

@@ -12,7 +12,7 @@ export interface OpcuaInputOptions {
   pkiDir: string;
   /** Sign & encrypt with this policy; 'None' only when the config allowed it explicitly. */
   securityPolicy: SecurityPolicyName;
-  publishingIntervalMs?: number;
+  publishingIntervalMs: number;
 }
 
 /** Refrigeration case controllers over OPC UA: subscriptions, never polling. */
