@@ -21,12 +21,18 @@ describe('gateway configuration', () => {
     const c = parseGatewayConfig(valid, { baseDir: '/etc/shelfwatch', env: {} });
     // The parsed default (no socket is opened here); tests that listen use port 0.
     expect(c.mqtt).toEqual({ mode: 'embedded', host: '127.0.0.1', port: DEFAULT_MQTT_PORT, plaintext: true, maxPacketBytes: 64 * 1024, maxConnectionsPerDevice: 2, maxSubscriptionsPerDevice: 10 });
-    expect(c.opcua).toMatchObject({ securityPolicy: 'Basic256Sha256', allowInsecure: false });
+    expect(c.opcua).toMatchObject({ securityPolicy: 'Basic256Sha256', allowInsecure: false, publishingIntervalMs: 250 });
     expect(DEFAULT_MQTT_PORT).toBe(1883);
     expect(c.layoutFile).toBe('/etc/shelfwatch/layout.json');
     expect(c.outbox.path).toBe('/etc/shelfwatch/data/outbox.db');
     expect(c.opcua?.pkiDir).toBe('/etc/shelfwatch/pki');
     expect(c.serial?.boards['board-1']?.path).toBe('/dev/ttyUSB0');
+  });
+
+  it('refuses an OPC UA publishing interval below what a server grants', () => {
+    const opcua = (publishingIntervalMs: number) => ({ ...valid, opcua: { ...valid.opcua, publishingIntervalMs } });
+    expect(parseGatewayConfig(opcua(50), { baseDir: '/', env: {} }).opcua?.publishingIntervalMs).toBe(50);
+    expect(() => parseGatewayConfig(opcua(10), { baseDir: '/', env: {} })).toThrow('opcua.publishingIntervalMs');
   });
 
   it('takes the backend token from SHELFWATCH_GATEWAY_TOKEN when the file has none', () => {
