@@ -32,7 +32,8 @@ const WHAT: Record<DeviceKind, string> = { weight_board: 'Shelf weight board', c
  *
  * A device is down when the gateway reports it offline (status, last will), or, for a device
  * that reports on a schedule, when it has been silent for several of its usual intervals.
- * Controllers publish only on change, so their silence is not evidence; only their status is.
+ * Controllers publish only on change, so their silence is not evidence; only their status is,
+ * both ways (the values of their log, read when the link is back, are dated while it was down).
  *
  * Most of the devices that were reporting going down within a few minutes of each other have one
  * cause (power, network, the gateway), not many: that is ONE store-outage task, and per-device tasks wait
@@ -66,7 +67,9 @@ export class DeviceLiveness {
     if (!life) return;
     life.cadence.push(ts);
     life.lastTs = Math.max(life.lastTs ?? ts, ts);
-    life.offlineSince = null;
+    // A controller's log, read once it is reached again, holds values it set while it could not be
+    // reached: only its status says when it was back. Other devices' data is their link talking.
+    if (life.ref.kind !== 'controller') life.offlineSince = null;
     life.unheardSince = null;
   }
 

@@ -103,3 +103,44 @@ describe('one device dying is that device, not the store', () => {
     expect(b[0]!.condition.reason).toMatch(/went offline at 06:10 UTC \(last will\)/);
   });
 });
+
+describe('a controller out of reach', () => {
+  // ctl-4 drops at 40 min 5 s and is reached again 10 min later; its log then fills in what it
+  // set meanwhile (a door closing at 42.5 min), and the gateway says it is back as of its newest value.
+  const down = at(40) + 5000;
+  const backAt = at(49) + 6000;
+  const readings = (): Reading[] => [
+    ...store(70),
+    status('ctl-4', 'controller', down, false),
+    status('ctl-4', 'controller', backAt, true),
+    { id: 'ctl-4:log', storeId: 'store-1', deviceId: 'ctl-4', ts: at(42) + 30_000, kind: 'case.door', caseId: 'case-4', open: false },
+  ];
+  const controllerTask = (ds: ReturnType<typeof run>) => ({
+    raised: asserts(ds, 'sensor_fault', 'device:ctl-4').map((d) => d.at),
+    cleared: clears(ds, 'sensor_fault', 'device:ctl-4').map((d) => d.at),
+  });
+
+  it('is offline until its status says it is back, not from the first value of its log', () => {
+    const { engine } = makeEngine();
+    const task = controllerTask(run(engine, readings()));
+    expect(task).toEqual({ raised: [at(44)], cleared: [at(50)] });
+  });
+
+  it('gives the same task when the log and the status arrive after the rest of the store has moved on', () => {
+    const { engine } = makeEngine();
+    const all = readings().sort((a, b) => a.ts - b.ts);
+    // Live order: the gateway says the controller dropped when it does; what the controller set
+    // while out of reach, and its status, come when it is reached again.
+    const late = all.filter((r) => r.deviceId === 'ctl-4' && r.ts > down);
+    const onTime = all.filter((r) => !late.includes(r));
+    const live = [...onTime.filter((r) => r.ts < backAt), ...late, ...onTime.filter((r) => r.ts >= backAt)];
+    const ds: ReturnType<typeof run> = [];
+    let tick = at(0);
+    for (const r of live) {
+      for (; tick < r.ts; tick += MIN) ds.push(...engine.onTick(tick));
+      ds.push(...engine.onReading(r));
+    }
+    for (; tick <= at(70); tick += MIN) ds.push(...engine.onTick(tick));
+    expect(controllerTask(ds)).toEqual(controllerTask(run(makeEngine().engine, readings())));
+  });
+});

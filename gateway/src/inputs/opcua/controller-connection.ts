@@ -169,7 +169,7 @@ export class ControllerConnection {
         TimestampsToReturn.Both,
       );
       group.on('changed', (_item, dataValue, index) => this.onChanged({ variable: VARIABLES[index], dataValue }));
-      // Online from the first value the controller set since it was last heard (its log comes first).
+      // Online as of the newest value the controller gives on (re)connection (its log comes first).
       this.setOnline(true, 'session established');
       await this.backfill(session, nodeId);
       this.connects += 1;
@@ -200,7 +200,15 @@ export class ControllerConnection {
       const held = this.held ?? [];
       this.held = null;
       // The log and the held notifications overlap (repeats are dropped by source time per variable).
+      // The link is back as of the newest of them, not as of the first: the log fills in what the
+      // controller set while it could not be reached, and staff could not see the case meanwhile.
+      const online = this.pendingOnline;
+      this.pendingOnline = undefined;
+      const before = this.lastHeard.lastHeard(this.options.controllerId, -Infinity);
       this.emitInOrder([...logged, ...held]);
+      const newest = this.lastHeard.lastHeard(this.options.controllerId, -Infinity);
+      if (online !== undefined && newest > before) this.emitStatus(true, newest, online);
+      else this.pendingOnline = online;
     }
   }
 
@@ -272,7 +280,7 @@ export class ControllerConnection {
     this.online = online;
     const { context, controllerId } = this.options;
     context.metrics.deviceOnline(controllerId, online);
-    // "Online" waits for the next new value, dated by the controller; "offline" is dated when it was last heard.
+    // "Online" is dated by the controller (see backfill); "offline" is dated when it was last heard.
     this.pendingOnline = online ? detail : undefined;
     if (!online) this.emitStatus(false, this.lastHeard.lastHeard(controllerId, context.clock.now()), detail);
   }
