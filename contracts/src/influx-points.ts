@@ -34,7 +34,7 @@ export interface KpiSnapshot {
   at: number;
   availability: readonly { aisle: string; onShelfPct: number; oosSlots: number; slots: number }[];
   compliance: readonly { shelfId: string; compliancePct: number }[];
-  cases: readonly { caseId: string; minutesAboveLimit: number; inAlarm: boolean }[];
+  cases: readonly { caseId: string; minutesAboveLimit: number; inAlarm: boolean; plant?: { dutyPct: number | null; capacityPctOfNormal: number | null; serviceNeeded: boolean } }[];
   forecasts?: readonly { aisle: string; slotId: string; sku: string; units: number; salesPerHour: number; minutesToEmpty: number | null; unitsInOneHour: number }[];
 }
 
@@ -54,7 +54,13 @@ export function kpiPoints(kpis: KpiSnapshot, openByKind: readonly { kind: string
   for (const c of kpis.compliance) points.push(point(MEASUREMENTS.kpiCompliance, { shelf: c.shelfId }, { compliance_pct: c.compliancePct }, `c:${c.shelfId}`));
   for (const o of openByKind) points.push(point(MEASUREMENTS.kpiOpenTasks, { kind: o.kind }, { open: intField(o.open) }, `o:${o.kind}`));
   for (const c of kpis.cases) {
-    points.push(point(MEASUREMENTS.kpiCase, { case: c.caseId }, { minutes_above_limit: c.minutesAboveLimit, in_alarm: c.inAlarm }, `k:${c.caseId}`));
+    const plant: Record<string, FieldValue> = {};
+    if (c.plant) {
+      plant.service_needed = c.plant.serviceNeeded;
+      if (c.plant.dutyPct !== null) plant.duty_pct = c.plant.dutyPct;
+      if (c.plant.capacityPctOfNormal !== null) plant.capacity_pct_of_normal = c.plant.capacityPctOfNormal;
+    }
+    points.push(point(MEASUREMENTS.kpiCase, { case: c.caseId }, { minutes_above_limit: c.minutesAboveLimit, in_alarm: c.inAlarm, ...plant }, `k:${c.caseId}`));
   }
   for (const f of kpis.forecasts ?? []) {
     const tags = { aisle: f.aisle, slot: f.slotId, sku: f.sku };

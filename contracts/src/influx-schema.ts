@@ -32,7 +32,8 @@ export const MEASUREMENTS = {
    *  kpi_availability  tags: store, aisle  fields: on_shelf_pct (float), oos_slots (int), slots (int)
    *  kpi_compliance    tags: store, shelf  fields: compliance_pct (float)
    *  kpi_open_tasks    tags: store, kind   fields: open (int)
-   *  kpi_case          tags: store, case   fields: minutes_above_limit (float), in_alarm (bool)
+   *  kpi_case          tags: store, case   fields: minutes_above_limit (float), in_alarm (bool),
+   *                    service_needed (bool); once known: duty_pct, capacity_pct_of_normal (float)
    *  kpi_slot_forecast tags: store, aisle, slot, sku  fields: units (int), sales_per_hour (float),
    *                    minutes_to_empty (float, absent beyond a day); and, stamped an hour AHEAD,
    *                    units_forecast_1h (float): what the forecast expects then (forecast vs actual) */

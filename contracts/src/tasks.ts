@@ -146,6 +146,20 @@ export const ShelfView = z
 export type ShelfView = z.infer<typeof ShelfView>;
 
 export const CaseState = z.enum(['cooling', 'defrost', 'door_open', 'alarm', 'offline', 'unknown']);
+/** A case's refrigeration plant against its own learned normal (see the rules README, "Refrigeration maintenance"). */
+export const PlantView = z
+  .object({
+    /** Share of time the compressor ran over its latest clean cycles, % (null before it has any). */
+    dutyPct: z.number().nullable(),
+    /** The same in the case's learned normal, % (null while it is still learning). */
+    normalDutyPct: z.number().nullable(),
+    /** Cooling capacity of the latest clean cycles as a share of the normal, % (null while either is unknown). */
+    capacityPctOfNormal: z.number().nullable(),
+    /** Since when a refrigeration-maintenance finding stands (event time), or null. */
+    serviceNeededSince: EpochMs.nullable(),
+  })
+  .strict();
+export type PlantView = z.infer<typeof PlantView>;
 export const CaseView = z
   .object({
     storeId: StoreId,
@@ -160,6 +174,7 @@ export const CaseView = z
     state: CaseState,
     minutesAboveLimit: z.number(),
     updatedAt: EpochMs.nullable(),
+    plant: PlantView,
   })
   .strict();
 export type CaseView = z.infer<typeof CaseView>;

@@ -5,6 +5,9 @@
  * case panel: the y axis follows the data, so a chilled case shows 5/8 and a frozen one
  * -18/-15.
  */
+/** A case's cooling capacity at or below this share of its own normal raises a refrigeration-maintenance task (the rules' capacityWarnShare). */
+export const PLANT_WARN_PCT = 75;
+
 export const LIMITS = {
   chilled: { limitC: 5, ceilingC: 8 },
   frozen: { limitC: -18, ceilingC: -15 },

@@ -121,6 +121,7 @@ export class CaseMonitor {
       state,
       minutesAboveLimit: Math.round(this.spoilage.accumMs / MIN),
       updatedAt: this.updatedAt,
+      plant: this.plant.view(),
     };
   }
 

@@ -62,7 +62,7 @@ export interface StoreKpis {
   at: number;
   availability: { aisle: string; onShelfPct: number; oosSlots: number; slots: number }[];
   compliance: { shelfId: string; compliancePct: number }[];
-  cases: { caseId: string; minutesAboveLimit: number; inAlarm: boolean }[];
+  cases: { caseId: string; minutesAboveLimit: number; inAlarm: boolean; plant: { dutyPct: number | null; capacityPctOfNormal: number | null; serviceNeeded: boolean } }[];
   /** Planogram compliance over every slot the cameras have judged (null before any). Optional addition. */
   storeCompliancePct?: number | null;
   /** Sell-out forecasts of the slots with enough sales behind them. Optional addition. */

@@ -91,7 +91,15 @@ export function buildKpis(src: ViewSources, nowMs: number): StoreKpis {
     availability: [...byAisle].map(([aisle, a]) => ({ aisle, onShelfPct: pct(a.slots - a.oos, a.slots), oosSlots: a.oos, slots: a.slots })),
     compliance,
     storeCompliancePct: storeKnown > 0 ? pct(storeCompliant, storeKnown) : null,
-    cases: [...src.cases.values()].map((m) => ({ caseId: m.view().caseId, minutesAboveLimit: m.minutesAboveLimit(), inAlarm: m.inAlarm() })),
+    cases: [...src.cases.values()].map((m) => {
+      const { caseId, plant } = m.view();
+      return {
+        caseId,
+        minutesAboveLimit: m.minutesAboveLimit(),
+        inAlarm: m.inAlarm(),
+        plant: { dutyPct: plant.dutyPct, capacityPctOfNormal: plant.capacityPctOfNormal, serviceNeeded: plant.serviceNeededSince !== null },
+      };
+    }),
     forecasts: slotForecasts(src, nowMs),
   };
 }

@@ -16,7 +16,7 @@ import { MEASUREMENTS, RETENTION } from '@shelfwatch/contracts';
 import { DATASOURCE_REF } from '../datasource.js';
 import { CASE, INTERVAL, STORE, where } from '../filters.js';
 import { influx } from '../influx-query.js';
-import { LIMITS } from '../limits.js';
+import { LIMITS, PLANT_WARN_PCT } from '../limits.js';
 import { COLOR, steps } from '../style.js';
 import { caseVariable, storeVariable } from '../variables.js';
 
@@ -143,6 +143,48 @@ export function coldChainDashboard(): Dashboard {
         ])
         .height(10)
         .span(12),
+    )
+    .withRow(new RowBuilder('Refrigeration plant'))
+    .withPanel(
+      new TimeseriesPanel()
+        .title('Cooling capacity against the case’s own normal')
+        .description(
+          `Capacity of each case's latest clean compressor cycles (air pulled down while running plus the heat coming in) as a share of the normal it learned from its own history (kpi_case.capacity_pct_of_normal). At ${PLANT_WARN_PCT} % or below the technician gets a refrigeration-maintenance task, hours before the product warms. Empty while a case is still learning (12 clean cycles over 6 h).`,
+        )
+        .unit('percent')
+        .min(0)
+        .decimals(0)
+        .thresholds(steps(COLOR.bad, [PLANT_WARN_PCT, COLOR.ok]))
+        .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed))
+        .withTarget(
+          influx(`SELECT mean("capacity_pct_of_normal") FROM "${M.kpiCase}" ${where(STORE, CASE)} GROUP BY ${INTERVAL}, "case" fill(none)`).alias('$tag_case'),
+        )
+        .height(8)
+        .span(9),
+    )
+    .withPanel(
+      new TimeseriesPanel()
+        .title('Compressor duty cycle')
+        .description('Share of time the compressor ran over each case’s latest clean cycles (kpi_case.duty_pct). Warm afternoons raise it; a rising duty cycle at the same heat load is a plant losing capacity.')
+        .unit('percent')
+        .min(0)
+        .max(100)
+        .decimals(0)
+        .withTarget(influx(`SELECT mean("duty_pct") FROM "${M.kpiCase}" ${where(STORE, CASE)} GROUP BY ${INTERVAL}, "case" fill(none)`).alias('$tag_case'))
+        .height(8)
+        .span(9),
+    )
+    .withPanel(
+      new StateTimelinePanel()
+        .title('Refrigeration service needed')
+        .description('While a refrigeration-maintenance finding stands for the case (kpi_case.service_needed).')
+        .mappings(booleanStates('SERVICE', COLOR.warn, 'ok', COLOR.ok))
+        .showValue(VisibilityMode.Never)
+        .withTarget(
+          influx(`SELECT last("service_needed") FROM "${M.kpiCase}" ${where(STORE, CASE)} GROUP BY ${INTERVAL}, "case" fill(previous)`).alias('$tag_case'),
+        )
+        .height(8)
+        .span(6),
     )
     .withRow(new RowBuilder('Events'))
     .withPanel(

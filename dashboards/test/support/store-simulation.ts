@@ -108,6 +108,8 @@ interface CaseSim {
   minutesAbove: number;
   inAlarm: boolean;
   task: SimulatedTask | null;
+  /** Share of recent time the compressor ran, % (a 30-minute moving average). */
+  duty: number;
 }
 
 export function simulateStore(options: SimulationOptions): Simulation {
@@ -172,6 +174,7 @@ export function simulateStore(options: SimulationOptions): Simulation {
       doorOpen: false,
       compressor: true,
       minutesAbove: 0,
+      duty: 50,
       inAlarm: false,
       task: null,
     },
@@ -193,6 +196,7 @@ export function simulateStore(options: SimulationOptions): Simulation {
       doorOpen: false,
       compressor: true,
       minutesAbove: 0,
+      duty: 50,
       inAlarm: false,
       task: null,
     },
@@ -291,7 +295,7 @@ export function simulateStore(options: SimulationOptions): Simulation {
     }
 
     // Cases: first-order thermal model; air follows the refrigeration state, product follows air.
-    const caseKpis: { caseId: string; minutesAboveLimit: number; inAlarm: boolean }[] = [];
+    const caseKpis: KpiSnapshot['cases'][number][] = [];
     for (const c of cases) {
       const defrost = within(m, c.defrost);
       const door = within(m, c.door);
@@ -355,7 +359,15 @@ export function simulateStore(options: SimulationOptions): Simulation {
         c.task.note = 'Moved dairy to case 3, checked product core temp 6.1 °C, technician reset compressor relay';
         taskEvent(c.task, 'done', ts, 'critical');
       }
-      caseKpis.push({ caseId: c.id, minutesAboveLimit: c.minutesAbove, inAlarm: c.inAlarm });
+      // The plant as the rules judge it: learned after the first hours; a failed compressor is no capacity and needs service.
+      c.duty += ((compressor ? 100 : 0) - c.duty) / 30;
+      const learned = m >= 120;
+      caseKpis.push({
+        caseId: c.id,
+        minutesAboveLimit: c.minutesAbove,
+        inAlarm: c.inAlarm,
+        plant: { dutyPct: c.duty, capacityPctOfNormal: learned ? (failed ? 10 : 100) : null, serviceNeeded: failed },
+      });
     }
     if (m === deadProbe.at) status(deadProbe.id, 'probe', false, ts + 30_000, 'last will: battery empty');
 

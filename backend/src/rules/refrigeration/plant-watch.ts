@@ -1,4 +1,4 @@
-import type { ReadingOf, RefrigeratedCase, TaskEvidence } from '@shelfwatch/contracts';
+import type { PlantView, ReadingOf, RefrigeratedCase, TaskEvidence } from '@shelfwatch/contracts';
 import type { z } from 'zod';
 import type { ConditionLatch } from '../condition-latch.js';
 import { fmtDuration, fmtTime, MIN } from '../format.js';
@@ -34,6 +34,8 @@ export class PlantWatch {
   private findingSince: number | null = null;
   private lastFindingAt: number | null = null;
   private raisedAt: number | null = null;
+  /** What the latest judgement saw, for the cold-chain view and the dashboards. */
+  private latest: PlantFindings | null = null;
 
   constructor(private readonly ctx: PlantWatchContext) {
     this.data = new CompressorCycles(ctx.tuning);
@@ -49,6 +51,7 @@ export class PlantWatch {
     const { tuning, latch, index, caseDef } = this.ctx;
     const key = `plant:${caseDef.id}`;
     const f = judgePlant(now, this.data, tuning, this.raisedAt ?? Infinity);
+    this.latest = f;
     const any = f.capacityLoss !== null || f.continuousRun !== null || f.slowPullDown !== null;
     if (any) {
       this.findingSince ??= now;
@@ -78,6 +81,19 @@ export class PlantWatch {
       evidence,
       products: index.caseProducts(caseDef),
     }, detail);
+  }
+
+  /** The plant as last judged: duty cycle and capacity against the case's normal, and whether service is needed. */
+  view(): PlantView {
+    const f = this.latest;
+    const pctOf = (share: number | undefined) => (share === undefined ? null : Math.round(share * 1000) / 10);
+    const capacity = f?.recent && f.normal ? f.recent.capacityCPerH / f.normal.capacityCPerH : undefined;
+    return {
+      dutyPct: pctOf(f?.recent?.dutyShare),
+      normalDutyPct: pctOf(f?.normal?.dutyShare),
+      capacityPctOfNormal: pctOf(capacity),
+      serviceNeededSince: this.raisedAt,
+    };
   }
 }
 

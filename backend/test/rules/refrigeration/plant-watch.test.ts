@@ -11,7 +11,8 @@ function judge(o: PlantSimOptions, readings?: (r: Reading[]) => Reading[]) {
   const sim = simulatePlant(o);
   const { engine } = makeEngine();
   const ds = run(engine, readings ? readings(sim.readings) : sim.readings);
-  return { sim, ds, raised: asserts(ds, KIND, KEY) };
+  const plant = engine.caseViews().find((c) => c.caseId === 'case-5')!.plant;
+  return { sim, ds, raised: asserts(ds, KIND, KEY), plant, kpi: engine.kpis(sim.samples.at(-1)!.ts).cases.find((c) => c.caseId === 'case-5')!.plant };
 }
 
 /** Capacity falling linearly from `fromH` to `toShare` over `rampH` (a refrigerant leak). */
@@ -20,15 +21,20 @@ const leak = (fromH: number, rampH: number, toShare: number) => (tMin: number) =
 describe('refrigeration maintenance: quiet in normal operation', { timeout: 60_000 }, () => {
   it('two days of defrosts, shoppers at the door, a door rush and warm afternoons raise nothing', () => {
     const rush = (tS: number) => (tS >= 30 * 3600 && tS < 31.5 * 3600 ? tS % 60 < 10 : shopperDoor(tS));
-    const { raised, sim } = judge({ hours: 48, storeC: (m) => 21 + 5 * Math.sin((2 * Math.PI * (m / 60 - 9)) / 24), doorOpen: rush });
+    const { raised, sim, plant } = judge({ hours: 48, storeC: (m) => 21 + 5 * Math.sin((2 * Math.PI * (m / 60 - 9)) / 24), doorOpen: rush });
     // The afternoons really are warm enough to lengthen the cycles.
     expect(Math.max(...sim.samples.map((s) => s.airC))).toBeGreaterThan(4);
     expect(raised).toEqual([]);
+    // The cold-chain view shows the learned normal and a plant that keeps up with it.
+    expect(plant.serviceNeededSince).toBeNull();
+    expect(plant.normalDutyPct).toBeGreaterThan(0);
+    expect(plant.capacityPctOfNormal).toBeGreaterThan(80);
   });
 
   it('says nothing until it has learned the case: a weak plant from the first hours is not judged', () => {
-    const { raised } = judge({ hours: 5, capacity: leak(1, 1, 0.5) });
+    const { raised, plant } = judge({ hours: 5, capacity: leak(1, 1, 0.5) });
     expect(raised).toEqual([]);
+    expect(plant).toMatchObject({ normalDutyPct: null, capacityPctOfNormal: null, serviceNeededSince: null });
   });
 });
 
@@ -45,6 +51,16 @@ describe('refrigeration maintenance: failing plant is warned before the product 
     expect(text).toMatch(/Duty cycle \d+ % .* vs \d+ % normal at the same heat load/);
     expect(text).toMatch(/Normal learned from \d+ compressor cycles/);
     expect(raises(ds, KIND, KEY)).toBe(1);
+  });
+
+  it('the cold-chain view and the dashboards show it: service needed, duty cycle up, capacity against normal', () => {
+    // A slower leak, to 60 %: the compressor still cycles, so each cycle measures the capacity.
+    const { raised, plant, kpi } = judge({ hours: 36, capacity: leak(24, 6, 0.6) });
+    expect(raised.length).toBeGreaterThan(0);
+    expect(plant.serviceNeededSince).toBeLessThanOrEqual(raised[0]!.at);
+    expect(plant.capacityPctOfNormal).toBeLessThan(75);
+    expect(plant.dutyPct).toBeGreaterThan(plant.normalDutyPct!);
+    expect(kpi).toEqual({ dutyPct: plant.dutyPct, capacityPctOfNormal: plant.capacityPctOfNormal, serviceNeeded: true });
   });
 
   it('after the repair the task resolves once the case has behaved like its normal for hours', () => {

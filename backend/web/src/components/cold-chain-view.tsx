@@ -1,7 +1,8 @@
 import type { CaseView } from '@shelfwatch/contracts';
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient } from '../api-client.js';
-import { CASE_STATE_STYLE } from '../kind-style.js';
+import { CASE_STATE_STYLE, KIND_STYLE } from '../kind-style.js';
+import { plantText } from '../plant-text.js';
 import { duration, relativeTime } from '../relative-time.js';
 import { Icon } from './icon.js';
 
@@ -47,6 +48,13 @@ function CaseCard({ c, now }: { c: CaseView; now: number }) {
         <dt>Above limit</dt>
         <dd>{c.minutesAboveLimit > 0 ? duration(c.minutesAboveLimit) : 'No'}</dd>
       </dl>
+      <p class="sub plant">{plantText(c.plant)}</p>
+      {c.plant.serviceNeededSince !== null && (
+        <p class={`tag service ${KIND_STYLE.refrigeration_maintenance.cls}`}>
+          <Icon name={KIND_STYLE.refrigeration_maintenance.icon} size={20} />
+          Refrigeration service needed (found {relativeTime(c.plant.serviceNeededSince, now)})
+        </p>
+      )}
       {c.updatedAt !== null && <p class="sub">Updated {relativeTime(c.updatedAt, now)}</p>}
     </li>
   );
