@@ -95,17 +95,7 @@ export function coldChainDashboard(): Dashboard {
         .height(6)
         .span(9),
     )
-    .withPanel(
-      new StateTimelinePanel()
-        .title('Alarm state')
-        .mappings(booleanStates('ALARM', COLOR.bad, 'ok', COLOR.ok))
-        .showValue(VisibilityMode.Never)
-        .withTarget(
-          influx(`SELECT last("in_alarm") FROM "${M.kpiCase}" ${where(STORE, CASE)} GROUP BY ${INTERVAL}, "case" fill(previous)`).alias('$tag_case'),
-        )
-        .height(6)
-        .span(9),
-    )
+    .withPanel(caseFlagTimeline('Alarm state', 'in_alarm', booleanStates('ALARM', COLOR.bad, 'ok', COLOR.ok)).height(6).span(9))
     .withRow(new RowBuilder('Cases'))
     .withPanel(
       new TimeseriesPanel()
@@ -175,14 +165,8 @@ export function coldChainDashboard(): Dashboard {
         .span(9),
     )
     .withPanel(
-      new StateTimelinePanel()
-        .title('Refrigeration service needed')
+      caseFlagTimeline('Refrigeration service needed', 'service_needed', booleanStates('SERVICE', COLOR.warn, 'ok', COLOR.ok))
         .description('While a refrigeration-maintenance finding stands for the case (kpi_case.service_needed).')
-        .mappings(booleanStates('SERVICE', COLOR.warn, 'ok', COLOR.ok))
-        .showValue(VisibilityMode.Never)
-        .withTarget(
-          influx(`SELECT last("service_needed") FROM "${M.kpiCase}" ${where(STORE, CASE)} GROUP BY ${INTERVAL}, "case" fill(previous)`).alias('$tag_case'),
-        )
         .height(8)
         .span(6),
     )
@@ -250,6 +234,15 @@ export function coldChainDashboard(): Dashboard {
         .span(12),
     )
     .build();
+}
+
+/** A per-case true/false of kpi_case over time. */
+function caseFlagTimeline(title: string, field: string, mappings: ValueMapping[]): StateTimelinePanel {
+  return new StateTimelinePanel()
+    .title(title)
+    .mappings(mappings)
+    .showValue(VisibilityMode.Never)
+    .withTarget(influx(`SELECT last("${field}") FROM "${M.kpiCase}" ${where(STORE, CASE)} GROUP BY ${INTERVAL}, "case" fill(previous)`).alias('$tag_case'));
 }
 
 /** Defrost starts and door openings as annotations on every time panel (the controller
