@@ -69,8 +69,8 @@ export interface StackOptions {
   backendPort?: number;
   /** The embedded broker's port; devices told it before the gateway starts need a fixed one (see freePort). 0: any. */
   mqttPort?: number;
-  /** Each service's output appended to `<dir>/<service>.log` at this LOG_LEVEL; without it, warn and not kept. */
-  logs?: { dir: string; level: string };
+  /** Each service's output appended to `<logs.dir, default the stack's dir>/<service>.log` at this LOG_LEVEL; without it, warn and not kept. */
+  logs?: { dir?: string; level: string };
   /** The backend's config file, from the stack's part (port, database, layout). */
   backend: (base: StackBackendBase, files: StackFiles) => object;
   /** The gateway's config file, from the stack's part (files, broker, sinks, outbox); called before its first start. */
@@ -172,6 +172,16 @@ export class Stack {
     await this.gateway?.stop();
   }
 
+  /** Stops the stack's influxd (an outage); its data stays for startInfluxd(). */
+  async stopInfluxd(): Promise<void> {
+    await this.ownInfluxd().stop();
+  }
+
+  /** Starts the stack's influxd again, on the same port and data. */
+  async startInfluxd(): Promise<void> {
+    await this.ownInfluxd().start();
+  }
+
   /**
    * Stops the gateway, the backend and influxd, in that order; each step runs even if one
    * before failed. A temporary folder is removed; a caller's folder keeps its data.
@@ -183,9 +193,14 @@ export class Stack {
     if (errors.length) throw new AggregateError(errors, `stopping the stack: ${errors.map((e) => (e as Error).message).join('; ')}`);
   }
 
+  private ownInfluxd(): InfluxdHandle {
+    if (!this.influxd) throw new Error(`the stack uses the InfluxDB at ${this.files.influxUrl}, not its own`);
+    return this.influxd;
+  }
+
   private start<S extends ReadyService>(service: S, configFile: string): Promise<ServiceProcess<S>> {
     const { logs } = this.options;
-    return startService(service, configFile, logs ? { logFile: path.join(logs.dir, `${service}.log`), env: { LOG_LEVEL: logs.level } } : {});
+    return startService(service, configFile, logs ? { logFile: path.join(logs.dir ?? this.files.dir, `${service}.log`), env: { LOG_LEVEL: logs.level } } : {});
   }
 }
 
