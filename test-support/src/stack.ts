@@ -30,7 +30,7 @@ export interface StackFiles {
   mqttPort: number;
 }
 
-export function stackBackendBase(files: StackFiles, port: number) {
+function stackBackendBase(files: StackFiles, port: number) {
   return {
     http: { host: '127.0.0.1', port },
     dbPath: path.join(files.dir, 'backend.sqlite'),
@@ -39,7 +39,7 @@ export function stackBackendBase(files: StackFiles, port: number) {
 }
 export type StackBackendBase = ReturnType<typeof stackBackendBase>;
 
-export function stackGatewayBase(files: StackFiles, gatewayId: string, token: string) {
+function stackGatewayBase(files: StackFiles, gatewayId: string, token: string) {
   return {
     gatewayId,
     layoutFile: files.layoutFile,
