@@ -159,7 +159,9 @@ export class Stack {
     const gateway = await this.start('gateway', this.gatewayConfigFile);
     this.gateway = gateway;
     if (this.options.awaitGatewayHealthy === false) return gateway;
-    // "Ready" means listening; serial ports and OPC UA sessions come up just after.
+    // "Ready" means listening; serial ports and OPC UA sessions come up just after. A simulation
+    // (re)starts its clock only then, or values set in between would be readings no
+    // subscription could ever see.
     await waitUntil(async () => ((await (await fetch(`${gateway.ready.httpUrl}/healthz`)).json()) as { ok: boolean }).ok, {
       timeoutMs: 60_000,
       intervalMs: 100,
