@@ -18,7 +18,7 @@ export interface IngestStep {
 
 /** Points of what the store load sends (weights and camera slots; the controllers report on their own). */
 async function points(stack: Stack): Promise<number> {
-  const { byKind } = await countSensorPoints(stack.influx.url);
+  const { byKind } = await countSensorPoints(stack.files.influxUrl);
   return byKind.serial + byKind.camera;
 }
 
@@ -100,9 +100,9 @@ export async function catchUp(stack: Stack, load: StoreLoad, multiple: number, o
   let published = 0;
   published += await load.run(multiple, 10);
   log(`catch-up: stopping influxd for ${outageS} s at ${rate} readings/s`);
-  await stack.influx.stop();
+  await stack.stopInfluxd();
   published += await load.run(multiple, outageS);
-  await stack.influx.start();
+  await stack.startInfluxd();
   const restarted = performance.now();
   const stop = { stop: false };
   const running = load.run(multiple, 180, stop);

@@ -82,7 +82,7 @@ async function runShelfWatch(n: number): Promise<PeerRun> {
     await Promise.all(Array.from({ length: IN_FLIGHT }, (_, w) => worker(w)));
     let stored = 0;
     const deadline = Date.now() + 120_000;
-    while ((stored = (await countSensorPoints(stack.influx.url)).byKind.probe) < n && Date.now() < deadline) await sleep(200);
+    while ((stored = (await countSensorPoints(stack.files.influxUrl)).byKind.probe) < n && Date.now() < deadline) await sleep(200);
     const seconds = (performance.now() - t0) / 1000;
     if (stored < n) throw new Error(`ShelfWatch stored ${stored} of ${n} within 120 s`);
     return { system: 'shelfwatch', perSec: Math.round(stored / seconds), stored, seconds: Math.round(seconds * 100) / 100, loadAvg1: started };

@@ -4,9 +4,11 @@ import type { DeviceCredentials, StoreLayout } from '@shelfwatch/contracts';
 import { generateLayout, type GeneratedLayoutSpec } from '@shelfwatch/firmware-sim';
 import type { BackendConfigInput } from '@shelfwatch/backend';
 import { addToTrustList, type GatewayConfigInput } from '@shelfwatch/gateway';
-import { makeTempDir, readReadyLine, spawnManaged, startInfluxd, waitUntil, type InfluxdHandle } from '@shelfwatch/test-support';
-import { startService, type ServiceProcess } from '../scripts/demo/processes.js';
+import { makeTempDir, readReadyLine, spawnManaged } from '@shelfwatch/test-support';
+import { Stack, startStack as startWholeStack, type StackOptions } from '@shelfwatch/test-support/stack';
 import type { ControllerFarmConfig } from './controller-farm.js';
+
+export type { Stack };
 
 /** Bench-only tokens, generated per run (never shipped anywhere). */
 export const TOKENS = {
@@ -76,17 +78,6 @@ export async function startControllerFarm(layout: StoreLayout, credentials: Devi
   }
 }
 
-export interface Stack {
-  influx: InfluxdHandle;
-  gateway: ServiceProcess;
-  backend: ServiceProcess;
-  gatewayUrl: string;
-  backendUrl: string;
-  mqttUrl: string;
-  dir: string;
-  stop(): Promise<void>;
-}
-
 /**
  * influxd + the backend + the gateway (embedded broker), each a real process on loopback,
  * wired like the demo: MQTT devices, serial boards and OPC UA controllers (given).
@@ -100,79 +91,32 @@ export async function startStack(opts: {
   /** Their certificates (DER): placed in the gateway's OPC UA trust list. */
   controllerCertificates?: Record<string, Buffer>;
 }): Promise<Stack> {
-  const tmp = await makeTempDir('bench-stack');
-  const dir = tmp.path;
-  const cleanups: (() => Promise<void>)[] = [async () => tmp.remove()];
-  const stop = async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-    cleanups.length = 0;
+  const options: StackOptions = {
+    layout: opts.layout,
+    credentials: opts.credentials,
+    gatewayId: GATEWAY_ID,
+    gatewayToken: TOKENS.gateway,
+    logs: { level: process.env.LOG_LEVEL ?? 'info' },
+    backend: (base, files): BackendConfigInput => ({
+      ...base,
+      tokens: [
+        { token: TOKENS.gateway, role: 'device', subject: GATEWAY_ID },
+        { token: TOKENS.ops, role: 'operations', subject: 'bench-ops' },
+      ],
+      influx: { url: files.influxUrl },
+    }),
+    gateway: async (base): Promise<GatewayConfigInput> => {
+      for (const [id, der] of Object.entries(opts.controllerCertificates ?? {})) await addToTrustList(base.opcua.pkiDir, id, der);
+      return { ...base, serial: { boards: opts.serialBoards ?? {} }, opcua: { controllers: opts.controllers ?? {}, pkiDir: base.opcua.pkiDir } };
+    },
   };
+  if (opts.withGateway !== false) return startWholeStack(options);
+  const stack = await Stack.prepare(options);
   try {
-    const layoutFile = path.join(dir, 'store.json');
-    const credentialsFile = path.join(dir, 'devices.json');
-    await writeFile(layoutFile, JSON.stringify(opts.layout));
-    await writeFile(credentialsFile, JSON.stringify(opts.credentials));
-    const influx = await startInfluxd({ dataDir: path.join(dir, 'influx') });
-    cleanups.push(() => influx.destroy());
-    const backendConfig = path.join(dir, 'backend.json');
-    await writeFile(
-      backendConfig,
-      JSON.stringify({
-        http: { host: '127.0.0.1', port: 0 },
-        dbPath: path.join(dir, 'backend.sqlite'),
-        layoutFiles: [layoutFile],
-        tokens: [
-          { token: TOKENS.gateway, role: 'device', subject: GATEWAY_ID },
-          { token: TOKENS.ops, role: 'operations', subject: 'bench-ops' },
-        ],
-        influx: { url: influx.url },
-      } satisfies BackendConfigInput),
-    );
-    const backend = await startService('backend', backendConfig, dir);
-    cleanups.push(() => backend.proc.stop());
-    const backendUrl = backend.ready.url;
-    if (opts.withGateway === false) {
-      return { influx, gateway: backend, backend, gatewayUrl: '', backendUrl, mqttUrl: '', dir, stop };
-    }
-    const gatewayPki = path.join(dir, 'gateway-pki');
-    for (const [id, der] of Object.entries(opts.controllerCertificates ?? {})) await addToTrustList(gatewayPki, id, der);
-    const gatewayConfig = path.join(dir, 'gateway.json');
-    await writeFile(
-      gatewayConfig,
-      JSON.stringify({
-        gatewayId: GATEWAY_ID,
-        layoutFile,
-        credentialsFile,
-        mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
-        serial: { boards: opts.serialBoards ?? {} },
-        opcua: { controllers: opts.controllers ?? {}, pkiDir: gatewayPki },
-        influx: { url: influx.url },
-        backend: { url: backendUrl, token: TOKENS.gateway },
-        outbox: { path: path.join(dir, 'gateway-outbox.sqlite') },
-        http: { host: '127.0.0.1', port: 0 },
-      } satisfies GatewayConfigInput),
-    );
-    const gateway = await startService('gateway', gatewayConfig, dir);
-    cleanups.push(() => gateway.proc.stop());
-    const gatewayUrl = gateway.ready.httpUrl;
-    // Ready = listening; the serial ports open just after.
-    await waitUntil(async () => ((await (await fetch(`${gatewayUrl}/healthz`)).json()) as { ok: boolean }).ok, {
-      timeoutMs: 60_000,
-      intervalMs: 100,
-      what: 'the gateway to open every serial port',
-    });
-    return {
-      influx,
-      gateway,
-      backend,
-      gatewayUrl,
-      backendUrl,
-      mqttUrl: `mqtt://127.0.0.1:${gateway.ready.mqttPort}`,
-      dir,
-      stop,
-    };
+    await stack.startBackend();
+    return stack;
   } catch (err) {
-    await stop();
+    await stack.stop().catch(() => undefined);
     throw err;
   }
 }

@@ -88,7 +88,7 @@ async function backendScale(runs: number, forwarding: PeakHourForwarding): Promi
 }
 
 async function rss(stack: Stack): Promise<Rss> {
-  return { gateway: await peakRssMb(stack.gateway.proc.child.pid), backend: await peakRssMb(stack.backend.proc.child.pid) };
+  return { gateway: await peakRssMb(stack.gateway?.proc.child.pid), backend: await peakRssMb(stack.backend?.proc.child.pid) };
 }
 
 export async function systemFigures(options: { runs: number }): Promise<SystemFigures> {

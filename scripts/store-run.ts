@@ -5,17 +5,18 @@
  * demo runs it once with a live banner; `npm run eval` runs it per scenario and scores
  * the tasks against the simulator's ground truth.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_MAX_AHEAD_MS, DeviceCredentials, StoreLayout, type EventTimeBound, type Reading, type TaskWithHistory } from '@shelfwatch/contracts';
-import { createSimulation, shiftToToday, type NetworkChange, type Scenario } from '@shelfwatch/firmware-sim';
+import type { BackendConfigInput } from '@shelfwatch/backend';
+import { createSimulation, shiftToToday, type NetworkChange, type Scenario, type Simulation } from '@shelfwatch/firmware-sim';
 import { addToTrustList, type GatewayConfigInput } from '@shelfwatch/gateway';
-import { freePort, startInfluxd, waitUntil } from '@shelfwatch/test-support';
-import { countBackroom, fetchTasksWithHistory, startBackend, tokenOf } from './demo/backend-api.js';
+import { freePort, waitUntil } from '@shelfwatch/test-support';
+import { Stack } from '@shelfwatch/test-support/stack';
+import { countBackroom, demoBackendConfig, fetchTasksWithHistory, tokenOf } from './demo/backend-api.js';
 import { startBackhaulRelay, type BackhaulRelay } from './demo/backhaul-relay.js';
 import { countSensorPoints, type SensorPointCounts } from './demo/influx-count.js';
-import { startService, type ServiceProcess } from './demo/processes.js';
 import { DemoSecrets } from './demo/secrets.js';
 import { startSupplierReceiver } from './demo/supplier-receiver.js';
 
@@ -116,11 +117,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
   const credentials = options.credentialsFile
     ? DeviceCredentials.parse(JSON.parse(await readFile(options.credentialsFile, 'utf8')))
     : generatedCredentials(layout);
-  const layoutFile = path.join(runDir, 'store.json');
   const backroom = layout.products.map((p) => ({ sku: p.sku, units: scenario.settings.backroom.skus[p.sku] ?? scenario.settings.backroom.defaultUnits }));
-  const credentialsFile = path.join(runDir, 'devices.json');
-  await writeFile(layoutFile, JSON.stringify(layout, null, 2));
-  await writeFile(credentialsFile, JSON.stringify(credentials, null, 2));
   // The devices are told the broker's address before the gateway starts it, so "any free
   // port" is resolved here, not by the gateway.
   const mqttPort = options.mqttPort || (await freePort());
@@ -133,10 +130,6 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
   };
 
   try {
-    const influx = options.influxUrl ? { url: options.influxUrl } : await startInfluxd({ dataDir: path.join(runDir, 'influx') });
-    if ('stop' in influx) cleanups.push(() => influx.stop());
-    log(`influxd on ${influx.url}`);
-
     const supplierToken = (supplierId: string) => secrets.tokens.find((t) => t.role === 'supplier' && t.subject === supplierId)?.token;
     let onOrder: (order: { storeId: string; supplierId: string; requestId: string; lines: { sku: string; quantity: number }[] }, atMs: number) => void = () => {};
     const receiver = await startSupplierReceiver({
@@ -145,49 +138,63 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
     });
     cleanups.push(() => receiver.close());
 
-    let gateway: ServiceProcess<'gateway'> | undefined;
-    let gatewayUrl = '';
-    // Set once the backend is up (the relay forwards to it); scenario network events act on it.
-    const backhaulRef: { relay?: BackhaulRelay } = {};
-    const gatewayConfigFile = path.join(runDir, 'gateway.json');
-    const startGateway = async () => {
-      gateway = await startService('gateway', gatewayConfigFile, logDir);
-      gatewayUrl = gateway.ready.httpUrl;
-      // "Ready" means listening; serial ports and OPC UA subscriptions come up just after. The
-      // simulated clock (re)starts once all are up, or values set in between would be readings
-      // no subscription could ever see.
-      await waitUntil(async () => ((await (await fetch(`${gatewayUrl}/healthz`)).json()) as { ok: boolean }).ok, {
-        timeoutMs: 60_000,
-        intervalMs: 100,
-        what: 'the gateway to open every serial port and OPC UA session',
-      });
-    };
+    // Set once the simulated devices and the backhaul are up: the gateway is configured for
+    // them, and the scenario's network events act on them.
+    const live: { sim?: Simulation; backhaul?: BackhaulRelay } = {};
+    const stack = await Stack.prepare({
+      dir: runDir,
+      layout,
+      credentials,
+      gatewayId: secrets.gateway.id,
+      gatewayToken: secrets.gateway.backendToken,
+      ...(options.influxUrl ? { influxUrl: options.influxUrl } : {}),
+      backendPort: options.httpPort ?? 0,
+      mqttPort,
+      logs: { dir: logDir, level: process.env.LOG_LEVEL ?? 'info' },
+      backend: (base, files): BackendConfigInput => ({
+        ...base,
+        ...demoBackendConfig({
+          secrets,
+          webhookUrls: Object.fromEntries(Object.keys(secrets.suppliers).map((id) => [id, `${receiver.url}/${id}`])),
+          influxUrl: files.influxUrl,
+          eventTime,
+          // Keep every reading of the run, so its task list can be compared with replays.
+          replayHours: scenario.settings.durationS / 3600 + 2,
+        }),
+      }),
+      gateway: async (base): Promise<GatewayConfigInput> => {
+        const { sim, backhaul } = live;
+        if (!sim || !backhaul) throw new Error('the gateway is configured once the devices and the backhaul are up');
+        // The simulated controllers speak sign & encrypt; the gateway trusts exactly their certificates.
+        for (const [id, der] of Object.entries(sim.endpoints.controllerCertificates)) await addToTrustList(base.opcua.pkiDir, id, der);
+        return {
+          ...base,
+          serial: { boards: Object.fromEntries(Object.entries(sim.endpoints.boards).map(([id, p]) => [id, { path: p }])) },
+          opcua: {
+            controllers: Object.fromEntries(Object.entries(sim.endpoints.controllers).map(([id, url]) => [id, { endpointUrl: url }])),
+            pkiDir: base.opcua.pkiDir,
+            publishingIntervalMs: publishingIntervalFor(options.speed),
+          },
+          backend: { ...base.backend, url: backhaul.url },
+          eventTime,
+        };
+      },
+    });
+    cleanups.push(() => stack.stop());
+    log(`influxd on ${stack.files.influxUrl}`);
+
     const onNetworkChange = async (change: NetworkChange & { atMs: number }) => {
       log(`${new Date(change.atMs).toISOString()}: ${change.link} ${change.up ? 'back' : 'down'}`);
       if (change.link === 'gateway') {
-        if (change.up) await startGateway();
-        else await gateway?.proc.stop();
-      } else if (change.up) await backhaulRef.relay?.restore();
-      else backhaulRef.relay?.cut(change.delivery, change.windowS * 1000);
+        if (change.up) await stack.startGateway();
+        else await stack.stopGateway();
+      } else if (change.up) await live.backhaul?.restore();
+      else live.backhaul?.cut(change.delivery, change.windowS * 1000);
     };
 
     // The backend and the simulated devices start side by side (both take seconds).
     const [backendStart, simStart] = await Promise.allSettled([
-      startBackend(
-        'backend',
-        {
-          dir: runDir,
-          layoutFile,
-          secrets,
-          webhookUrls: Object.fromEntries(Object.keys(secrets.suppliers).map((id) => [id, `${receiver.url}/${id}`])),
-          influxUrl: influx.url,
-          eventTime,
-          port: options.httpPort ?? 0,
-          // Keep every reading of the run, so its task list can be compared with replays.
-          replayHours: scenario.settings.durationS / 3600 + 2,
-        },
-        logDir,
-      ),
+      stack.startBackend(),
       createSimulation({
         scenario,
         seed: options.seed,
@@ -201,19 +208,17 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       }),
     ]);
-    if (backendStart.status === 'fulfilled') cleanups.push(() => backendStart.value.proc.stop());
     if (simStart.status === 'fulfilled') cleanups.push(() => simStart.value.stop());
     if (backendStart.status === 'rejected') throw backendStart.reason;
     if (simStart.status === 'rejected') throw simStart.reason;
-    const backend = backendStart.value;
     const sim = simStart.value;
-    const backendUrl = backend.ready.url;
+    const backendUrl = stack.backendUrl;
     // Staff count the backroom before trading (the rules restock and forecast from it), as a store does.
     await countBackroom(backendUrl, tokenOf(secrets, 'operations'), layout.store.id, backroom);
     log(`backend on ${backendUrl}; simulated devices ready`);
     // The gateway reaches the backend through the store's backhaul, which the scenario may cut.
     const backhaul = await startBackhaulRelay({ backendUrl, log });
-    backhaulRef.relay = backhaul;
+    live.backhaul = backhaul;
     cleanups.push(() => backhaul.close());
 
     // A supplier confirms each order; the goods reach the store's backroom a lead time after it.
@@ -227,33 +232,13 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
         .catch((err: unknown) => log(`delivery confirmation failed: ${(err as Error).message}`));
     };
 
-    // The simulated controllers speak sign & encrypt; the gateway trusts exactly their certificates.
-    const gatewayPki = path.join(runDir, 'gateway-pki');
-    for (const [id, der] of Object.entries(sim.endpoints.controllerCertificates)) await addToTrustList(gatewayPki, id, der);
-    await writeJson(gatewayConfigFile, {
-      gatewayId: secrets.gateway.id,
-      layoutFile,
-      credentialsFile,
-      mqtt: { mode: 'embedded', host: '127.0.0.1', port: mqttPort },
-      serial: { boards: Object.fromEntries(Object.entries(sim.endpoints.boards).map(([id, p]) => [id, { path: p }])) },
-      opcua: {
-        controllers: Object.fromEntries(Object.entries(sim.endpoints.controllers).map(([id, url]) => [id, { endpointUrl: url }])),
-        pkiDir: gatewayPki,
-        publishingIntervalMs: publishingIntervalFor(options.speed),
-      },
-      influx: { url: influx.url },
-      backend: { url: backhaul.url, token: secrets.gateway.backendToken },
-      outbox: { path: path.join(runDir, 'gateway-outbox.sqlite') },
-      http: { host: '127.0.0.1', port: 0 },
-      eventTime,
-    } satisfies GatewayConfigInput);
-    await startGateway();
-    cleanups.push(() => gateway?.proc.stop() ?? Promise.resolve());
+    live.sim = sim;
+    await stack.startGateway();
 
     options.onReady?.({
       backendUrl,
-      gatewayUrl,
-      influxUrl: influx.url,
+      gatewayUrl: stack.gatewayUrl,
+      influxUrl: stack.files.influxUrl,
       mqttPort,
       logDir,
       staffToken: secrets.tokens.find((t) => t.role === 'staff')?.token ?? '',
@@ -270,6 +255,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
     const simSummary = await sim.stop({
       beforeDisconnect: async () => {
         log('simulation finished; waiting for the gateway to read what is still on the wire and drain its outbox');
+        const gatewayUrl = stack.gatewayUrl;
         await gatewayQuiet(gatewayUrl, secrets.gateway.backendToken);
         await waitUntil(
           async () => {
@@ -280,7 +266,7 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
           { timeoutMs: 300_000, intervalMs: 250, what: 'the gateway outbox to drain' },
         );
         collected = {
-          points: await countSensorPoints(influx.url),
+          points: await countSensorPoints(stack.files.influxUrl),
           tasks: await fetchTasksWithHistory(backendUrl, tokenOf(secrets, 'operations'), layout),
           received: [...backhaul.received()],
         };
@@ -308,13 +294,14 @@ export async function runStore(options: StoreRunOptions): Promise<StoreRunResult
       clockWaitMs: simSummary.clockWaitMs,
       tasks,
       layout,
-      layoutFile,
+      layoutFile: stack.files.layoutFile,
       backroom,
       secrets,
       groundTruthPath,
       runDir,
     };
-    await stopAll(...(gateway ? [gateway] : []), backend);
+    // The services stop first, while the devices and the backhaul they talk to are still there.
+    await stack.stop();
     await cleanup();
     return result;
   } catch (err) {
@@ -331,10 +318,6 @@ function generatedCredentials(layout: StoreLayout): DeviceCredentials {
     ...layout.cases.flatMap((c) => [c.controllerId, ...c.probes.map((p) => p.id)]),
   ];
   return Object.fromEntries(devices.map((id) => [id, { password: `demo-only-${id}` }]));
-}
-
-async function writeJson(file: string, value: unknown): Promise<void> {
-  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 async function confirmDelivery(
@@ -376,17 +359,12 @@ async function gatewayQuiet(gatewayUrl: string, token: string): Promise<void> {
   );
 }
 
-async function stopAll(...services: ServiceProcess[]): Promise<void> {
-  for (const s of services) await s.proc.stop();
-}
-
 /**
  * A controller's subscription publishes on a wall-clock interval, so a sped-up store's values
  * wait speed× longer in simulated time (250 ms at 1,000× is four simulated minutes), and the
  * simulator's clock stops until they are out: the shortest interval the server grants keeps
- * the wait a few simulated seconds per speed step and makes the run no different in kind.
+ * that wait as short as it can be.
  */
 function publishingIntervalFor(speed: number): number {
   return Math.max(50, Math.round(250 / speed));
 }
-

@@ -15,14 +15,14 @@ describe('drill: influxd down and up under load, whole chain (MQTT â†’ gateway â
     // First half: influxd goes down while it is being published.
     const firstHalf = send(PER_PROBE / 2);
     await probes[0]!.whenAcked(PER_PROBE / 4);
-    const stopping = chain.influxd.stop();
+    const stopping = chain.stack.stopInfluxd();
     await firstHalf;
     await stopping;
     // Second half: published with influxd down, and it comes back while the stream goes on.
     const secondHalf = send(PER_PROBE);
     await probes[0]!.whenAcked((PER_PROBE * 3) / 4);
     const pendingAtRestart = (await chain.gatewayStats()).outboxPending.influx ?? 0;
-    await chain.influxd.start();
+    await chain.stack.startInfluxd();
     await secondHalf;
     await chain.drained();
 

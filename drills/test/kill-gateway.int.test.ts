@@ -36,8 +36,8 @@ describe('drill: kill -9 of the gateway mid-stream (MQTT QoS 1 → gateway → i
     const ids = storedReadingIds(chain.dbPath).filter((id) => id.startsWith('probe-1:'));
     expect(ids.length).toBe(N);
     expect(new Set(ids).size).toBe(N);
-    const accepted = await metricSum(chain.backend!.url, 'shelfwatch_backend_readings_total', (l) => l.includes('result="accepted"'));
-    const duplicates = await metricSum(chain.backend!.url, 'shelfwatch_backend_readings_total', (l) => l.includes('result="duplicate"'));
+    const accepted = await metricSum(chain.backendUrl, 'shelfwatch_backend_readings_total', (l) => l.includes('result="accepted"'));
+    const duplicates = await metricSum(chain.backendUrl, 'shelfwatch_backend_readings_total', (l) => l.includes('result="duplicate"'));
     // Besides the devices' readings, the restarted gateway's statement that it had stopped listening.
     expect(accepted).toBe(N + HOT + 1);
     expect(storedReadingIds(chain.dbPath).filter((id) => id.startsWith('gw-1:status:'))).toHaveLength(1);

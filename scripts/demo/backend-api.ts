@@ -11,29 +11,21 @@ const ROOT = repoRoot(import.meta.dirname);
 const TaskPage = z.object({ tasks: z.array(z.object({ id: z.string() }).loose()) });
 
 export interface BackendConfigParts {
-  dir: string;
-  layoutFile: string;
   secrets: DemoSecrets;
   /** Supplier id → webhook URL; none = webhooks stay in the backend's outbox. */
   webhookUrls?: Record<string, string>;
   influxUrl?: string;
   /** Simulated hours of readings the backend keeps for replay (the run's length, at least). */
   replayHours?: number;
-  /** HTTP port (0: any free port). */
-  port?: number;
   /** Event times the backend accepts (a simulation runs ahead of and behind the wall clock). */
   eventTime?: EventTimeBound;
 }
 
-/** Writes a backend config for the demo store into dir and starts the backend process. */
-export async function startBackend(name: string, parts: BackendConfigParts, logDir: string): Promise<ServiceProcess<'backend'>> {
-  const configFile = path.join(parts.dir, `${name}.json`);
-  const config: BackendConfigInput = {
+/** The demo store's part of a backend config: tokens, suppliers, InfluxDB, the staff web app (the caller adds port, database and layout). */
+export function demoBackendConfig(parts: BackendConfigParts): Omit<BackendConfigInput, 'http' | 'dbPath' | 'layoutFiles'> {
+  return {
     // The simulated store uses the published demo tokens and webhook secrets.
     demo: true,
-    http: { host: '127.0.0.1', port: parts.port ?? 0 },
-    dbPath: path.join(parts.dir, `${name}.sqlite`),
-    layoutFiles: [parts.layoutFile],
     tokens: parts.secrets.tokens,
     suppliers: Object.fromEntries(
       Object.entries(parts.webhookUrls ?? {}).map(([id, url]) => [id, { webhookUrl: url, webhookSecret: parts.secrets.suppliers[id]?.webhookSecret ?? '' }]),
@@ -44,6 +36,17 @@ export async function startBackend(name: string, parts: BackendConfigParts, logD
     ...(parts.eventTime ? { eventTime: parts.eventTime } : {}),
     ...(parts.replayHours ? { replayHours: Math.min(24 * 14, Math.ceil(parts.replayHours)) } : {}),
     webDir: path.join(ROOT, 'backend/web/dist'),
+  };
+}
+
+/** Writes a backend config for the demo store into dir and starts the backend process. */
+export async function startBackend(name: string, parts: BackendConfigParts & { dir: string; layoutFile: string }, logDir: string): Promise<ServiceProcess<'backend'>> {
+  const configFile = path.join(parts.dir, `${name}.json`);
+  const config: BackendConfigInput = {
+    http: { host: '127.0.0.1', port: 0 },
+    dbPath: path.join(parts.dir, `${name}.sqlite`),
+    layoutFiles: [parts.layoutFile],
+    ...demoBackendConfig(parts),
   };
   await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
   return startService('backend', configFile, logDir, name);

@@ -20,26 +20,28 @@ export interface BackendFilesOptions {
   webhookUrl?: string;
 }
 
+/** The drills' part of a backend config: their tokens and supplier (the caller adds port, database and layout). */
+export function drillBackendConfig(webhookUrl = 'http://127.0.0.1:9/sup-1'): Omit<BackendConfigInput, 'http' | 'dbPath' | 'layoutFiles'> {
+  return {
+    tokens: [
+      { token: BACKEND_TOKENS.device, role: 'device', subject: 'gw-1' },
+      { token: BACKEND_TOKENS.ops, role: 'operations', subject: 'olga' },
+      { token: BACKEND_TOKENS.staff, role: 'staff', subject: 'alice' },
+      { token: BACKEND_TOKENS.supplier, role: 'supplier', subject: 'sup-1' },
+    ],
+    suppliers: { 'sup-1': { webhookUrl, webhookSecret: SUPPLIER_SECRET } },
+    // The drills' webhook receiver listens on loopback.
+    webhooks: { allowPrivateNetworks: ['127.0.0.1/32'] },
+  };
+}
+
 /** Writes a backend config (fixed port, so a restarted backend is where the gateway expects it). */
 export async function writeBackendConfig(o: BackendFilesOptions): Promise<{ configFile: string; dbPath: string; url: string }> {
   const dbPath = path.join(o.dir, 'backend.sqlite');
   const configFile = path.join(o.dir, 'backend.json');
   await writeFile(
     configFile,
-    JSON.stringify({
-      http: { host: '127.0.0.1', port: o.port },
-      dbPath,
-      layoutFiles: [o.layoutFile],
-      tokens: [
-        { token: BACKEND_TOKENS.device, role: 'device', subject: 'gw-1' },
-        { token: BACKEND_TOKENS.ops, role: 'operations', subject: 'olga' },
-        { token: BACKEND_TOKENS.staff, role: 'staff', subject: 'alice' },
-        { token: BACKEND_TOKENS.supplier, role: 'supplier', subject: 'sup-1' },
-      ],
-      suppliers: { 'sup-1': { webhookUrl: o.webhookUrl ?? 'http://127.0.0.1:9/sup-1', webhookSecret: SUPPLIER_SECRET } },
-      // The drills' webhook receiver listens on loopback.
-      webhooks: { allowPrivateNetworks: ['127.0.0.1/32'] },
-    } satisfies BackendConfigInput),
+    JSON.stringify({ http: { host: '127.0.0.1', port: o.port }, dbPath, layoutFiles: [o.layoutFile], ...drillBackendConfig(o.webhookUrl) } satisfies BackendConfigInput),
   );
   return { configFile, dbPath, url: `http://127.0.0.1:${o.port}` };
 }

@@ -1,25 +1,19 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { INFLUX_DATABASE } from '@shelfwatch/contracts';
+import type { BackendConfigInput } from '@shelfwatch/backend';
 import { addToTrustList, type GatewayConfigInput, type GatewayStats } from '@shelfwatch/gateway';
-import { freePort, influxQuery, makeTempDir, rowsOf, startInfluxd, startService, TEST_GATEWAY_TOKEN as TOKEN, testGatewayConfig, testLayout, waitUntil, writeTestGatewayFiles, type InfluxdHandle, type ManagedProcess, type ServiceProcess, type TempDir } from '@shelfwatch/test-support';
+import { freePort, influxQuery, rowsOf, TEST_GATEWAY_TOKEN as TOKEN, testCredentials, testLayout, waitUntil } from '@shelfwatch/test-support';
+import { Stack } from '@shelfwatch/test-support/stack';
 import { afterAll, beforeAll } from 'vitest';
-import { spawnBackend, writeBackendConfig } from './backend-process.js';
+import { drillBackendConfig } from './backend-process.js';
 
 /**
- * The whole store chain as separate processes: influxd, the gateway (embedded broker) and
- * the backend, on fixed ports so either can be killed and restarted where the other expects it.
+ * The test store's chain (a Stack: influxd, the backend, the gateway with its embedded broker),
+ * on fixed ports so either service can be killed and restarted where the other expects it,
+ * with what the drills ask of it.
  */
 export class Chain {
-  dir!: TempDir;
-  influxd!: InfluxdHandle;
-  gateway: ServiceProcess<'gateway'> | undefined;
-  backend: { proc: ManagedProcess; url: string } | undefined;
-  gatewayConfig!: string;
-  backendConfig!: string;
-  dbPath!: string;
-  backendUrl!: string;
-  mqttPort!: number;
+  stack!: Stack;
 
   constructor(
     private readonly options: {
@@ -33,42 +27,62 @@ export class Chain {
     } = {},
   ) {}
 
-  /** Writes every config and starts influxd; processes are started separately. */
+  /** Writes every config and starts influxd; the services are started separately. */
   async prepare(): Promise<void> {
-    [this.dir, this.influxd] = await Promise.all([makeTempDir('drill'), startInfluxd()]);
-    const [backendPort, mqttPort] = [await freePort(), this.options.mqttPort ?? (await freePort())];
-    this.mqttPort = mqttPort;
-    const layoutFile = path.join(this.dir.path, 'layout.json');
-    await writeFile(layoutFile, JSON.stringify(testLayout()));
-    const b = await writeBackendConfig({ dir: this.dir.path, layoutFile, port: backendPort, ...(this.options.webhookUrl ? { webhookUrl: this.options.webhookUrl } : {}) });
-    this.backendConfig = b.configFile;
-    this.dbPath = b.dbPath;
-    this.backendUrl = b.url;
-    const gatewayConfig: GatewayConfigInput = testGatewayConfig({ influxUrl: this.influxd.url, backendUrl: b.url, mqttPort, ...(this.options.boards ? { boards: this.options.boards } : {}),
-      ...(this.options.controllers ? { controllers: this.options.controllers } : {}),
+    const { options } = this;
+    this.stack = await Stack.prepare({
+      layout: testLayout(),
+      credentials: testCredentials(),
+      gatewayId: 'gw-1',
+      gatewayToken: TOKEN,
+      backendPort: await freePort(),
+      mqttPort: options.mqttPort ?? (await freePort()),
+      // The drills watch the gateway come up (and fail to) themselves.
+      awaitGatewayHealthy: false,
+      backend: (base): BackendConfigInput => ({ ...base, ...drillBackendConfig(options.webhookUrl) }),
+      gateway: async (base): Promise<GatewayConfigInput> => {
+        for (const [id, der] of Object.entries(options.controllerCertificates ?? {})) await addToTrustList(base.opcua.pkiDir, id, der);
+        return { ...base, serial: { boards: options.boards ?? {} }, opcua: { controllers: options.controllers ?? {}, pkiDir: base.opcua.pkiDir } };
+      },
     });
-    this.gatewayConfig = await writeTestGatewayFiles(this.dir.path, gatewayConfig);
-    // The gateway config's pkiDir ('pki') is resolved against its folder.
-    for (const [id, der] of Object.entries(this.options.controllerCertificates ?? {})) await addToTrustList(path.join(this.dir.path, 'pki'), id, der);
   }
 
-  async startGateway(): Promise<ServiceProcess<'gateway'>> {
-    this.gateway = await startService('gateway', this.gatewayConfig);
-    return this.gateway;
+  get gateway() {
+    return this.stack.gateway;
   }
 
-  async startBackend(): Promise<void> {
-    this.backend = await spawnBackend(this.backendConfig);
+  get backend() {
+    return this.stack.backend;
+  }
+
+  get backendUrl(): string {
+    return this.stack.backendUrl;
+  }
+
+  get mqttPort(): number {
+    return this.stack.files.mqttPort;
+  }
+
+  get dbPath(): string {
+    return path.join(this.stack.files.dir, 'backend.sqlite');
+  }
+
+  startGateway() {
+    return this.stack.startGateway();
+  }
+
+  startBackend() {
+    return this.stack.startBackend();
   }
 
   async gatewayStats(): Promise<GatewayStats> {
-    const res = await fetch(`${this.gateway!.ready.httpUrl}/api/v1/stats`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await fetch(`${this.stack.gatewayUrl}/api/v1/stats`, { headers: { authorization: `Bearer ${TOKEN}` } });
     if (!res.ok) throw new Error(`gateway stats ${res.status}`);
     return (await res.json()) as GatewayStats;
   }
 
   async gatewayHealthy(): Promise<boolean> {
-    const res = await fetch(`${this.gateway!.ready.httpUrl}/healthz`);
+    const res = await fetch(`${this.stack.gatewayUrl}/healthz`);
     return res.status === 200;
   }
 
@@ -84,15 +98,12 @@ export class Chain {
   }
 
   async countPoints(measurement: string, field: string, where = ''): Promise<number> {
-    const rows = rowsOf(await influxQuery(this.influxd.url, INFLUX_DATABASE, `SELECT count(${field}) FROM ${measurement}${where ? ` WHERE ${where}` : ''}`));
+    const rows = rowsOf(await influxQuery(this.stack.files.influxUrl, INFLUX_DATABASE, `SELECT count(${field}) FROM ${measurement}${where ? ` WHERE ${where}` : ''}`));
     return Number(rows[0]?.count ?? 0);
   }
 
   async stop(): Promise<void> {
-    await this.gateway?.proc.stop();
-    await this.backend?.proc.stop();
-    await this.influxd?.destroy();
-    await this.dir?.remove();
+    await this.stack?.stop();
   }
 }
 

@@ -109,7 +109,7 @@ export class SinkRunner {
     if (wait > 0 && missing > 0) return this.waitFor(missing, wait);
     this.lastWriteAt = performance.now();
     const inFlight = this.ready.slice(0, sink.maxInFlight);
-    const results = await Promise.allSettled(inFlight.map((b) => (b.rows.length === 0 ? Promise.resolve() : sink.write(b.rows.map((r) => r.reading)))));
+    const results = await Promise.allSettled(inFlight.map((b) => (b.rows.length === 0 ? Promise.resolve() : sink.write(b.rows.map((r) => r.reading), this.signal))));
     let failure: unknown;
     let failedBatch: Batch | undefined;
     for (const [i, result] of results.entries()) {
@@ -266,7 +266,7 @@ export class SinkRunner {
 
   private async quietWrite(reading: Reading): Promise<boolean> {
     try {
-      await this.options.sink.write([reading]);
+      await this.options.sink.write([reading], this.signal);
       this.lastDelivered = reading;
       return true;
     } catch {
@@ -276,7 +276,7 @@ export class SinkRunner {
 
   private async attemptWrite(rows: OutboxRow[]): Promise<Attempt> {
     try {
-      await this.options.sink.write(rows.map((r) => r.reading));
+      await this.options.sink.write(rows.map((r) => r.reading), this.signal);
       this.options.metrics.written(this.name, rows.length);
       this.lastDelivered = rows.at(-1)?.reading;
       return { ok: true };

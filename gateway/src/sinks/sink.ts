@@ -22,5 +22,6 @@ export interface Sink {
   stop(): Promise<void>;
   /** Whether this sink wants a reading. Called once per reading, in outbox order, per process run. */
   accepts(reading: Reading): boolean;
-  write(readings: Reading[]): Promise<void>;
+  /** `signal` aborts when the runner stops: a write must end then, even while its peer is silent. */
+  write(readings: Reading[], signal: AbortSignal): Promise<void>;
 }

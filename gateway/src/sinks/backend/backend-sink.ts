@@ -1,6 +1,6 @@
 import type { IngestBatch} from '@shelfwatch/contracts';
 import type { Reading } from '@shelfwatch/contracts';
-import { isRetryableStatus } from '@shelfwatch/service-kit';
+import { isRetryableStatus, withDeadline } from '@shelfwatch/service-kit';
 import type { Logger } from 'pino';
 import { SinkError } from '../../errors.js';
 import type { Sink } from '../sink.js';
@@ -49,22 +49,29 @@ export class BackendSink implements Sink {
     return this.filter.accepts(reading);
   }
 
-  async write(readings: Reading[]): Promise<void> {
+  async write(readings: Reading[], signal?: AbortSignal): Promise<void> {
     const body: IngestBatch = { gatewayId: this.options.gatewayId, readings };
     const doFetch: FetchLike = this.options.fetch ?? ((url, init) => fetch(url, init));
-    let res: { status: number; text(): Promise<string> };
+    let res: { status: number; text: string };
     try {
-      res = await doFetch(this.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.token}` },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000),
-      });
+      // The answer is read inside the deadline too: a backend may stall mid-body.
+      res = await withDeadline(
+        async (deadline) => {
+          const answer = await doFetch(this.endpoint, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.token}` },
+            body: JSON.stringify(body),
+            signal: deadline,
+          });
+          const ok = answer.status >= 200 && answer.status < 300;
+          return { status: answer.status, text: ok ? '' : await answer.text().catch(() => '') };
+        },
+        { timeoutMs: this.options.requestTimeoutMs ?? 30_000, ...(signal ? { signal } : {}) },
+      );
     } catch (err) {
       throw new SinkError(`backend ingest: ${(err as Error).message}`, true);
     }
     if (res.status >= 200 && res.status < 300) return;
-    const text = (await res.text().catch(() => '')).slice(0, 500);
-    throw new SinkError(`backend ingest: HTTP ${res.status} ${text}`, isRetryableStatus(res.status), res.status);
+    throw new SinkError(`backend ingest: HTTP ${res.status} ${res.text.slice(0, 500)}`, isRetryableStatus(res.status), res.status);
   }
 }

@@ -43,9 +43,9 @@ export class InfluxSink implements Sink {
     return true;
   }
 
-  async write(readings: Reading[]): Promise<void> {
+  async write(readings: Reading[], signal?: AbortSignal): Promise<void> {
     const { droppedBeyondRetention: dropped } = await this.requireWriter()
-      .write(readings.map(readingToPoint))
+      .write(readings.map(readingToPoint), signal)
       .catch((err: unknown) => {
         // Permanent (a field type conflict, a point that cannot be encoded): the runner bisects
         // the batch until the bad point stands alone and dead-letters it.
