@@ -85,6 +85,13 @@ function substitute(q: PanelQuery): string {
     .replaceAll('$aisle', '.*');
 }
 
+/**
+ * A case's refrigeration normal is learned from at least 6 h of its own compressor cycles,
+ * leaving out the latest 3 h: a 6-hour run ends before any case has one, so these panels are
+ * rightly empty here (panels.int.test.ts checks them against a store that has learned).
+ */
+const NEEDS_A_LEARNED_NORMAL = new Set(['Cooling capacity against the case’s own normal']);
+
 describe('panels over a real simulated run', () => {
   it('the run reconciled and staff closed tasks', () => {
     expect(run.pointsInInflux).toBe(run.readingsSent);
@@ -97,6 +104,7 @@ describe('panels over a real simulated run', () => {
     const first = result.results[0];
     expect(first?.error, q.query).toBeUndefined();
     const values = (first?.series ?? []).flatMap((s) => s.values);
+    if (NEEDS_A_LEARNED_NORMAL.has(q.panel)) return;
     expect(values.some((row) => row.slice(1).some((v) => v !== null)), substitute(q)).toBe(true);
   });
 });

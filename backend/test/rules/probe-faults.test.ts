@@ -51,10 +51,14 @@ describe('a probe that stops talking (device:<id>)', () => {
     expect(engine.caseViews().find((c) => c.caseId === 'case-4')!.productTempC).toBeNull();
   });
 
-  it('a controller reported offline is a sensor fault after 3 min; it clears when it reports again', () => {
+  it('a controller reported offline is a sensor fault after 3 min; it clears when the gateway reports it back', () => {
     const { engine } = makeEngine();
     const sim = simulateCase({ caseId: 'case-4', minutes: 60 });
-    const ds = run(engine, [...sim.readings.filter((r) => !(r.deviceId === 'ctl-4' && r.ts > T0 + 20 * MIN && r.ts < T0 + 30 * MIN)), status('ctl-4', 'controller', T0 + 20 * MIN, false)]);
+    const ds = run(engine, [
+      ...sim.readings.filter((r) => !(r.deviceId === 'ctl-4' && r.ts > T0 + 20 * MIN && r.ts < T0 + 30 * MIN)),
+      status('ctl-4', 'controller', T0 + 20 * MIN, false),
+      status('ctl-4', 'controller', T0 + 30 * MIN, true),
+    ]);
     const f = asserts(ds, 'sensor_fault', 'device:ctl-4');
     expect(f[0]!.at).toBe(T0 + 23 * MIN);
     expect(f[0]!.condition.title).toBe('Case controller offline');

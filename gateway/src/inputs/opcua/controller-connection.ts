@@ -62,6 +62,13 @@ export class ControllerConnection {
   private connects = 0;
   private readonly lastHeard = new LastHeard();
   private pendingOnline: string | undefined;
+  /**
+   * The first value each monitored item reports on a new subscription is what the controller
+   * held when it was reached (sampled as the item is created): the newest of them dates "online".
+   * `before`: the newest value known before, so a controller that changed nothing meanwhile
+   * is dated by its next new value instead.
+   */
+  private reached: { pending: Set<number>; newest: number; before: number } | null = null;
   /** Notifications held while the controller's log is read, so values stay in time order. */
   private held: Notified[] | null = null;
   /** The notifications of the publish response being delivered (see onChanged). */
@@ -153,6 +160,7 @@ export class ControllerConnection {
       });
       subscription.on('terminated', () => this.wakeLost?.('subscription terminated'));
       this.held = [];
+      this.reached = { pending: new Set(VARIABLES.map((_, i) => i)), newest: -Infinity, before: this.lastHeard.lastHeard(controllerId, -Infinity) };
       const group = await subscription.monitorItems(
         VARIABLES.map((v) => ({ nodeId: nodeId(CASE_VARIABLES[v].browseName), attributeId: AttributeIds.Value })),
         // Sampling as fast as the server allows, a deep queue that keeps the oldest values:
@@ -168,8 +176,11 @@ export class ControllerConnection {
         },
         TimestampsToReturn.Both,
       );
-      group.on('changed', (_item, dataValue, index) => this.onChanged({ variable: VARIABLES[index], dataValue }));
-      // Online as of the newest value the controller gives on (re)connection (its log comes first).
+      group.on('changed', (_item, dataValue, index) => {
+        if (this.reached?.pending.delete(index)) this.reached.newest = Math.max(this.reached.newest, this.timeOf(dataValue));
+        this.onChanged({ variable: VARIABLES[index], dataValue });
+      });
+      // Online as of when the controller was reached again (see announceOnline; its log comes first).
       this.setOnline(true, 'session established');
       await this.backfill(session, nodeId);
       this.connects += 1;
@@ -200,15 +211,7 @@ export class ControllerConnection {
       const held = this.held ?? [];
       this.held = null;
       // The log and the held notifications overlap (repeats are dropped by source time per variable).
-      // The link is back as of the newest of them, not as of the first: the log fills in what the
-      // controller set while it could not be reached, and staff could not see the case meanwhile.
-      const online = this.pendingOnline;
-      this.pendingOnline = undefined;
-      const before = this.lastHeard.lastHeard(this.options.controllerId, -Infinity);
       this.emitInOrder([...logged, ...held]);
-      const newest = this.lastHeard.lastHeard(this.options.controllerId, -Infinity);
-      if (online !== undefined && newest > before) this.emitStatus(true, newest, online);
-      else this.pendingOnline = online;
     }
   }
 
@@ -235,6 +238,24 @@ export class ControllerConnection {
     const at = ({ dataValue }: Notified) => this.timeOf(dataValue);
     // Array.prototype.sort is stable: values with the same time keep the server's order.
     for (const { variable, dataValue } of values.sort((a, b) => at(a) - at(b))) this.onValue(variable, dataValue);
+    this.announceOnline(null);
+  }
+
+  /**
+   * "Online" once the log is in, dated when the controller was reached again (see `reached`),
+   * in order: before the first value newer than that. The log fills in what the controller set
+   * while out of reach, but staff could not see the case then; dating "online" by the first of
+   * those values would end the outage minutes early, and by when the log happened to arrive
+   * would make the tasks depend on the network's timing.
+   */
+  private announceOnline(nextTs: number | null): void {
+    const detail = this.pendingOnline;
+    const r = this.reached;
+    if (detail === undefined || this.held !== null || r === null || r.pending.size > 0) return;
+    const at = r.newest > r.before ? r.newest : nextTs;
+    if (at === null || (nextTs !== null && nextTs <= at && r.newest > r.before)) return;
+    this.pendingOnline = undefined;
+    this.emitStatus(true, at, detail);
   }
 
   /** The controller's time of a value; the server's, or ours, only when it gives none. */
@@ -265,11 +286,7 @@ export class ControllerConnection {
     const last = this.lastTs.get(variable);
     if (last !== undefined && outcome.reading.ts <= last) return;
     this.lastTs.set(variable, outcome.reading.ts);
-    if (this.pendingOnline !== undefined) {
-      const detail = this.pendingOnline;
-      this.pendingOnline = undefined;
-      this.emitStatus(true, outcome.reading.ts, detail);
-    }
+    this.announceOnline(outcome.reading.ts);
     this.lastHeard.observe(controllerId, outcome.reading.ts);
     context.metrics.deviceSeen(controllerId, context.clock.now());
     this.options.emit([outcome.reading]);
@@ -280,7 +297,7 @@ export class ControllerConnection {
     this.online = online;
     const { context, controllerId } = this.options;
     context.metrics.deviceOnline(controllerId, online);
-    // "Online" is dated by the controller (see backfill); "offline" is dated when it was last heard.
+    // "Online" is dated by the controller (see announceOnline); "offline" is dated when it was last heard.
     this.pendingOnline = online ? detail : undefined;
     if (!online) this.emitStatus(false, this.lastHeard.lastHeard(controllerId, context.clock.now()), detail);
   }

@@ -12,8 +12,9 @@ type Status = Extract<Reading, { kind: 'device.status' }>;
 /**
  * A controller that could not be reached is back when the gateway reaches it again. What it
  * hands over then (its log, its current values) is dated while it was out of reach: the
- * "online" status takes the newest of those times, so the backend sees the controller away
- * for as long as staff could not see the case, in whatever order the readings reach it.
+ * "online" status takes the newest of the values it held when reached, so the backend sees
+ * the controller away for as long as staff could not see the case, in whatever order the
+ * readings reach it.
  */
 describe('OPC UA controller back online', () => {
   let dir: TempDir;
@@ -50,7 +51,7 @@ describe('OPC UA controller back online', () => {
     await dir?.remove();
   });
 
-  it('is dated by the newest value the controller hands over, not the first', async () => {
+  it('is dated by the newest value the controller held when reached again, not the first of its log', async () => {
     await controller.stop();
     await waitUntil(() => statuses().some((s) => !s.online), { what: 'controller offline', timeoutMs: 30_000 });
     expect(statuses().at(-1)).toMatchObject({ online: false, ts: t0 });
@@ -70,5 +71,19 @@ describe('OPC UA controller back online', () => {
       ['case.air_temperature', t0 + 9 * 60_000],
       ['device.status', t0 + 9 * 60_000],
     ]);
+  });
+
+  it('a controller that set nothing new while out of reach is back with its next value', async () => {
+    const offline = statuses().length;
+    await controller.stop();
+    await waitUntil(() => statuses().length > offline, { what: 'controller offline again', timeoutMs: 30_000 });
+    controller.powerOff();
+    controller.powerOn([]);
+    await controller.start();
+    await controller.subscriberBack(30_000);
+    const next = t0 + 20 * 60_000;
+    controller.apply([{ variable: 'airTempC', value: 4.3, sourceTsMs: next }]);
+    await waitUntil(() => statuses().at(-1)?.online === true, { what: 'controller back online', timeoutMs: 30_000 });
+    expect(statuses().at(-1)!.ts).toBe(next);
   });
 });
