@@ -1,11 +1,10 @@
 import type { Reading } from '@shelfwatch/contracts';
 import { OpcuaControllerLink } from '@shelfwatch/firmware-sim';
-import { createCertificateManager } from '@shelfwatch/firmware-sim/transports';
 import { makeTempDir, type TempDir } from '@shelfwatch/test-support/temp-dir';
 import { waitUntil } from '@shelfwatch/test-support/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ControllerConnection } from '../../../src/inputs/opcua/controller-connection.js';
-import { fakeContext } from '../../fixtures/fake-context.js';
+import type { ControllerConnection } from '../../../src/inputs/opcua/controller-connection.js';
+import { connectTestController } from '../../fixtures/controller-connection.js';
 
 type Status = Extract<Reading, { kind: 'device.status' }>;
 
@@ -29,19 +28,7 @@ describe('OPC UA controller back online', () => {
     controller = new OpcuaControllerLink({ controllerId: 'ctrl-1', password: 'ctrl-1-secret', caseId: 'case-1', pkiDir: `${dir.path}/server` });
     await controller.start();
     controller.apply([{ variable: 'airTempC', value: 3.5, sourceTsMs: t0 }]);
-    connection = new ControllerConnection({
-      context: fakeContext(),
-      controllerId: 'ctrl-1',
-      caseId: 'case-1',
-      endpointUrl: controller.endpointUrl,
-      certificateManager: await createCertificateManager(`${dir.path}/client`),
-      securityPolicy: 'None',
-      emit: (readings) => emitted.push(...readings),
-      reject: () => undefined,
-      admit: (readings) => readings,
-      publishingIntervalMs: 100,
-    });
-    connection.start();
+    connection = await connectTestController({ endpointUrl: controller.endpointUrl, clientPkiDir: `${dir.path}/client`, publishingIntervalMs: 100, emitted });
     await waitUntil(() => statuses().some((s) => s.online), { what: 'controller online', timeoutMs: 30_000 });
   });
 

@@ -1,11 +1,11 @@
 import type { Reading } from '@shelfwatch/contracts';
-import { createCertificateManager, startOpcuaServer, type OpcuaServerHandle } from '@shelfwatch/firmware-sim/transports';
+import { startOpcuaServer, type OpcuaServerHandle } from '@shelfwatch/firmware-sim/transports';
 import { makeTempDir, type TempDir } from '@shelfwatch/test-support/temp-dir';
 import { waitUntil } from '@shelfwatch/test-support/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ControllerConnection } from '../../../src/inputs/opcua/controller-connection.js';
+import type { ControllerConnection } from '../../../src/inputs/opcua/controller-connection.js';
 import { CaseControllerFixture } from '../../fixtures/case-controller.js';
-import { fakeContext } from '../../fixtures/fake-context.js';
+import { connectTestController } from '../../fixtures/controller-connection.js';
 
 /**
  * A publish response carries its notifications monitored item by monitored item, so door,
@@ -23,20 +23,8 @@ describe('OPC UA controller values in source-time order', () => {
   beforeAll(async () => {
     dir = await makeTempDir('gw-opcua-order');
     opcua = await startOpcuaServer({ configure: controller.configure, pkiDir: `${dir.path}/server`, users: { 'ctrl-1': 'ctrl-1-secret' } });
-    connection = new ControllerConnection({
-      context: fakeContext(),
-      controllerId: 'ctrl-1',
-      caseId: 'case-1',
-      endpointUrl: opcua.endpointUrl,
-      certificateManager: await createCertificateManager(`${dir.path}/client`),
-      securityPolicy: 'None',
-      emit: (readings) => emitted.push(...readings),
-      reject: () => undefined,
-      admit: (readings) => readings,
-      // A long interval, so that every value below goes out in one publish response.
-      publishingIntervalMs: 1_000,
-    });
-    connection.start();
+    // A long publishing interval, so that every value below goes out in one publish response.
+    connection = await connectTestController({ endpointUrl: opcua.endpointUrl, clientPkiDir: `${dir.path}/client`, publishingIntervalMs: 1_000, emitted });
     await waitUntil(() => emitted.some((r) => r.kind === 'case.air_temperature'), { timeoutMs: 30_000 });
   });
 
