@@ -1,6 +1,7 @@
 import { CASE_CONTROLLER_NAMESPACE, CASE_IDENTITY, CASE_VARIABLES, CaseVariable, caseNodeId, type Reading } from '@shelfwatch/contracts';
 import {
   AttributeIds,
+  ClientMonitoredItemGroup,
   DataChangeFilter,
   MessageSecurityMode,
   SecurityPolicy,
@@ -66,9 +67,9 @@ export class ControllerConnection {
    * The first value each monitored item reports on a new subscription is what the controller
    * held when it was reached (sampled as the item is created): the newest of them dates "online".
    * `before`: the newest value known before, so a controller that changed nothing meanwhile
-   * is dated by its next new value instead.
+   * is dated by its first new value (`firstNew`) instead.
    */
-  private reached: { pending: Set<number>; newest: number; before: number } | null = null;
+  private reached: { pending: Set<number>; newest: number; before: number; firstNew: number | null } | null = null;
   /** Notifications held while the controller's log is read, so values stay in time order. */
   private held: Notified[] | null = null;
   /** The notifications of the publish response being delivered (see onChanged). */
@@ -160,8 +161,12 @@ export class ControllerConnection {
       });
       subscription.on('terminated', () => this.wakeLost?.('subscription terminated'));
       this.held = [];
-      this.reached = { pending: new Set(VARIABLES.map((_, i) => i)), newest: -Infinity, before: this.lastHeard.lastHeard(controllerId, -Infinity) };
-      const group = await subscription.monitorItems(
+      this.reached = { pending: new Set(VARIABLES.map((_, i) => i)), newest: -Infinity, before: this.lastHeard.lastHeard(controllerId, -Infinity), firstNew: null };
+      // Listening before the items exist: a publish response read in the same network chunk as
+      // the creation's answer is delivered before an awaited creation resumes, and its values
+      // (each item's first, the controller's state when reached) would be lost.
+      const group = ClientMonitoredItemGroup.create(
+        subscription,
         VARIABLES.map((v) => ({ nodeId: nodeId(CASE_VARIABLES[v].browseName), attributeId: AttributeIds.Value })),
         // Sampling as fast as the server allows, a deep queue that keeps the oldest values:
         // a door opening for 2 s between two publishes must not be lost. The trigger includes
@@ -177,8 +182,15 @@ export class ControllerConnection {
         TimestampsToReturn.Both,
       );
       group.on('changed', (_item, dataValue, index) => {
-        if (this.reached?.pending.delete(index)) this.reached.newest = Math.max(this.reached.newest, this.timeOf(dataValue));
+        // A value the controller does not have yet (bad status, no source time) says nothing about when it was reached.
+        if (this.reached?.pending.delete(index) && dataValue.statusCode.isGood() && dataValue.sourceTimestamp) {
+          this.reached.newest = Math.max(this.reached.newest, dataValue.sourceTimestamp.getTime());
+        }
         this.onChanged({ variable: VARIABLES[index], dataValue });
+      });
+      await new Promise<void>((resolve, reject) => {
+        group.once('initialized', resolve);
+        group.once('err', (message) => reject(new Error(`monitored items not created: ${message}`)));
       });
       // Online as of when the controller was reached again (see announceOnline; its log comes first).
       this.setOnline(true, 'session established');
@@ -252,8 +264,9 @@ export class ControllerConnection {
     const detail = this.pendingOnline;
     const r = this.reached;
     if (detail === undefined || this.held !== null || r === null || r.pending.size > 0) return;
-    const at = r.newest > r.before ? r.newest : nextTs;
-    if (at === null || (nextTs !== null && nextTs <= at && r.newest > r.before)) return;
+    const changed = r.newest > r.before;
+    const at = changed ? r.newest : (r.firstNew ?? nextTs);
+    if (at === null || (changed && nextTs !== null && nextTs <= at)) return;
     this.pendingOnline = undefined;
     this.emitStatus(true, at, detail);
   }
@@ -287,6 +300,7 @@ export class ControllerConnection {
     if (last !== undefined && outcome.reading.ts <= last) return;
     this.lastTs.set(variable, outcome.reading.ts);
     this.announceOnline(outcome.reading.ts);
+    if (this.reached && this.reached.firstNew === null) this.reached.firstNew = outcome.reading.ts;
     this.lastHeard.observe(controllerId, outcome.reading.ts);
     context.metrics.deviceSeen(controllerId, context.clock.now());
     this.options.emit([outcome.reading]);
