@@ -28,8 +28,10 @@ export const RuleTuning = z
   .object({
     /** One stock source alone (the other silent or unsure) must persist this long before out of stock. */
     stockPersistMin: knob(5),
-    /** Both stock sources empty this long: out of stock (longer than a shopper holds the last unit). */
-    surePersistMin: knob(2),
+    /** Both stock sources empty this long: out of stock. A shopper may hold the last unit for a
+     *  couple of minutes to read its label; the sell-out forecast calls a lift a sale only after
+     *  3 min (`saleConfirmMin`), and the last unit is no different. */
+    surePersistMin: knob(3),
     /** Weight and camera contradicting each other this long becomes a verify task. */
     verifyPersistMin: knob(10),
     /** ... and agreeing again this long ends it. */
