@@ -57,6 +57,11 @@ class SeenRun {
     if (this.contrary >= 2) this.since = this.lastShown = null;
   }
 
+  /** What scans showed so far no longer counts: a run starts again at the next scan showing it. */
+  end(): void {
+    this.since = this.lastShown = null;
+  }
+
   /** How long scans have kept showing it (null while they do not). */
   shownFor(): number | null {
     return this.since === null || this.lastShown === null ? null : this.lastShown - this.since;
@@ -178,9 +183,11 @@ export class PlanogramRule {
     }
     // Missing facings is a facing-up problem only when the scale shows stock to fill every facing
     // and more; a slot selling down shows fewer facings because it is running out (a stock task),
-    // and without the scale the two cannot be told apart.
+    // and without the scale the two cannot be told apart. Scans from such a time do not count
+    // either: a restock bringing the stock back does not make them a facing-up problem.
     const stockThere = unitsByWeight !== null && unitsByWeight >= Math.max(planned.facings * 2, planned.reorderPoint + 1);
-    if (stockThere && holds('facings', this.few, tuning.facingsPersistMin * MIN)) {
+    if (!stockThere) this.few.end();
+    else if (holds('facings', this.few, tuning.facingsPersistMin * MIN)) {
       findings.push({
         id: 'facings', severity: 'info', title: 'Missing facings',
         action: `Face up ${plannedName}: ${planned.facings} facings planned.`,

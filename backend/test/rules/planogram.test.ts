@@ -66,6 +66,16 @@ describe('planogram compliance', () => {
     expect(clears(after, 'planogram_violation', 'slot:slot-1').map((c) => c.at)).toEqual([at(36)]);
   });
 
+  it('fewer facings while the slot sells down are not missing facings once a restock brings the stock back', () => {
+    const { engine } = makeEngine();
+    // slot-2 (2 facings, reorder point 4) sells down to 1 unit: the camera sees 1 facing for an hour,
+    // then goes offline. A restock puts 14 units back while it is offline.
+    const readings: Reading[] = [...steady([weight('slot-2', at(0), 1), weight('slot-2', at(70), 14)], at(90)), status('cam-3', 'camera', at(60) + 5_000, false)];
+    for (let m = 0; m < 60; m += 1) readings.push(camera('slot-2', at(m), { facings: 1 }));
+    const ds = run(engine, readings, at(90));
+    expect(asserts(ds, 'planogram_violation', 'slot:slot-2')).toEqual([]);
+  });
+
   it('shelf weight that is not a whole number of the planned unit weight is a violation', () => {
     const { engine } = makeEngine();
     // The slot plans Oat flakes 500 g; it is stocked with a 330 g product the camera cannot tell apart.
