@@ -1,8 +1,10 @@
 /**
- * `npm run rescore -- <eval run dir> [--scenarios a,b] [--saved] [--out file.json] [--against file.json]`:
+ * `npm run rescore -- <eval run dir> [--replay | --saved] [--only a,b] [--out file.json] [--against file.json]`:
  * judges a saved `npm run eval` run again with the rules as they are now, without simulating
- * it again. Each scenario's readings, as its backend received them (its SQLite, in arrival
- * order), go into a fresh backend; the tasks are scored against the run's ground truth. With
+ * it again. With `--replay` (the default), each scenario's readings, as its backend received
+ * them (its SQLite, in arrival order), go into a fresh backend built from the current code,
+ * given the run's backroom count first as the eval does; the tasks it raises before the run's
+ * end are scored against the run's ground truth, as the eval scores the live ones. With
  * `--saved`, the tasks the run's own backend raised are scored as they are (for a change to
  * the scoring, not to the rules). With `--against` (an earlier `--out`), prints what changed
  * per scenario: the quick loop for rule work, before a full eval. The reproducibility re-runs
@@ -27,15 +29,23 @@ const BATCH = 500;
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { scenarios: { type: 'string' }, saved: { type: 'boolean' }, out: { type: 'string' }, against: { type: 'string' } },
+    options: {
+      only: { type: 'string' },
+      scenarios: { type: 'string' },
+      replay: { type: 'boolean' },
+      saved: { type: 'boolean' },
+      out: { type: 'string' },
+      against: { type: 'string' },
+    },
   });
   const runDir = positionals[0];
-  if (!runDir) {
-    process.stderr.write('usage: rescore <eval run dir> [--scenarios a,b] [--saved] [--out file.json] [--against file.json]\n');
+  if (!runDir || (values.replay && values.saved)) {
+    process.stderr.write('usage: rescore <eval run dir> [--replay | --saved] [--only a,b] [--out file.json] [--against file.json]\n');
     return 2;
   }
+  const only = values.only ?? values.scenarios;
   const secrets = DemoSecrets.parse(JSON.parse(await readFile(path.join(ROOT, 'config/demo/api.demo.json'), 'utf8')));
-  const names = values.scenarios?.split(',') ?? (await readdir(runDir, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.endsWith('-again')).map((d) => d.name).sort();
+  const names = only?.split(',') ?? (await readdir(runDir, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.endsWith('-again')).map((d) => d.name).sort();
   const previous = values.against ? (JSON.parse(await readFile(values.against, 'utf8')) as Record<string, CanonicalTask[]>) : null;
   const work = await mkdtemp(path.join(tmpdir(), 'shelfwatch-rescore-'));
   const runs: RunInput[] = [];
@@ -96,18 +106,32 @@ async function savedTasks(dir: string, copy: string): Promise<TaskWithHistory[]>
   }
 }
 
-/** The readings a run's backend accepted, in the order they arrived (SQLite rowid order). */
+/**
+ * The readings a run's backend accepted while the run's tasks were read, in the order they
+ * arrived (SQLite rowid order; a re-sent duplicate keeps its first place, as the backend
+ * ignores it). The store run keeps every reading of the run (its backend replays
+ * `durationS + 2 h`). Not the offline reports that end the table: they come from unplugging
+ * the devices after the tasks were read (store-run.ts), are dated when each device was last
+ * heard, before the end, and would raise offline tasks during trading that the run never had.
+ */
 function receivedReadings(dbFile: string): Reading[] {
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
-    return db
+    const readings = db
       .prepare('SELECT body FROM recent_readings ORDER BY rowid')
       .pluck()
       .all()
       .map((body) => JSON.parse(body as string) as Reading);
+    let end = readings.length;
+    while (end > 0 && isOfflineReport(readings[end - 1]!)) end--;
+    return readings.slice(0, end);
   } finally {
     db.close();
   }
+}
+
+function isOfflineReport(r: Reading): boolean {
+  return r.kind === 'device.status' && !r.online;
 }
 
 main().then(

@@ -28,8 +28,10 @@ export const RuleTuning = z
   .object({
     /** One stock source alone (the other silent or unsure) must persist this long before out of stock. */
     stockPersistMin: knob(5),
-    /** Both stock sources empty this long: out of stock (longer than a shopper holds the last unit). */
-    surePersistMin: knob(2),
+    /** Both stock sources empty this long: out of stock. A shopper may hold the last unit for a
+     *  couple of minutes to read its label; the sell-out forecast calls a lift a sale only after
+     *  3 min (`saleConfirmMin`), and the last unit is no different. */
+    surePersistMin: knob(3),
     /** Weight and camera contradicting each other this long becomes a verify task. */
     verifyPersistMin: knob(10),
     /** ... and agreeing again this long ends it. */
@@ -50,12 +52,13 @@ export const RuleTuning = z
     facingsPersistMin: knob(20),
     /** A planogram violation ends once the slot has looked right this long (one good scan is not enough). */
     planogramClearHoldMin: knob(10),
-    /** Median distance of grams/unitWeight from a whole number that marks a different product. */
-    weightResidualLimit: knob(0.2),
+    /** What a shelf load cell resolves, in grams (its noise and settling, about 10 g). A stock step is
+     *  the difference of two readings, so it is good to twice this plus the packs' own variation. */
+    scaleResolutionG: knob(10),
     /** Stable weight samples needed for the weight-per-unit check. */
     weightResidualSamples: knob(5),
-    /** Relative accuracy of an installed load cell's calibration (about ±2 % after a field
-     *  calibration): n units may read n × this away from a whole number without anything wrong. */
+    /** Pack weights (filling tolerance) and an installed load cell's calibration together vary
+     *  within about ±2 % of a unit: n units may weigh n × this away from n unit weights without anything wrong. */
     calibrationTolerance: knob(0.02),
     /** Door openings in a row with no full recovery between excuse the air at most this long. */
     maxDoorSuppressionMin: knob(30),

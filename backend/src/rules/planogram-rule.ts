@@ -57,6 +57,16 @@ class SeenRun {
     if (this.contrary >= 2) this.since = this.lastShown = null;
   }
 
+  /** Whether the camera has looked at the slot lately (within the longest gap one run may span). */
+  watching(now: number): boolean {
+    return this.lastScan !== null && now - this.lastScan <= this.maxGapMs;
+  }
+
+  /** What scans showed so far no longer counts: a run starts again at the next scan showing it. */
+  end(): void {
+    this.since = this.lastShown = null;
+  }
+
   /** How long scans have kept showing it (null while they do not). */
   shownFor(): number | null {
     return this.since === null || this.lastShown === null ? null : this.lastShown - this.since;
@@ -79,7 +89,8 @@ export class PlanogramRule {
   private wrongSku: string | null = null;
   private readonly few: SeenRun;
   private facingsSeen: number | null = null;
-  private residuals: number[] = [];
+  /** How far each recent step missed a whole number of units beyond the packs' variation, in grams. */
+  private residualsG: number[] = [];
   private weightMismatch = false;
   /** A stock rise in one go that is no whole number of the planned product. */
   private placement: { at: number; levelBefore: number; text: string } | null = null;
@@ -109,10 +120,13 @@ export class PlanogramRule {
 
   /**
    * Weight-per-unit check on the STEPS of the stable weight: a sale or a restock moves it
-   * by a whole number of unit weights. Steps are free of the channel's tare offset and only
-   * as wrong as its scale (about ±2 %), whereas the absolute weight of many units drifts
-   * away from a whole number with any calibration error. A rise of several units in one go
-   * that is no whole number of the planned product is a wrong product placed at once.
+   * by a whole number of unit weights. Steps are free of the channel's tare offset, whereas
+   * the absolute weight of many units drifts away from a whole number with any calibration
+   * error. A step of n units of the planned product is n unit weights give or take what
+   * physics allows, in grams: the packs' and the calibration's ±2 % per unit, plus the
+   * scale's resolution on each of the two readings. What a step misses beyond that is
+   * another product; a rise of several units in one go that does so is a wrong product
+   * placed at once.
    */
   applyWeight(r: ReadingOf<'shelf.weight'>): void {
     const unitG = this.ctx.ref.product?.unitWeightG;
@@ -133,20 +147,24 @@ export class PlanogramRule {
     // Under a quarter unit is drift or settling; a settled step that big is something.
     if (units < 0.25) return;
     const whole = Math.max(1, Math.round(units));
-    const { calibrationTolerance, weightResidualLimit, weightResidualSamples } = this.ctx.tuning;
-    const slack = whole * calibrationTolerance;
-    if (slack + weightResidualLimit >= 0.5) return;
-    const residual = Math.max(0, Math.abs(units - whole) - slack);
-    if (step > 0 && units >= 1.5 && residual > weightResidualLimit && !this.placement) {
+    const { calibrationTolerance, scaleResolutionG, weightResidualSamples } = this.ctx.tuning;
+    const packSlackG = whole * unitG * calibrationTolerance;
+    const readingSlackG = 2 * scaleResolutionG;
+    // So many units that their allowed variation reaches half a unit: the step cannot tell.
+    if (packSlackG + readingSlackG >= unitG / 2) return;
+    const residualG = Math.max(0, Math.abs(Math.abs(step) - whole * unitG) - packSlackG);
+    // Where a camera watches the slot it names the product; a rise there may be a wrong product
+    // taken out and the right one put in at once, a net step that is no whole number of either.
+    if (step > 0 && units >= 1.5 && residualG > readingSlackG && !this.placement && !this.wrong.watching(r.ts)) {
       this.placement = { at: r.ts, levelBefore: previous, text: this.describePlacement(step, r.ts) };
     }
-    this.residuals.push(residual);
-    if (this.residuals.length > weightResidualSamples) this.residuals.shift();
-    if (this.residuals.length < weightResidualSamples) return;
-    const sorted = [...this.residuals].sort((a, b) => a - b);
+    this.residualsG.push(residualG);
+    if (this.residualsG.length > weightResidualSamples) this.residualsG.shift();
+    if (this.residualsG.length < weightResidualSamples) return;
+    const sorted = [...this.residualsG].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-    if (median > weightResidualLimit) this.weightMismatch = true;
-    else if (median < weightResidualLimit / 2) this.weightMismatch = false;
+    if (median > readingSlackG) this.weightMismatch = true;
+    else if (median < readingSlackG / 2) this.weightMismatch = false;
   }
 
   /** True/false once the camera has looked; null before. */
@@ -178,9 +196,11 @@ export class PlanogramRule {
     }
     // Missing facings is a facing-up problem only when the scale shows stock to fill every facing
     // and more; a slot selling down shows fewer facings because it is running out (a stock task),
-    // and without the scale the two cannot be told apart.
+    // and without the scale the two cannot be told apart. Scans from such a time do not count
+    // either: a restock bringing the stock back does not make them a facing-up problem.
     const stockThere = unitsByWeight !== null && unitsByWeight >= Math.max(planned.facings * 2, planned.reorderPoint + 1);
-    if (stockThere && holds('facings', this.few, tuning.facingsPersistMin * MIN)) {
+    if (!stockThere) this.few.end();
+    else if (holds('facings', this.few, tuning.facingsPersistMin * MIN)) {
       findings.push({
         id: 'facings', severity: 'info', title: 'Missing facings',
         action: `Face up ${plannedName}: ${planned.facings} facings planned.`,
@@ -193,7 +213,7 @@ export class PlanogramRule {
       findings.push({
         id: 'weight', severity: 'warning', title: 'Product weight does not match the plan',
         action: `Check that the slot holds ${plannedName} (${ref.product.unitWeightG} g each) and nothing else.`,
-        text: placed && this.placement ? this.placement.text : `The shelf weight changes by other than whole ${plannedName} units (${ref.product.unitWeightG} g each) in the last ${this.residuals.length} stock changes`,
+        text: placed && this.placement ? this.placement.text : `The shelf weight changes by other than whole ${plannedName} units (${ref.product.unitWeightG} g each) in the last ${this.residualsG.length} stock changes`,
         ts: placed && this.placement ? this.placement.at : now,
       });
     }

@@ -74,8 +74,8 @@ describe('staff alert feed in a real browser', () => {
     await feed.page.getByTestId('empty-feed').waitFor();
     await feed.markDocument();
 
-    // Sold out at minute 35; both sensors agree for two minutes.
-    await server.ingest(readings.minutes(35, 38, { oat: 0, rice: 10 }));
+    // Sold out at minute 35; both sensors agree for three minutes.
+    await server.ingest(readings.minutes(35, 39, { oat: 0, rice: 10 }));
     const task = await taskWhere('out of stock task', (t) => t.kind === 'out_of_stock' && t.location.slotId === OAT_SLOT.slotId);
 
     const card = feed.card(task.id);
@@ -129,7 +129,7 @@ describe('staff alert feed in a real browser', () => {
     await server.stop();
     await feed.connection('reconnecting');
     await server.start();
-    await server.ingest([...readings.minutes(39, 44, { oat: 0, rice: 10 }), ...readings.minutes(45, 48, { oat: 0, rice: 0 })]);
+    await server.ingest([...readings.minutes(40, 44, { oat: 0, rice: 10 }), ...readings.minutes(45, 49, { oat: 0, rice: 0 })]);
     const task = await taskWhere('rice out of stock', (t) => t.kind === 'out_of_stock' && t.location.slotId === RICE_SLOT.slotId);
     expect(await feed.page.getByTestId('connection').getAttribute('data-status')).toBe('reconnecting');
     expect(await feed.card(task.id).count()).toBe(0);
@@ -140,7 +140,7 @@ describe('staff alert feed in a real browser', () => {
     expect(await feed.sameDocument()).toBe(true);
 
     // And the live stream works again after the restart.
-    await server.ingest([...readings.minutes(49, 49, { oat: 0, rice: 0 }), ...readings.minutes(50, 51, { oat: 0, rice: 12 })]);
+    await server.ingest([...readings.minutes(50, 50, { oat: 0, rice: 0 }), ...readings.minutes(51, 52, { oat: 0, rice: 12 })]);
     await feed.card(task.id).waitFor({ state: 'detached' });
   });
 
@@ -148,7 +148,7 @@ describe('staff alert feed in a real browser', () => {
     // The case warms (air 9 °C; the product simulant follows it slowly); the oat slot, restocked
     // after the earlier task was done, sells out again: a second, new task.
     const warm = { rice: 12, airC: (m: number) => 9 + (m % 3) * 0.3, productC: (m: number) => 9 - 6 * Math.exp(-(m - 52) / 30) };
-    await server.ingest([...readings.minutes(52, 85, { ...warm, oat: 0 }), ...readings.minutes(86, 87, { ...warm, oat: 15 }), ...readings.minutes(88, 91, { ...warm, oat: 0 })]);
+    await server.ingest([...readings.minutes(53, 85, { ...warm, oat: 0 }), ...readings.minutes(86, 87, { ...warm, oat: 15 }), ...readings.minutes(88, 92, { ...warm, oat: 0 })]);
     const excursion = await taskWhere('temperature excursion', (t) => t.kind === 'temperature_excursion');
 
     const feed = await FeedPage.open(await newContext(), server.url);

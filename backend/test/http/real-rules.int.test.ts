@@ -43,11 +43,11 @@ describe('backend with the real rules engine (default wiring)', () => {
       token: TOKENS.device,
       body: {
         gatewayId: 'gw-1',
-        // Emptied at minute 1; both sensors agree for two minutes; minute 4 settles minute 3.
-        readings: [...minutes(0, 0, { units: 10 }), ...minutes(1, 4, { units: 0 })],
+        // Emptied at minute 1; both sensors agree for three minutes; minute 5 settles minute 4.
+        readings: [...minutes(0, 0, { units: 10 }), ...minutes(1, 5, { units: 0 })],
       },
     });
-    expect(res.body).toMatchObject({ accepted: 20, duplicates: 0 });
+    expect(res.body).toMatchObject({ accepted: 24, duplicates: 0 });
     const raised = await feed.nextTask((e) => e.type === 'raised' && e.task.kind === 'out_of_stock');
     expect(raised.task).toMatchObject({ storeId: 'store-1', status: 'open', location: { slotId: 'slot-3b-1' } });
     expect(raised.task.products.map((p) => p.sku)).toContain('MILK-1L');
@@ -68,7 +68,7 @@ describe('backend with the real rules engine (default wiring)', () => {
   it('a restock seen on the shelf resolves the task', async () => {
     await h.req('POST', '/api/v1/ingest', {
       token: TOKENS.device,
-      body: { gatewayId: 'gw-1', readings: minutes(5, 6, { units: 12 }) },
+      body: { gatewayId: 'gw-1', readings: minutes(6, 7, { units: 12 }) },
     });
     const resolved = await feed.nextTask((e) => e.type === 'resolved' && e.task.kind === 'out_of_stock');
     expect(resolved.task.status).toBe('resolved');

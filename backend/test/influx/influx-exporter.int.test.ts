@@ -36,7 +36,7 @@ describe('task events and KPIs to InfluxDB (real influxd, real rules)', () => {
   it('writes a task_event point per lifecycle event, through InfluxDB being down', async () => {
     await h.req('POST', '/api/v1/ingest', {
       token: TOKENS.device,
-      body: { gatewayId: 'gw-1', readings: [...minutes(0, 0, { units: 10 }), ...minutes(1, 4, { units: 0 })] },
+      body: { gatewayId: 'gw-1', readings: [...minutes(0, 0, { units: 10 }), ...minutes(1, 5, { units: 0 })] },
     });
     const raised = await waitUntil(async () => {
       const r = await rows(`SELECT * FROM task_event WHERE "event" = 'raised' AND "kind" = 'out_of_stock'`);
@@ -59,7 +59,7 @@ describe('task events and KPIs to InfluxDB (real influxd, real rules)', () => {
   it('writes KPI points once per minute of event time', async () => {
     await h.req('POST', '/api/v1/ingest', {
       token: TOKENS.device,
-      body: { gatewayId: 'gw-1', readings: minutes(5, 6, { units: 12 }) },
+      body: { gatewayId: 'gw-1', readings: minutes(6, 7, { units: 12 }) },
     });
     const avail = await waitUntil(async () => {
       const r = await rows('SELECT * FROM kpi_availability');
@@ -76,7 +76,7 @@ describe('task events and KPIs to InfluxDB (real influxd, real rules)', () => {
     // influxd still accepts (and loses) writes for a moment after the drop has answered.
     await waitUntil(async () => ((await fetch(`${influx.url}/write?db=${DB}`, { method: 'POST', body: 'drop_probe v=1' })).status === 404 ? true : undefined), { what: 'influxd refusing writes to the dropped database' });
     // The shelf empties again: a new out-of-stock task is raised while the database is gone.
-    await h.req('POST', '/api/v1/ingest', { token: TOKENS.device, body: { gatewayId: 'gw-1', readings: minutes(7, 10, { units: 0 }) } });
+    await h.req('POST', '/api/v1/ingest', { token: TOKENS.device, body: { gatewayId: 'gw-1', readings: minutes(8, 12, { units: 0 }) } });
     // A 404 "database not found" is the server's state, not the point's: the exporter retries
     // (creating the database again) instead of moving its cursor past the event. Retries back
     // off up to 30 s apart (a down InfluxDB is not hammered on every new event), so the wait

@@ -66,6 +66,16 @@ describe('planogram compliance', () => {
     expect(clears(after, 'planogram_violation', 'slot:slot-1').map((c) => c.at)).toEqual([at(36)]);
   });
 
+  it('fewer facings while the slot sells down are not missing facings once a restock brings the stock back', () => {
+    const { engine } = makeEngine();
+    // slot-2 (2 facings, reorder point 4) sells down to 1 unit: the camera sees 1 facing for an hour,
+    // then goes offline. A restock puts 14 units back while it is offline.
+    const readings: Reading[] = [...steady([weight('slot-2', at(0), 1), weight('slot-2', at(70), 14)], at(90)), status('cam-3', 'camera', at(60) + 5_000, false)];
+    for (let m = 0; m < 60; m += 1) readings.push(camera('slot-2', at(m), { facings: 1 }));
+    const ds = run(engine, readings, at(90));
+    expect(asserts(ds, 'planogram_violation', 'slot:slot-2')).toEqual([]);
+  });
+
   it('shelf weight that is not a whole number of the planned unit weight is a violation', () => {
     const { engine } = makeEngine();
     // The slot plans Oat flakes 500 g; it is stocked with a 330 g product the camera cannot tell apart.
@@ -155,6 +165,40 @@ describe('planogram compliance', () => {
     expect(v[0]!.at).toBe(at(21));
     expect(v[0]!.condition.reason).toMatch(/2250 g were added in one go, which is no whole number of Oat flakes 500 g \(500 g each\): it looks like 3 × Muesli 750 g/);
     expect(clears(ds, 'planogram_violation', 'slot:slot-1').map((c) => c.at)).toEqual([at(41)]);
+  });
+
+  it('without a camera, a placement 2.75 units heavy is caught: the scale resolves grams, not quarter units', () => {
+    const { engine } = makeEngine({}, { layout: StoreLayout.parse({ ...layout, cameras: [{ id: 'cam-3', slotIds: ['slot-2', 'slot-3'] }] }) });
+    // 8 units of Oat flakes 500 g, then 1,378 g of another product put in at once and left there:
+    // 122 g short of 3 units, where 3 packs vary by 30 g and two readings by 20 g.
+    const level = (m: number) => (m < 10 ? 4000 : 5378);
+    const readings: Reading[] = [];
+    for (let m = 0; m <= 40; m += 1) readings.push(weight('slot-1', at(m), Math.round(level(m) / 500), { grams: level(m) }));
+    const v = asserts(run(engine, readings), 'planogram_violation', 'slot:slot-1');
+    expect(v).toHaveLength(1);
+    expect(v[0]!.condition.reason).toMatch(/1378 g were added in one go/);
+  });
+
+  it('where the camera watches, a wrong product swapped for the planned one in one go ends the task: the net step is no weight claim', () => {
+    const { engine } = makeEngine();
+    // 4 oat flakes and 1 muesli (2,750 g), the camera seeing muesli; at 30 min staff take the muesli
+    // out and put 4 oat flakes in at once: +1,250 g, 2.5 oat units.
+    const readings: Reading[] = [];
+    for (let m = 0; m <= 60; m += 1) {
+      readings.push(weight('slot-1', at(m), m < 30 ? 6 : 8, { grams: m < 30 ? 2750 : 4000 }), camera('slot-1', at(m) + 20_000, m < 30 ? { sku: 'MUE-1' } : {}));
+    }
+    const ds = run(engine, readings);
+    expect(raises(ds, 'planogram_violation', 'slot:slot-1')).toBe(1);
+    expect(asserts(ds, 'planogram_violation', 'slot:slot-1').filter((d) => /in one go/.test(d.condition.reason))).toEqual([]);
+    expect(clears(ds, 'planogram_violation', 'slot:slot-1')).toHaveLength(1);
+  });
+
+  it('the planned product restocked in one go with packs 2 % heavy and scale noise is not a mismatch', () => {
+    const { engine } = makeEngine({}, { layout: StoreLayout.parse({ ...layout, cameras: [{ id: 'cam-3', slotIds: ['slot-2', 'slot-3'] }] }) });
+    // 4 units, then 3 more packs of 510 g each, every reading within ±10 g.
+    const readings: Reading[] = [];
+    for (let m = 0; m <= 40; m += 1) readings.push(weight('slot-1', at(m), m < 10 ? 4 : 7, { grams: (m < 10 ? 2000 - 10 : 3530 + 10) + (m % 2) }));
+    expect(asserts(run(engine, readings), 'planogram_violation')).toEqual([]);
   });
 
   it('a restock of the planned product in one go is not a weight mismatch', () => {

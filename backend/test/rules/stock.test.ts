@@ -32,8 +32,8 @@ describe('stock fusion', () => {
     const ds = run(engine, steady([weight('slot-1', at(0), 2), camera('slot-1', at(0)), weight('slot-1', at(5), 0), camera('slot-1', at(5) + 2000, { gap: true, confidence: 0.9 })], at(10)), at(10));
     const oos = asserts(ds, 'out_of_stock', KEY);
     expect(oos).toHaveLength(1);
-    // Both empty from 5 min 2 s on; two minutes later (at the camera's next scan).
-    expect(oos[0]!.at).toBe(at(7) + 2000);
+    // Both empty from 5 min 2 s on; three minutes later (at the camera's scan then).
+    expect(oos[0]!.at).toBe(at(8) + 2000);
     expect(oos[0]!.condition.severity).toBe('critical');
     expect(oos[0]!.condition.action).toBe('Restock from backroom: 24 units');
     expect(oos[0]!.condition.location.label).toBe('Aisle 3, shelf shelf-3b, slot slot-1 (Oat flakes 500 g)');
@@ -142,8 +142,22 @@ describe('shelf edge cases', () => {
     const readings = [weight('slot-1', at(0), 1), camera('slot-1', at(0)), weight('slot-1', at(10), 0), camera('slot-1', at(10) + 20_000, { gap: true }), weight('slot-1', at(14), 1), camera('slot-1', at(14) + 20_000)];
     const ds = run(engine, steady(readings, at(40)), at(40));
     expect(raises(ds, 'out_of_stock', KEY)).toBe(1);
-    // Both sources see the unit from 14:20 on: after the two-minute hold it is over for good.
-    expect(clears(ds, 'out_of_stock', KEY).map((c) => c.at)).toEqual([at(16) + 20_000]);
+    // Both sources see the unit from 14:20 on: after the three-minute hold it is over for good.
+    expect(clears(ds, 'out_of_stock', KEY).map((c) => c.at)).toEqual([at(17) + 20_000]);
+  });
+
+  it('a shopper reading the label of the last unit for two and a half minutes, over three camera scans, raises nothing', () => {
+    const { engine } = makeEngine({ 'CER-1': 10 });
+    // Lifted at 10:00 (the scale settles empty at 10:03), the camera sees a gap at 10:15, 11:15 and
+    // 12:15 with good confidence; the unit is back at 12:30.
+    const readings = [
+      weight('slot-1', at(0), 1), camera('slot-1', at(0)),
+      weight('slot-1', at(10) + 3000, 0),
+      camera('slot-1', at(10) + 15_000, { gap: true, confidence: 0.87 }), camera('slot-1', at(11) + 15_000, { gap: true, confidence: 0.86 }), camera('slot-1', at(12) + 15_000, { gap: true, confidence: 0.94 }),
+      weight('slot-1', at(12) + 33_000, 1), camera('slot-1', at(13) + 15_000),
+    ];
+    const ds = run(engine, steady(readings, at(30)), at(30));
+    expect(asserts(ds, 'out_of_stock', KEY)).toEqual([]);
   });
 
   it('a slot one unit above its reorder point ends its low-stock task after a hold, and a flicker does not', () => {
