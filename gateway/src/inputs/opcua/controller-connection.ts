@@ -188,10 +188,13 @@ export class ControllerConnection {
         }
         this.onChanged({ variable: VARIABLES[index], dataValue });
       });
-      await new Promise<void>((resolve, reject) => {
-        group.once('initialized', resolve);
+      const created = new Promise<null>((resolve, reject) => {
+        group.once('initialized', () => resolve(null));
         group.once('err', (message) => reject(new Error(`monitored items not created: ${message}`)));
       });
+      // The group says nothing if its subscription dies before the items exist: the loss ends the wait.
+      const gone = await Promise.race([created, lost]);
+      if (gone !== null) throw new Error(gone);
       // Online as of when the controller was reached again (see announceOnline; its log comes first).
       this.setOnline(true, 'session established');
       await this.backfill(session, nodeId);
