@@ -1,14 +1,14 @@
 import net from 'node:net';
 import { deviceTopic } from '@shelfwatch/contracts';
-import { freePort, makeSelfSignedCert, makeTempDir, waitUntil, type TempDir } from '@shelfwatch/test-support';
+import { makeSelfSignedCert, makeTempDir, waitUntil, type TempDir } from '@shelfwatch/test-support';
 import mqtt from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadGatewayConfig, type GatewayConfig } from '../src/config.js';
+import type { GatewayConfig } from '../src/config.js';
 import { startGateway, type Gateway } from '../src/gateway.js';
 import { closed as closedEvent } from './fixtures/mqtt-events.js';
-import { STORE_ID, writeGatewayFiles } from './fixtures/store.js';
+import { configWithUnreachableSinks, STORE_ID } from './fixtures/store.js';
 
 const logger = pino({ level: 'silent' });
 const probe = (seq: number) => JSON.stringify({ seq, ts: Date.now() - 1000, tempC: 3, batteryPct: 80, rssiDbm: -60 });
@@ -31,8 +31,7 @@ describe('MQTT broker hardening (sinks unreachable: only the broker is under tes
 
   beforeAll(async () => {
     dir = await makeTempDir('gw-mqtt-hardening');
-    const file = await writeGatewayFiles(dir.path, { influxUrl: `http://127.0.0.1:${await freePort()}`, backendUrl: `http://127.0.0.1:${await freePort()}` });
-    base = loadGatewayConfig(file);
+    base = await configWithUnreachableSinks(dir.path);
   });
 
   afterEach(async () => {

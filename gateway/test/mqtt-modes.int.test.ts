@@ -1,12 +1,12 @@
 import { closed as closedEvent } from './fixtures/mqtt-events.js';
 import { deviceTopic } from '@shelfwatch/contracts';
-import { freePort, makeTempDir, startAedes, waitUntil, type BrokerHandle, type TempDir } from '@shelfwatch/test-support';
+import { makeTempDir, startAedes, waitUntil, type BrokerHandle, type TempDir } from '@shelfwatch/test-support';
 import mqtt from 'mqtt';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadGatewayConfig, type GatewayConfig } from '../src/config.js';
+import type { GatewayConfig } from '../src/config.js';
 import { startGateway, type Gateway } from '../src/gateway.js';
-import { STORE_ID, writeGatewayFiles } from './fixtures/store.js';
+import { configWithUnreachableSinks, STORE_ID } from './fixtures/store.js';
 
 const logger = pino({ level: 'silent' });
 const T0 = Date.now() - 60_000;
@@ -21,9 +21,7 @@ describe('MQTT modes and the outbox bound (sinks unreachable)', () => {
 
   beforeAll(async () => {
     dir = await makeTempDir('gw-modes');
-    // Nothing listens on these ports: both sinks keep retrying, so the outbox only grows.
-    const file = await writeGatewayFiles(dir.path, { influxUrl: `http://127.0.0.1:${await freePort()}`, backendUrl: `http://127.0.0.1:${await freePort()}` });
-    base = loadGatewayConfig(file);
+    base = await configWithUnreachableSinks(dir.path);
   });
 
   afterEach(async () => {
