@@ -148,6 +148,9 @@ async function main(): Promise<void> {
       }
       log(`  ${name}: replays ${JSON.stringify(deliveryDiffs)}`);
     });
+    // A failed replay surfaces where it is awaited (and ends the eval with its message), not as an
+    // unhandled rejection that kills the process while the next live run's processes are up.
+    replaying.catch(() => undefined);
 
     if (name === repeat) {
       log(`  ${name} again, to check the figures are reproducible`);
