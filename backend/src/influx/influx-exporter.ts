@@ -19,6 +19,12 @@ const CURSOR = 'influx.task_events';
 /** The last flush at shutdown gets this long: an InfluxDB that hangs must not hold a stopping backend. */
 const FINAL_FLUSH_MS = 2_000;
 const MAX_KPI_POINTS = 50_000;
+/**
+ * The cursor is saved at most this often (and at stop): each save is a commit with an fsync
+ * on the serving thread, and a move lost in a crash only rewrites points InfluxDB already
+ * holds, onto themselves.
+ */
+const CURSOR_SAVE_MS = 1_000;
 
 /**
  * Writes task lifecycle events and KPI snapshots to InfluxDB. Task events are read from
@@ -32,6 +38,10 @@ export class InfluxExporter {
   private readonly writer: InfluxWriter;
   private kpiPoints: InfluxPointShape[] = [];
   private readonly worker: Worker;
+  /** Where the export is (ahead of the saved cursor by at most CURSOR_SAVE_MS of writes). */
+  private cursor: number | undefined;
+  private savedCursor: number | undefined;
+  private cursorSavedAt = Number.NEGATIVE_INFINITY;
   /** Points InfluxDB refused as bad data (beyond retention, type conflict). */
   rejected = 0;
 
@@ -58,6 +68,7 @@ export class InfluxExporter {
     // One last, short flush so a clean shutdown does not strand the last KPI minute.
     if (!this.writer.prepared) return;
     await this.flush(AbortSignal.timeout(FINAL_FLUSH_MS)).catch(() => undefined);
+    this.saveCursor(true);
   }
 
   /** New task events: write them now (or right after the write in flight). */
@@ -97,17 +108,27 @@ export class InfluxExporter {
     this.ctx.logger.warn({ error, refused: count, points: batch }, 'InfluxDB refused points; skipped (not retryable)');
   }
 
+  private saveCursor(now: boolean): void {
+    if (this.cursor === undefined || this.cursor === this.savedCursor) return;
+    if (!now && performance.now() - this.cursorSavedAt < CURSOR_SAVE_MS) return;
+    this.ctx.storage.cursors.set(CURSOR, this.cursor);
+    this.savedCursor = this.cursor;
+    this.cursorSavedAt = performance.now();
+  }
+
   private async flush(signal: AbortSignal): Promise<void> {
     await this.writer.prepare(signal);
     for (;;) {
-      const cursor = this.ctx.storage.cursors.get(CURSOR);
-      const events = this.ctx.storage.tasks.eventsAfter(cursor, 2000);
+      this.cursor ??= this.savedCursor = this.ctx.storage.cursors.get(CURSOR);
+      const events = this.ctx.storage.tasks.eventsAfter(this.cursor, 2000);
       if (events.length === 0) break;
       const points = events.filter((e) => INFLUX_TASK_EVENTS.has(e.type)).map(taskEventPoint);
       await this.write(points, signal);
-      this.ctx.storage.cursors.set(CURSOR, events[events.length - 1]?.seq ?? cursor);
+      this.cursor = events[events.length - 1]?.seq ?? this.cursor;
+      this.saveCursor(false);
       this.ctx.onWritten?.(MEASUREMENTS.taskEvent, points.length);
     }
+    this.saveCursor(false);
     if (this.kpiPoints.length) {
       const batch = this.kpiPoints.slice(0, 5000);
       await this.write(batch, signal);

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock, Listeners } from '@shelfwatch/service-kit';
 import type { Condition, RuleDecision } from '../rules/types.js';
 import type { Storage } from '../storage/ports.js';
-import { acknowledge, complete, escalateIfDue, raise, reassert, resolve, SYSTEM, type Transition } from './task-state.js';
+import { acknowledge, complete, escalateIfDue, nextEscalationAt, raise, reassert, resolve, SYSTEM, type Transition } from './task-state.js';
 
 /** What one unit of work committed: the hook the live feed, metrics, the InfluxDB exporter and the webhook worker listen on. */
 export interface TaskCommit {
@@ -36,6 +36,12 @@ export class NotFoundError extends Error {
 export class TaskService {
   private pending: TaskEvent[] = [];
   private outboxTouched = false;
+  /**
+   * Per store, the earliest time an open task escalates (absent: not known, look). Escalation
+   * runs with every ingest; reading every open task of the store each time would cost a
+   * store in an alarm storm (a thousand open faults) more than its rules.
+   */
+  private readonly nextEscalation = new Map<string, number>();
 
   constructor(private readonly ctx: TaskServiceContext) {}
 
@@ -48,6 +54,8 @@ export class TaskService {
       result = this.ctx.storage.transaction(fn);
     } catch (err) {
       this.pending = [];
+      // What the rolled-back work escalated did not happen: look again next time.
+      this.nextEscalation.clear();
       throw err;
     }
     const events = this.pending;
@@ -94,9 +102,15 @@ export class TaskService {
 
   /** Inside a unit of work: escalates every open task of the store that has waited too long. */
   escalate(storeId: string, now: number): void {
+    if (now < (this.nextEscalation.get(storeId) ?? Number.NEGATIVE_INFINITY)) return;
+    let next = Number.POSITIVE_INFINITY;
     for (const task of this.ctx.storage.tasks.unacknowledged(storeId)) {
-      this.commit(escalateIfDue(task, now, this.ctx.escalationMin[task.kind]));
+      const minutes = this.ctx.escalationMin[task.kind];
+      const t = escalateIfDue(task, now, minutes);
+      this.commit(t);
+      next = Math.min(next, nextEscalationAt(t?.task ?? task, minutes));
     }
+    this.nextEscalation.set(storeId, next);
   }
 
   acknowledge(id: string, by: string, at: number): TaskWithHistory {
@@ -168,6 +182,10 @@ export class TaskService {
   }
 
   private record(t: Transition): void {
+    const due = this.nextEscalation.get(t.task.storeId);
+    if (t.task.status === 'open' && due !== undefined) {
+      this.nextEscalation.set(t.task.storeId, Math.min(due, nextEscalationAt(t.task, this.ctx.escalationMin[t.task.kind])));
+    }
     this.ctx.storage.tasks.appendHistory(t.task.id, t.history);
     this.pending.push(this.ctx.storage.tasks.appendEvent(t.event, t.task));
   }

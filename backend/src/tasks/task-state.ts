@@ -139,6 +139,11 @@ export function complete(task: Task, at: number, by: string, note: string | unde
  * long silence or a jump in event time is one transition to the level now due, never one
  * per level in between. Null when not due (or not open).
  */
+/** When an open task that stays unacknowledged reaches its next escalation level. */
+export function nextEscalationAt(task: Task, minutes: number): number {
+  return task.raisedAt + (task.escalationLevel + 1) * minutes * 60_000;
+}
+
 export function escalateIfDue(task: Task, now: number, minutes: number): Transition | null {
   if (task.status !== 'open') return null;
   const level = Math.floor((now - task.raisedAt) / (minutes * 60_000));

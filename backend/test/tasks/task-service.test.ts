@@ -76,6 +76,37 @@ describe('TaskService', () => {
     expect(published.filter((e) => e.type === 'escalated')).toHaveLength(1);
   });
 
+  it('reads the open tasks only when one is due, yet escalates a task raised or rolled back meanwhile on time', () => {
+    const { service, published, storage } = setup();
+    let reads = 0;
+    const unacknowledged = storage.tasks.unacknowledged.bind(storage.tasks);
+    storage.tasks.unacknowledged = (storeId) => (reads++, unacknowledged(storeId));
+    const escalatedLevels = () => published.filter((e) => e.type === 'escalated').map((e) => [e.task.locationKey, e.task.escalationLevel]);
+    const period = DEFAULT_ESCALATION_MIN.out_of_stock * MIN;
+    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0, condition: oos('slot-3b-1') }]));
+    service.unitOfWork(() => service.escalate('store-1', T0 + MIN));
+    for (let m = 2; m < 10; m++) service.unitOfWork(() => service.escalate('store-1', T0 + m * MIN));
+    expect(reads).toBe(1);
+    // Raised later but with a shorter escalation period: it lowers when the next look is due.
+    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0 + 10 * MIN, condition: { ...oos('slot-3b-2'), kind: 'temperature_excursion', locationKey: 'case:c1' } }]));
+    const excursionDue = T0 + 10 * MIN + DEFAULT_ESCALATION_MIN.temperature_excursion * MIN;
+    expect(excursionDue).toBeLessThan(T0 + period);
+    service.unitOfWork(() => service.escalate('store-1', excursionDue));
+    expect(escalatedLevels()).toEqual([['case:c1', 1]]);
+    // A unit of work that escalated and then failed: nothing happened, so the next look finds it due again.
+    expect(() =>
+      service.unitOfWork(() => {
+        service.escalate('store-1', T0 + period);
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    service.unitOfWork(() => service.escalate('store-1', T0 + period));
+    expect(escalatedLevels()).toEqual([
+      ['case:c1', 1],
+      ['slot:slot-3b-1', 1],
+    ]);
+  });
+
   it('escalates once, straight to the level due, when event time jumps to the year 2100', () => {
     const { service, published, storage } = setup();
     service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0, condition: oos('slot-3b-1') }, { type: 'assert', at: T0, condition: oos('slot-3b-2') }]));

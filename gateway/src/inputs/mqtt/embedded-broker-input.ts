@@ -168,6 +168,9 @@ export class EmbeddedBrokerInput implements Input, Listens {
   private accept(broker: Aedes, socket: net.Socket): void {
     const { metrics, logger } = this.options.context;
     this.sockets.add(socket);
+    // A PUBACK is a 4-byte write: Nagle would hold it until the device's delayed ACK (~40 ms),
+    // and a device with a bounded in-flight window would wait on it.
+    socket.setNoDelay(true);
     const guard = new PacketSizeGuard(this.options.maxPacketBytes);
     const conn = Duplex.from({ readable: socket.pipe(guard), writable: socket });
     const connection: Connection = { subscriptions: new Set() };
