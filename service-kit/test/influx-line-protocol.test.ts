@@ -22,6 +22,20 @@ describe('line protocol', () => {
     expect(toLineProtocol([point({}), point({ timestampNs: '2' })])).toBe('m v=1 1000000\nm v=1 2');
   });
 
+  it('encodes each series once yet keeps apart series that differ only in which tag holds a value, or in what is empty', () => {
+    const lines = [
+      point({ tags: { a: 'x', b: 'y' } }),
+      point({ tags: { a: 'x', b: 'y' }, timestampNs: '2' }),
+      point({ tags: { a: 'xy', b: '' } }),
+      point({ tags: { b: 'x', a: 'y' } }),
+      point({ measurement: 'n', tags: { a: 'x', b: 'y' } }),
+    ].map(pointLine);
+    expect(lines).toEqual(['m,a=x,b=y v=1 1000000', 'm,a=x,b=y v=1 2', 'm,a=xy v=1 1000000', 'm,a=y,b=x v=1 1000000', 'n,a=x,b=y v=1 1000000']);
+    // A series refused once is refused every time (nothing invalid is remembered).
+    expect(() => pointLine(point({ tags: { store: 'a\nb' } }))).toThrow(LineProtocolError);
+    expect(() => pointLine(point({ tags: { store: 'a\nb' } }))).toThrow(LineProtocolError);
+  });
+
   it.each<[string, Partial<InfluxPointShape>]>([
     ['a line break in a tag', { tags: { store: 'a\nb' } }],
     ['no fields', { fields: {} }],
