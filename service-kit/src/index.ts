@@ -5,6 +5,7 @@ export * from './config-error.js';
 export * from './config-loader.js';
 export * from './deadline.js';
 export * from './http-error.js';
+export * from './http-post.js';
 export * from './influx-line-protocol.js';
 export * from './influx-writer.js';
 export * from './listeners.js';

@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { InfluxPointShape } from '@shelfwatch/contracts';
 import { LineProtocolError, toLineProtocol } from './influx-line-protocol.js';
 import { withDeadline } from './deadline.js';
+import { httpPost } from './http-post.js';
 import { isRetryableStatus } from './retry.js';
 
 export interface InfluxWriterOptions {
@@ -104,21 +105,24 @@ export class InfluxWriter {
 
   /** One POST, its answer read in full, ended by an abort or the timeout whatever the client does. */
   private async request(path: string, body: string | URLSearchParams, signal: AbortSignal | undefined, what: string): Promise<{ ok: boolean; status: number; text: string }> {
+    const form = body instanceof URLSearchParams;
     try {
-      return await withDeadline(
-        async (deadline) => {
-          const res = await fetch(`${this.base}${path}`, { method: 'POST', body, signal: deadline });
-          return { ok: res.ok, status: res.status, text: await res.text() };
-        },
+      const res = await withDeadline(
+        (deadline) =>
+          httpPost(new URL(`${this.base}${path}`), {
+            headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'text/plain; charset=utf-8' },
+            body: body.toString(),
+            signal: deadline,
+          }),
         { timeoutMs: this.options.timeoutMs ?? 30_000, ...(signal ? { signal } : {}) },
       );
+      return { ok: res.status >= 200 && res.status < 300, ...res };
     } catch (err) {
       // Not reachable, reset, timed out or aborted: nothing was refused, so the points are kept and retried.
       const reason = err instanceof Error && err.cause instanceof Error ? err.cause.message : (err as Error).message;
       throw new InfluxWriteError(`${what}: ${reason}`, true, undefined, { cause: err });
     }
   }
-
 }
 
 function statementError(text: string): string | undefined {

@@ -1,8 +1,8 @@
-import { InfluxWriteError } from '@shelfwatch/service-kit';
+import { InfluxWriteError, type Post } from '@shelfwatch/service-kit';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SinkError } from '../../src/errors.js';
-import { BackendSink, type FetchLike } from '../../src/sinks/backend/backend-sink.js';
+import { BackendSink } from '../../src/sinks/backend/backend-sink.js';
 import { InfluxSink } from '../../src/sinks/influx/influx-sink.js';
 import { probeReading } from '@shelfwatch/test-support';
 
@@ -10,12 +10,12 @@ const logger = pino({ level: 'silent' });
 
 function backendWith(status: number | Error): { sink: BackendSink; calls: { url: string; headers: Record<string, string>; body: string }[] } {
   const calls: { url: string; headers: Record<string, string>; body: string }[] = [];
-  const fetch: FetchLike = async (url, init) => {
-    calls.push({ url, headers: init.headers, body: init.body });
+  const post: Post = async (url, request) => {
+    calls.push({ url: url.href, headers: request.headers, body: request.body });
     if (typeof status !== 'number') throw status;
-    return { status, text: async () => 'nope' };
+    return { status, text: 'nope' };
   };
-  const sink = new BackendSink({ url: 'http://backend:3000/', token: 'secret-token', gatewayId: 'gw-1', logger, fetch });
+  const sink = new BackendSink({ url: 'http://backend:3000/', token: 'secret-token', gatewayId: 'gw-1', logger, post });
   sink.init();
   return { sink, calls };
 }

@@ -1,12 +1,10 @@
 import type { IngestBatch} from '@shelfwatch/contracts';
 import type { Reading } from '@shelfwatch/contracts';
-import { isRetryableStatus, withDeadline } from '@shelfwatch/service-kit';
+import { httpPost, isRetryableStatus, withDeadline, type Post } from '@shelfwatch/service-kit';
 import type { Logger } from 'pino';
 import { SinkError } from '../../errors.js';
 import type { Sink } from '../sink.js';
 import { ForwardFilter } from './forward-filter.js';
-
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{ status: number; text(): Promise<string> }>;
 
 export interface BackendSinkOptions {
   url: string;
@@ -16,8 +14,8 @@ export interface BackendSinkOptions {
   batchSize?: number;
   heartbeatMs?: number;
   requestTimeoutMs?: number;
-  /** Transport, injected so unit tests can pass a fake; defaults to global fetch. */
-  fetch?: FetchLike;
+  /** Transport, injected so unit tests can pass a fake; defaults to service-kit's httpPost. */
+  post?: Post;
 }
 
 /** POST {url}/api/v1/ingest with an IngestBatch; the backend deduplicates by reading id. */
@@ -27,7 +25,7 @@ export class BackendSink implements Sink {
   readonly maxInFlight = 1;
   /** Rules and alerts wait on this sink: at most 10 ms of gathering while it is busy. */
   readonly flushIntervalMs = 10;
-  private endpoint = '';
+  private endpoint: URL | undefined;
   private readonly filter: ForwardFilter;
 
   constructor(private readonly options: BackendSinkOptions) {
@@ -38,7 +36,7 @@ export class BackendSink implements Sink {
   init(): void {
     const base = new URL(this.options.url);
     if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error(`backend.url must be http(s), got ${base.protocol}`);
-    this.endpoint = new URL('api/v1/ingest', base.href.endsWith('/') ? base.href : `${base.href}/`).href;
+    this.endpoint = new URL('api/v1/ingest', base.href.endsWith('/') ? base.href : `${base.href}/`);
   }
 
   async start(): Promise<void> {}
@@ -51,21 +49,19 @@ export class BackendSink implements Sink {
 
   async write(readings: Reading[], signal?: AbortSignal): Promise<void> {
     const body: IngestBatch = { gatewayId: this.options.gatewayId, readings };
-    const doFetch: FetchLike = this.options.fetch ?? ((url, init) => fetch(url, init));
+    const post = this.options.post ?? httpPost;
+    const endpoint = this.endpoint;
+    if (!endpoint) throw new SinkError('backend sink is not initialised', true);
     let res: { status: number; text: string };
     try {
       // The answer is read inside the deadline too: a backend may stall mid-body.
       res = await withDeadline(
-        async (deadline) => {
-          const answer = await doFetch(this.endpoint, {
-            method: 'POST',
+        (deadline) =>
+          post(endpoint, {
             headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.token}` },
             body: JSON.stringify(body),
             signal: deadline,
-          });
-          const ok = answer.status >= 200 && answer.status < 300;
-          return { status: answer.status, text: ok ? '' : await answer.text().catch(() => '') };
-        },
+          }),
         { timeoutMs: this.options.requestTimeoutMs ?? 30_000, ...(signal ? { signal } : {}) },
       );
     } catch (err) {
