@@ -100,12 +100,12 @@ export class InfluxExporter {
   private async flush(signal: AbortSignal): Promise<void> {
     await this.writer.prepare(signal);
     for (;;) {
-      const cursor = this.ctx.storage.cursors.get(CURSOR);
-      const events = this.ctx.storage.tasks.eventsAfter(cursor, 2000);
+      const cursor = await this.ctx.storage.cursors.get(CURSOR);
+      const events = await this.ctx.storage.tasks.eventsAfter(cursor, 2000);
       if (events.length === 0) break;
       const points = events.filter((e) => INFLUX_TASK_EVENTS.has(e.type)).map(taskEventPoint);
       await this.write(points, signal);
-      this.ctx.storage.cursors.set(CURSOR, events[events.length - 1]?.seq ?? cursor);
+      await this.ctx.storage.cursors.set(CURSOR, events[events.length - 1]?.seq ?? cursor);
       this.ctx.onWritten?.(MEASUREMENTS.taskEvent, points.length);
     }
     if (this.kpiPoints.length) {

@@ -7,7 +7,7 @@ import { HttpError, validate } from '@shelfwatch/service-kit';
 
 export function ingestRoutes(ctx: AppContext): Router {
   const r = Router();
-  r.post('/api/v1/ingest', requireRole(ctx.tokens, ['device']), ...jsonBody('20mb'), (req, res) => {
+  r.post('/api/v1/ingest', requireRole(ctx.tokens, ['device']), ...jsonBody('20mb'), async (req, res) => {
     const batch = validate(IngestBatch, req.body, 'ingest batch');
     const allowed = principalOf(res).storeIds;
     if (allowed) {
@@ -15,7 +15,7 @@ export function ingestRoutes(ctx: AppContext): Router {
       if (foreign.length) throw new HttpError(403, 'forbidden', `this device may not write readings for store(s): ${foreign.join(', ')}`);
     }
     refuseOutOfBoundEventTimes(ctx, batch);
-    const result = ctx.ingest.ingest(batch, allowed);
+    const result = await ctx.ingest.ingest(batch, allowed);
     ctx.metrics.readings.inc({ result: 'accepted' }, result.accepted);
     ctx.metrics.readings.inc({ result: 'duplicate' }, result.duplicates);
     ctx.metrics.readings.inc({ result: 'rejected' }, result.rejected);

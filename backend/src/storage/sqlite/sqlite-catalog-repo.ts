@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Product, StoreLayout } from '@shelfwatch/contracts';
 import type { CatalogRepo } from '../ports.js';
+import type { Synchronous } from './synchronous.js';
 
 interface SlotRow {
   shelf_id: string;
@@ -31,7 +32,7 @@ const toProduct = (r: ProductRow): Product => ({
   packSize: r.pack_size,
 });
 
-export class SqliteCatalogRepo implements CatalogRepo {
+export class SqliteCatalogRepo implements Synchronous<CatalogRepo> {
   constructor(private readonly db: Database.Database) {}
 
   seedLayout(layout: StoreLayout): boolean {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CursorRepo, DeliveryRecord, DeliveryRepo } from '../ports.js';
+import type { Synchronous } from './synchronous.js';
 
 interface Row {
   supplier_id: string;
@@ -23,7 +24,7 @@ const toRecord = (r: Row): DeliveryRecord => ({
   receivedAt: r.received_at,
 });
 
-export class SqliteDeliveryRepo implements DeliveryRepo {
+export class SqliteDeliveryRepo implements Synchronous<DeliveryRepo> {
   constructor(private readonly db: Database.Database) {}
 
   get(supplierId: string, deliveryId: string): DeliveryRecord | null {
@@ -55,7 +56,7 @@ export class SqliteDeliveryRepo implements DeliveryRepo {
   }
 }
 
-export class SqliteCursorRepo implements CursorRepo {
+export class SqliteCursorRepo implements Synchronous<CursorRepo> {
   constructor(private readonly db: Database.Database) {}
 
   get(name: string): number {

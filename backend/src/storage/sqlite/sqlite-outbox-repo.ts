@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DeliveryAttempt, OutboxMessage, OutboxRepo } from '../ports.js';
+import type { Synchronous } from './synchronous.js';
 
 interface MessageRow {
   id: string;
@@ -37,7 +38,7 @@ interface AttemptRow {
   outcome: DeliveryAttempt['outcome'];
 }
 
-export class SqliteOutboxRepo implements OutboxRepo {
+export class SqliteOutboxRepo implements Synchronous<OutboxRepo> {
   constructor(private readonly db: Database.Database) {}
 
   enqueue(m: Omit<OutboxMessage, 'attempts' | 'status'>): void {
