@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { DEFAULT_MAX_AHEAD_MS, StoreLayout, TaskKind, type EventTimeBound } from '@shelfwatch/contracts';
 import { pino, type Logger } from 'pino';
 import { Listeners, loadConfig, systemClock, systemTimers, Worker, type Clock, type Timers } from '@shelfwatch/service-kit';
-import type { BackendConfig } from './config.js';
+import { storageLocation, type BackendConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { EngineHost } from './engine/engine-host.js';
 import { FeedBus } from './feed/feed-bus.js';
@@ -15,7 +15,7 @@ import { BackendMetrics } from './metrics.js';
 import { reportRouters } from './reports/mount-reports.js';
 import { createRuleEngine as rulesCreateRuleEngine, defaultLimits } from './rules/index.js';
 import type { ColdChainLimits, CreateRuleEngine } from './rules/types.js';
-import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
+import { openStorage } from './storage/open-storage.js';
 import type { Storage } from './storage/ports.js';
 import { DEFAULT_ESCALATION_MIN } from './tasks/task-state.js';
 import { TaskService, type TaskCommit } from './tasks/task-service.js';
@@ -31,7 +31,7 @@ export interface StartBackendOptions extends BuildAppOptions {
   /** The rules; defaults to the rules package's createRuleEngine. */
   createRuleEngine?: CreateRuleEngine;
   limits?: Record<'chilled' | 'frozen', ColdChainLimits>;
-  /** Storage adapter; defaults to SQLite at config.dbPath. */
+  /** Storage adapter; defaults to the configured one (SQLite at config.dbPath, or PostgreSQL). */
   storage?: Storage;
   /** How often stores advance with no reading (default 5 s). */
   tickMs?: number;
@@ -83,7 +83,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
   const layouts = config.layoutFiles.map((file) => loadConfig({ name: 'store layout', schema: StoreLayout }, file));
   if (config.demo) logger.warn('DEMO MODE: published demo tokens and webhook secrets are accepted; never run a store like this');
 
-  const storage = opts.storage ?? openSqliteStorage(config.dbPath);
+  const storage = opts.storage ?? (await openStorage(storageLocation(config), logger));
   const metrics = new BackendMetrics();
   const bus = new FeedBus(logger);
   const committed = new Listeners<TaskCommit>(logger, 'task commit');

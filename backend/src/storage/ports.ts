@@ -92,7 +92,12 @@ export interface DeliveryAttempt {
 
 export interface OutboxRepo {
   enqueue(message: Omit<OutboxMessage, 'attempts' | 'status'>): Promise<void>;
-  due(now: number, limit: number): Promise<OutboxMessage[]>;
+  /**
+   * Pending messages due at `now`, claimed for `leaseMs`: until their attempt is recorded or the
+   * lease runs out, no other claim (another replica's) returns them.
+   */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxMessage[]>;
+  /** When the next pending message is due (or its claim runs out). */
   nextDueAt(): Promise<number | null>;
   get(id: string): Promise<OutboxMessage | null>;
   recordAttempt(attempt: DeliveryAttempt, next: { status: OutboxMessage['status']; nextAttemptAt: number }): Promise<void>;

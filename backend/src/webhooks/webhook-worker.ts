@@ -6,6 +6,12 @@ import type { DeliveryAttempt, OutboxMessage, Storage } from '../storage/ports.j
 import { GIVE_UP_AFTER_MS, retryDelayMs } from './backoff.js';
 import type { DestinationPolicy } from './destination-policy.js';
 
+/**
+ * How long a claimed message is this replica's to send: far beyond one attempt (request
+ * timeout included), so only a replica that died lets another send it again.
+ */
+const CLAIM_LEASE_MS = 5 * 60_000;
+
 export interface SupplierEndpoints {
   [supplierId: string]: { webhookUrl: string; webhookSecret: string };
 }
@@ -66,7 +72,7 @@ export class WebhookWorker {
   /** Sends every due message; resolves with the delay until the next one is due (none: wait for a kick). */
   private async pass(signal: AbortSignal): Promise<number | undefined> {
     for (;;) {
-      const due = await this.ctx.storage.outbox.due(this.ctx.clock.now(), 20);
+      const due = await this.ctx.storage.outbox.claimDue(this.ctx.clock.now(), 20, CLAIM_LEASE_MS);
       if (due.length === 0 || signal.aborted) break;
       // One supplier's slow endpoint must not hold back another's: send a page concurrently.
       await Promise.all(due.map((m) => this.attempt(m, signal)));
