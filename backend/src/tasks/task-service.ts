@@ -61,7 +61,11 @@ export class TaskService {
           return fn(uow);
         });
       } catch (err) {
-        await onRollback?.();
+        try {
+          await onRollback?.();
+        } catch (rollbackErr) {
+          this.ctx.logger.error({ err: rollbackErr }, 'after a failed unit of work, restoring in-memory state failed');
+        }
         throw err;
       }
       if (uow && (uow.events.length > 0 || uow.webhooksQueued)) this.ctx.committed.emit({ events: uow.events, webhooksQueued: uow.webhooksQueued });

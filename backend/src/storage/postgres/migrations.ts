@@ -77,28 +77,31 @@ const MIGRATION_LOCK = 0x5348_4c46; // "SHLF"
 export async function migrate(pool: Pool, migrations: readonly string[] = MIGRATIONS): Promise<number[]> {
   const client = await pool.connect();
   const applied: number[] = [];
+  let failed: Error | undefined;
   try {
+    // Session-level: released by the unlock below, or by the server when this connection ends.
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    try {
-      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
-      const { rows } = await client.query<{ version: number }>('SELECT COALESCE(MAX(version), 0)::int AS version FROM schema_migrations');
-      for (let v = rows[0]?.version ?? 0; v < migrations.length; v++) {
-        await client.query('BEGIN');
-        try {
-          await client.query(migrations[v] ?? '');
-          await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);
-          await client.query('COMMIT');
-        } catch (err) {
-          await client.query('ROLLBACK');
-          throw err;
-        }
-        applied.push(v + 1);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+    const { rows } = await client.query<{ version: number }>('SELECT COALESCE(MAX(version), 0)::int AS version FROM schema_migrations');
+    for (let v = rows[0]?.version ?? 0; v < migrations.length; v++) {
+      await client.query('BEGIN');
+      try {
+        await client.query(migrations[v] ?? '');
+        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
       }
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+      applied.push(v + 1);
     }
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+  } catch (err) {
+    failed = err instanceof Error ? err : new Error(String(err));
+    throw err;
   } finally {
-    client.release();
+    // A connection that failed is closed, not pooled: its session (and lock) ends with it.
+    client.release(failed);
   }
   return applied;
 }

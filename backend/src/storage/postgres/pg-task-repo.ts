@@ -28,7 +28,7 @@ export class PgTaskRepo implements TaskRepo {
     inList('kind', filter.kind);
     inList('store_id', filter.storeIds);
     args.push(filter.limit ?? 1000);
-    const sql = `SELECT body FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC, id LIMIT $${args.length}`;
+    const sql = `SELECT body FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC, id COLLATE "C" LIMIT $${args.length}`;
     return (await rows<{ body: Task }>(this.db, sql, args)).map((r) => r.body);
   }
 
