@@ -59,8 +59,12 @@ export async function startPostgres(): Promise<PostgresHandle> {
   let postmaster: { pid: number; forget: () => void } | undefined;
   const stop = async () => {
     if (postmaster) {
-      // Immediate shutdown (its backends go with it); runuser then exits too.
-      process.kill(postmaster.pid, 'SIGQUIT');
+      try {
+        // Immediate shutdown (its backends go with it); runuser then exits too.
+        process.kill(postmaster.pid, 'SIGQUIT');
+      } catch {
+        // It had already gone.
+      }
       postmaster.forget();
       postmaster = undefined;
     } else {
@@ -70,13 +74,11 @@ export async function startPostgres(): Promise<PostgresHandle> {
     await temp.remove();
   };
   try {
-    let exited = false;
-    void proc.exited.then(() => {
-      exited = true;
+    const died = proc.exited.then(() => {
+      throw new Error(`postgres exited during start:\n${proc.output()}`);
     });
-    await waitUntil(
+    const ready = waitUntil(
       async () => {
-        if (exited) throw new Error(`postgres exited during start:\n${proc.output()}`);
         const client = new pg.Client({ connectionString: url });
         try {
           await client.connect();
@@ -88,6 +90,10 @@ export async function startPostgres(): Promise<PostgresHandle> {
       },
       { timeoutMs: 60_000, intervalMs: 25, what: `postgres on 127.0.0.1:${port}` },
     );
+    // Whichever loses the race settles later, unobserved.
+    died.catch(() => undefined);
+    ready.catch(() => undefined);
+    await Promise.race([ready, died]);
     // runuser does not pass SIGKILL on: the server itself is killed by its pid if the tests die.
     const pid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
     postmaster = { pid, forget: killOnExit(pid) };
