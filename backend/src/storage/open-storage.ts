@@ -8,8 +8,8 @@ import { openSqliteStorage } from './sqlite/sqlite-storage.js';
 export async function openStorage(location: StorageLocation, logger: Logger): Promise<Storage> {
   if (location.kind === 'postgres') {
     const storage = await openPostgresStorage({ url: location.url, logger });
-    // The connection string may hold a password: log where, not how.
-    logger.info({ storage: 'postgres', host: new URL(location.url).host }, 'storage opened');
+    // Not the connection string: it may hold a password.
+    logger.info({ storage: 'postgres' }, 'storage opened');
     return storage;
   }
   logger.info({ storage: 'sqlite', path: location.path }, 'storage opened');
