@@ -100,9 +100,10 @@ async function savedTasks(dir: string, copy: string): Promise<TaskWithHistory[]>
   await copyFile(`${dbFile}-wal`, `${copy}-wal`).catch(() => undefined);
   const storage = openSqliteStorage(copy);
   try {
-    return storage.tasks.list({ limit: Number.MAX_SAFE_INTEGER }).map((t) => ({ ...t, history: storage.tasks.history(t.id) }));
+    const tasks = await storage.tasks.list({ limit: Number.MAX_SAFE_INTEGER });
+    return await Promise.all(tasks.map(async (t) => ({ ...t, history: await storage.tasks.history(t.id) })));
   } finally {
-    storage.close();
+    await storage.close();
   }
 }
 

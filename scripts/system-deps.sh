@@ -3,7 +3,7 @@
 # Idempotent and quick (a few dpkg queries) when everything is present.
 set -euo pipefail
 
-packages=(influxdb socat chromium mosquitto mosquitto-clients docker-compose openssl)
+packages=(influxdb postgresql-15 socat chromium mosquitto mosquitto-clients docker-compose openssl)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -22,7 +22,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 # Debian's packages try to start services; ShelfWatch runs its own private instances.
-for svc in influxdb mosquitto; do
+for svc in influxdb postgresql mosquitto; do
   if command -v service >/dev/null 2>&1; then $SUDO service "$svc" stop >/dev/null 2>&1 || true; fi
 done
 echo "system-deps: done" >&2

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { DEFAULT_MAX_AHEAD_MS, StoreLayout, TaskKind, type EventTimeBound } from '@shelfwatch/contracts';
 import { pino, type Logger } from 'pino';
 import { Listeners, loadConfig, systemClock, systemTimers, Worker, type Clock, type Timers } from '@shelfwatch/service-kit';
-import type { BackendConfig } from './config.js';
+import { storageLocation, type BackendConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { EngineHost } from './engine/engine-host.js';
 import { FeedBus } from './feed/feed-bus.js';
@@ -15,7 +15,7 @@ import { BackendMetrics } from './metrics.js';
 import { reportRouters } from './reports/mount-reports.js';
 import { createRuleEngine as rulesCreateRuleEngine, defaultLimits } from './rules/index.js';
 import type { ColdChainLimits, CreateRuleEngine } from './rules/types.js';
-import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
+import { openStorage } from './storage/open-storage.js';
 import type { Storage } from './storage/ports.js';
 import { DEFAULT_ESCALATION_MIN } from './tasks/task-state.js';
 import { TaskService, type TaskCommit } from './tasks/task-service.js';
@@ -31,7 +31,7 @@ export interface StartBackendOptions extends BuildAppOptions {
   /** The rules; defaults to the rules package's createRuleEngine. */
   createRuleEngine?: CreateRuleEngine;
   limits?: Record<'chilled' | 'frozen', ColdChainLimits>;
-  /** Storage adapter; defaults to SQLite at config.dbPath. */
+  /** Storage adapter; defaults to the configured one (SQLite at config.dbPath, or PostgreSQL). */
   storage?: Storage;
   /** How often stores advance with no reading (default 5 s). */
   tickMs?: number;
@@ -54,11 +54,11 @@ export interface BackendStats {
 export interface Backend {
   url: string;
   close(): Promise<void>;
-  stats(): BackendStats;
+  stats(): Promise<BackendStats>;
   /** Runs every due webhook attempt now (tests drive retries with a ManualClock and this). */
   deliverWebhooks(): Promise<number>;
   /** Advances every store with no reading now (what the tick timer does). */
-  tick(): void;
+  tick(): Promise<void>;
   context: AppContext;
 }
 
@@ -83,7 +83,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
   const layouts = config.layoutFiles.map((file) => loadConfig({ name: 'store layout', schema: StoreLayout }, file));
   if (config.demo) logger.warn('DEMO MODE: published demo tokens and webhook secrets are accepted; never run a store like this');
 
-  const storage = opts.storage ?? openSqliteStorage(config.dbPath);
+  const storage = opts.storage ?? (await openStorage(storageLocation(config), logger));
   const metrics = new BackendMetrics();
   const bus = new FeedBus(logger);
   const committed = new Listeners<TaskCommit>(logger, 'task commit');
@@ -99,9 +99,9 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
   }
 
   try {
-    storage.transaction(() => {
+    await storage.transaction(async (tx) => {
       for (const layout of layouts) {
-        if (storage.catalog.seedLayout(layout)) logger.info({ storeId: layout.store.id }, 'store seeded from layout file');
+        if (await tx.catalog.seedLayout(layout)) logger.info({ storeId: layout.store.id }, 'store seeded from layout file');
       }
     });
     const engines = new EngineHost({ storage, createRuleEngine: rules.create, limits, clock, logger });
@@ -137,7 +137,6 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
     }
     const eventTime = eventTimeBound(config);
     const ingest = new IngestService({
-      storage,
       engines,
       tasks,
       logger: logger.child({ component: 'ingest' }),
@@ -146,13 +145,16 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       // in: ingest refuses anything older, so every accepted reading is deduplicated.
       idRetentionMs: Math.max(48 * 3_600_000, ((config.replayHours ?? 26) + 1) * 3_600_000, eventTime.maxAheadMs + eventTime.maxAgeMs),
       onLate: (n) => metrics.readings.inc({ result: 'late' }, n),
-      onMinute: (storeId, minuteMs) => {
+      onMinute: async (storeId, minuteMs) => {
         const engine = engines.engine(storeId);
-        if (exporter && engine) exporter.addKpis(engine.kpis(minuteMs), storage.tasks.openCounts(storeId));
+        if (exporter && engine) {
+          const kpis = engine.kpis(minuteMs);
+          exporter.addKpis(kpis, await storage.tasks.openCounts(storeId));
+        }
       },
     });
     const replayStarted = Date.now();
-    const { replayed } = engines.start();
+    const { replayed } = await engines.start();
     logger.info({ replayed, ms: Date.now() - replayStarted }, 'rule state rebuilt from stored readings');
 
     const ctx: AppContext = {
@@ -169,7 +171,10 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       tokens: new TokenIndex(config.tokens),
       eventTime,
       heartbeatMs: opts.heartbeatMs ?? 15_000,
-      layoutChanged: (storeId) => engines.rebuild(storeId),
+      // Between units of work: a batch never sees a store's engine half rebuilt.
+      layoutChanged: async (storeId) => {
+        await tasks.exclusive(() => engines.rebuild(storeId));
+      },
       startedAt: clock.now(),
     };
     const extraRouters = (c: AppContext) => [...reportRouters(c, { limits }), ...(opts.extraRouters?.(c) ?? [])];
@@ -191,10 +196,10 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
 
     worker.start();
     exporter?.start();
-    const tickAll = () => {
+    const tickAll = async () => {
       for (const storeId of engines.storeIds()) {
         try {
-          ingest.tickStore(storeId);
+          await ingest.tickStore(storeId);
         } catch (err) {
           logger.error({ err, storeId }, 'tick failed');
         }
@@ -211,12 +216,12 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       context: ctx,
       deliverWebhooks: () => worker.runDue(),
       tick: tickAll,
-      stats: () => {
+      stats: async () => {
         return {
           stores: engines.storeIds().length,
-          lastSeq: storage.tasks.lastSeq(),
-          openTasks: storage.tasks.countActive(),
-          outbox: storage.outbox.counts(),
+          lastSeq: await storage.tasks.lastSeq(),
+          openTasks: await storage.tasks.countActive(),
+          outbox: await storage.outbox.counts(),
           readings: { ...ingest.totals },
           ruleErrors: ingest.ruleErrors,
           sseClients: bus.size(),
@@ -233,13 +238,13 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
         await serverClosed;
         await worker.stop();
         await exporter?.stop();
-        storage.close();
+        await storage.close();
         logger.info('backend closed');
       },
     };
   } catch (err) {
     await webhooks?.stop();
-    storage.close();
+    await storage.close();
     throw err;
   }
 }

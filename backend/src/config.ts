@@ -72,7 +72,19 @@ export const BackendConfig = z
      */
     demo: z.boolean().default(false),
     http: z.object({ host: z.string().max(255).optional(), port: z.number().int().min(0).max(65535) }).strict(),
-    dbPath: z.string().min(1).max(4096),
+    /** The SQLite file (shorthand for storage: { kind: sqlite, path }). */
+    dbPath: z.string().min(1).max(4096).optional(),
+    /**
+     * Where tasks, reading ids and webhooks are kept: an embedded SQLite file (one store), or
+     * PostgreSQL (a chain). The PostgreSQL connection string defaults to SHELFWATCH_DATABASE_URL
+     * from the environment, so the password need not be in the file.
+     */
+    storage: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('sqlite'), path: z.string().min(1).max(4096) }).strict(),
+        z.object({ kind: z.literal('postgres'), url: z.string().min(1).max(4096).optional() }).strict(),
+      ])
+      .optional(),
     layoutFiles: z.array(z.string().min(1).max(4096)).max(1000).default([]),
     tokens: z.array(TokenConfig).max(10_000).default([]),
     suppliers: z.record(SupplierId, SupplierEndpoint).default({}),
@@ -110,16 +122,52 @@ export type BackendConfig = z.infer<typeof BackendConfig>;
 export type BackendConfigInput = z.input<typeof BackendConfig>;
 
 /** Relative paths in these fields are resolved against the config file's folder. */
-const PATH_FIELDS = ['dbPath', 'layoutFiles.*', 'webDir'];
+const PATH_FIELDS = ['dbPath', 'storage.path', 'layoutFiles.*', 'webDir'];
 
-const BACKEND_CONFIG: ConfigSpec<BackendConfig> = { name: 'backend config', schema: BackendConfig, paths: PATH_FIELDS, check: crossChecks };
+/** The environment variable a PostgreSQL connection string comes from when the config has none. */
+export const DATABASE_URL_ENV = 'SHELFWATCH_DATABASE_URL';
+
+const backendConfigSpec = (env: NodeJS.ProcessEnv): ConfigSpec<BackendConfig> => ({
+  name: 'backend config',
+  schema: BackendConfig,
+  paths: PATH_FIELDS,
+  check: (config) => {
+    const check = crossChecks(config);
+    return { ...check, issues: [...storageIssues(config, env), ...check.issues] };
+  },
+});
+
+/** Where the storage is, resolved: the SQLite file, or the PostgreSQL connection string. */
+export type StorageLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+export function storageLocation(config: BackendConfig, env: NodeJS.ProcessEnv = process.env): StorageLocation {
+  const s = config.storage;
+  if (s?.kind === 'postgres') {
+    const url = s.url ?? env[DATABASE_URL_ENV];
+    if (!url) throw new Error(`storage.url: PostgreSQL needs a connection string, in the config or in ${DATABASE_URL_ENV}`);
+    return { kind: 'postgres', url };
+  }
+  const path = s?.path ?? config.dbPath;
+  if (path === undefined) throw new Error('storage: give dbPath (SQLite) or storage');
+  return { kind: 'sqlite', path };
+}
+
+function storageIssues(config: BackendConfig, env: NodeJS.ProcessEnv): string[] {
+  if (config.dbPath !== undefined && config.storage !== undefined) return ['dbPath and storage: give one of them, not both'];
+  try {
+    storageLocation(config, env);
+    return [];
+  } catch (err) {
+    return [(err as Error).message];
+  }
+}
 
 /**
  * Validates a config object (already parsed), resolving `env:NAME` values and relative paths.
  * Every problem is reported at once, in one ConfigError.
  */
 export function parseBackendConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, options: ConfigSource = {}): BackendConfig {
-  return parseConfig(BACKEND_CONFIG, raw, { ...options, env });
+  return parseConfig(backendConfigSpec(env), raw, { ...options, env });
 }
 
 /** Webhook destinations, duplicate tokens and, outside demo mode, the strength of secrets. */
@@ -164,5 +212,5 @@ function productionSecretIssues(config: BackendConfig): string[] {
 
 /** Reads a JSON or YAML config file; relative paths in it are relative to its folder. */
 export async function loadBackendConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<BackendConfig> {
-  return loadConfig(BACKEND_CONFIG, file, env);
+  return loadConfig(backendConfigSpec(env), file, env);
 }

@@ -29,6 +29,6 @@ export interface AppContext {
   /** SSE heartbeat comment interval. */
   heartbeatMs: number;
   /** After a planogram change: rebuild the store's rule engine from the new layout. */
-  layoutChanged(storeId: string): void;
+  layoutChanged(storeId: string): Promise<void>;
   startedAt: number;
 }

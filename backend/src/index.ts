@@ -6,8 +6,9 @@ export { ManualClock, systemClock, systemTimers, type Clock, type Timers } from 
 export { requireRole, principalOf, canSeeStore, type Principal } from './http/auth.js';
 export { HttpError, validate } from '@shelfwatch/service-kit';
 export { buildOpenApi } from './http/openapi.js';
-export type { Storage, CatalogRepo, TaskRepo, ReadingRepo, OutboxRepo, DeliveryRepo, CursorRepo } from './storage/ports.js';
+export type { Storage, Repos, CatalogRepo, TaskRepo, ReadingRepo, OutboxRepo, DeliveryRepo, CursorRepo } from './storage/ports.js';
 export { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
+export { openPostgresStorage } from './storage/postgres/pg-storage.js';
 export { DEFAULT_ESCALATION_MIN } from './tasks/task-state.js';
 export { retryDelayMs, GIVE_UP_AFTER_MS } from './webhooks/backoff.js';
 export { planogramFromCsv } from './planogram/planogram-csv.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@shelfwatch/service-kit';
-import { parseBackendConfig } from '../src/config.js';
+import { parseBackendConfig, storageLocation } from '../src/config.js';
 import { hashToken, MIN_TOKEN_BITS, newToken, tokenBits, tokenWeakness } from '../src/token-policy.js';
 import { TokenIndex } from '../src/http/auth.js';
 
@@ -44,6 +44,21 @@ describe('backend config', () => {
     expect(c.dbPath).toBe('/etc/shelfwatch/data/b.sqlite');
     expect(c.layoutFiles).toEqual(['/etc/layouts/a.json', '/abs/b.json']);
     expect(c.webDir).toBe('/etc/shelfwatch/web');
+  });
+
+  it('chooses the storage: SQLite by dbPath or storage.path, PostgreSQL with its connection string from the environment', () => {
+    const { dbPath: _, ...noDb } = base;
+    const sqlite = parseBackendConfig({ ...noDb, storage: { kind: 'sqlite', path: 'data/b.sqlite' } }, env, { baseDir: '/etc/shelfwatch' });
+    expect(storageLocation(sqlite, env)).toEqual({ kind: 'sqlite', path: '/etc/shelfwatch/data/b.sqlite' });
+    expect(storageLocation(parseBackendConfig(base, env), env)).toEqual({ kind: 'sqlite', path: '/tmp/x.sqlite' });
+    const url = 'postgres://shelfwatch:pw@db.example:5432/shelfwatch';
+    const pg = parseBackendConfig({ ...noDb, storage: { kind: 'postgres' } }, { ...env, SHELFWATCH_DATABASE_URL: url });
+    expect(storageLocation(pg, { SHELFWATCH_DATABASE_URL: url })).toEqual({ kind: 'postgres', url });
+    const fromFile = parseBackendConfig({ ...noDb, storage: { kind: 'postgres', url: 'env:DB_URL' } }, { ...env, DB_URL: url });
+    expect(storageLocation(fromFile, {})).toEqual({ kind: 'postgres', url });
+    expect(problems({ ...noDb, storage: { kind: 'postgres' } })).toContain('PostgreSQL needs a connection string, in the config or in SHELFWATCH_DATABASE_URL');
+    expect(problems({ ...base, storage: { kind: 'postgres', url } })).toContain('dbPath and storage: give one of them, not both');
+    expect(problems(noDb)).toContain('storage: give dbPath (SQLite) or storage');
   });
 
   it('reports missing env variables with the other problems, one line per path', () => {

@@ -13,16 +13,16 @@ describe('backend stats()', () => {
     await h?.dir.remove();
   });
 
-  it('counts every open and acknowledged task, however many there are', () => {
+  it('counts every open and acknowledged task, however many there are', async () => {
     const { storage } = h.backend.context;
     const template = { storeId: 'store-1', kind: 'low_stock', severity: 'info', title: 't', action: 'a', reason: 'r', evidence: [], version: 1, raisedAt: 0, updatedAt: 0 };
     const active = 100_001;
-    storage.transaction(() => {
+    await storage.transaction(async (tx) => {
       for (let i = 0; i < active + 10; i++) {
         const status = i >= active ? 'done' : i % 2 === 0 ? 'open' : 'acknowledged';
-        storage.tasks.insert({ ...template, id: `task_${i}`, locationKey: `slot:s-${i}`, status } as unknown as Task);
+        await tx.tasks.insert({ ...template, id: `task_${i}`, locationKey: `slot:s-${i}`, status } as unknown as Task);
       }
     });
-    expect(h.backend.stats().openTasks).toBe(active);
+    expect((await h.backend.stats()).openTasks).toBe(active);
   });
 });

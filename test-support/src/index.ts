@@ -3,6 +3,7 @@ export * from './temp-dir.js';
 export * from './wait.js';
 export * from './processes.js';
 export * from './influxd.js';
+export * from './postgres.js';
 export * from './aedes-broker.js';
 export * from './browser.js';
 export * from './services.js';

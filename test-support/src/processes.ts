@@ -6,6 +6,8 @@ import { once } from 'node:events';
  * as a last resort, when the test process exits, so no influxd or socat outlives a run.
  */
 const live = new Set<ChildProcess>();
+/** Processes a managed one started and that outlive it when it is killed (a server behind runuser). */
+const grandchildren = new Set<number>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -13,7 +15,21 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const child of live) child.kill('SIGKILL');
+    for (const pid of grandchildren) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
   });
+}
+
+/** Kills `pid` when the test process exits, unless the returned function is called first. */
+export function killOnExit(pid: number): () => void {
+  installExitHook();
+  grandchildren.add(pid);
+  return () => grandchildren.delete(pid);
 }
 
 export interface ManagedProcess {

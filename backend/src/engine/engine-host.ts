@@ -31,26 +31,29 @@ interface StoreClock {
 export class EngineHost {
   private readonly engines = new Map<string, RuleEngine>();
   private readonly clocks = new Map<string, StoreClock>();
+  /** Each store's backroom levels as the rules see them (they ask synchronously, mid-reading). */
+  private readonly backroom = new Map<string, Map<string, number>>();
 
   constructor(private readonly ctx: EngineHostContext) {}
 
-  start(): { stores: number; replayed: number } {
+  async start(): Promise<{ stores: number; replayed: number }> {
     let replayed = 0;
-    for (const storeId of this.ctx.storage.catalog.storeIds()) replayed += this.rebuild(storeId);
+    for (const storeId of await this.ctx.storage.catalog.storeIds()) replayed += await this.rebuild(storeId);
     return { stores: this.engines.size, replayed };
   }
 
   /** (Re)creates a store's engine from its current layout and replays its recent readings. */
-  rebuild(storeId: string): number {
-    const layout = this.ctx.storage.catalog.layout(storeId);
+  async rebuild(storeId: string): Promise<number> {
+    const { catalog, readings: stored } = this.ctx.storage;
+    const layout = await catalog.layout(storeId);
     if (!layout) {
       this.engines.delete(storeId);
       return 0;
     }
-    const catalog = this.ctx.storage.catalog;
-    const model: StoreModel = { layout, limits: this.ctx.limits, backroomUnits: (sku) => catalog.backroomUnits(storeId, sku) };
+    this.setBackroom(storeId, await catalog.backroom(storeId));
+    const model: StoreModel = { layout, limits: this.ctx.limits, backroomUnits: (sku) => this.backroom.get(storeId)?.get(sku) ?? 0 };
     const engine = this.ctx.createRuleEngine(model);
-    const readings = this.ctx.storage.readings.recent(storeId);
+    const readings = await stored.recent(storeId);
     for (const r of readings) {
       try {
         engine.onReading(r);
@@ -59,11 +62,16 @@ export class EngineHost {
       }
     }
     this.engines.set(storeId, engine);
-    const maxTs = this.ctx.storage.readings.maxTs(storeId);
+    const maxTs = await stored.maxTs(storeId);
     const wall = this.ctx.clock.now();
     if (maxTs !== null && !this.clocks.has(storeId)) this.clocks.set(storeId, { maxTs, wallAtMaxTs: wall, wallAtArrival: wall });
     this.ctx.logger.info({ storeId, replayed: readings.length }, 'rule engine ready');
     return readings.length;
+  }
+
+  /** Sets the store's backroom levels the rules see (read by the unit of work that runs them). */
+  setBackroom(storeId: string, lines: readonly { sku: string; units: number }[]): void {
+    this.backroom.set(storeId, new Map(lines.map((l) => [l.sku, l.units])));
   }
 
   engine(storeId: string): RuleEngine | undefined {

@@ -20,9 +20,8 @@ const CURSOR = 'influx.task_events';
 const FINAL_FLUSH_MS = 2_000;
 const MAX_KPI_POINTS = 50_000;
 /**
- * The cursor is saved at most this often (and at stop): each save is a commit with an fsync
- * on the serving thread, and a move lost in a crash only rewrites points InfluxDB already
- * holds, onto themselves.
+ * The cursor is saved at most this often (and at stop): each save is a commit with an fsync,
+ * and a move lost in a crash only rewrites points InfluxDB already holds, onto themselves.
  */
 const CURSOR_SAVE_MS = 1_000;
 
@@ -68,7 +67,7 @@ export class InfluxExporter {
     // One last, short flush so a clean shutdown does not strand the last KPI minute.
     if (!this.writer.prepared) return;
     await this.flush(AbortSignal.timeout(FINAL_FLUSH_MS)).catch(() => undefined);
-    this.saveCursor(true);
+    await this.saveCursor(true).catch((err: unknown) => this.ctx.logger.warn({ err }, 'InfluxDB export cursor not saved at stop: its last second of events is written again next time'));
   }
 
   /** New task events: write them now (or right after the write in flight). */
@@ -108,27 +107,28 @@ export class InfluxExporter {
     this.ctx.logger.warn({ error, refused: count, points: batch }, 'InfluxDB refused points; skipped (not retryable)');
   }
 
-  private saveCursor(now: boolean): void {
-    if (this.cursor === undefined || this.cursor === this.savedCursor) return;
+  private async saveCursor(now: boolean): Promise<void> {
+    const cursor = this.cursor;
+    if (cursor === undefined || cursor === this.savedCursor) return;
     if (!now && performance.now() - this.cursorSavedAt < CURSOR_SAVE_MS) return;
-    this.ctx.storage.cursors.set(CURSOR, this.cursor);
-    this.savedCursor = this.cursor;
+    await this.ctx.storage.cursors.set(CURSOR, cursor);
+    this.savedCursor = cursor;
     this.cursorSavedAt = performance.now();
   }
 
   private async flush(signal: AbortSignal): Promise<void> {
     await this.writer.prepare(signal);
     for (;;) {
-      this.cursor ??= this.savedCursor = this.ctx.storage.cursors.get(CURSOR);
-      const events = this.ctx.storage.tasks.eventsAfter(this.cursor, 2000);
+      this.cursor ??= this.savedCursor = await this.ctx.storage.cursors.get(CURSOR);
+      const events = await this.ctx.storage.tasks.eventsAfter(this.cursor, 2000);
       if (events.length === 0) break;
       const points = events.filter((e) => INFLUX_TASK_EVENTS.has(e.type)).map(taskEventPoint);
       await this.write(points, signal);
       this.cursor = events[events.length - 1]?.seq ?? this.cursor;
-      this.saveCursor(false);
+      await this.saveCursor(false);
       this.ctx.onWritten?.(MEASUREMENTS.taskEvent, points.length);
     }
-    this.saveCursor(false);
+    await this.saveCursor(false);
     if (this.kpiPoints.length) {
       const batch = this.kpiPoints.slice(0, 5000);
       await this.write(batch, signal);

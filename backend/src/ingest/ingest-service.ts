@@ -2,12 +2,10 @@ import type { IngestBatch, Reading } from '@shelfwatch/contracts';
 import type { Logger } from 'pino';
 import type { EngineHost } from '../engine/engine-host.js';
 import type { RuleDecision } from '../rules/types.js';
-import type { Storage } from '../storage/ports.js';
-import type { TaskService } from '../tasks/task-service.js';
+import type { TaskService, UnitOfWork } from '../tasks/task-service.js';
 import { gatewayKey, storeSilenceDecision } from './store-silence.js';
 
 export interface IngestServiceContext {
-  storage: Storage;
   engines: EngineHost;
   tasks: TaskService;
   logger: Logger;
@@ -18,7 +16,7 @@ export interface IngestServiceContext {
   /** Backend time without any reading from a store before "no data from the store" (default 5 min). */
   storeSilentMs?: number;
   /** Called when a store's decided event time enters a new minute (KPI snapshots). */
-  onMinute?: (storeId: string, minuteMs: number) => void;
+  onMinute?: (storeId: string, minuteMs: number) => Promise<void> | void;
   /** Called with the number of readings that arrived after their time was decided. */
   onLate?: (n: number) => void;
 }
@@ -54,7 +52,7 @@ export class IngestService {
 
   constructor(private readonly ctx: IngestServiceContext) {}
 
-  ingest(batch: IngestBatch, allowedStores: string[] | undefined): IngestResult {
+  async ingest(batch: IngestBatch, allowedStores: string[] | undefined): Promise<IngestResult> {
     const accepted: Reading[] = [];
     let rejected = 0;
     for (const r of batch.readings) {
@@ -66,37 +64,40 @@ export class IngestService {
       this.ctx.logger.warn({ gatewayId: batch.gatewayId, rejected }, 'readings rejected: unknown store or store not allowed for this device');
     }
     const touched = new Set(accepted.map((r) => r.storeId));
-    const lateBefore = this.lateCount(touched);
-    try {
-      const result = this.ctx.tasks.unitOfWork(() => {
-        const fresh = this.ctx.storage.readings.admitNew(accepted);
-        this.ctx.storage.readings.keepRecent(fresh);
+    const result = await this.ctx.tasks.unitOfWork(
+      async (uow) => {
+        const { engines } = this.ctx;
+        const lateBefore = this.lateCount(touched);
+        const fresh = await uow.tx.readings.admitNew(accepted);
+        await uow.tx.readings.keepRecent(fresh);
+        const freshStores = new Set(fresh.map((r) => r.storeId));
+        // The rules read backroom levels synchronously: give them this transaction's view.
+        for (const storeId of freshStores) engines.setBackroom(storeId, await uow.tx.catalog.backroom(storeId));
         let decisions = 0;
-        for (const r of fresh) decisions += this.feed(r.storeId, (e) => e.onReading(r));
-        for (const storeId of new Set(fresh.map((r) => r.storeId))) {
+        for (const r of fresh) decisions += await this.feed(uow, r.storeId, (e) => e.onReading(r));
+        for (const storeId of freshStores) {
           const maxTs = newestDataTs(fresh, storeId);
-          this.ctx.engines.observe(storeId, maxTs);
-          decisions += this.wallClock(storeId);
-          if (maxTs !== null) this.prune(storeId, maxTs);
+          engines.observe(storeId, maxTs);
+          decisions += await this.wallClock(uow, storeId);
+          if (maxTs !== null) await this.prune(uow, storeId, maxTs);
         }
-        return { accepted: fresh.length, duplicates: accepted.length - fresh.length, decisions };
-      });
-      for (const storeId of touched) this.minute(storeId);
-      const late = this.lateCount(touched) - lateBefore;
-      if (late > 0) {
-        this.ctx.onLate?.(late);
-        this.ctx.logger.warn({ gatewayId: batch.gatewayId, late }, 'readings arrived after their event time was decided (more than the reordering window behind their store): kept, not re-deciding the past');
-      }
-      this.totals.accepted += result.accepted;
-      this.totals.duplicates += result.duplicates;
-      this.totals.rejected += rejected;
-      this.totals.late += late;
-      return { ...result, rejected, late };
-    } catch (err) {
+        return { accepted: fresh.length, duplicates: accepted.length - fresh.length, decisions, late: this.lateCount(touched) - lateBefore };
+      },
       // The engines saw readings whose effects were rolled back: rebuild them from what is durable.
-      for (const storeId of touched) this.ctx.engines.rebuild(storeId);
-      throw err;
+      async () => {
+        for (const storeId of touched) await this.ctx.engines.rebuild(storeId);
+      },
+    );
+    for (const storeId of touched) await this.minute(storeId);
+    if (result.late > 0) {
+      this.ctx.onLate?.(result.late);
+      this.ctx.logger.warn({ gatewayId: batch.gatewayId, late: result.late }, 'readings arrived after their event time was decided (more than the reordering window behind their store): kept, not re-deciding the past');
     }
+    this.totals.accepted += result.accepted;
+    this.totals.duplicates += result.duplicates;
+    this.totals.rejected += rejected;
+    this.totals.late += result.late;
+    return { ...result, rejected };
   }
 
   /**
@@ -104,30 +105,30 @@ export class IngestService {
    * "no data from the store" check, both on the backend's clock. The rules are not advanced:
    * a store's event time moves with its readings only.
    */
-  tickStore(storeId: string): number {
+  async tickStore(storeId: string): Promise<number> {
     if (!this.ctx.engines.hasEventTime(storeId)) return 0;
-    return this.ctx.tasks.unitOfWork(() => this.wallClock(storeId));
+    return this.ctx.tasks.unitOfWork((uow) => this.wallClock(uow, storeId));
   }
 
-  private wallClock(storeId: string): number {
-    const { engines, storage, tasks } = this.ctx;
+  private async wallClock(uow: UnitOfWork, storeId: string): Promise<number> {
+    const { engines, tasks } = this.ctx;
     const now = engines.now(storeId);
-    tasks.escalate(storeId, now);
+    await tasks.escalate(uow, storeId, now);
     const decision = storeSilenceDecision({
       storeId,
       silentForMs: engines.silentForMs(storeId),
       lastEventTs: engines.newestTs(storeId) ?? now,
       at: now,
       thresholdMs: this.ctx.storeSilentMs ?? 5 * MIN,
-      open: storage.tasks.active(storeId, 'sensor_fault', gatewayKey(storeId)) !== null,
-      outageOpen: storage.tasks.active(storeId, 'sensor_fault', `store:${storeId}`) !== null,
+      open: (await uow.tx.tasks.active(storeId, 'sensor_fault', gatewayKey(storeId))) !== null,
+      outageOpen: (await uow.tx.tasks.active(storeId, 'sensor_fault', `store:${storeId}`)) !== null,
     });
     if (!decision) return 0;
-    tasks.applyDecisions([decision]);
+    await tasks.applyDecisions(uow, [decision]);
     return 1;
   }
 
-  private feed(storeId: string, step: (engine: NonNullable<ReturnType<EngineHost['engine']>>) => RuleDecision[]): number {
+  private async feed(uow: UnitOfWork, storeId: string, step: (engine: NonNullable<ReturnType<EngineHost['engine']>>) => RuleDecision[]): Promise<number> {
     const engine = this.ctx.engines.engine(storeId);
     if (!engine) return 0;
     let decisions: RuleDecision[];
@@ -139,7 +140,9 @@ export class IngestService {
       this.ctx.logger.error({ err, storeId }, 'rule engine threw; reading kept, its decisions lost');
       return 0;
     }
-    this.ctx.tasks.applyDecisions(decisions);
+    await this.ctx.tasks.applyDecisions(uow, decisions);
+    // A restock took units from the backroom: the next reading's rules see the new level.
+    if (decisions.some((d) => d.type === 'restock')) this.ctx.engines.setBackroom(storeId, await uow.tx.catalog.backroom(storeId));
     return decisions.length;
   }
 
@@ -149,15 +152,15 @@ export class IngestService {
     return n;
   }
 
-  private prune(storeId: string, maxTs: number): void {
+  private async prune(uow: UnitOfWork, storeId: string, maxTs: number): Promise<void> {
     const hour = Math.floor(maxTs / HOUR);
     if (this.lastPruneHour.get(storeId) === hour) return;
     this.lastPruneHour.set(storeId, hour);
-    this.ctx.storage.readings.prune(storeId, maxTs - this.ctx.replayMs, maxTs - this.ctx.idRetentionMs);
+    await uow.tx.readings.prune(storeId, maxTs - this.ctx.replayMs, maxTs - this.ctx.idRetentionMs);
   }
 
   /** KPI snapshots follow the minutes the rules have decided, not the wall clock. */
-  private minute(storeId: string): void {
+  private async minute(storeId: string): Promise<void> {
     const decided = this.ctx.engines.engine(storeId)?.eventTime?.() ?? null;
     if (decided === null) return;
     const minuteMs = Math.floor(decided / MIN) * MIN;
@@ -165,7 +168,7 @@ export class IngestService {
     if (last !== undefined && minuteMs <= last) return;
     this.lastMinute.set(storeId, minuteMs);
     try {
-      this.ctx.onMinute?.(storeId, minuteMs);
+      await this.ctx.onMinute?.(storeId, minuteMs);
     } catch (err) {
       this.ctx.logger.warn({ err, storeId }, 'minute hook failed');
     }

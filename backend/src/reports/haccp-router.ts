@@ -21,7 +21,7 @@ export interface HaccpRouterContext {
   /** Authenticates the request as the operations role and leaves the principal for principalOf(). */
   requireOperations: RequestHandler;
   /** Every store that has a case with this id, with the case's limit (from its category). */
-  findCase(caseId: string): KnownCase[];
+  findCase(caseId: string): Promise<KnownCase[]>;
   /** The backend's task history for the store's case (any kind), tasks open at some point in [from, to]. */
   tasksForCase(caseId: string, storeId: string, from: number, to: number): Promise<HaccpTask[]>;
 }
@@ -70,7 +70,7 @@ export function haccpRouter(ctx: HaccpRouterContext): Router {
   const r = Router();
   r.get('/api/v1/reports/haccp', ctx.requireOperations, async (req, res) => {
     const q = validate(HaccpQuery, req.query, 'report query');
-    const { storeId, limitC: knownLimitC } = locate(ctx.findCase(q.case), q, principalOf(res));
+    const { storeId, limitC: knownLimitC } = locate(await ctx.findCase(q.case), q, principalOf(res));
     const limitC = q.limitC ?? knownLimitC;
     let report;
     try {

@@ -22,11 +22,14 @@ export function reportRouters(ctx: AppContext, deps: { limits: Record<'chilled' 
       influx,
       database,
       requireOperations: requireRole(ctx.tokens, ['operations']),
-      findCase: (caseId) =>
-        catalog.storeIds().flatMap((storeId) => {
-          const found = catalog.layout(storeId)?.cases.find((c) => c.id === caseId);
-          return found ? [{ storeId, limitC: deps.limits[found.category].productLimitC }] : [];
-        }),
+      findCase: async (caseId) => {
+        const known = [];
+        for (const storeId of await catalog.storeIds()) {
+          const found = (await catalog.layout(storeId))?.cases.find((c) => c.id === caseId);
+          if (found) known.push({ storeId, limitC: deps.limits[found.category].productLimitC });
+        }
+        return known;
+      },
       tasksForCase: async (caseId, storeId, from, to) => ctx.storage.tasks.forCase(caseId, from, to, storeId),
     }),
   ];

@@ -3,26 +3,25 @@ import type { z } from 'zod';
 import type { TaskHistoryEntry } from '@shelfwatch/contracts';
 
 /**
- * Repository ports: the service talks to these, never to SQL. The one adapter is SQLite
- * (storage/sqlite). Methods are synchronous because the service composes them into one
- * unit of work (Storage.transaction), which better-sqlite3 runs synchronously; another
- * database would need an adapter that keeps that unit of work atomic.
+ * Repository ports: the service talks to these, never to SQL. Every method is asynchronous so
+ * that a networked database fits as well as embedded SQLite; the service composes them into
+ * one atomic unit of work with Storage.transaction, whose repos are bound to that transaction.
  */
 export type HistoryEntry = z.infer<typeof TaskHistoryEntry>;
 
 export interface CatalogRepo {
   /** Inserts a store from its layout if it is not known yet; returns false if it already was (the DB wins). */
-  seedLayout(layout: StoreLayout): boolean;
+  seedLayout(layout: StoreLayout): Promise<boolean>;
   /** Replaces the whole layout of a store (planogram imports validate the result first). */
-  saveLayout(layout: StoreLayout): void;
-  storeIds(): string[];
-  layout(storeId: string): StoreLayout | null;
-  product(sku: string): Product | null;
-  products(filter?: { supplierId?: string }): Product[];
-  backroomUnits(storeId: string, sku: string): number;
-  adjustBackroom(storeId: string, sku: string, delta: number): number;
-  setBackroom(storeId: string, sku: string, units: number): void;
-  backroom(storeId: string): { sku: string; units: number }[];
+  saveLayout(layout: StoreLayout): Promise<void>;
+  storeIds(): Promise<string[]>;
+  layout(storeId: string): Promise<StoreLayout | null>;
+  product(sku: string): Promise<Product | null>;
+  products(filter?: { supplierId?: string }): Promise<Product[]>;
+  backroomUnits(storeId: string, sku: string): Promise<number>;
+  adjustBackroom(storeId: string, sku: string, delta: number): Promise<number>;
+  setBackroom(storeId: string, sku: string, units: number): Promise<void>;
+  backroom(storeId: string): Promise<{ sku: string; units: number }[]>;
 }
 
 export interface TaskFilter {
@@ -33,38 +32,38 @@ export interface TaskFilter {
 }
 
 export interface TaskRepo {
-  get(id: string): Task | null;
+  get(id: string): Promise<Task | null>;
   /** The open or acknowledged task for (store, kind, locationKey), if any. */
-  active(storeId: string, kind: TaskKind, locationKey: string): Task | null;
-  list(filter: TaskFilter): Task[];
+  active(storeId: string, kind: TaskKind, locationKey: string): Promise<Task | null>;
+  list(filter: TaskFilter): Promise<Task[]>;
   /** Open (not acknowledged) tasks: the escalation candidates. */
-  unacknowledged(storeId: string): Task[];
-  insert(task: Task): void;
+  unacknowledged(storeId: string): Promise<Task[]>;
+  insert(task: Task): Promise<void>;
   /** Writes the task if its stored version is `expectedVersion`; false on a lost race. */
-  update(task: Task, expectedVersion: number): boolean;
-  appendHistory(taskId: string, entry: HistoryEntry): void;
-  history(taskId: string): HistoryEntry[];
+  update(task: Task, expectedVersion: number): Promise<boolean>;
+  appendHistory(taskId: string, entry: HistoryEntry): Promise<void>;
+  history(taskId: string): Promise<HistoryEntry[]>;
   /** Appends to the event log (the SSE feed and the InfluxDB cursor read it); returns the event with its seq. */
-  appendEvent(type: TaskEventType, task: Task): TaskEvent;
-  eventsAfter(seq: number, limit: number): TaskEvent[];
-  lastSeq(): number;
-  openCounts(storeId: string): { kind: TaskKind; open: number }[];
+  appendEvent(type: TaskEventType, task: Task): Promise<TaskEvent>;
+  eventsAfter(seq: number, limit: number): Promise<TaskEvent[]>;
+  lastSeq(): Promise<number>;
+  openCounts(storeId: string): Promise<{ kind: TaskKind; open: number }[]>;
   /** How many tasks are open or acknowledged, in all stores. */
-  countActive(): number;
+  countActive(): Promise<number>;
   /** Tasks about a refrigerated case that were active at some point in [from, to] (audit reports). */
-  forCase(caseId: string, from: number, to: number, storeId?: string): Task[];
+  forCase(caseId: string, from: number, to: number, storeId?: string): Promise<Task[]>;
 }
 
 export interface ReadingRepo {
   /** Records the ids; returns the readings that were not seen before, in input order. */
-  admitNew(readings: Reading[]): Reading[];
+  admitNew(readings: Reading[]): Promise<Reading[]>;
   /** Keeps readings for replaying rule state after a restart. */
-  keepRecent(readings: Reading[]): void;
-  recent(storeId: string): Reading[];
+  keepRecent(readings: Reading[]): Promise<void>;
+  recent(storeId: string): Promise<Reading[]>;
   /** Drops replay readings older than `replayBeforeMs` and ids older than `idsBeforeMs` (event time). */
-  prune(storeId: string, replayBeforeMs: number, idsBeforeMs: number): void;
+  prune(storeId: string, replayBeforeMs: number, idsBeforeMs: number): Promise<void>;
   /** The newest event time of the store's device data kept for replay (statuses excluded: the gateway may date them). */
-  maxTs(storeId: string): number | null;
+  maxTs(storeId: string): Promise<number | null>;
 }
 
 export interface OutboxMessage {
@@ -92,14 +91,19 @@ export interface DeliveryAttempt {
 }
 
 export interface OutboxRepo {
-  enqueue(message: Omit<OutboxMessage, 'attempts' | 'status'>): void;
-  due(now: number, limit: number): OutboxMessage[];
-  nextDueAt(): number | null;
-  get(id: string): OutboxMessage | null;
-  recordAttempt(attempt: DeliveryAttempt, next: { status: OutboxMessage['status']; nextAttemptAt: number }): void;
-  attempts(filter: { supplierId?: string; limit: number }): DeliveryAttempt[];
-  messages(filter: { supplierId?: string; limit: number }): OutboxMessage[];
-  counts(): Record<OutboxMessage['status'], number>;
+  enqueue(message: Omit<OutboxMessage, 'attempts' | 'status'>): Promise<void>;
+  /**
+   * Pending messages due at `now`, claimed for `leaseMs`: until their attempt is recorded or the
+   * lease runs out, no other claim (another replica's) returns them.
+   */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxMessage[]>;
+  /** When the next pending message is due (or its claim runs out). */
+  nextDueAt(): Promise<number | null>;
+  get(id: string): Promise<OutboxMessage | null>;
+  recordAttempt(attempt: DeliveryAttempt, next: { status: OutboxMessage['status']; nextAttemptAt: number }): Promise<void>;
+  attempts(filter: { supplierId?: string; limit: number }): Promise<DeliveryAttempt[]>;
+  messages(filter: { supplierId?: string; limit: number }): Promise<OutboxMessage[]>;
+  counts(): Promise<Record<OutboxMessage['status'], number>>;
 }
 
 export interface DeliveryRecord {
@@ -114,27 +118,35 @@ export interface DeliveryRecord {
 }
 
 export interface DeliveryRepo {
-  get(supplierId: string, deliveryId: string): DeliveryRecord | null;
-  byTask(taskId: string): DeliveryRecord | null;
-  insert(record: DeliveryRecord): void;
-  markReceived(supplierId: string, deliveryId: string, at: number): void;
-  list(filter: { supplierId?: string; limit: number }): DeliveryRecord[];
+  get(supplierId: string, deliveryId: string): Promise<DeliveryRecord | null>;
+  byTask(taskId: string): Promise<DeliveryRecord | null>;
+  insert(record: DeliveryRecord): Promise<void>;
+  markReceived(supplierId: string, deliveryId: string, at: number): Promise<void>;
+  list(filter: { supplierId?: string; limit: number }): Promise<DeliveryRecord[]>;
 }
 
 /** A durable cursor per consumer of the task event log (e.g. the InfluxDB writer). */
 export interface CursorRepo {
-  get(name: string): number;
-  set(name: string, value: number): void;
+  get(name: string): Promise<number>;
+  set(name: string, value: number): Promise<void>;
 }
 
-export interface Storage {
+export interface Repos {
   catalog: CatalogRepo;
   tasks: TaskRepo;
   readings: ReadingRepo;
   outbox: OutboxRepo;
   deliveries: DeliveryRepo;
   cursors: CursorRepo;
-  /** Runs fn as one atomic unit of work: all of it is durable, or none of it. */
-  transaction<T>(fn: () => T): T;
-  close(): void;
+}
+
+/** The repos for work outside a transaction (each call on its own), and units of work. */
+export interface Storage extends Repos {
+  /**
+   * Runs fn as one atomic unit of work with `tx`, the repos bound to it: all of it is durable
+   * once the promise resolves, or none of it if fn rejects. Inside fn use only `tx` (the outer
+   * repos and a nested transaction would wait for this one to end).
+   */
+  transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
 }

@@ -3,7 +3,8 @@ import type { ReplenishmentRequested, TaskEvent, TaskKind, TaskWithHistory } fro
 import type { Logger } from 'pino';
 import type { Clock, Listeners } from '@shelfwatch/service-kit';
 import type { Condition, RuleDecision } from '../rules/types.js';
-import type { Storage } from '../storage/ports.js';
+import pLimit from 'p-limit';
+import type { Repos, Storage } from '../storage/ports.js';
 import { acknowledge, complete, escalateIfDue, nextEscalationAt, raise, reassert, resolve, SYSTEM, type Transition } from './task-state.js';
 
 /** What one unit of work committed: the hook the live feed, metrics, the InfluxDB exporter and the webhook worker listen on. */
@@ -24,6 +25,13 @@ export interface TaskServiceContext {
   newId?: () => string;
 }
 
+/** One unit of work in progress: the repos bound to its transaction and what it will publish. */
+export interface UnitOfWork {
+  tx: Repos;
+  events: TaskEvent[];
+  webhooksQueued: boolean;
+}
+
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
@@ -34,8 +42,8 @@ export class NotFoundError extends Error {
  * transaction; the `committed` hook hears about events only after the commit.
  */
 export class TaskService {
-  private pending: TaskEvent[] = [];
-  private outboxTouched = false;
+  /** Units of work run one at a time, so the feed hears commits in seq order and the engines see batches whole. */
+  private readonly serial = pLimit(1);
   /**
    * Per store, the earliest time an open task escalates (absent: not known, look). Escalation
    * runs with every ingest; reading every open task of the store each time would cost a
@@ -45,112 +53,118 @@ export class TaskService {
 
   constructor(private readonly ctx: TaskServiceContext) {}
 
-  /** Runs fn as one transaction, then publishes the events it produced. */
-  unitOfWork<T>(fn: () => T): T {
-    this.pending = [];
-    this.outboxTouched = false;
-    let result: T;
-    try {
-      result = this.ctx.storage.transaction(fn);
-    } catch (err) {
-      this.pending = [];
-      // What the rolled-back work escalated did not happen: look again next time.
-      this.nextEscalation.clear();
-      throw err;
-    }
-    const events = this.pending;
-    this.pending = [];
-    if (events.length > 0 || this.outboxTouched) this.ctx.committed.emit({ events, webhooksQueued: this.outboxTouched });
-    return result;
+  /**
+   * Runs fn as one transaction after the units of work before it, then publishes the events it
+   * produced. If it fails, `onRollback` runs before the next unit of work starts.
+   */
+  unitOfWork<T>(fn: (uow: UnitOfWork) => Promise<T>, onRollback?: () => Promise<void>): Promise<T> {
+    return this.serial(async () => {
+      let uow: UnitOfWork | undefined;
+      let result: T;
+      try {
+        result = await this.ctx.storage.transaction((tx) => {
+          uow = { tx, events: [], webhooksQueued: false };
+          return fn(uow);
+        });
+      } catch (err) {
+        // What the rolled-back work escalated did not happen: look again next time.
+        this.nextEscalation.clear();
+        try {
+          await onRollback?.();
+        } catch (rollbackErr) {
+          this.ctx.logger.error({ err: rollbackErr }, 'after a failed unit of work, restoring in-memory state failed');
+        }
+        throw err;
+      }
+      if (uow && (uow.events.length > 0 || uow.webhooksQueued)) this.ctx.committed.emit({ events: uow.events, webhooksQueued: uow.webhooksQueued });
+      return result;
+    });
+  }
+
+  /** Runs fn between units of work (e.g. rebuilding a store's rule engine). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.serial(fn);
   }
 
   /** Inside a unit of work. */
-  applyDecisions(decisions: RuleDecision[]): void {
+  async applyDecisions(uow: UnitOfWork, decisions: RuleDecision[]): Promise<void> {
     for (const d of decisions) {
       switch (d.type) {
         case 'assert':
-          this.assert(d.condition, d.at);
+          await this.assert(uow, d.condition, d.at);
           break;
         case 'clear': {
-          const task = this.ctx.storage.tasks.active(d.storeId, d.kind, d.locationKey);
-          if (task) this.commit(resolve(task, d.at, d.reason));
+          const task = await uow.tx.tasks.active(d.storeId, d.kind, d.locationKey);
+          if (task) await this.commit(uow, resolve(task, d.at, d.reason));
           break;
         }
         case 'restock':
-          this.ctx.storage.catalog.adjustBackroom(d.storeId, d.sku, -d.units);
+          await uow.tx.catalog.adjustBackroom(d.storeId, d.sku, -d.units);
           break;
         case 'replenish':
-          this.enqueueReplenishment(d);
+          await this.enqueueReplenishment(uow, d);
           break;
       }
     }
   }
 
   /** Raises a task for the condition or updates the active one (one per kind + location). */
-  assert(condition: Condition, at: number): string {
-    const current = this.ctx.storage.tasks.active(condition.storeId, condition.kind, condition.locationKey);
+  async assert(uow: UnitOfWork, condition: Condition, at: number): Promise<string> {
+    const current = await uow.tx.tasks.active(condition.storeId, condition.kind, condition.locationKey);
     if (current) {
-      const byRules = this.ctx.storage.tasks.history(current.id).filter((h) => h.by === SYSTEM && (h.action === 'raised' || h.action === 'updated'));
-      this.commit(reassert(current, condition, at, byRules[byRules.length - 1]?.at ?? current.raisedAt));
+      const byRules = (await uow.tx.tasks.history(current.id)).filter((h) => h.by === SYSTEM && (h.action === 'raised' || h.action === 'updated'));
+      await this.commit(uow, reassert(current, condition, at, byRules[byRules.length - 1]?.at ?? current.raisedAt));
       return current.id;
     }
     const t = raise(condition, at, this.newId());
-    this.ctx.storage.tasks.insert(t.task);
-    this.record(t);
+    await uow.tx.tasks.insert(t.task);
+    await this.record(uow, t);
     return t.task.id;
   }
 
   /** Inside a unit of work: escalates every open task of the store that has waited too long. */
-  escalate(storeId: string, now: number): void {
+  async escalate(uow: UnitOfWork, storeId: string, now: number): Promise<void> {
     if (now < (this.nextEscalation.get(storeId) ?? Number.NEGATIVE_INFINITY)) return;
     let next = Number.POSITIVE_INFINITY;
-    for (const task of this.ctx.storage.tasks.unacknowledged(storeId)) {
+    for (const task of await uow.tx.tasks.unacknowledged(storeId)) {
       const minutes = this.ctx.escalationMin[task.kind];
       const t = escalateIfDue(task, now, minutes);
-      this.commit(t);
+      await this.commit(uow, t);
       next = Math.min(next, nextEscalationAt(t?.task ?? task, minutes));
     }
     this.nextEscalation.set(storeId, next);
   }
 
-  acknowledge(id: string, by: string, at: number): TaskWithHistory {
-    return this.unitOfWork(() => {
-      const task = this.require(id);
-      this.commit(acknowledge(task, at, by));
-      return this.withHistory(id);
+  acknowledge(id: string, by: string, at: number): Promise<TaskWithHistory> {
+    return this.unitOfWork(async (uow) => {
+      const task = await requireTask(uow.tx, id);
+      await this.commit(uow, acknowledge(task, at, by));
+      return withHistory(uow.tx, id);
     });
   }
 
-  complete(id: string, by: string, at: number, note: string | undefined): TaskWithHistory {
-    return this.unitOfWork(() => {
-      const task = this.require(id);
-      const t = complete(task, at, by, note);
-      this.commit(t);
-      if (task.kind === 'delivery_receive') this.receiveDelivery(id, at);
-      return this.withHistory(id);
+  complete(id: string, by: string, at: number, note: string | undefined): Promise<TaskWithHistory> {
+    return this.unitOfWork(async (uow) => {
+      const task = await requireTask(uow.tx, id);
+      await this.commit(uow, complete(task, at, by, note));
+      if (task.kind === 'delivery_receive') await this.receiveDelivery(uow, id, at);
+      return withHistory(uow.tx, id);
     });
   }
 
-  withHistory(id: string): TaskWithHistory {
-    const task = this.require(id);
-    return { ...task, history: this.ctx.storage.tasks.history(id) };
-  }
-
-  private require(id: string) {
-    const task = this.ctx.storage.tasks.get(id);
-    if (!task) throw new NotFoundError(`no task '${id}'`);
-    return task;
+  withHistory(id: string): Promise<TaskWithHistory> {
+    return withHistory(this.ctx.storage, id);
   }
 
   /** The goods of a delivery reach the backroom when staff mark its receive task done. */
-  private receiveDelivery(taskId: string, at: number): void {
-    const delivery = this.ctx.storage.deliveries.byTask(taskId);
+  private async receiveDelivery(uow: UnitOfWork, taskId: string, at: number): Promise<void> {
+    const delivery = await uow.tx.deliveries.byTask(taskId);
     if (!delivery || delivery.receivedAt !== null) return;
-    for (const line of delivery.lines) this.ctx.storage.catalog.adjustBackroom(delivery.storeId, line.sku, line.quantity);
-    this.ctx.storage.deliveries.markReceived(delivery.supplierId, delivery.deliveryId, at);
+    for (const line of delivery.lines) await uow.tx.catalog.adjustBackroom(delivery.storeId, line.sku, line.quantity);
+    await uow.tx.deliveries.markReceived(delivery.supplierId, delivery.deliveryId, at);
   }
 
-  private enqueueReplenishment(d: Extract<RuleDecision, { type: 'replenish' }>): void {
+  private async enqueueReplenishment(uow: UnitOfWork, d: Extract<RuleDecision, { type: 'replenish' }>): Promise<void> {
     const requestId = `rr_${randomUUID()}`;
     const body: ReplenishmentRequested = {
       type: 'replenishment.requested',
@@ -159,7 +173,7 @@ export class TaskService {
     };
     const now = this.ctx.clock.now();
     // The webhook-id is fixed here, once: every retry carries the same id, so receivers deduplicate.
-    this.ctx.storage.outbox.enqueue({
+    await uow.tx.outbox.enqueue({
       id: `msg_${requestId}`,
       supplierId: d.supplierId,
       storeId: d.storeId,
@@ -168,29 +182,40 @@ export class TaskService {
       createdAt: now,
       nextAttemptAt: now,
     });
-    this.outboxTouched = true;
+    uow.webhooksQueued = true;
     this.ctx.logger.info({ storeId: d.storeId, supplierId: d.supplierId, requestId, lines: d.lines.length }, 'replenishment requested');
   }
 
-  private commit(t: Transition | null): void {
+  private async commit(uow: UnitOfWork, t: Transition | null): Promise<void> {
     if (!t) return;
     const expected = t.task.version - 1;
-    if (!this.ctx.storage.tasks.update(t.task, expected)) {
+    if (!(await uow.tx.tasks.update(t.task, expected))) {
       throw new Error(`task ${t.task.id} changed concurrently (expected version ${expected})`);
     }
-    this.record(t);
+    await this.record(uow, t);
   }
 
-  private record(t: Transition): void {
+  private async record(uow: UnitOfWork, t: Transition): Promise<void> {
     const due = this.nextEscalation.get(t.task.storeId);
     if (t.task.status === 'open' && due !== undefined) {
       this.nextEscalation.set(t.task.storeId, Math.min(due, nextEscalationAt(t.task, this.ctx.escalationMin[t.task.kind])));
     }
-    this.ctx.storage.tasks.appendHistory(t.task.id, t.history);
-    this.pending.push(this.ctx.storage.tasks.appendEvent(t.event, t.task));
+    await uow.tx.tasks.appendHistory(t.task.id, t.history);
+    uow.events.push(await uow.tx.tasks.appendEvent(t.event, t.task));
   }
 
   private newId(): string {
     return this.ctx.newId ? this.ctx.newId() : `task_${randomUUID()}`;
   }
+}
+
+async function requireTask(repos: Repos, id: string) {
+  const task = await repos.tasks.get(id);
+  if (!task) throw new NotFoundError(`no task '${id}'`);
+  return task;
+}
+
+async function withHistory(repos: Repos, id: string): Promise<TaskWithHistory> {
+  const task = await requireTask(repos, id);
+  return { ...task, history: await repos.tasks.history(id) };
 }

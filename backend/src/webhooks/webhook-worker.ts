@@ -6,6 +6,12 @@ import type { DeliveryAttempt, OutboxMessage, Storage } from '../storage/ports.j
 import { GIVE_UP_AFTER_MS, retryDelayMs } from './backoff.js';
 import type { DestinationPolicy } from './destination-policy.js';
 
+/**
+ * How long a claimed message is this replica's to send: far beyond one attempt (request
+ * timeout included), so only a replica that died lets another send it again.
+ */
+const CLAIM_LEASE_MS = 5 * 60_000;
+
 export interface SupplierEndpoints {
   [supplierId: string]: { webhookUrl: string; webhookSecret: string };
 }
@@ -66,13 +72,13 @@ export class WebhookWorker {
   /** Sends every due message; resolves with the delay until the next one is due (none: wait for a kick). */
   private async pass(signal: AbortSignal): Promise<number | undefined> {
     for (;;) {
-      const due = this.ctx.storage.outbox.due(this.ctx.clock.now(), 20);
+      const due = await this.ctx.storage.outbox.claimDue(this.ctx.clock.now(), 20, CLAIM_LEASE_MS);
       if (due.length === 0 || signal.aborted) break;
       // One supplier's slow endpoint must not hold back another's: send a page concurrently.
       await Promise.all(due.map((m) => this.attempt(m, signal)));
       this.attempts += due.length;
     }
-    const next = this.ctx.storage.outbox.nextDueAt();
+    const next = await this.ctx.storage.outbox.nextDueAt();
     return next === null ? undefined : Math.max(0, Math.min(next - this.ctx.clock.now(), 3_600_000));
   }
 
@@ -126,9 +132,7 @@ export class WebhookWorker {
     const outcome: DeliveryAttempt['outcome'] = delivered ? 'delivered' : expired ? 'failed' : 'retry';
     const attempt: DeliveryAttempt = { messageId: m.id, supplierId: m.supplierId, storeId: m.storeId, attempt: attemptNo, at: now, url, statusCode, error, outcome };
     const nextAttemptAt = outcome === 'retry' ? now + retryDelayMs(attemptNo, this.ctx.random) : now;
-    this.ctx.storage.transaction(() =>
-      this.ctx.storage.outbox.recordAttempt(attempt, { status: outcome === 'retry' ? 'pending' : outcome, nextAttemptAt }),
-    );
+    await this.ctx.storage.transaction((tx) => tx.outbox.recordAttempt(attempt, { status: outcome === 'retry' ? 'pending' : outcome, nextAttemptAt }));
     this.ctx.onAttempt?.(attempt);
     const log = { messageId: m.id, supplierId: m.supplierId, attempt: attemptNo, statusCode, error, outcome };
     if (outcome === 'failed') this.ctx.logger.error(log, 'webhook given up after retrying for a day');

@@ -43,6 +43,17 @@ describe('ingest bounds event time against the backend clock', () => {
     expect(compliance.body.at).toBeLessThan(now + HOUR);
   });
 
+  it('refuses a batch with a NUL character in a reading id or status detail (no database stores it), applies nothing', async () => {
+    const good = weight(Date.now() - MIN, 0);
+    const badId = { ...probe(Date.now() - MIN, 4), id: 'probe-4a:\u0000:1' };
+    const badDetail = { id: 'board-3b:status:nul', storeId: 'store-1', deviceId: 'board-3b', ts: Date.now() - MIN, kind: 'device.status', deviceKind: 'weight_board', online: false, detail: 'cut\u0000' };
+    const res = await ingest([good, badId, badDetail]);
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe('nul_character');
+    expect(res.body.details).toEqual([{ readingId: badId.id }, { readingId: badDetail.id }]);
+    expect((await ingest([good])).body).toEqual({ accepted: 1, duplicates: 0, rejected: 0 });
+  });
+
   it('accepts readings just inside the bound (a few minutes ahead, a day behind)', async () => {
     const now = Date.now();
     const res = await ingest([probe(now + 4 * MIN, 4), probe(now - 24 * HOUR, 4)]);

@@ -3,20 +3,14 @@ import type { Reading } from '@shelfwatch/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@shelfwatch/service-kit';
 import { makeHarness, SECRETS, TOKENS, type Harness } from '../support/harness.js';
-import { storeMinute } from '../support/readings.js';
+import { storeMinutes } from '../support/readings.js';
 import { SseClient } from '../support/sse-client.js';
 import { WebhookReceiver } from '@shelfwatch/test-support';
 
 // Recent event time: ingest refuses readings more than 47 h old.
 const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
-const MIN = 60_000;
 
-/** Whole minutes of the fixture store, every device reporting (the rules decide a minute once all have). */
-const minutes = (from: number, to: number, o: { units: number }): Reading[] => {
-  const out: Reading[] = [];
-  for (let m = from; m <= to; m += 1) out.push(...storeMinute(T0 + m * MIN, o));
-  return out;
-};
+const minutes = (from: number, to: number, o: { units: number }): Reading[] => storeMinutes(T0, from, to, o);
 
 describe('backend with the real rules engine (default wiring)', () => {
   let h: Harness;

@@ -23,28 +23,28 @@ interface Batch {
 }
 
 /** The test store's planogram, and a backroom count so restocks and the sell-out forecast have stock to work with. */
-function seedStore(storage: Storage): void {
-  storage.transaction(() => {
-    storage.catalog.seedLayout(layout);
-    for (const p of layout.products) storage.catalog.setBackroom(STORE, p.sku, 40);
+async function seedStore(storage: Storage): Promise<void> {
+  await storage.transaction(async (tx) => {
+    await tx.catalog.seedLayout(layout);
+    for (const p of layout.products) await tx.catalog.setBackroom(STORE, p.sku, 40);
   });
 }
 
 /** Sends batches through the real ingest path (SQLite in memory, engine host, task service). */
-function deliver(batches: Batch[]): { storage: Storage; late: number } {
+async function deliver(batches: Batch[]): Promise<{ storage: Storage; late: number }> {
   const storage = openSqliteStorage(':memory:');
-  seedStore(storage);
+  await seedStore(storage);
   const logger = pino({ level: 'silent' });
   const clock = new ManualClock(WALL0);
   const engines = new EngineHost({ storage, createRuleEngine, limits: defaultLimits, clock, logger });
-  engines.start();
+  await engines.start();
   let n = 0;
   const tasks = new TaskService({ storage, committed: new Listeners<TaskCommit>(logger, 'tasks'), clock, escalationMin: DEFAULT_ESCALATION_MIN, logger, newId: () => `task-${++n}` });
-  const ingest = new IngestService({ storage, engines, tasks, logger, replayMs: 26 * 3_600_000, idRetentionMs: 48 * 3_600_000 });
+  const ingest = new IngestService({ engines, tasks, logger, replayMs: 26 * 3_600_000, idRetentionMs: 48 * 3_600_000 });
   for (const b of batches) {
     if (b.wallMs > clock.now()) clock.advance(b.wallMs - clock.now());
-    ingest.ingest({ gatewayId: 'gw-1', readings: b.readings }, undefined);
-    ingest.tickStore(STORE);
+    await ingest.ingest({ gatewayId: 'gw-1', readings: b.readings }, undefined);
+    await ingest.tickStore(STORE);
   }
   return { storage, late: ingest.totals.late };
 }
@@ -54,10 +54,10 @@ function deliver(batches: Batch[]): { storage: Storage; late: number } {
  * raise/update/resolve the rules made. Left out, deliberately: escalations and the "no data
  * from the store" task, which follow the backend's clock.
  */
-function taskList(storage: Storage) {
-  return storage.tasks
-    .list({ limit: 100_000 })
-    .filter((t) => !t.locationKey.startsWith('gateway:'))
+async function taskList(storage: Storage) {
+  const tasks = (await storage.tasks.list({ limit: 100_000 })).filter((t) => !t.locationKey.startsWith('gateway:'));
+  const histories = new Map(await Promise.all(tasks.map(async (t) => [t.id, await storage.tasks.history(t.id)] as const)));
+  return tasks
     .map((t) => ({
       kind: t.kind,
       locationKey: t.locationKey,
@@ -66,8 +66,7 @@ function taskList(storage: Storage) {
       severity: t.severity,
       title: t.title,
       action: t.action,
-      history: storage.tasks
-        .history(t.id)
+      history: (histories.get(t.id) ?? [])
         .filter((h) => h.by === SYSTEM && h.action !== 'escalated')
         .map((h) => `${h.action}@${(h.at - T0) / 1000}s: ${h.text}`),
     }))
@@ -156,26 +155,26 @@ const plan: fc.Arbitrary<DayPlan> = fc.record({
 });
 
 describe('same readings, same tasks, however they arrive', { timeout: 120_000 }, () => {
-  it('live, shuffled within the reordering window, and as a backlog after a link outage give the same task list', () => {
-    fc.assert(
-      fc.property(
+  it('live, shuffled within the reordering window, and as a backlog after a link outage give the same task list', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         plan,
         fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 5, maxLength: 40 }),
         fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 10 }),
         fc.integer({ min: 20, max: 200 }),
         fc.integer({ min: 5, max: 120 }),
-        (p, delays, sizes, cutMin, downMin) => {
+        async (p, delays, sizes, cutMin, downMin) => {
           const readings = storeDay(p);
-          const reference = deliver(live(readings));
-          const expected = taskList(reference.storage);
+          const reference = await deliver(live(readings));
+          const expected = await taskList(reference.storage);
           expect(reference.late).toBe(0);
           // Delays below the window (with a minute to spare for the readings a device sends at once).
-          const shuffledRun = deliver(shuffled(readings, delays, sizes, WINDOW_MS - 2 * MIN));
+          const shuffledRun = await deliver(shuffled(readings, delays, sizes, WINDOW_MS - 2 * MIN));
           expect(shuffledRun.late).toBe(0);
-          expect(taskList(shuffledRun.storage)).toEqual(expected);
-          const backlogRun = deliver(backlog(readings, cutMin, downMin));
+          expect(await taskList(shuffledRun.storage)).toEqual(expected);
+          const backlogRun = await deliver(backlog(readings, cutMin, downMin));
           expect(backlogRun.late).toBe(0);
-          expect(taskList(backlogRun.storage)).toEqual(expected);
+          expect(await taskList(backlogRun.storage)).toEqual(expected);
           // Not an empty comparison: at least the failing compressor and the faulty probe made work.
           expect(expected.map((t) => t.locationKey)).toEqual(expect.arrayContaining(['case:case-5', 'probe:probe-9p']));
         },
@@ -184,7 +183,7 @@ describe('same readings, same tasks, however they arrive', { timeout: 120_000 },
     );
   });
 
-  it('a power cut whose end reaches the backend later over the radio (cameras and probes 8 min behind the boards) gives the same tasks', () => {
+  it('a power cut whose end reaches the backend later over the radio (cameras and probes 8 min behind the boards) gives the same tasks', async () => {
     const day = (statuses: boolean) =>
       storeDay({
         minutes: 240, sales: [[5, 10, 15, 20, 25, 30, 35, 40], [50, 150], [], [100, 101, 180]], restockAt: 150, misreads: [70], wrongProduct: { at: 80, len: 40 },
@@ -193,60 +192,60 @@ describe('same readings, same tasks, however they arrive', { timeout: 120_000 },
     const viaRadio = (r: Reading) => r.deviceId.startsWith('cam') || r.deviceId.startsWith('probe');
     for (const statuses of [true, false]) {
       const readings = day(statuses);
-      const expected = taskList(deliver(live(readings)).storage);
+      const expected = await taskList((await deliver(live(readings))).storage);
       expect(expected.some((t) => t.locationKey === 'store:store-1')).toBe(true);
       // Every reading over the radio (data and statuses alike) 8 min behind; each device's order kept.
-      const run = deliver(delayed(readings, (r) => (viaRadio(r) ? 8 * MIN : 0)));
+      const run = await deliver(delayed(readings, (r) => (viaRadio(r) ? 8 * MIN : 0)));
       expect(run.late).toBe(0);
-      expect(taskList(run.storage)).toEqual(expected);
+      expect(await taskList(run.storage)).toEqual(expected);
     }
   });
 
-  it('a status dated by a clock far ahead of the store (a gateway’s wall clock beside a simulation) changes no task', () => {
+  it('a status dated by a clock far ahead of the store (a gateway’s wall clock beside a simulation) changes no task', async () => {
     const readings = storeDay({
       minutes: 240, sales: [[5, 10, 15, 20, 25, 30, 35, 40], [50], [], [100, 101]], restockAt: 150, misreads: [70], wrongProduct: { at: 80, len: 40 },
       defrostAt: 60, doorAt: 120, doorLen: 20, compressorAt: 170, openCircuit: { at: 30, len: 20 }, outage: { at: 200, len: 20, statuses: false },
     });
-    const expected = taskList(deliver(live(readings)).storage);
+    const expected = await taskList((await deliver(live(readings))).storage);
     const controller = readings.find((r) => r.kind === 'case.air_temperature')!;
     // A controller the gateway could not reach at its start, never heard yet: the status carries the gateway's clock.
     const status: Reading = { id: `${controller.deviceId}:status:wall`, storeId: STORE, deviceId: controller.deviceId, kind: 'device.status', deviceKind: 'controller', online: false, ts: T0 + 10 * 3_600_000, detail: 'connection refused' };
     const batches = live(readings);
     batches[1]!.readings.push(status);
-    const run = deliver(batches);
+    const run = await deliver(batches);
     expect(run.late).toBe(0);
-    expect(taskList(run.storage)).toEqual(expected);
+    expect(await taskList(run.storage)).toEqual(expected);
   });
 
-  it('a restart rebuilds the same rule state by replay: delivering the rest afterwards gives the same tasks', () => {
+  it('a restart rebuilds the same rule state by replay: delivering the rest afterwards gives the same tasks', async () => {
     const readings = storeDay({
       minutes: 240, sales: [[5, 10, 15, 20, 25, 30, 35, 40], [50], [], [100, 101]], restockAt: 150, misreads: [70], wrongProduct: { at: 80, len: 40 },
       defrostAt: 60, doorAt: 120, doorLen: 20, compressorAt: 170, openCircuit: { at: 30, len: 20 }, outage: { at: 200, len: 20, statuses: false },
     });
-    const expected = taskList(deliver(live(readings)).storage);
+    const expected = await taskList((await deliver(live(readings))).storage);
     // Slot-1 sells a unit every five minutes: the forecast warns ahead, and its state is rebuilt too.
     const slot1 = expected.filter((t) => t.locationKey === 'slot:slot-1');
     expect(slot1.some((t) => t.kind === 'low_stock' && t.history.some((h) => h.includes('sales per hour'))), JSON.stringify(slot1, null, 1)).toBe(true);
     // Half the day, then a fresh engine host on the same storage (what a restart does), then the rest.
     const storage = openSqliteStorage(':memory:');
-    seedStore(storage);
+    await seedStore(storage);
     const logger = pino({ level: 'silent' });
     const clock = new ManualClock(WALL0);
     let n = 0;
     const tasks = new TaskService({ storage, committed: new Listeners<TaskCommit>(logger, 'tasks'), clock, escalationMin: DEFAULT_ESCALATION_MIN, logger, newId: () => `task-${++n}` });
-    const run = (batches: Batch[]) => {
+    const run = async (batches: Batch[]) => {
       const engines = new EngineHost({ storage, createRuleEngine, limits: defaultLimits, clock, logger });
-      engines.start();
-      const ingest = new IngestService({ storage, engines, tasks, logger, replayMs: 26 * 3_600_000, idRetentionMs: 48 * 3_600_000 });
+      await engines.start();
+      const ingest = new IngestService({ engines, tasks, logger, replayMs: 26 * 3_600_000, idRetentionMs: 48 * 3_600_000 });
       for (const b of batches) {
         if (b.wallMs > clock.now()) clock.advance(b.wallMs - clock.now());
-        ingest.ingest({ gatewayId: 'gw-1', readings: b.readings }, undefined);
+        await ingest.ingest({ gatewayId: 'gw-1', readings: b.readings }, undefined);
       }
     };
     const all = live(readings);
     const half = Math.floor(all.length / 2);
-    run(all.slice(0, half));
-    run(all.slice(half));
-    expect(taskList(storage)).toEqual(expected);
+    await run(all.slice(0, half));
+    await run(all.slice(half));
+    expect(await taskList(storage)).toEqual(expected);
   });
 });

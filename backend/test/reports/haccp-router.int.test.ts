@@ -74,7 +74,7 @@ beforeAll(async () => {
       influx,
       database: INFLUX_DATABASE,
       requireOperations: requireRole(tokens, ['operations']),
-      findCase: (caseId) => (caseId === 'case-1' ? [{ storeId: 'store-1', limitC: 5 }] : caseId === 'case-2' ? [{ storeId: 'store-1', limitC: -18 }] : []),
+      findCase: async (caseId) => (caseId === 'case-1' ? [{ storeId: 'store-1', limitC: 5 }] : caseId === 'case-2' ? [{ storeId: 'store-1', limitC: -18 }] : []),
       tasksForCase: async (caseId, storeId, from, to) => {
         taskCalls.push([caseId, storeId, from, to]);
         return caseId === 'case-1' ? tasks : [];

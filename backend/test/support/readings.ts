@@ -72,3 +72,10 @@ export function storeMinute(ts: number, o: { units: number; gap?: boolean; tempC
     { id: `ctrl-4:m${seq}`, storeId: 'store-1', deviceId: 'ctrl-4', ts, kind: 'case.air_temperature', caseId: 'case-4', tempC: 3 },
   ];
 }
+
+/** Whole minutes `from`..`to` after t0 of the fixture store, every device reporting (the rules decide a minute once all have). */
+export function storeMinutes(t0: number, from: number, to: number, o: { units: number }): Reading[] {
+  const out: Reading[] = [];
+  for (let m = from; m <= to; m += 1) out.push(...storeMinute(t0 + m * 60_000, o));
+  return out;
+}

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { TaskEvent } from '@shelfwatch/contracts';
 import { Listeners, ManualClock } from '@shelfwatch/service-kit';
 import type { Condition } from '../../src/rules/types.js';
+import type { TaskRepo } from '../../src/storage/ports.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
 import { DEFAULT_ESCALATION_MIN } from '../../src/tasks/task-state.js';
 import { TaskService, type TaskCommit } from '../../src/tasks/task-service.js';
@@ -11,9 +12,9 @@ import { fixtureLayout } from '../support/fixture-layout.js';
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
 const MIN = 60_000;
 
-function setup() {
+async function setup() {
   const storage = openSqliteStorage(':memory:');
-  storage.transaction(() => storage.catalog.seedLayout(fixtureLayout()));
+  await storage.transaction((tx) => tx.catalog.seedLayout(fixtureLayout()));
   const logger = pino({ level: 'silent' });
   const committed = new Listeners<TaskCommit>(logger, 'tasks');
   const published: TaskEvent[] = [];
@@ -38,119 +39,127 @@ const oos = (slot = 'slot-3b-1'): Condition => ({
 });
 
 describe('TaskService', () => {
-  it('keeps one active task per (kind, location) and starts a new one after it closes', () => {
-    const { service, storage } = setup();
-    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0, condition: oos() }]));
-    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0 + MIN, condition: { ...oos(), severity: 'critical' } }]));
-    expect(storage.tasks.list({})).toHaveLength(1);
-    service.unitOfWork(() => service.applyDecisions([{ type: 'clear', at: T0 + 2 * MIN, storeId: 'store-1', kind: 'out_of_stock', locationKey: 'slot:slot-3b-1', reason: 'restocked' }]));
-    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0 + 3 * MIN, condition: oos() }]));
-    const all = storage.tasks.list({});
+  it('keeps one active task per (kind, location) and starts a new one after it closes', async () => {
+    const { service, storage } = await setup();
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: oos() }]));
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0 + MIN, condition: { ...oos(), severity: 'critical' } }]));
+    expect(await storage.tasks.list({})).toHaveLength(1);
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'clear', at: T0 + 2 * MIN, storeId: 'store-1', kind: 'out_of_stock', locationKey: 'slot:slot-3b-1', reason: 'restocked' }]));
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0 + 3 * MIN, condition: oos() }]));
+    const all = await storage.tasks.list({});
     expect(all.map((t) => t.status).sort()).toEqual(['open', 'resolved']);
-    expect(service.withHistory('task-1').history.map((h) => h.action)).toEqual(['raised', 'updated', 'resolved']);
+    expect((await service.withHistory('task-1')).history.map((h) => h.action)).toEqual(['raised', 'updated', 'resolved']);
   });
 
-  it('publishes only committed events, in seq order, and nothing when the unit of work throws', () => {
-    const { service, published, storage } = setup();
-    expect(() =>
-      service.unitOfWork(() => {
-        service.applyDecisions([{ type: 'assert', at: T0, condition: oos() }]);
+  it('publishes only committed events, in seq order, and nothing when the unit of work throws', async () => {
+    const { service, published, storage } = await setup();
+    await expect(
+      service.unitOfWork(async (uow) => {
+        await service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: oos() }]);
         throw new Error('disk full');
       }),
-    ).toThrow('disk full');
+    ).rejects.toThrow('disk full');
     expect(published).toHaveLength(0);
-    expect(storage.tasks.list({})).toHaveLength(0);
-    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0, condition: oos('slot-3b-1') }, { type: 'assert', at: T0, condition: oos('slot-3b-2') }]));
+    expect(await storage.tasks.list({})).toHaveLength(0);
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: oos('slot-3b-1') }, { type: 'assert', at: T0, condition: oos('slot-3b-2') }]));
     expect(published.map((e) => e.seq)).toEqual([1, 2]);
   });
 
-  it('escalates unacknowledged tasks on event time, catching up several levels at once', () => {
-    const { service, published } = setup();
-    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0, condition: oos() }]));
-    service.unitOfWork(() => service.escalate('store-1', T0 + 29 * MIN));
+  it('escalates unacknowledged tasks on event time, catching up several levels at once', async () => {
+    const { service, published } = await setup();
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: oos() }]));
+    await service.unitOfWork((uow) => service.escalate(uow, 'store-1', T0 + 29 * MIN));
     expect(published.filter((e) => e.type === 'escalated')).toHaveLength(0);
-    service.unitOfWork(() => service.escalate('store-1', T0 + 65 * MIN));
+    await service.unitOfWork((uow) => service.escalate(uow, 'store-1', T0 + 65 * MIN));
     expect(published.filter((e) => e.type === 'escalated').map((e) => e.task.escalationLevel)).toEqual([2]);
-    service.acknowledge('task-1', 'alice', T0 + 66 * MIN);
-    service.unitOfWork(() => service.escalate('store-1', T0 + 600 * MIN));
+    await service.acknowledge('task-1', 'alice', T0 + 66 * MIN);
+    await service.unitOfWork((uow) => service.escalate(uow, 'store-1', T0 + 600 * MIN));
     expect(published.filter((e) => e.type === 'escalated')).toHaveLength(1);
   });
 
-  it('reads the open tasks only when one is due, yet escalates a task raised or rolled back meanwhile on time', () => {
-    const { service, published, storage } = setup();
+  it('reads the open tasks only when one is due, yet escalates a task raised or rolled back meanwhile on time', async () => {
+    const { service, published, storage } = await setup();
     let reads = 0;
-    const unacknowledged = storage.tasks.unacknowledged.bind(storage.tasks);
-    storage.tasks.unacknowledged = (storeId) => (reads++, unacknowledged(storeId));
+    const transaction = storage.transaction.bind(storage);
+    storage.transaction = (fn) =>
+      transaction((tx) => {
+        const unacknowledged: TaskRepo['unacknowledged'] = (storeId) => (reads++, tx.tasks.unacknowledged(storeId));
+        return fn({ ...tx, tasks: new Proxy(tx.tasks, { get: (target, key) => (key === 'unacknowledged' ? unacknowledged : (Reflect.get(target, key) as unknown)) }) });
+      });
     const escalatedLevels = () => published.filter((e) => e.type === 'escalated').map((e) => [e.task.locationKey, e.task.escalationLevel]);
     const period = DEFAULT_ESCALATION_MIN.out_of_stock * MIN;
-    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0, condition: oos('slot-3b-1') }]));
-    service.unitOfWork(() => service.escalate('store-1', T0 + MIN));
-    for (let m = 2; m < 10; m++) service.unitOfWork(() => service.escalate('store-1', T0 + m * MIN));
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: oos('slot-3b-1') }]));
+    for (let m = 1; m < 10; m++) await service.unitOfWork((uow) => service.escalate(uow, 'store-1', T0 + m * MIN));
     expect(reads).toBe(1);
-    // Raised later but with a shorter escalation period: it lowers when the next look is due.
-    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0 + 10 * MIN, condition: { ...oos('slot-3b-2'), kind: 'temperature_excursion', locationKey: 'case:c1' } }]));
+    // Raised later but with a shorter escalation period: it brings the next look forward.
+    const excursion: Condition = { ...oos('slot-3b-2'), kind: 'temperature_excursion', locationKey: 'case:c1' };
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0 + 10 * MIN, condition: excursion }]));
     const excursionDue = T0 + 10 * MIN + DEFAULT_ESCALATION_MIN.temperature_excursion * MIN;
     expect(excursionDue).toBeLessThan(T0 + period);
-    service.unitOfWork(() => service.escalate('store-1', excursionDue));
+    await service.unitOfWork((uow) => service.escalate(uow, 'store-1', excursionDue));
     expect(escalatedLevels()).toEqual([['case:c1', 1]]);
     // A unit of work that escalated and then failed: nothing happened, so the next look finds it due again.
-    expect(() =>
-      service.unitOfWork(() => {
-        service.escalate('store-1', T0 + period);
+    await expect(
+      service.unitOfWork(async (uow) => {
+        await service.escalate(uow, 'store-1', T0 + period);
         throw new Error('disk full');
       }),
-    ).toThrow('disk full');
-    service.unitOfWork(() => service.escalate('store-1', T0 + period));
+    ).rejects.toThrow('disk full');
+    await service.unitOfWork((uow) => service.escalate(uow, 'store-1', T0 + period));
     expect(escalatedLevels()).toEqual([
       ['case:c1', 1],
       ['slot:slot-3b-1', 1],
     ]);
   });
 
-  it('escalates once, straight to the level due, when event time jumps to the year 2100', () => {
-    const { service, published, storage } = setup();
-    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0, condition: oos('slot-3b-1') }, { type: 'assert', at: T0, condition: oos('slot-3b-2') }]));
+  it('escalates once, straight to the level due, when event time jumps to the year 2100', async () => {
+    const { service, published, storage } = await setup();
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: oos('slot-3b-1') }, { type: 'assert', at: T0, condition: oos('slot-3b-2') }]));
     // Work must not grow with the jump: a walk level by level would write millions of rows
     // in one transaction (and never return). Fail fast instead of hanging if it does.
     let updates = 0;
-    const update = storage.tasks.update.bind(storage.tasks);
-    storage.tasks.update = (task, expected) => {
-      if (++updates > 10) throw new Error(`runaway escalation: more than 10 task updates for one jump`);
-      return update(task, expected);
-    };
+    const transaction = storage.transaction.bind(storage);
+    storage.transaction = (fn) =>
+      transaction((tx) => {
+        const update: TaskRepo['update'] = async (task, expected) => {
+          if (++updates > 10) throw new Error(`runaway escalation: more than 10 task updates for one jump`);
+          return tx.tasks.update(task, expected);
+        };
+        return fn({ ...tx, tasks: new Proxy(tx.tasks, { get: (target, key) => (key === 'update' ? update : (Reflect.get(target, key) as unknown)) }) });
+      });
     const year2100 = Date.UTC(2100, 0, 1);
-    service.unitOfWork(() => service.escalate('store-1', year2100));
+    await service.unitOfWork((uow) => service.escalate(uow, 'store-1', year2100));
     const escalated = published.filter((e) => e.type === 'escalated');
     const due = Math.floor((year2100 - T0) / (DEFAULT_ESCALATION_MIN.out_of_stock * MIN));
     expect(escalated.map((e) => e.task.escalationLevel)).toEqual([due, due]);
     expect(updates).toBe(2);
   });
 
-  it('puts a delivery into the backroom when its receive task is done', () => {
-    const { service, storage } = setup();
-    const id = service.unitOfWork(() => {
-      const taskId = service.assert({ ...oos(), kind: 'delivery_receive', locationKey: 'delivery:dairyco:d1' }, T0);
-      storage.deliveries.insert({ deliveryId: 'd1', supplierId: 'dairyco', storeId: 'store-1', requestId: null, expectedAt: T0, lines: [{ sku: 'MILK-1L', quantity: 12 }], taskId, receivedAt: null });
+  it('puts a delivery into the backroom when its receive task is done', async () => {
+    const { service, storage } = await setup();
+    const id = await service.unitOfWork(async (uow) => {
+      const taskId = await service.assert(uow, { ...oos(), kind: 'delivery_receive', locationKey: 'delivery:dairyco:d1' }, T0);
+      await uow.tx.deliveries.insert({ deliveryId: 'd1', supplierId: 'dairyco', storeId: 'store-1', requestId: null, expectedAt: T0, lines: [{ sku: 'MILK-1L', quantity: 12 }], taskId, receivedAt: null });
       return taskId;
     });
-    expect(storage.catalog.backroomUnits('store-1', 'MILK-1L')).toBe(0);
-    service.complete(id, 'alice', T0 + MIN, 'all 12 in the cold room');
-    expect(storage.catalog.backroomUnits('store-1', 'MILK-1L')).toBe(12);
-    expect(storage.deliveries.get('dairyco', 'd1')?.receivedAt).toBe(T0 + MIN);
+    expect(await storage.catalog.backroomUnits('store-1', 'MILK-1L')).toBe(0);
+    await service.complete(id, 'alice', T0 + MIN, 'all 12 in the cold room');
+    expect(await storage.catalog.backroomUnits('store-1', 'MILK-1L')).toBe(12);
+    expect((await storage.deliveries.get('dairyco', 'd1'))?.receivedAt).toBe(T0 + MIN);
   });
 });
 
 describe('TaskRepo.forCase (audit reports)', () => {
-  it('returns the case tasks active at some point in the period', () => {
-    const { service, storage } = setup();
+  it('returns the case tasks active at some point in the period', async () => {
+    const { service, storage } = await setup();
     const excursion = (): Condition => ({ ...oos(), kind: 'temperature_excursion', locationKey: 'case:case-4', location: { caseId: 'case-4', label: 'Case 4' } });
-    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0, condition: excursion() }]));
-    service.complete('task-1', 'alice', T0 + 30 * MIN, 'moved stock');
-    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0 + 120 * MIN, condition: excursion() }]));
-    service.unitOfWork(() => service.applyDecisions([{ type: 'assert', at: T0, condition: oos() }]));
-    expect(storage.tasks.forCase('case-4', T0 - MIN, T0 + 10 * MIN).map((t) => t.id)).toEqual(['task-1']);
-    expect(storage.tasks.forCase('case-4', T0 + 60 * MIN, T0 + 200 * MIN).map((t) => t.id)).toEqual(['task-2']);
-    expect(storage.tasks.forCase('case-4', T0, T0 + 200 * MIN, 'store-1').map((t) => t.note)).toEqual(['moved stock', null]);
-    expect(storage.tasks.forCase('case-9', T0, T0 + 200 * MIN)).toEqual([]);
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: excursion() }]));
+    await service.complete('task-1', 'alice', T0 + 30 * MIN, 'moved stock');
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0 + 120 * MIN, condition: excursion() }]));
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: oos() }]));
+    expect((await storage.tasks.forCase('case-4', T0 - MIN, T0 + 10 * MIN)).map((t) => t.id)).toEqual(['task-1']);
+    expect((await storage.tasks.forCase('case-4', T0 + 60 * MIN, T0 + 200 * MIN)).map((t) => t.id)).toEqual(['task-2']);
+    expect((await storage.tasks.forCase('case-4', T0, T0 + 200 * MIN, 'store-1')).map((t) => t.note)).toEqual(['moved stock', null]);
+    expect(await storage.tasks.forCase('case-9', T0, T0 + 200 * MIN)).toEqual([]);
   });
 });

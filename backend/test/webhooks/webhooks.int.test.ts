@@ -122,7 +122,7 @@ describe('supplier webhooks (real receiver verifying with standardwebhooks)', ()
       [3, 'acknowledged'],
     ]);
     await feed.close();
-    expect(h.backend.stats().replayedAtStart).toBe(3);
+    expect((await h.backend.stats()).replayedAtStart).toBe(3);
 
     clock.advance(10_000);
     await receiver.waitForCount(2);

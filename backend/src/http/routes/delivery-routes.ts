@@ -13,28 +13,23 @@ export const ListQuery = z.object({ limit: QueryInt.pipe(z.number().int().min(1)
 export function deliveryRoutes(ctx: AppContext): Router {
   const r = Router();
 
-  r.post('/api/v1/deliveries', requireRole(ctx.tokens, ['supplier']), ...jsonBody('1mb'), (req, res) => {
+  r.post('/api/v1/deliveries', requireRole(ctx.tokens, ['supplier']), ...jsonBody('1mb'), async (req, res) => {
     const p = principalOf(res);
     const body = validate(DeliveryConfirmation, req.body, 'delivery confirmation');
     assertStore(p, body.storeId);
-    const layout = ctx.storage.catalog.layout(body.storeId);
+    const layout = await ctx.storage.catalog.layout(body.storeId);
     if (!layout) throw new HttpError(422, 'unknown_store', `unknown store '${body.storeId}'`);
     const supplierId = p.subject;
     const problems: string[] = [];
+    const catalogue = new Map((await ctx.storage.catalog.products()).map((product) => [product.sku, product]));
     const products = body.lines.map((l, i) => {
-      const product = ctx.storage.catalog.product(l.sku);
+      const product = catalogue.get(l.sku);
       if (!product) problems.push(`lines[${i}]: unknown sku '${l.sku}'`);
       else if (product.supplierId !== supplierId) problems.push(`lines[${i}]: sku '${l.sku}' is not supplied by '${supplierId}'`);
       return { sku: l.sku, name: product?.name ?? l.sku, quantity: l.quantity };
     });
     if (problems.length) throw new HttpError(422, 'invalid_lines', `delivery not accepted:\n${problems.join('\n')}`, problems);
 
-    const existing = ctx.storage.deliveries.get(supplierId, body.deliveryId);
-    if (existing) {
-      // A retried confirmation: same answer, no second task.
-      res.status(200).json({ deliveryId: existing.deliveryId, taskId: existing.taskId, duplicate: true });
-      return;
-    }
     const at = ctx.engines.now(body.storeId);
     const supplierName = layout.suppliers.find((s) => s.id === supplierId)?.name ?? supplierId;
     const units = body.lines.reduce((n, l) => n + l.quantity, 0);
@@ -53,9 +48,12 @@ export function deliveryRoutes(ctx: AppContext): Router {
       ],
       products: products.map((l) => ({ sku: l.sku, name: l.name })),
     };
-    const taskId = ctx.tasks.unitOfWork(() => {
-      const id = ctx.tasks.assert(condition, at);
-      ctx.storage.deliveries.insert({
+    const outcome = await ctx.tasks.unitOfWork(async (uow) => {
+      // Checked in the unit of work, so a confirmation retried while the first is being stored is still one task.
+      const existing = await uow.tx.deliveries.get(supplierId, body.deliveryId);
+      if (existing) return { taskId: existing.taskId, duplicate: true };
+      const id = await ctx.tasks.assert(uow, condition, at);
+      await uow.tx.deliveries.insert({
         deliveryId: body.deliveryId,
         supplierId,
         storeId: body.storeId,
@@ -65,26 +63,27 @@ export function deliveryRoutes(ctx: AppContext): Router {
         taskId: id,
         receivedAt: null,
       });
-      return id;
+      return { taskId: id, duplicate: false };
     });
-    res.status(201).json({ deliveryId: body.deliveryId, taskId, duplicate: false });
+    // A retried confirmation: same answer, no second task.
+    res.status(outcome.duplicate ? 200 : 201).json({ deliveryId: body.deliveryId, ...outcome });
   });
 
-  r.get('/api/v1/deliveries', requireRole(ctx.tokens, ['supplier', 'operations']), (req, res) => {
+  r.get('/api/v1/deliveries', requireRole(ctx.tokens, ['supplier', 'operations']), async (req, res) => {
     const p = principalOf(res);
     const q = validate(ListQuery, req.query, 'query');
     const supplierId = p.role === 'supplier' ? p.subject : q.supplier;
-    res.json({ deliveries: ctx.storage.deliveries.list({ ...(supplierId ? { supplierId } : {}), limit: q.limit ?? 500 }) });
+    res.json({ deliveries: await ctx.storage.deliveries.list({ ...(supplierId ? { supplierId } : {}), limit: q.limit ?? 500 }) });
   });
 
-  r.get('/api/v1/webhooks/deliveries', requireRole(ctx.tokens, ['supplier', 'operations']), (req, res) => {
+  r.get('/api/v1/webhooks/deliveries', requireRole(ctx.tokens, ['supplier', 'operations']), async (req, res) => {
     const p = principalOf(res);
     const q = validate(ListQuery, req.query, 'query');
     // A supplier sees only its own webhooks, whatever it asks for.
     const supplierId = p.role === 'supplier' ? p.subject : q.supplier;
     const filter = { ...(supplierId ? { supplierId } : {}), limit: q.limit ?? 500 };
     res.json({
-      messages: ctx.storage.outbox.messages(filter).map((m) => ({
+      messages: (await ctx.storage.outbox.messages(filter)).map((m) => ({
         webhookId: m.id,
         supplierId: m.supplierId,
         storeId: m.storeId,
@@ -95,13 +94,13 @@ export function deliveryRoutes(ctx: AppContext): Router {
         nextAttemptAt: m.status === 'pending' ? m.nextAttemptAt : null,
         payload: JSON.parse(m.payload) as unknown,
       })),
-      attempts: ctx.storage.outbox.attempts(filter).map((a) => ({ ...a, webhookId: a.messageId })),
+      attempts: (await ctx.storage.outbox.attempts(filter)).map((a) => ({ ...a, webhookId: a.messageId })),
     });
   });
 
-  r.get('/api/v1/products', requireRole(ctx.tokens, ['supplier', 'staff', 'operations']), (_req, res) => {
+  r.get('/api/v1/products', requireRole(ctx.tokens, ['supplier', 'staff', 'operations']), async (_req, res) => {
     const p = principalOf(res);
-    res.json({ products: ctx.storage.catalog.products(p.role === 'supplier' ? { supplierId: p.subject } : {}) });
+    res.json({ products: await ctx.storage.catalog.products(p.role === 'supplier' ? { supplierId: p.subject } : {}) });
   });
   return r;
 }

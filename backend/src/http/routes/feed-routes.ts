@@ -25,36 +25,17 @@ const format = (e: TaskEvent) => `id: ${e.seq}\nevent: task\ndata: ${JSON.string
  */
 export function feedRoutes(ctx: AppContext): Router {
   const r = Router();
-  r.get('/api/v1/alerts/stream', requireRole(ctx.tokens, ['staff', 'operations'], { allowQueryToken: true }), (req, res) => {
+  r.get('/api/v1/alerts/stream', requireRole(ctx.tokens, ['staff', 'operations'], { allowQueryToken: true }), async (req, res) => {
     const p = principalOf(res);
     const q = validate(StreamQuery, req.query, 'query');
     const header = req.get('last-event-id');
     const fromHeader = header !== undefined && /^\d+$/.test(header.trim()) ? Number(header.trim()) : undefined;
-    const lastSeq = ctx.storage.tasks.lastSeq();
-    // An id beyond our log comes from another database (a reset backend): start from now.
-    const requested = fromHeader ?? q.lastEventId;
-    const after = requested !== undefined && requested > lastSeq ? lastSeq : requested;
     const visible = (e: TaskEvent) => canSeeStore(p, e.task.storeId) && (q.store === undefined || e.task.storeId === q.store);
-
-    res.status(200);
-    res.setHeader('content-type', 'text/event-stream; charset=utf-8');
-    res.setHeader('cache-control', 'no-cache, no-transform');
-    res.setHeader('connection', 'keep-alive');
-    res.setHeader('x-accel-buffering', 'no');
-    res.flushHeaders();
-    res.write(`retry: 3000\n: connected, last seq ${lastSeq}\n\n`);
-
-    // Backlog and subscription happen in one synchronous stretch: no event can slip between them.
-    let last = after ?? lastSeq;
-    if (after !== undefined) {
-      for (;;) {
-        const page = ctx.storage.tasks.eventsAfter(last, 500);
-        if (page.length === 0) break;
-        for (const e of page) if (visible(e)) res.write(format(e));
-        last = page[page.length - 1]?.seq ?? last;
-      }
-    }
-    const unsubscribe = ctx.bus.subscribe((e) => {
+    // Subscribed before the log is read, holding live events until the backlog is written: an
+    // event committed while the backlog is read arrives here, and seq order drops what both carry.
+    let live: TaskEvent[] | null = [];
+    let last = 0;
+    const send = (e: TaskEvent) => {
       if (e.seq <= last) return;
       last = e.seq;
       if (!visible(e)) return;
@@ -65,16 +46,46 @@ export function feedRoutes(ctx: AppContext): Router {
         return;
       }
       res.write(format(e));
-    });
+    };
+    const unsubscribe = ctx.bus.subscribe((e) => (live ? live.push(e) : send(e)));
     ctx.metrics.sseClients.inc();
-    const heartbeat = setInterval(() => res.write(`: heartbeat ${Date.now()}\n\n`), ctx.heartbeatMs);
+    // Beats once the backlog is written (before it, the headers may not be out yet).
+    const heartbeat = setInterval(() => live === null && res.write(`: heartbeat ${Date.now()}\n\n`), ctx.heartbeatMs);
     heartbeat.unref();
-    const close = () => {
+    res.once('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
       ctx.metrics.sseClients.dec();
-    };
-    res.once('close', close);
+    });
+    const lastSeq = await ctx.storage.tasks.lastSeq();
+    // An id beyond our log comes from another database (a reset backend): start from now.
+    const requested = fromHeader ?? q.lastEventId;
+    const after = requested !== undefined && requested > lastSeq ? lastSeq : requested;
+
+    res.status(200);
+    res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    res.setHeader('cache-control', 'no-cache, no-transform');
+    res.setHeader('connection', 'keep-alive');
+    res.setHeader('x-accel-buffering', 'no');
+    res.flushHeaders();
+    res.write(`retry: 3000\n: connected, last seq ${lastSeq}\n\n`);
+
+    last = after ?? lastSeq;
+    try {
+      if (after !== undefined) {
+        for (;;) {
+          const page = await ctx.storage.tasks.eventsAfter(last, 500);
+          if (page.length === 0) break;
+          for (const e of page) send(e);
+        }
+      }
+    } catch (err) {
+      ctx.logger.warn({ err, subject: p.subject }, 'SSE backlog could not be read; the client resumes with Last-Event-ID');
+      res.destroy();
+      return;
+    }
+    for (const e of live) send(e);
+    live = null;
   });
   return r;
 }

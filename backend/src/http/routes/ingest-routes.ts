@@ -7,21 +7,34 @@ import { HttpError, validate } from '@shelfwatch/service-kit';
 
 export function ingestRoutes(ctx: AppContext): Router {
   const r = Router();
-  r.post('/api/v1/ingest', requireRole(ctx.tokens, ['device']), ...jsonBody('20mb'), (req, res) => {
+  r.post('/api/v1/ingest', requireRole(ctx.tokens, ['device']), ...jsonBody('20mb'), async (req, res) => {
     const batch = validate(IngestBatch, req.body, 'ingest batch');
     const allowed = principalOf(res).storeIds;
     if (allowed) {
       const foreign = [...new Set(batch.readings.map((r) => r.storeId))].filter((s) => !allowed.includes(s));
       if (foreign.length) throw new HttpError(403, 'forbidden', `this device may not write readings for store(s): ${foreign.join(', ')}`);
     }
+    refuseNulCharacters(ctx, batch);
     refuseOutOfBoundEventTimes(ctx, batch);
-    const result = ctx.ingest.ingest(batch, allowed);
+    const result = await ctx.ingest.ingest(batch, allowed);
     ctx.metrics.readings.inc({ result: 'accepted' }, result.accepted);
     ctx.metrics.readings.inc({ result: 'duplicate' }, result.duplicates);
     ctx.metrics.readings.inc({ result: 'rejected' }, result.rejected);
     res.json({ accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejected });
   });
   return r;
+}
+
+/**
+ * A NUL character is valid JSON but no text PostgreSQL stores: refused here (422, permanent)
+ * with the readings' ids, rather than failing the transaction on every retry of the batch.
+ */
+function refuseNulCharacters(ctx: AppContext, batch: IngestBatch): void {
+  const refused = batch.readings.filter((r) => r.id.includes('\0') || (r.kind === 'device.status' && r.detail.includes('\0'))).map((r) => ({ readingId: r.id }));
+  if (refused.length === 0) return;
+  ctx.metrics.readings.inc({ result: 'nul_character' }, refused.length);
+  ctx.logger.warn({ gatewayId: batch.gatewayId, refused: refused.length }, 'ingest batch refused: NUL characters in reading ids or details');
+  throw new HttpError(422, 'nul_character', `${refused.length} reading(s) carry a NUL character in their id or detail; nothing in this batch was applied`, refused);
 }
 
 /**

@@ -25,15 +25,14 @@ export function storeRoutes(ctx: AppContext): Router {
     return storeId;
   };
 
-  r.get('/api/v1/stores', viewers, (_req, res) => {
+  r.get('/api/v1/stores', viewers, async (_req, res) => {
     const p = principalOf(res);
-    const stores = ctx.storage.catalog
-      .storeIds()
-      .filter((id) => p.storeIds === undefined || p.storeIds.includes(id))
-      .map((id) => {
-        const l = ctx.storage.catalog.layout(id);
-        return { id, name: l?.store.name ?? id, shelves: l?.shelves.map((s) => ({ id: s.id, aisle: s.aisle })) ?? [], cases: l?.cases.map((c) => c.id) ?? [] };
-      });
+    const stores = [];
+    for (const id of await ctx.storage.catalog.storeIds()) {
+      if (p.storeIds !== undefined && !p.storeIds.includes(id)) continue;
+      const l = await ctx.storage.catalog.layout(id);
+      stores.push({ id, name: l?.store.name ?? id, shelves: l?.shelves.map((s) => ({ id: s.id, aisle: s.aisle })) ?? [], cases: l?.cases.map((c) => c.id) ?? [] });
+    }
     res.json({ stores });
   });
 
@@ -49,10 +48,10 @@ export function storeRoutes(ctx: AppContext): Router {
     res.json(ctx.engines.engine(storeId)?.caseViews() ?? []);
   });
 
-  r.get('/api/v1/stores/:storeId/compliance', viewers, (req, res) => {
+  r.get('/api/v1/stores/:storeId/compliance', viewers, async (req, res) => {
     const storeId = storeParam(req, res);
+    const layout = await ctx.storage.catalog.layout(storeId);
     const engine = ctx.engines.engine(storeId);
-    const layout = ctx.storage.catalog.layout(storeId);
     let compliant = 0;
     let judged = 0;
     const shelves = (layout?.shelves ?? []).map((s) => {
@@ -67,49 +66,55 @@ export function storeRoutes(ctx: AppContext): Router {
     res.json({ storeId, at: ctx.engines.now(storeId), compliancePct: judged === 0 ? null : (100 * compliant) / judged, judgedSlots: judged, shelves });
   });
 
-  r.get('/api/v1/stores/:storeId/backroom', viewers, (req, res) => {
-    res.json({ storeId: storeParam(req, res), lines: ctx.storage.catalog.backroom(req.params.storeId as string) });
+  r.get('/api/v1/stores/:storeId/backroom', viewers, async (req, res) => {
+    const storeId = storeParam(req, res);
+    res.json({ storeId, lines: await ctx.storage.catalog.backroom(storeId) });
   });
 
-  r.put('/api/v1/stores/:storeId/backroom', ops, ...jsonBody('1mb'), (req, res) => {
+  r.put('/api/v1/stores/:storeId/backroom', ops, ...jsonBody('1mb'), async (req, res) => {
     const storeId = storeParam(req, res);
     const body = validate(BackroomUpdate, req.body, 'backroom update');
-    const unknown = body.lines.filter((l) => !ctx.storage.catalog.product(l.sku)).map((l) => l.sku);
+    const known = await knownSkus();
+    const unknown = body.lines.filter((l) => !known.has(l.sku)).map((l) => l.sku);
     if (unknown.length) throw new HttpError(422, 'unknown_sku', `unknown sku(s): ${unknown.join(', ')}`);
-    ctx.storage.transaction(() => {
-      for (const l of body.lines) ctx.storage.catalog.setBackroom(storeId, l.sku, l.units);
+    const lines = await ctx.storage.transaction(async (tx) => {
+      for (const l of body.lines) await tx.catalog.setBackroom(storeId, l.sku, l.units);
+      return tx.catalog.backroom(storeId);
     });
-    res.json({ storeId, lines: ctx.storage.catalog.backroom(storeId) });
+    res.json({ storeId, lines });
   });
 
-  r.get('/api/v1/stores/:storeId/planogram', viewers, (req, res) => {
+  r.get('/api/v1/stores/:storeId/planogram', viewers, async (req, res) => {
     const storeId = storeParam(req, res);
-    res.json({ storeId, shelves: ctx.storage.catalog.layout(storeId)?.shelves ?? [] });
+    res.json({ storeId, shelves: (await ctx.storage.catalog.layout(storeId))?.shelves ?? [] });
   });
 
-  const apply = (storeId: string, shelves: PlanogramShelfInput[], res: Response) => {
-    const layout = ctx.storage.catalog.layout(storeId);
+  const knownSkus = async () => new Set((await ctx.storage.catalog.products()).map((p) => p.sku));
+
+  const apply = async (storeId: string, shelves: PlanogramShelfInput[], res: Response) => {
+    const layout = await ctx.storage.catalog.layout(storeId);
     if (!layout) throw new HttpError(404, 'not_found', `no store '${storeId}'`);
     const merged = mergePlanogram(layout, shelves);
     if (!merged.ok) {
       throw new HttpError(422, 'invalid_planogram', `the planogram would make the store layout invalid:\n${merged.errors.map((e) => `✖ ${e.message} at ${e.path}`).join('\n')}`, merged.errors);
     }
-    ctx.storage.transaction(() => ctx.storage.catalog.saveLayout(merged.layout));
-    ctx.layoutChanged(storeId);
+    await ctx.storage.transaction((tx) => tx.catalog.saveLayout(merged.layout));
+    await ctx.layoutChanged(storeId);
     ctx.logger.info({ storeId, shelves: shelves.length, warnings: merged.warnings }, 'planogram imported');
     res.json({ storeId, shelves: shelves.length, slots: shelves.reduce((n, s) => n + s.slots.length, 0), warnings: merged.warnings });
   };
 
-  r.put('/api/v1/stores/:storeId/planogram', ops, ...jsonBody('5mb'), (req, res) => {
+  r.put('/api/v1/stores/:storeId/planogram', ops, ...jsonBody('5mb'), async (req, res) => {
     const storeId = storeParam(req, res);
     const body = validate(PlanogramImport, req.body, 'planogram');
-    apply(storeId, body.shelves, res);
+    await apply(storeId, body.shelves, res);
   });
 
-  r.post('/api/v1/stores/:storeId/planogram.csv', ops, ...textBody(['text/csv', 'text/plain', 'application/csv'], '5mb'), (req, res) => {
+  r.post('/api/v1/stores/:storeId/planogram.csv', ops, ...textBody(['text/csv', 'text/plain', 'application/csv'], '5mb'), async (req, res) => {
     const storeId = storeParam(req, res);
     if (typeof req.body !== 'string' || req.body.trim() === '') throw new HttpError(400, 'bad_request', 'send the CSV as the body with content-type text/csv');
-    const parsed = planogramFromCsv(req.body, { storeId, knownSku: (sku) => ctx.storage.catalog.product(sku) !== null });
+    const known = await knownSkus();
+    const parsed = planogramFromCsv(req.body, { storeId, knownSku: (sku) => known.has(sku) });
     if (parsed.errors.length > 0) {
       const rows = [...new Set(parsed.errors.map((e) => e.row))];
       throw new HttpError(
@@ -119,7 +124,7 @@ export function storeRoutes(ctx: AppContext): Router {
         parsed.errors,
       );
     }
-    apply(storeId, parsed.shelves, res);
+    await apply(storeId, parsed.shelves, res);
   });
   return r;
 }

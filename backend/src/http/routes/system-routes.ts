@@ -9,13 +9,13 @@ export function systemRoutes(ctx: AppContext): Router {
     openapi ??= buildOpenApi();
     res.json(openapi);
   });
-  r.get('/healthz', (_req, res) => {
+  r.get('/healthz', async (_req, res) => {
     res.json({
       status: 'ok',
       uptimeS: Math.round((ctx.clock.now() - ctx.startedAt) / 1000),
       stores: ctx.engines.storeIds(),
-      lastSeq: ctx.storage.tasks.lastSeq(),
-      outbox: ctx.storage.outbox.counts(),
+      lastSeq: await ctx.storage.tasks.lastSeq(),
+      outbox: await ctx.storage.outbox.counts(),
       sseClients: ctx.bus.size(),
     });
   });

@@ -27,12 +27,12 @@ export function taskRoutes(ctx: AppContext): Router {
   const r = Router();
   const auth = requireRole(ctx.tokens, ['staff', 'operations']);
 
-  r.get('/api/v1/tasks', auth, (req, res) => {
+  r.get('/api/v1/tasks', auth, async (req, res) => {
     const p = principalOf(res);
     const q = validate(TaskQuery, req.query, 'query');
     let stores = q.store ?? p.storeIds;
     if (q.store && p.storeIds) stores = q.store.filter((s) => p.storeIds?.includes(s));
-    const tasks = ctx.storage.tasks.list({
+    const tasks = await ctx.storage.tasks.list({
       ...(q.status ? { status: q.status } : {}),
       ...(q.kind ? { kind: q.kind } : {}),
       ...(stores ? { storeIds: stores } : {}),
@@ -41,26 +41,26 @@ export function taskRoutes(ctx: AppContext): Router {
     res.json({ tasks });
   });
 
-  r.get('/api/v1/tasks/:id', auth, (req, res) => {
-    const task = ctx.tasks.withHistory(req.params.id as string);
+  r.get('/api/v1/tasks/:id', auth, async (req, res) => {
+    const task = await ctx.tasks.withHistory(req.params.id as string);
     assertStore(principalOf(res), task.storeId);
     res.json(task);
   });
 
   const act = (action: 'ack' | 'done') =>
-    r.post(`/api/v1/tasks/:id/${action}`, auth, ...jsonBody('64kb'), (req, res) => {
+    r.post(`/api/v1/tasks/:id/${action}`, auth, ...jsonBody('64kb'), async (req, res) => {
       const p = principalOf(res);
       const id = req.params.id as string;
-      const existing = ctx.storage.tasks.get(id);
+      const existing = await ctx.storage.tasks.get(id);
       if (!existing) throw new HttpError(404, 'not_found', `no task '${id}'`);
       assertStore(p, existing.storeId);
       const at = ctx.engines.now(existing.storeId);
       if (action === 'ack') {
         validate(AckBody, req.body ?? {}, 'body');
-        res.json(ctx.tasks.acknowledge(id, p.subject, at));
+        res.json(await ctx.tasks.acknowledge(id, p.subject, at));
       } else {
         const body = validate(DoneBody, req.body ?? {}, 'body');
-        res.json(ctx.tasks.complete(id, p.subject, at, body.note));
+        res.json(await ctx.tasks.complete(id, p.subject, at, body.note));
       }
     });
   act('ack');

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Product, StoreLayout } from '@shelfwatch/contracts';
 import type { CatalogRepo } from '../ports.js';
+import { toProduct, type ProductRow } from '../rows.js';
+import type { Synchronous } from './synchronous.js';
 
 interface SlotRow {
   shelf_id: string;
@@ -13,25 +15,7 @@ interface SlotRow {
   calibration: string;
 }
 
-interface ProductRow {
-  sku: string;
-  name: string;
-  unit_weight_g: number;
-  category: Product['category'];
-  supplier_id: string;
-  pack_size: number;
-}
-
-const toProduct = (r: ProductRow): Product => ({
-  sku: r.sku,
-  name: r.name,
-  unitWeightG: r.unit_weight_g,
-  category: r.category,
-  supplierId: r.supplier_id,
-  packSize: r.pack_size,
-});
-
-export class SqliteCatalogRepo implements CatalogRepo {
+export class SqliteCatalogRepo implements Synchronous<CatalogRepo> {
   constructor(private readonly db: Database.Database) {}
 
   seedLayout(layout: StoreLayout): boolean {

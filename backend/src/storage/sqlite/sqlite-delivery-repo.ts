@@ -1,29 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { CursorRepo, DeliveryRecord, DeliveryRepo } from '../ports.js';
+import { toDelivery, type DeliveryRow } from '../rows.js';
+import type { Synchronous } from './synchronous.js';
 
-interface Row {
-  supplier_id: string;
-  delivery_id: string;
-  store_id: string;
-  request_id: string | null;
-  expected_at: number;
-  lines: string;
-  task_id: string;
-  received_at: number | null;
-}
+type Row = DeliveryRow<string>;
+const toRecord = (r: Row): DeliveryRecord => toDelivery({ ...r, lines: JSON.parse(r.lines) as DeliveryRecord['lines'] });
 
-const toRecord = (r: Row): DeliveryRecord => ({
-  deliveryId: r.delivery_id,
-  supplierId: r.supplier_id,
-  storeId: r.store_id,
-  requestId: r.request_id,
-  expectedAt: r.expected_at,
-  lines: JSON.parse(r.lines) as DeliveryRecord['lines'],
-  taskId: r.task_id,
-  receivedAt: r.received_at,
-});
-
-export class SqliteDeliveryRepo implements DeliveryRepo {
+export class SqliteDeliveryRepo implements Synchronous<DeliveryRepo> {
   constructor(private readonly db: Database.Database) {}
 
   get(supplierId: string, deliveryId: string): DeliveryRecord | null {
@@ -55,7 +38,7 @@ export class SqliteDeliveryRepo implements DeliveryRepo {
   }
 }
 
-export class SqliteCursorRepo implements CursorRepo {
+export class SqliteCursorRepo implements Synchronous<CursorRepo> {
   constructor(private readonly db: Database.Database) {}
 
   get(name: string): number {

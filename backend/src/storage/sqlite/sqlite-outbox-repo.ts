@@ -1,43 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { DeliveryAttempt, OutboxMessage, OutboxRepo } from '../ports.js';
+import { toAttempt, toMessage, type AttemptRow, type MessageRow } from '../rows.js';
+import type { Synchronous } from './synchronous.js';
 
-interface MessageRow {
-  id: string;
-  supplier_id: string;
-  store_id: string;
-  event_type: string;
-  payload: string;
-  created_at: number;
-  attempts: number;
-  next_attempt_at: number;
-  status: OutboxMessage['status'];
-}
-
-const toMessage = (r: MessageRow): OutboxMessage => ({
-  id: r.id,
-  supplierId: r.supplier_id,
-  storeId: r.store_id,
-  eventType: r.event_type,
-  payload: r.payload,
-  createdAt: r.created_at,
-  attempts: r.attempts,
-  nextAttemptAt: r.next_attempt_at,
-  status: r.status,
-});
-
-interface AttemptRow {
-  message_id: string;
-  supplier_id: string;
-  store_id: string;
-  attempt: number;
-  at: number;
-  url: string;
-  status_code: number | null;
-  error: string | null;
-  outcome: DeliveryAttempt['outcome'];
-}
-
-export class SqliteOutboxRepo implements OutboxRepo {
+export class SqliteOutboxRepo implements Synchronous<OutboxRepo> {
   constructor(private readonly db: Database.Database) {}
 
   enqueue(m: Omit<OutboxMessage, 'attempts' | 'status'>): void {
@@ -46,7 +12,8 @@ export class SqliteOutboxRepo implements OutboxRepo {
       .run(m.id, m.supplierId, m.storeId, m.eventType, m.payload, m.createdAt, m.nextAttemptAt);
   }
 
-  due(now: number, limit: number): OutboxMessage[] {
+  /** One process sends from an SQLite file and its passes never overlap: nothing to lease. */
+  claimDue(now: number, limit: number): OutboxMessage[] {
     return (
       this.db.prepare("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?").all(now, limit) as MessageRow[]
     ).map(toMessage);
@@ -76,17 +43,7 @@ export class SqliteOutboxRepo implements OutboxRepo {
       filter.supplierId === undefined
         ? (this.db.prepare('SELECT * FROM delivery_attempts ORDER BY n DESC LIMIT ?').all(filter.limit) as AttemptRow[])
         : (this.db.prepare('SELECT * FROM delivery_attempts WHERE supplier_id = ? ORDER BY n DESC LIMIT ?').all(filter.supplierId, filter.limit) as AttemptRow[]);
-    return rows.map((r) => ({
-      messageId: r.message_id,
-      supplierId: r.supplier_id,
-      storeId: r.store_id,
-      attempt: r.attempt,
-      at: r.at,
-      url: r.url,
-      statusCode: r.status_code,
-      error: r.error,
-      outcome: r.outcome,
-    }));
+    return rows.map(toAttempt);
   }
 
   messages(filter: { supplierId?: string; limit: number }): OutboxMessage[] {

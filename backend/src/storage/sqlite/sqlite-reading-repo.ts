@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { Reading } from '@shelfwatch/contracts';
 import type { ReadingRepo } from '../ports.js';
+import type { Synchronous } from './synchronous.js';
 
-export class SqliteReadingRepo implements ReadingRepo {
+export class SqliteReadingRepo implements Synchronous<ReadingRepo> {
   constructor(private readonly db: Database.Database) {}
 
   admitNew(readings: Reading[]): Reading[] {

@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { Task, TaskEvent, TaskEventType, TaskKind } from '@shelfwatch/contracts';
 import type { HistoryEntry, TaskFilter, TaskRepo } from '../ports.js';
+import type { Synchronous } from './synchronous.js';
 
 const parseTask = (row: { body: string } | undefined): Task | null => (row ? (JSON.parse(row.body) as Task) : null);
 
-export class SqliteTaskRepo implements TaskRepo {
+export class SqliteTaskRepo implements Synchronous<TaskRepo> {
   constructor(private readonly db: Database.Database) {}
 
   get(id: string): Task | null {

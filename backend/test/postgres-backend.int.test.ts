@@ -1,0 +1,94 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Reading, Task } from '@shelfwatch/contracts';
+import { makeTempDir, startPostgres, startService, type ManagedProcess, type PostgresHandle, type TempDir } from '@shelfwatch/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureLayout } from './support/fixture-layout.js';
+import { SECRETS, TOKENS } from './support/harness.js';
+import { storeMinutes } from './support/readings.js';
+
+// Recent event time: ingest refuses readings more than 47 h old.
+const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
+
+const minutes = (from: number, to: number, o: { units: number }): Reading[] => storeMinutes(T0, from, to, o);
+
+describe('backend process on PostgreSQL', () => {
+  let pg: PostgresHandle;
+  let dir: TempDir;
+  let configFile: string;
+  let databaseUrl: string;
+  let proc: ManagedProcess | undefined;
+  let url = '';
+
+  const start = async () => {
+    // The connection string comes from the environment, as a deployment passes it.
+    const service = await startService('backend', configFile, { env: { SHELFWATCH_DATABASE_URL: databaseUrl } });
+    proc = service.proc;
+    url = service.ready.url;
+  };
+  const stop = async () => {
+    proc?.child.kill('SIGTERM');
+    expect(await proc?.exited).toEqual({ code: 0, signal: null });
+  };
+  const call = async (method: string, route: string, token: string, body?: unknown) => {
+    const res = await fetch(`${url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    expect(res.status, `${method} ${route}`).toBe(200);
+    return res.json();
+  };
+  const ingest = (readings: Reading[]) => call('POST', '/api/v1/ingest', TOKENS.device, { gatewayId: 'gw-1', readings });
+  const tasks = async () => ((await call('GET', '/api/v1/tasks', TOKENS.staff)) as { tasks: Task[] }).tasks;
+
+  beforeAll(async () => {
+    [pg, dir] = await Promise.all([startPostgres(), makeTempDir('backend-pg')]);
+    databaseUrl = await pg.createDatabase();
+    await writeFile(path.join(dir.path, 'layout.json'), JSON.stringify(fixtureLayout()));
+    configFile = path.join(dir.path, 'backend.json');
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        http: { host: '127.0.0.1', port: 0 },
+        storage: { kind: 'postgres' },
+        layoutFiles: ['layout.json'],
+        tokens: [
+          { token: TOKENS.staff, role: 'staff', subject: 'alice' },
+          { token: TOKENS.device, role: 'device', subject: 'gw-1', storeIds: ['store-1'] },
+        ],
+        // Nothing listens there: the webhook stays pending, which is all this test needs.
+        suppliers: { dairyco: { webhookUrl: 'http://127.0.0.1:9/dairyco', webhookSecret: SECRETS.dairyco } },
+        webhooks: { allowPrivateNetworks: ['127.0.0.0/8'] },
+      }),
+    );
+  });
+  afterAll(async () => {
+    await proc?.stop();
+    await pg?.stop();
+    await dir?.remove();
+  });
+
+  it('ingests a store’s readings into tasks, and after a restart rebuilds its rule state without duplicating a task', async () => {
+    await start();
+    // Emptied at minute 1; both sensors agree for three minutes; minute 5 settles minute 4.
+    const batch = [...minutes(0, 0, { units: 10 }), ...minutes(1, 5, { units: 0 })];
+    expect(await ingest(batch)).toEqual({ accepted: batch.length, duplicates: 0, rejected: 0 });
+    expect(await ingest(batch)).toEqual({ accepted: 0, duplicates: batch.length, rejected: 0 });
+    const before = await tasks();
+    const outOfStock = before.filter((t) => t.kind === 'out_of_stock');
+    expect(outOfStock).toMatchObject([{ storeId: 'store-1', status: 'open', location: { slotId: 'slot-3b-1' } }]);
+
+    await stop();
+    await start();
+    expect(await tasks()).toEqual(before);
+    // The batch is still known by its ids, and the rebuilt rules still see the empty shelf.
+    expect(await ingest(batch)).toEqual({ accepted: 0, duplicates: batch.length, rejected: 0 });
+    await ingest(minutes(6, 7, { units: 0 }));
+    expect((await tasks()).filter((t) => t.kind === 'out_of_stock')).toMatchObject([{ id: outOfStock[0]?.id, status: 'open' }]);
+    // ...and a restock resolves that same task.
+    await ingest(minutes(8, 10, { units: 12 }));
+    expect((await tasks()).filter((t) => t.kind === 'out_of_stock')).toMatchObject([{ id: outOfStock[0]?.id, status: 'resolved' }]);
+    await stop();
+  });
+});

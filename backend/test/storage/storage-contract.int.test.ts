@@ -1,0 +1,219 @@
+import pg from 'pg';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, startPostgres, type PostgresHandle, type TempDir } from '@shelfwatch/test-support';
+import type { Condition } from '../../src/rules/types.js';
+import type { OutboxMessage, Storage } from '../../src/storage/ports.js';
+import { migrate, MIGRATIONS } from '../../src/storage/postgres/migrations.js';
+import { openPostgresStorage } from '../../src/storage/postgres/pg-storage.js';
+import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
+import { raise } from '../../src/tasks/task-state.js';
+import { fixtureLayout } from '../support/fixture-layout.js';
+import { probe, weight } from '../support/readings.js';
+
+const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+const logger = pino({ level: 'silent' });
+
+let postgres: PostgresHandle;
+let dir: TempDir;
+let files = 0;
+const opened: Storage[] = [];
+
+beforeAll(async () => {
+  [postgres, dir] = await Promise.all([startPostgres(), makeTempDir('storage-contract')]);
+});
+afterAll(async () => {
+  await Promise.all(opened.map((s) => s.close()));
+  await postgres?.stop();
+  await dir?.remove();
+});
+
+const adapters: { name: string; open: () => Promise<Storage> }[] = [
+  { name: 'SQLite', open: async () => openSqliteStorage(`${dir.path}/contract-${++files}.sqlite`) },
+  { name: 'PostgreSQL', open: async () => openPostgresStorage({ url: await postgres.createDatabase(), logger }) },
+];
+
+async function fresh(open: () => Promise<Storage>): Promise<Storage> {
+  const storage = await open();
+  opened.push(storage);
+  return storage;
+}
+
+const condition = (slot: string): Condition => ({
+  storeId: 'store-1',
+  kind: 'out_of_stock',
+  locationKey: `slot:${slot}`,
+  severity: 'warning',
+  location: { slotId: slot, label: `slot ${slot}` },
+  title: 'Out of stock',
+  action: 'Restock',
+  reason: 'empty',
+  evidence: [],
+  products: [],
+});
+
+const message = (id: string, at: number): Omit<OutboxMessage, 'attempts' | 'status'> => ({
+  id,
+  supplierId: 'dairyco',
+  storeId: 'store-1',
+  eventType: 'replenishment.requested',
+  payload: '{}',
+  createdAt: at,
+  nextAttemptAt: at,
+});
+
+describe.each(adapters)('storage contract: $name', ({ open }) => {
+  it('admits a reading id once: within a batch, across batches and across concurrent units of work', async () => {
+    const storage = await fresh(open);
+    const a = weight(T0, 3);
+    const b = probe(T0, 4.2);
+    const c = probe(T0 + 1000, 4.3);
+    const first = await storage.transaction((tx) => tx.readings.admitNew([a, b, a]));
+    expect(first.map((r) => r.id)).toEqual([a.id, b.id]);
+    expect(await storage.transaction((tx) => tx.readings.admitNew([b, c]))).toEqual([c]);
+    const batch = Array.from({ length: 200 }, (_, i) => probe(T0 + 2000 + i, 4));
+    const both = await Promise.all([storage.transaction((tx) => tx.readings.admitNew(batch)), storage.transaction((tx) => tx.readings.admitNew([...batch].reverse()))]);
+    expect(both[0].length + both[1].length).toBe(batch.length);
+    expect(new Set([...both[0], ...both[1]].map((r) => r.id)).size).toBe(batch.length);
+  });
+
+  it('keeps one active task per (store, kind, location) when two units of work race to raise it', async () => {
+    const storage = await fresh(open);
+    const raced = await Promise.allSettled(
+      ['task-a', 'task-b'].map((id) =>
+        storage.transaction(async (tx) => {
+          const t = raise(condition('slot-1'), T0, id);
+          await tx.tasks.insert(t.task);
+          await tx.tasks.appendHistory(t.task.id, t.history);
+          return tx.tasks.appendEvent(t.event, t.task);
+        }),
+      ),
+    );
+    expect(raced.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const active = await storage.tasks.list({ status: ['open', 'acknowledged'] });
+    expect(active).toHaveLength(1);
+    expect(await storage.tasks.active('store-1', 'out_of_stock', 'slot:slot-1')).toEqual(active[0]);
+    // The loser's history and event were rolled back with its task.
+    expect((await storage.tasks.eventsAfter(0, 10)).map((e) => e.task.id)).toEqual([active[0]?.id]);
+    // Another location is another task.
+    await storage.transaction((tx) => tx.tasks.insert(raise(condition('slot-2'), T0, 'task-c').task));
+    expect(await storage.tasks.countActive()).toBe(2);
+  });
+
+  it('makes nothing of a failed unit of work visible', async () => {
+    const storage = await fresh(open);
+    await storage.transaction((tx) => tx.catalog.seedLayout(fixtureLayout()));
+    const reading = weight(T0, 2);
+    const failed = storage.transaction(async (tx) => {
+      await tx.readings.admitNew([reading]);
+      await tx.readings.keepRecent([reading]);
+      const t = raise(condition('slot-1'), T0, 'task-1');
+      await tx.tasks.insert(t.task);
+      await tx.tasks.appendHistory(t.task.id, t.history);
+      await tx.tasks.appendEvent(t.event, t.task);
+      await tx.outbox.enqueue(message('msg-1', T0));
+      await tx.catalog.adjustBackroom('store-1', 'MILK-1L', 12);
+      await tx.cursors.set('influx', 7);
+      throw new Error('the disk is full');
+    });
+    await expect(failed).rejects.toThrow('the disk is full');
+    expect(await storage.tasks.list({})).toEqual([]);
+    expect(await storage.tasks.history('task-1')).toEqual([]);
+    expect(await storage.tasks.lastSeq()).toBe(0);
+    expect(await storage.readings.recent('store-1')).toEqual([]);
+    expect(await storage.outbox.counts()).toEqual({ pending: 0, delivered: 0, failed: 0 });
+    expect(await storage.catalog.backroomUnits('store-1', 'MILK-1L')).toBe(0);
+    expect(await storage.cursors.get('influx')).toBe(0);
+    // And the reading is still new: the retried batch is admitted.
+    expect(await storage.transaction((tx) => tx.readings.admitNew([reading]))).toEqual([reading]);
+  });
+
+  it('numbers task events in commit order and reads them back in seq order', async () => {
+    const storage = await fresh(open);
+    const seqs: number[] = [];
+    for (const slot of ['slot-1', 'slot-2', 'slot-3']) {
+      const t = raise(condition(slot), T0, `task-${slot}`);
+      const event = await storage.transaction(async (tx) => {
+        await tx.tasks.insert(t.task);
+        return tx.tasks.appendEvent(t.event, t.task);
+      });
+      seqs.push(event.seq);
+    }
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    expect(new Set(seqs).size).toBe(3);
+    expect(await storage.tasks.lastSeq()).toBe(seqs[2]);
+    const events = await storage.tasks.eventsAfter(seqs[0] ?? 0, 10);
+    expect(events.map((e) => [e.seq, e.task.locationKey])).toEqual([
+      [seqs[1], 'slot:slot-2'],
+      [seqs[2], 'slot:slot-3'],
+    ]);
+  });
+
+  it('stores layouts, backroom levels and deliveries as they were given', async () => {
+    const storage = await fresh(open);
+    const layout = fixtureLayout();
+    expect(await storage.transaction((tx) => tx.catalog.seedLayout(layout))).toBe(true);
+    expect(await storage.transaction((tx) => tx.catalog.seedLayout(layout))).toBe(false);
+    // The chain-wide catalogue comes back in key order.
+    const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    expect(await storage.catalog.layout('store-1')).toEqual({
+      ...layout,
+      suppliers: [...layout.suppliers].sort((a, b) => byKey(a.id, b.id)),
+      products: [...layout.products].sort((a, b) => byKey(a.sku, b.sku)),
+    });
+    expect(await storage.catalog.storeIds()).toEqual(['store-1']);
+    expect(await storage.transaction((tx) => tx.catalog.adjustBackroom('store-1', 'MILK-1L', -3))).toBe(0);
+    expect(await storage.transaction((tx) => tx.catalog.adjustBackroom('store-1', 'MILK-1L', 10))).toBe(10);
+    expect(await storage.catalog.backroom('store-1')).toEqual([{ sku: 'MILK-1L', units: 10 }]);
+    const delivery = { deliveryId: 'd1', supplierId: 'dairyco', storeId: 'store-1', requestId: null, expectedAt: T0, lines: [{ sku: 'MILK-1L', quantity: 12 }], taskId: 'task-1', receivedAt: null };
+    await storage.transaction((tx) => tx.deliveries.insert(delivery));
+    expect(await storage.deliveries.byTask('task-1')).toEqual(delivery);
+  });
+});
+
+describe('storage contract: PostgreSQL across replicas', () => {
+  it('claims each due webhook for one connection only, however the claims interleave', async () => {
+    const url = await postgres.createDatabase();
+    const [a, b] = [await fresh(() => openPostgresStorage({ url, logger })), await fresh(() => openPostgresStorage({ url, logger }))];
+    const ids = Array.from({ length: 60 }, (_, i) => `msg-${i}`);
+    await a.transaction(async (tx) => {
+      for (const id of ids) await tx.outbox.enqueue(message(id, T0));
+    });
+    const claimAll = async (storage: Storage) => {
+      const mine: string[] = [];
+      for (;;) {
+        const claimed = await storage.outbox.claimDue(T0, 7, 60_000);
+        if (claimed.length === 0) return mine;
+        mine.push(...claimed.map((m) => m.id));
+      }
+    };
+    const [byA, byB] = await Promise.all([claimAll(a), claimAll(b)]);
+    expect([...byA, ...byB].sort()).toEqual([...ids].sort());
+    // A claimed message waits for its attempt, or for the lease to run out if its sender died.
+    const [sent] = byA.length > 0 ? byA : byB;
+    await a.transaction((tx) =>
+      tx.outbox.recordAttempt(
+        { messageId: sent!, supplierId: 'dairyco', storeId: 'store-1', attempt: 1, at: T0, url: 'https://example.com', statusCode: 503, error: 'HTTP 503', outcome: 'retry' },
+        { status: 'pending', nextAttemptAt: T0 + 1000 },
+      ),
+    );
+    expect((await b.outbox.claimDue(T0 + 1000, 100, 60_000)).map((m) => m.id)).toEqual([sent]);
+    expect(await b.outbox.claimDue(T0 + 59_999, 100, 60_000)).toEqual([]);
+    expect(await b.outbox.claimDue(T0 + 60_000, 100, 60_000)).toHaveLength(ids.length - 1);
+  });
+
+  it('migrates once when two replicas start together', async () => {
+    const url = await postgres.createDatabase();
+    const pools = [new pg.Pool({ connectionString: url }), new pg.Pool({ connectionString: url })];
+    try {
+      const applied = await Promise.all(pools.map((p) => migrate(p)));
+      expect(applied.flat().sort((x, y) => x - y)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+      const { rows } = await pools[0]!.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+      // A later start finds nothing to do.
+      expect(await migrate(pools[1]!)).toEqual([]);
+    } finally {
+      await Promise.all(pools.map((p) => p.end()));
+    }
+  });
+});
