@@ -1,0 +1,237 @@
+import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { Dashboard, DynamicConfigValue } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  BigValueColorMode,
+  BigValueGraphMode,
+  ReduceDataOptionsBuilder,
+  TableCellDisplayMode,
+  TableSortByFieldStateBuilder,
+} from '@grafana/grafana-foundation-sdk/common';
+import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
+import { MEASUREMENTS } from '@shelfwatch/contracts';
+import { STORE, where } from '../filters.js';
+import { influx } from '../influx-query.js';
+import { COLOR, steps } from '../style.js';
+import { storeVariable } from '../variables.js';
+
+const M = MEASUREMENTS;
+
+/** Task kinds about refrigerated product: what "open cold-chain alarms" counts. */
+export const COLD_CHAIN_TASK_KINDS = ['temperature_excursion', 'spoilage', 'refrigeration_maintenance'] as const;
+const COLD_KIND = `"kind" =~ /^(${COLD_CHAIN_TASK_KINDS.join('|')})$/`;
+
+/**
+ * "Now" in a table is each entity's latest value in the selected range (every KPI is
+ * rewritten every minute, and device statuses are change events, so the latest one holds).
+ */
+function latestPerStore(measurement: string, field: string, key: string, ...conditions: string[]): string {
+  return `SELECT last("${field}") AS "v" FROM "${measurement}" ${where(STORE, ...conditions)} GROUP BY "store", "${key}"`;
+}
+
+/**
+ * Sources that count, per store, the entities whose latest value matches `condition`,
+ * as column `column`. Booleans cannot be summed in InfluxQL and a count over no rows
+ * returns no row, so a second source gives every store that has such entities a 0:
+ * the outer sum() is then the count, and a healthy store shows 0 instead of vanishing.
+ */
+function countWhere(column: string, latest: string, condition: string): string[] {
+  return [
+    `(SELECT count("v") AS "${column}" FROM (${latest}) WHERE ${condition} GROUP BY "store")`,
+    `(SELECT 0 * count("v") AS "${column}" FROM (${latest}) GROUP BY "store")`,
+  ];
+}
+
+/**
+ * How much a gateway counter rose in the range, per store: the sum of its non-negative
+ * steps (a gateway restart resets it to 0; the step down is skipped, not subtracted).
+ */
+function counterIncrease(column: string, field: string): string {
+  return `(SELECT non_negative_difference("${field}") AS "${column}" FROM "${M.gatewayStats}" ${where(STORE)} GROUP BY "store", "gateway", "input", "sink", "reason")`;
+}
+
+/** One row per store: `select` over the union of `sources`, grouped by store. */
+function perStore(select: string[], sources: string[]): string {
+  return `SELECT ${select.join(', ')} FROM ${sources.join(', ')} GROUP BY "store"`;
+}
+
+interface Column {
+  /** The query's column. */
+  field: string;
+  /** What the table's header says (and what it is sorted by). */
+  header: string;
+  unit: string;
+  /** Cell colours, ascending steps; the column whose figure ranks the stores is coloured. */
+  thresholds?: ReturnType<typeof steps>;
+}
+
+/**
+ * A table with one row per store, sorted on `sortBy` so the worst store is the first row.
+ * The time column is dropped: every row is "now" (or the whole range, for counters).
+ */
+function storeTable(title: string, description: string, query: string, columns: Column[], sortBy: { header: string; desc: boolean }) {
+  const table = new TablePanel()
+    .title(title)
+    .description(description)
+    .withTarget(influx(query).table())
+    .withTransformation({
+      id: 'organize',
+      options: {
+        excludeByName: { Time: true },
+        indexByName: Object.fromEntries(['store', ...columns.map((c) => c.field)].map((field, i) => [field, i])),
+        renameByName: Object.fromEntries(columns.map((c) => [c.field, c.header])),
+      },
+    })
+    .sortBy([new TableSortByFieldStateBuilder().displayName(sortBy.header).desc(sortBy.desc)])
+    .height(10)
+    .span(24);
+  for (const c of columns) {
+    const properties: DynamicConfigValue[] = [{ id: 'unit', value: c.unit }];
+    if (c.thresholds) {
+      properties.push({ id: 'thresholds', value: c.thresholds.build() }, { id: 'custom.cellOptions', value: { type: TableCellDisplayMode.ColorBackground } });
+    }
+    table.overrideByName(c.header, properties);
+  }
+  return table;
+}
+
+/** A chain-wide figure: one number over the selected stores, from the same sources as the tables. */
+function chainStat(title: string, description: string, query: string) {
+  return new StatPanel()
+    .title(title)
+    .description(description)
+    .decimals(0)
+    .graphMode(BigValueGraphMode.None)
+    .colorMode(BigValueColorMode.Background)
+    .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']))
+    .noValue('0')
+    .withTarget(influx(query))
+    .height(5)
+    .span(4);
+}
+
+const alarmSteps = () => steps(COLOR.ok, [1, COLOR.bad]);
+const availabilitySteps = () => steps(COLOR.bad, [90, COLOR.warn], [97, COLOR.ok]);
+
+/** Each store's latest out-of-stock and slot count per aisle. */
+const AISLES = `(SELECT last("oos_slots") AS "oos", last("slots") AS "slots" FROM "${M.kpiAvailability}" ${where(STORE)} GROUP BY "store", "aisle")`;
+const ON_SHELF_PCT = `100 * (1 - sum("oos") / sum("slots"))`;
+const CASES_IN_ALARM = countWhere('cases_in_alarm', latestPerStore(M.kpiCase, 'in_alarm', 'case'), `"v" = true`);
+const OPEN_COLD_TASKS = `(SELECT last("open") AS "open_cold_tasks" FROM "${M.kpiOpenTasks}" ${where(STORE, COLD_KIND)} GROUP BY "store", "kind")`;
+const DEVICES_OFFLINE = countWhere('offline', latestPerStore(M.deviceStatus, 'online', 'device'), `"v" = false`);
+const DEAD_LETTERED = counterIncrease('dead_lettered', 'dead_lettered');
+
+export function chainOverviewDashboard(): Dashboard {
+  const availability = perStore([`${ON_SHELF_PCT} AS "on_shelf_pct"`, `sum("oos") AS "oos_slots"`, `sum("slots") AS "slots"`], [AISLES]);
+  const coldChain = perStore(
+    [`sum("cases_in_alarm") AS "cases_in_alarm"`, `sum("open_cold_tasks") AS "open_cold_tasks"`, `sum("service_needed") AS "service_needed"`, `max("minutes_above") AS "minutes_above"`],
+    [
+      ...CASES_IN_ALARM,
+      OPEN_COLD_TASKS,
+      ...countWhere('service_needed', latestPerStore(M.kpiCase, 'service_needed', 'case'), `"v" = true`),
+      `(SELECT last("minutes_above_limit") AS "minutes_above" FROM "${M.kpiCase}" ${where(STORE)} GROUP BY "store", "case")`,
+    ],
+  );
+  const deviceHealth = perStore(
+    [`sum("offline") AS "offline"`, `sum("faulty") AS "faulty"`, `sum("dead_lettered") AS "dead_lettered"`, `sum("rejected") AS "rejected"`, `max("outbox_age_s") AS "outbox_age_s"`],
+    [
+      ...DEVICES_OFFLINE,
+      // A weight channel or a probe whose latest reading carries a fault (saturated, stuck, open circuit...).
+      ...countWhere('faulty', latestPerStore(M.shelfWeight, 'fault', 'slot'), `"v" != ''`),
+      ...countWhere('faulty', latestPerStore(M.probeTemperature, 'fault', 'probe'), `"v" != ''`),
+      DEAD_LETTERED,
+      counterIncrease('rejected', 'rejected'),
+      `(SELECT last("outbox_age_s") AS "outbox_age_s" FROM "${M.gatewayStats}" ${where(STORE)} GROUP BY "store", "gateway", "sink")`,
+    ],
+  );
+
+  return new DashboardBuilder('ShelfWatch — Chain overview')
+    .uid('shelfwatch-chain-overview')
+    .tags(['shelfwatch', 'chain', 'operations'])
+    .description('Every store at a glance, worst first: shelf availability, cold-chain alarms and device health, and the same figures over the whole chain.')
+    .editable()
+    .time({ from: 'now-3h', to: 'now' })
+    .refresh('1m')
+    .timezone('browser')
+    .withVariable(storeVariable())
+    .withRow(new RowBuilder('Chain'))
+    .withPanel(
+      chainStat('Stores reporting', 'Stores whose backend wrote availability KPIs in the selected range (kpi_availability).', `SELECT count("slots") FROM (SELECT last("slots") AS "slots" FROM "${M.kpiAvailability}" ${where(STORE)} GROUP BY "store")`)
+        .unit('short')
+        .thresholds(steps(COLOR.info)),
+    )
+    .withPanel(
+      chainStat('On-shelf availability', 'Latest share of planogram slots with stock over all selected stores, weighted by slots (kpi_availability).', `SELECT ${ON_SHELF_PCT} FROM ${AISLES}`)
+        .unit('percent')
+        .decimals(1)
+        .thresholds(availabilitySteps()),
+    )
+    .withPanel(
+      chainStat('Cases in alarm', 'Refrigerated cases whose temperature excursion alarm is raised now, over all selected stores (kpi_case.in_alarm).', `SELECT sum("cases_in_alarm") FROM ${CASES_IN_ALARM.join(', ')}`)
+        .unit('short')
+        .thresholds(alarmSteps()),
+    )
+    .withPanel(
+      chainStat(
+        'Open cold-chain tasks',
+        `Open or acknowledged tasks of kinds ${COLD_CHAIN_TASK_KINDS.join(', ')}, over all selected stores (kpi_open_tasks).`,
+        `SELECT sum("open_cold_tasks") FROM ${OPEN_COLD_TASKS}`,
+      )
+        .unit('short')
+        .thresholds(alarmSteps()),
+    )
+    .withPanel(
+      chainStat('Devices offline', 'Devices whose latest status says offline, over all selected stores (device_status).', `SELECT sum("offline") FROM ${DEVICES_OFFLINE.join(', ')}`)
+        .unit('short')
+        .thresholds(alarmSteps()),
+    )
+    .withPanel(
+      chainStat('Dead letters', 'Readings the stores’ gateways gave up on in the selected range (gateway_stats.dead_lettered): each needs a look.', `SELECT sum("dead_lettered") FROM ${DEAD_LETTERED}`)
+        .unit('short')
+        .thresholds(alarmSteps()),
+    )
+    .withRow(new RowBuilder('Stores, worst first'))
+    .withPanel(
+      storeTable(
+        'On-shelf availability by store',
+        'Latest share of planogram slots with stock in each store (slot-weighted over its aisles), lowest first.',
+        availability,
+        [
+          { field: 'on_shelf_pct', header: 'on-shelf %', unit: 'percent', thresholds: availabilitySteps() },
+          { field: 'oos_slots', header: 'out-of-stock slots', unit: 'short' },
+          { field: 'slots', header: 'slots', unit: 'short' },
+        ],
+        { header: 'on-shelf %', desc: false },
+      ),
+    )
+    .withPanel(
+      storeTable(
+        'Cold-chain alarms by store',
+        `Cases in alarm now, most first; open cold-chain tasks (${COLD_CHAIN_TASK_KINDS.join(', ')}), cases whose refrigeration needs service, and the longest time a case has spent above its limit.`,
+        coldChain,
+        [
+          { field: 'cases_in_alarm', header: 'cases in alarm', unit: 'short', thresholds: alarmSteps() },
+          { field: 'open_cold_tasks', header: 'open cold-chain tasks', unit: 'short' },
+          { field: 'service_needed', header: 'cases needing service', unit: 'short' },
+          { field: 'minutes_above', header: 'longest time above limit', unit: 'm' },
+        ],
+        { header: 'cases in alarm', desc: true },
+      ),
+    )
+    .withPanel(
+      storeTable(
+        'Device health by store',
+        'Devices offline now, most first; weight channels and probes whose latest reading reports a fault; readings the gateway dead-lettered and inputs it rejected in the range; how far its slowest sink is behind.',
+        deviceHealth,
+        [
+          { field: 'offline', header: 'devices offline', unit: 'short', thresholds: alarmSteps() },
+          { field: 'faulty', header: 'faulty sensors', unit: 'short' },
+          { field: 'dead_lettered', header: 'dead letters', unit: 'short' },
+          { field: 'rejected', header: 'rejected inputs', unit: 'short' },
+          { field: 'outbox_age_s', header: 'gateway behind', unit: 's' },
+        ],
+        { header: 'devices offline', desc: true },
+      ),
+    )
+    .build();
+}
