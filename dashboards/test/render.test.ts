@@ -114,6 +114,11 @@ describe('the panels each dashboard must show', () => {
     });
     expect(titles('shelfwatch-chain-overview')).toEqual(expect.arrayContaining(['Stores reporting', 'On-shelf availability', 'Cases in alarm', 'Devices offline', 'Dead letters']));
     expect(chain.templating?.list?.find((v) => v.name === 'store')?.current).toMatchObject({ value: ['$__all'] });
+    // A click on a store opens a dashboard that exists, with that store selected.
+    const uids = new Set(allDashboards().map((d) => d.dashboard.uid));
+    const links = JSON.stringify(chain.panels).match(/\/d\/[^?]+\?var-store=/g) ?? [];
+    expect(links).toHaveLength(3);
+    for (const link of links) expect(uids.has(link.slice(3, -11)), link).toBe(true);
   });
 
   it('devices and gateway', () => {

@@ -65,11 +65,21 @@ interface Column {
   thresholds?: ReturnType<typeof steps>;
 }
 
+interface StoreTable {
+  title: string;
+  description: string;
+  query: string;
+  columns: Column[];
+  sortBy: { header: string; desc: boolean };
+  /** The store dashboard a click on a store opens, with that store selected. */
+  drillDown: string;
+}
+
 /**
  * A table with one row per store, sorted on `sortBy` so the worst store is the first row.
  * The time column is dropped: every row is "now" (or the whole range, for counters).
  */
-function storeTable(title: string, description: string, query: string, columns: Column[], sortBy: { header: string; desc: boolean }) {
+function storeTable({ title, description, query, columns, sortBy, drillDown }: StoreTable) {
   const table = new TablePanel()
     .title(title)
     .description(description)
@@ -84,7 +94,8 @@ function storeTable(title: string, description: string, query: string, columns: 
     })
     .sortBy([new TableSortByFieldStateBuilder().displayName(sortBy.header).desc(sortBy.desc)])
     .height(10)
-    .span(24);
+    .span(24)
+    .overrideByName('store', [{ id: 'links', value: [{ title: 'Open this store', url: `/d/${drillDown}?var-store=\${__value.raw}&\${__url_time_range}` }] }]);
   for (const c of columns) {
     const properties: DynamicConfigValue[] = [{ id: 'unit', value: c.unit }];
     if (c.thresholds) {
@@ -192,46 +203,50 @@ export function chainOverviewDashboard(): Dashboard {
     )
     .withRow(new RowBuilder('Stores, worst first'))
     .withPanel(
-      storeTable(
-        'On-shelf availability by store',
-        'Latest share of planogram slots with stock in each store (slot-weighted over its aisles), lowest first.',
-        availability,
-        [
+      storeTable({
+        title: 'On-shelf availability by store',
+        description: 'Latest share of planogram slots with stock in each store (slot-weighted over its aisles), lowest first. Click a store for its store operations dashboard.',
+        query: availability,
+        columns: [
           { field: 'on_shelf_pct', header: 'on-shelf %', unit: 'percent', thresholds: availabilitySteps() },
           { field: 'oos_slots', header: 'out-of-stock slots', unit: 'short' },
           { field: 'slots', header: 'slots', unit: 'short' },
         ],
-        { header: 'on-shelf %', desc: false },
-      ),
+        sortBy: { header: 'on-shelf %', desc: false },
+        drillDown: 'shelfwatch-store-operations',
+      }),
     )
     .withPanel(
-      storeTable(
-        'Cold-chain alarms by store',
-        `Cases in alarm now, most first; open cold-chain tasks (${COLD_CHAIN_TASK_KINDS.join(', ')}), cases whose refrigeration needs service, and the longest time a case has spent above its limit.`,
-        coldChain,
-        [
+      storeTable({
+        title: 'Cold-chain alarms by store',
+        description: `Cases in alarm now, most first; open cold-chain tasks (${COLD_CHAIN_TASK_KINDS.join(', ')}), cases whose refrigeration needs service, and the longest time a case has spent above its limit. Click a store for its cold chain dashboard.`,
+        query: coldChain,
+        columns: [
           { field: 'cases_in_alarm', header: 'cases in alarm', unit: 'short', thresholds: alarmSteps() },
           { field: 'open_cold_tasks', header: 'open cold-chain tasks', unit: 'short' },
           { field: 'service_needed', header: 'cases needing service', unit: 'short' },
           { field: 'minutes_above', header: 'longest time above limit', unit: 'm' },
         ],
-        { header: 'cases in alarm', desc: true },
-      ),
+        sortBy: { header: 'cases in alarm', desc: true },
+        drillDown: 'shelfwatch-cold-chain',
+      }),
     )
     .withPanel(
-      storeTable(
-        'Device health by store',
-        'Devices offline now, most first; weight channels and probes whose latest reading reports a fault; readings the gateway dead-lettered and inputs it rejected in the range; how far its slowest sink is behind.',
-        deviceHealth,
-        [
+      storeTable({
+        title: 'Device health by store',
+        description:
+          'Devices offline now, most first; weight channels and probes whose latest reading reports a fault; readings the gateway dead-lettered and inputs it rejected in the range; how far its slowest sink is behind. Click a store for its devices dashboard.',
+        query: deviceHealth,
+        columns: [
           { field: 'offline', header: 'devices offline', unit: 'short', thresholds: alarmSteps() },
           { field: 'faulty', header: 'faulty sensors', unit: 'short' },
           { field: 'dead_lettered', header: 'dead letters', unit: 'short' },
           { field: 'rejected', header: 'rejected inputs', unit: 'short' },
           { field: 'outbox_age_s', header: 'gateway behind', unit: 's' },
         ],
-        { header: 'devices offline', desc: true },
-      ),
+        sortBy: { header: 'devices offline', desc: true },
+        drillDown: 'shelfwatch-devices',
+      }),
     )
     .build();
 }
