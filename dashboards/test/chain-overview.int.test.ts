@@ -16,8 +16,6 @@ const healthy: StoreState = {
   cases: [{ inAlarm: false, minutesAbove: 0, serviceNeeded: false }],
   openTasks: {},
   offlineDevices: 0,
-  faultyChannels: 0,
-  faultyProbes: 0,
   outboxAgeS: 0,
 };
 
@@ -50,7 +48,7 @@ const STORES: ChainStoreSpec[] = [
   {
     storeId: 'store-c',
     earlier: { ...healthy, aisles: [{ slots: 60, oos: 0 }] },
-    now: { ...healthy, aisles: [{ slots: 60, oos: 0 }], offlineDevices: 3, faultyChannels: 2, faultyProbes: 1, outboxAgeS: 120 },
+    now: { ...healthy, aisles: [{ slots: 60, oos: 0 }], openTasks: { sensor_fault: 3 }, offlineDevices: 3, outboxAgeS: 120 },
     deadLettered: 8,
     rejected: 0,
     gatewayRestarts: true,
@@ -61,10 +59,8 @@ const STORES: ChainStoreSpec[] = [
     earlier: {
       aisles: [{ slots: 30, oos: 15 }],
       cases: [{ inAlarm: true, minutesAbove: 20, serviceNeeded: true }],
-      openTasks: { temperature_excursion: 3 },
+      openTasks: { temperature_excursion: 3, sensor_fault: 2 },
       offlineDevices: 2,
-      faultyChannels: 3,
-      faultyProbes: 2,
       outboxAgeS: 900,
     },
     now: { ...healthy, aisles: [{ slots: 30, oos: 3 }], cases: [{ inAlarm: false, minutesAbove: 20, serviceNeeded: false }] },
@@ -154,22 +150,22 @@ describe('chain overview on four stores', () => {
     expect(byStore['store-c']).toMatchObject({ 'cases in alarm': 0, 'open cold-chain tasks': 0 });
   });
 
-  it('ranks stores by devices offline now, most first, with faults, dead letters, rejects and gateway lag', async () => {
+  it('ranks stores by devices offline now, most first, with sensor-fault tasks, dead letters, rejects and gateway lag', async () => {
     const shown = await table('Device health by store');
     expect(shown.slice(0, 2).map((r) => r.store)).toEqual(['store-c', 'store-b']);
     const byStore = Object.fromEntries(shown.map((r) => [r.store, r]));
     const totals = (store: string) => sim.gatewayTotals.get(store)!;
     expect(byStore['store-c']).toMatchObject({
       'devices offline': 3,
-      'faulty sensors': 3,
+      'open sensor-fault tasks': 3,
       'dead letters': totals('store-c').deadLettered,
       'gateway behind': 120,
     });
     // The restart's minute dead-lettered nothing: the counter's reset is not counted as dead letters.
     expect(totals('store-c').deadLettered).toBeLessThan(8);
-    expect(byStore['store-b']).toMatchObject({ 'devices offline': 1, 'faulty sensors': 0, 'dead letters': 0 });
+    expect(byStore['store-b']).toMatchObject({ 'devices offline': 1, 'open sensor-fault tasks': 0, 'dead letters': 0 });
     expect(byStore['store-a']).toMatchObject({ 'devices offline': 0, 'rejected inputs': 3 });
-    expect(byStore['store-d']).toMatchObject({ 'devices offline': 0, 'faulty sensors': 0, 'dead letters': 2, 'gateway behind': 0 });
+    expect(byStore['store-d']).toMatchObject({ 'devices offline': 0, 'open sensor-fault tasks': 0, 'dead letters': 2, 'gateway behind': 0 });
   });
 
   it('sums the same figures over the chain', async () => {

@@ -144,12 +144,11 @@ export function chainOverviewDashboard(): Dashboard {
     ],
   );
   const deviceHealth = perStore(
-    [`sum("offline") AS "offline"`, `sum("faulty") AS "faulty"`, `sum("dead_lettered") AS "dead_lettered"`, `sum("rejected") AS "rejected"`, `max("outbox_age_s") AS "outbox_age_s"`],
+    [`sum("offline") AS "offline"`, `sum("sensor_faults") AS "sensor_faults"`, `sum("dead_lettered") AS "dead_lettered"`, `sum("rejected") AS "rejected"`, `max("outbox_age_s") AS "outbox_age_s"`],
     [
       ...DEVICES_OFFLINE,
-      // A weight channel or a probe whose latest reading carries a fault (saturated, stuck, open circuit...).
-      ...countWhere('faulty', latestPerStore(M.shelfWeight, 'fault', 'slot'), `"v" != ''`),
-      ...countWhere('faulty', latestPerStore(M.probeTemperature, 'fault', 'probe'), `"v" != ''`),
+      // The backend's judgement of silent, self-reported faulty and implausible devices; no raw readings needed.
+      `(SELECT last("open") AS "sensor_faults" FROM "${M.kpiOpenTasks}" ${where(STORE, `"kind" = 'sensor_fault'`)} GROUP BY "store", "kind")`,
       DEAD_LETTERED,
       counterIncrease('rejected', 'rejected'),
       `(SELECT last("outbox_age_s") AS "outbox_age_s" FROM "${M.gatewayStats}" ${where(STORE)} GROUP BY "store", "gateway", "sink")`,
@@ -235,11 +234,11 @@ export function chainOverviewDashboard(): Dashboard {
       storeTable({
         title: 'Device health by store',
         description:
-          'Devices offline now, most first; weight channels and probes whose latest reading reports a fault; readings the gateway dead-lettered and inputs it rejected in the range; how far its slowest sink is behind. Click a store for its devices dashboard.',
+          'Devices offline now, most first; open sensor-fault tasks (devices silent, reporting a fault or reading implausibly, as the rules judge them); readings the gateway dead-lettered and inputs it rejected in the range; how far its slowest sink is behind. Click a store for its devices dashboard.',
         query: deviceHealth,
         columns: [
           { field: 'offline', header: 'devices offline', unit: 'short', thresholds: alarmSteps() },
-          { field: 'faulty', header: 'faulty sensors', unit: 'short' },
+          { field: 'sensor_faults', header: 'open sensor-fault tasks', unit: 'short' },
           { field: 'dead_lettered', header: 'dead letters', unit: 'short' },
           { field: 'rejected', header: 'rejected inputs', unit: 'short' },
           { field: 'outbox_age_s', header: 'gateway behind', unit: 's' },

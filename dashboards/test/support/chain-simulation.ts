@@ -1,9 +1,10 @@
 import { gatewayStatsPoints, kpiPoints, Reading, readingId, readingToPoint, type InfluxPointShape, type TaskKind } from '@shelfwatch/contracts';
 
 /**
- * Several stores' last half hour, as the services write it (readings through
- * readingToPoint, KPIs through kpiPoints, gateway counters through gatewayStatsPoints),
- * each store in a known state so the chain overview's figures can be checked exactly.
+ * Several stores' last half hour as the chain's InfluxDB holds it (no raw sensor readings:
+ * those stay in each store's node): KPIs through kpiPoints, device statuses through
+ * readingToPoint, gateway counters through gatewayStatsPoints, each store in a known state
+ * so the chain overview's figures can be checked exactly.
  * Every store is in a different, healthier state in the first half (`earlier`), so a
  * query that takes a mean or a maximum over the range instead of the latest value, or
  * a counter's last value instead of its increase, gets a wrong answer.
@@ -14,10 +15,8 @@ export interface StoreState {
   /** Per case: alarm, minutes above limit, refrigeration service needed. */
   cases: { inAlarm: boolean; minutesAbove: number; serviceNeeded: boolean }[];
   openTasks: Partial<Record<TaskKind, number>>;
-  /** Which of the store's devices are offline, faulty (weight channels, probes). */
+  /** How many of the store's devices are offline. */
   offlineDevices: number;
-  faultyChannels: number;
-  faultyProbes: number;
   outboxAgeS: number;
 }
 
@@ -43,8 +42,6 @@ export interface ChainSimulation {
 const MIN = 60_000;
 const MINUTES = 30;
 const DEVICES = 6;
-const CHANNELS = 8;
-const PROBES = 4;
 
 export function simulateChain(stores: ChainStoreSpec[], end: number): ChainSimulation {
   const start = end - MINUTES * MIN;
@@ -83,42 +80,6 @@ export function simulateChain(stores: ChainStoreSpec[], end: number): ChainSimul
         if (previous !== null && online === d >= previous.offlineDevices) continue;
         const deviceId = `${storeId}-dev-${d}`;
         reading({ kind: 'device.status', id: readingId.status(deviceId, at, online), storeId, deviceId, ts: at, deviceKind: 'camera', online, detail: online ? 'mqtt connected' : 'lwt' });
-      }
-      for (let ch = 0; ch < CHANNELS; ch++) {
-        const deviceId = `${storeId}-wb-1`;
-        reading({
-          kind: 'shelf.weight',
-          id: readingId.weight(deviceId, m, ch),
-          storeId,
-          deviceId,
-          ts: at,
-          shelfId: 'sh-1',
-          slotId: `s${ch}`,
-          sku: `SKU-${ch}`,
-          channel: ch,
-          rawCounts: 9000,
-          grams: 500,
-          units: 5,
-          stable: true,
-          fault: ch < state.faultyChannels ? 'stuck' : null,
-        });
-      }
-      for (let p = 0; p < PROBES; p++) {
-        const deviceId = `${storeId}-pr-${p}`;
-        const faulty = p < state.faultyProbes;
-        reading({
-          kind: 'probe.temperature',
-          id: readingId.probe(deviceId, m),
-          storeId,
-          deviceId,
-          ts: at,
-          caseId: 'case-1',
-          placement: 'product',
-          tempC: faulty ? null : 3,
-          fault: faulty ? 'open_circuit' : null,
-          batteryPct: 90,
-          rssiDbm: -60,
-        });
       }
       if (spec.gatewayRestarts && m === MINUTES / 2) {
         gatewayCount.dead = 0;
