@@ -96,12 +96,23 @@ async function rows(query: string, store?: string): Promise<Record<string, unkno
   return (result?.series ?? []).flatMap((s) => s.values.map((v) => ({ ...s.tags, ...Object.fromEntries(s.columns.map((c, i) => [c, v[i]])) })));
 }
 
-/** A table panel as Grafana shows it: one row per store, its organize transformation applied, sorted as configured. */
+/**
+ * A table panel as Grafana shows it: its queries' rows merged where time and store agree
+ * (the merge transformation), its organize transformation applied, sorted as configured.
+ */
 async function table(title: string, store?: string): Promise<Record<string, unknown>[]> {
   const p = panel(title);
-  const organize = p.transformations.find((t) => t.id === 'organize')!.options;
+  expect(p.transformations.map((t) => t.id)).toEqual(['merge', 'organize']);
+  const merged = new Map<string, Record<string, unknown>>();
+  for (const target of p.targets) {
+    for (const row of await rows(target.query, store)) {
+      const key = JSON.stringify([row.time, row.store]);
+      merged.set(key, { ...merged.get(key), ...row });
+    }
+  }
+  const organize = p.transformations[1]!.options;
   // Grafana calls InfluxDB's time column Time.
-  const shown = (await rows(p.targets[0]!.query, store)).map((row) =>
+  const shown = [...merged.values()].map((row) =>
     Object.fromEntries(
       Object.entries(row)
         .map(([k, v]) => [k === 'time' ? 'Time' : k, v] as const)

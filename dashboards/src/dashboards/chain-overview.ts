@@ -43,16 +43,23 @@ function countWhere(column: string, latest: string, condition: string): string[]
 }
 
 /**
- * How much a gateway counter rose in the range, per store: the sum of its non-negative
- * steps (a gateway restart resets it to 0; the step down is skipped, not subtracted).
+ * How much the gateway counters rose in the range, per store: the sum of their non-negative
+ * steps (a gateway restart resets them to 0; the step down is skipped, not subtracted).
  */
-function counterIncrease(column: string, field: string): string {
-  return `(SELECT non_negative_difference("${field}") AS "${column}" FROM "${M.gatewayStats}" ${where(STORE)} GROUP BY "store", "gateway", "input", "sink", "reason")`;
-}
+const COUNTER_INCREASES = `(SELECT ${['dead_lettered', 'rejected'].map((f) => `non_negative_difference("${f}") AS "${f}"`).join(', ')} FROM "${M.gatewayStats}" ${where(STORE)} GROUP BY "store", "gateway", "input", "sink", "reason")`;
 
-/** One row per store: `select` over the union of `sources`, grouped by store. */
-function perStore(select: string[], sources: string[]): string {
-  return `SELECT ${select.join(', ')} FROM ${sources.join(', ')} GROUP BY "store"`;
+/**
+ * One row per store: `aggregate` of `column` over `sources`, grouped by store. One figure
+ * per query: InfluxDB 1.6 drops columns when one query unions subqueries that each bring a
+ * different column (checked on 1.6.7), so a table runs a query per figure and Grafana merges
+ * the rows that agree on time and store. An aggregate's row has time 0 (no time range
+ * outside); max() is a selector and keeps its point's time, so it is wrapped in a sum over
+ * the store's single row.
+ */
+function perStore(column: string, aggregate: 'sum' | 'max', sources: string[]): string {
+  const select = (fn: string, from: string) => `SELECT ${fn}("${column}") AS "${column}" FROM ${from} GROUP BY "store"`;
+  const query = select(aggregate, sources.join(', '));
+  return aggregate === 'sum' ? query : select('sum', `(${query})`);
 }
 
 interface Column {
@@ -68,7 +75,8 @@ interface Column {
 interface StoreTable {
   title: string;
   description: string;
-  query: string;
+  /** One per figure (see perStore); Grafana merges their rows by store. */
+  queries: string[];
   columns: Column[];
   sortBy: { header: string; desc: boolean };
   /** The store dashboard a click on a store opens, with that store selected. */
@@ -79,11 +87,12 @@ interface StoreTable {
  * A table with one row per store, sorted on `sortBy` so the worst store is the first row.
  * The time column is dropped: every row is "now" (or the whole range, for counters).
  */
-function storeTable({ title, description, query, columns, sortBy, drillDown }: StoreTable) {
-  const table = new TablePanel()
-    .title(title)
-    .description(description)
-    .withTarget(influx(query).table())
+function storeTable({ title, description, queries, columns, sortBy, drillDown }: StoreTable) {
+  const table = new TablePanel().title(title).description(description);
+  queries.forEach((query, i) => table.withTarget(influx(query, String.fromCharCode(65 + i)).table()));
+  // Every query's rows carry the same time (no GROUP BY time), so merge joins them on the store.
+  table
+    .withTransformation({ id: 'merge', options: {} })
     .withTransformation({
       id: 'organize',
       options: {
@@ -130,30 +139,24 @@ const ON_SHELF_PCT = `100 * (1 - sum("oos") / sum("slots"))`;
 const CASES_IN_ALARM = countWhere('cases_in_alarm', latestPerStore(M.kpiCase, 'in_alarm', 'case'), `"v" = true`);
 const OPEN_COLD_TASKS = `(SELECT last("open") AS "open_cold_tasks" FROM "${M.kpiOpenTasks}" ${where(STORE, COLD_KIND)} GROUP BY "store", "kind")`;
 const DEVICES_OFFLINE = countWhere('offline', latestPerStore(M.deviceStatus, 'online', 'device'), `"v" = false`);
-const DEAD_LETTERED = counterIncrease('dead_lettered', 'dead_lettered');
 
 export function chainOverviewDashboard(): Dashboard {
-  const availability = perStore([`${ON_SHELF_PCT} AS "on_shelf_pct"`, `sum("oos") AS "oos_slots"`, `sum("slots") AS "slots"`], [AISLES]);
-  const coldChain = perStore(
-    [`sum("cases_in_alarm") AS "cases_in_alarm"`, `sum("open_cold_tasks") AS "open_cold_tasks"`, `sum("service_needed") AS "service_needed"`, `max("minutes_above") AS "minutes_above"`],
-    [
-      ...CASES_IN_ALARM,
-      OPEN_COLD_TASKS,
-      ...countWhere('service_needed', latestPerStore(M.kpiCase, 'service_needed', 'case'), `"v" = true`),
-      `(SELECT last("minutes_above_limit") AS "minutes_above" FROM "${M.kpiCase}" ${where(STORE)} GROUP BY "store", "case")`,
-    ],
-  );
-  const deviceHealth = perStore(
-    [`sum("offline") AS "offline"`, `sum("sensor_faults") AS "sensor_faults"`, `sum("dead_lettered") AS "dead_lettered"`, `sum("rejected") AS "rejected"`, `max("outbox_age_s") AS "outbox_age_s"`],
-    [
-      ...DEVICES_OFFLINE,
-      // The backend's judgement of silent, self-reported faulty and implausible devices; no raw readings needed.
-      `(SELECT last("open") AS "sensor_faults" FROM "${M.kpiOpenTasks}" ${where(STORE, `"kind" = 'sensor_fault'`)} GROUP BY "store", "kind")`,
-      DEAD_LETTERED,
-      counterIncrease('rejected', 'rejected'),
-      `(SELECT last("outbox_age_s") AS "outbox_age_s" FROM "${M.gatewayStats}" ${where(STORE)} GROUP BY "store", "gateway", "sink")`,
-    ],
-  );
+  const availability = [
+    `SELECT ${ON_SHELF_PCT} AS "on_shelf_pct", sum("oos") AS "oos_slots", sum("slots") AS "slots" FROM ${AISLES} GROUP BY "store"`,
+  ];
+  const coldChain = [
+    perStore('cases_in_alarm', 'sum', CASES_IN_ALARM),
+    perStore('open_cold_tasks', 'sum', [OPEN_COLD_TASKS]),
+    perStore('service_needed', 'sum', countWhere('service_needed', latestPerStore(M.kpiCase, 'service_needed', 'case'), `"v" = true`)),
+    perStore('minutes_above', 'max', [`(SELECT last("minutes_above_limit") AS "minutes_above" FROM "${M.kpiCase}" ${where(STORE)} GROUP BY "store", "case")`]),
+  ];
+  const deviceHealth = [
+    perStore('offline', 'sum', DEVICES_OFFLINE),
+    // The backend's judgement of silent, self-reported faulty and implausible devices; no raw readings needed.
+    perStore('sensor_faults', 'sum', [`(SELECT last("open") AS "sensor_faults" FROM "${M.kpiOpenTasks}" ${where(STORE, `"kind" = 'sensor_fault'`)} GROUP BY "store", "kind")`]),
+    `SELECT sum("dead_lettered") AS "dead_lettered", sum("rejected") AS "rejected" FROM ${COUNTER_INCREASES} GROUP BY "store"`,
+    perStore('outbox_age_s', 'max', [`(SELECT last("outbox_age_s") AS "outbox_age_s" FROM "${M.gatewayStats}" ${where(STORE)} GROUP BY "store", "gateway", "sink")`]),
+  ];
 
   return new DashboardBuilder('ShelfWatch — Chain overview')
     .uid('shelfwatch-chain-overview')
@@ -196,7 +199,7 @@ export function chainOverviewDashboard(): Dashboard {
         .thresholds(alarmSteps()),
     )
     .withPanel(
-      chainStat('Dead letters', 'Readings the stores’ gateways gave up on in the selected range (gateway_stats.dead_lettered): each needs a look.', `SELECT sum("dead_lettered") FROM ${DEAD_LETTERED}`)
+      chainStat('Dead letters', 'Readings the stores’ gateways gave up on in the selected range (gateway_stats.dead_lettered): each needs a look.', `SELECT sum("dead_lettered") FROM ${COUNTER_INCREASES}`)
         .unit('short')
         .thresholds(alarmSteps()),
     )
@@ -205,7 +208,7 @@ export function chainOverviewDashboard(): Dashboard {
       storeTable({
         title: 'On-shelf availability by store',
         description: 'Latest share of planogram slots with stock in each store (slot-weighted over its aisles), lowest first. Click a store for its store operations dashboard.',
-        query: availability,
+        queries: availability,
         columns: [
           { field: 'on_shelf_pct', header: 'on-shelf %', unit: 'percent', thresholds: availabilitySteps() },
           { field: 'oos_slots', header: 'out-of-stock slots', unit: 'short' },
@@ -219,7 +222,7 @@ export function chainOverviewDashboard(): Dashboard {
       storeTable({
         title: 'Cold-chain alarms by store',
         description: `Cases in alarm now, most first; open cold-chain tasks (${COLD_CHAIN_TASK_KINDS.join(', ')}), cases whose refrigeration needs service, and the longest time a case has spent above its limit. Click a store for its cold chain dashboard.`,
-        query: coldChain,
+        queries: coldChain,
         columns: [
           { field: 'cases_in_alarm', header: 'cases in alarm', unit: 'short', thresholds: alarmSteps() },
           { field: 'open_cold_tasks', header: 'open cold-chain tasks', unit: 'short' },
@@ -235,7 +238,7 @@ export function chainOverviewDashboard(): Dashboard {
         title: 'Device health by store',
         description:
           'Devices offline now, most first; open sensor-fault tasks (devices silent, reporting a fault or reading implausibly, as the rules judge them); readings the gateway dead-lettered and inputs it rejected in the range; how far its slowest sink is behind. Click a store for its devices dashboard.',
-        query: deviceHealth,
+        queries: deviceHealth,
         columns: [
           { field: 'offline', header: 'devices offline', unit: 'short', thresholds: alarmSteps() },
           { field: 'sensor_faults', header: 'open sensor-fault tasks', unit: 'short' },
