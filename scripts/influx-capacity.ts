@@ -101,8 +101,15 @@ async function post(influx: InfluxdHandle, bodies: string[], inFlight: number): 
   let next = 0;
   const worker = async () => {
     while (next < bodies.length) {
-      const res = await fetch(`${influx.url}/write?db=${DATABASE}&precision=n`, { method: 'POST', body: bodies[next++] });
-      if (res.status !== 204) throw new Error(`influx write ${res.status}: ${await res.text()}`);
+      const body = bodies[next++];
+      // A busy influxd may answer a write with a timeout and still store it: writing the same points again is harmless.
+      for (let attempt = 1; ; attempt++) {
+        const res = await fetch(`${influx.url}/write?db=${DATABASE}&precision=n`, { method: 'POST', body });
+        if (res.status === 204) break;
+        const text = await res.text();
+        if (!text.includes('timeout') || attempt === 5) throw new Error(`influx write ${res.status}: ${text}`);
+        log(`write timed out (attempt ${attempt}), writing again`);
+      }
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));

@@ -44,7 +44,8 @@ function countWhere(column: string, latest: string, condition: string): string[]
 
 /**
  * How much the gateway counters rose in the range, per store: the sum of their non-negative
- * steps (a gateway restart resets them to 0; the step down is skipped, not subtracted).
+ * steps. A gateway restart resets them to 0: the step down is skipped, not subtracted (what
+ * the restarted gateway counted before its first report is missed; it reports every 10 s).
  */
 const COUNTER_INCREASES = `(SELECT ${['dead_lettered', 'rejected'].map((f) => `non_negative_difference("${f}") AS "${f}"`).join(', ')} FROM "${M.gatewayStats}" ${where(STORE)} GROUP BY "store", "gateway", "input", "sink", "reason")`;
 
