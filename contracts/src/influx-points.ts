@@ -1,5 +1,5 @@
 import { intField, MEASUREMENTS, pointTimestampNs, type FieldValue, type InfluxPointShape } from './influx-schema.js';
-import type { TaskEvent } from './tasks.js';
+import { TaskKind, type TaskEvent } from './tasks.js';
 
 /**
  * The points the backend and the gateway write besides readings (shapes documented at
@@ -38,7 +38,10 @@ export interface KpiSnapshot {
   forecasts?: readonly { aisle: string; slotId: string; sku: string; units: number; salesPerHour: number; minutesToEmpty: number | null; unitsInOneHour: number }[];
 }
 
-/** The `kpi_*` points of one minute; each series' timestamp is offset by its key, so a rewrite replaces it. */
+/**
+ * The `kpi_*` points of one minute; each series' timestamp is offset by its key, so a rewrite replaces it.
+ * `openByKind` may leave out kinds with nothing open (the task store counts what it has).
+ */
 export function kpiPoints(kpis: KpiSnapshot, openByKind: readonly { kind: string; open: number }[]): InfluxPointShape[] {
   const store = kpis.storeId;
   const point = (measurement: string, tags: Record<string, string>, fields: Record<string, FieldValue>, key: string, at = kpis.at): InfluxPointShape => ({
@@ -52,7 +55,9 @@ export function kpiPoints(kpis: KpiSnapshot, openByKind: readonly { kind: string
     points.push(point(MEASUREMENTS.kpiAvailability, { aisle: a.aisle }, { on_shelf_pct: a.onShelfPct, oos_slots: intField(a.oosSlots), slots: intField(a.slots) }, `a:${a.aisle}`));
   }
   for (const c of kpis.compliance) points.push(point(MEASUREMENTS.kpiCompliance, { shelf: c.shelfId }, { compliance_pct: c.compliancePct }, `c:${c.shelfId}`));
-  for (const o of openByKind) points.push(point(MEASUREMENTS.kpiOpenTasks, { kind: o.kind }, { open: intField(o.open) }, `o:${o.kind}`));
+  // Every kind every minute, 0 included: a kind whose last task closed must read 0, not its last count.
+  const open = new Map<string, number>([...TaskKind.options.map((kind) => [kind, 0] as const), ...openByKind.map((o) => [o.kind, o.open] as const)]);
+  for (const [kind, n] of open) points.push(point(MEASUREMENTS.kpiOpenTasks, { kind }, { open: intField(n) }, `o:${kind}`));
   for (const c of kpis.cases) {
     const plant: Record<string, FieldValue> = {};
     if (c.plant) {

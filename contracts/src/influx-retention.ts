@@ -25,6 +25,8 @@ export interface Downsample {
   select: string[];
   /** Tags kept on the downsampled series. */
   tags: string[];
+  /** A condition on the raw points, e.g. `"in_alarm" = true` to count only alarm minutes. */
+  where?: string;
 }
 
 const q = (identifier: string) => `"${identifier.replace(/"/g, '\\"')}"`;
@@ -154,8 +156,10 @@ export function downsamples(): Downsample[] {
   ];
 }
 
-function selectInto(d: Downsample, db: string, where: string): string {
+function selectInto(d: Downsample, db: string, timeRange?: string): string {
   const groupBy = [`time(${d.bucket})`, ...d.tags.map(q)].join(', ');
+  const conditions = [d.where, timeRange].filter((c) => c !== undefined);
+  const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
   return `SELECT ${d.select.join(', ')} INTO ${q(db)}.${q(d.rp)}.${q(d.into)} FROM ${q(db)}.${q(RETENTION.raw.name)}.${q(d.from)}${where} GROUP BY ${groupBy}`;
 }
 
@@ -167,10 +171,10 @@ function selectInto(d: Downsample, db: string, where: string): string {
  * definition. Several writers may run it at once: whatever the interleaving, the last
  * statement of each pair is a CREATE with the same text, so the query ends up defined.
  */
-export function continuousQueryStatements(db: string = INFLUX_DATABASE): string[] {
-  return downsamples().flatMap((d) => [
+export function continuousQueryStatements(db: string = INFLUX_DATABASE, list: readonly Downsample[] = downsamples()): string[] {
+  return list.flatMap((d) => [
     `DROP CONTINUOUS QUERY ${q(d.name)} ON ${q(db)}`,
-    `CREATE CONTINUOUS QUERY ${q(d.name)} ON ${q(db)} RESAMPLE EVERY ${d.bucket} FOR ${d.resampleFor} BEGIN ${selectInto(d, db, '')} END`,
+    `CREATE CONTINUOUS QUERY ${q(d.name)} ON ${q(db)} RESAMPLE EVERY ${d.bucket} FOR ${d.resampleFor} BEGIN ${selectInto(d, db)} END`,
   ]);
 }
 
@@ -180,9 +184,9 @@ export function continuousQueryStatements(db: string = INFLUX_DATABASE): string[
  * hours of readings late) or for an import, run these over the affected range. Rerunning
  * is harmless: a bucket is rewritten with the same tags and time.
  */
-export function downsampleBackfillStatements(fromMs: number, toMs: number, db: string = INFLUX_DATABASE): string[] {
-  const where = ` WHERE time >= ${Math.floor(fromMs)}ms AND time < ${Math.ceil(toMs)}ms`;
-  return downsamples().map((d) => selectInto(d, db, where));
+export function downsampleBackfillStatements(fromMs: number, toMs: number, db: string = INFLUX_DATABASE, list: readonly Downsample[] = downsamples()): string[] {
+  const timeRange = `time >= ${Math.floor(fromMs)}ms AND time < ${Math.ceil(toMs)}ms`;
+  return list.map((d) => selectInto(d, db, timeRange));
 }
 
 /**

@@ -31,7 +31,7 @@ export const MEASUREMENTS = {
   /** Written by the backend once per minute of event time, from the rules' state.
    *  kpi_availability  tags: store, aisle  fields: on_shelf_pct (float), oos_slots (int), slots (int)
    *  kpi_compliance    tags: store, shelf  fields: compliance_pct (float)
-   *  kpi_open_tasks    tags: store, kind   fields: open (int)
+   *  kpi_open_tasks    tags: store, kind   fields: open (int; every kind, 0 when none is open)
    *  kpi_case          tags: store, case   fields: minutes_above_limit (float), in_alarm (bool),
    *                    service_needed (bool); once known: duty_pct, capacity_pct_of_normal (float)
    *  kpi_slot_forecast tags: store, aisle, slot, sku  fields: units (int), sales_per_hour (float),

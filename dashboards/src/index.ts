@@ -7,3 +7,5 @@ export { LIMITS } from './limits.js';
 export { storeOperationsDashboard } from './dashboards/store-operations.js';
 export { coldChainDashboard } from './dashboards/cold-chain.js';
 export { devicesDashboard } from './dashboards/devices.js';
+export { chainOverviewDashboard, COLD_CHAIN_TASK_KINDS } from './dashboards/chain-overview.js';
+export { chainRollups, chainRollupStatements, CHAIN_RP } from './chain-rollups.js';

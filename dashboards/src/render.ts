@@ -1,4 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { chainOverviewDashboard } from './dashboards/chain-overview.js';
 import { coldChainDashboard } from './dashboards/cold-chain.js';
 import { devicesDashboard } from './dashboards/devices.js';
 import { storeOperationsDashboard } from './dashboards/store-operations.js';
@@ -12,6 +13,7 @@ export function allDashboards(): { file: string; dashboard: Dashboard }[] {
     { file: 'store-operations.json', dashboard: normalize(storeOperationsDashboard()) },
     { file: 'cold-chain.json', dashboard: normalize(coldChainDashboard()) },
     { file: 'devices.json', dashboard: normalize(devicesDashboard()) },
+    { file: 'chain-overview.json', dashboard: normalize(chainOverviewDashboard()) },
   ];
 }
 

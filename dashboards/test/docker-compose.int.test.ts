@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { GRAFANA_PROVISIONING_DIR, renderProvisioning } from '../src/index.js';
+import { allDashboards, GRAFANA_PROVISIONING_DIR, renderProvisioning } from '../src/index.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -85,7 +85,7 @@ describe.skipIf(!hasCompose)('docker-compose.yml (validated offline by docker-co
     const provider = parseYaml(renderProvisioning().get('dashboards/shelfwatch.yaml')!) as { providers: { options: { path: string } }[] };
     const inContainer = provider.providers[0]!.options.path;
     const onHost = path.join(source, path.relative(GRAFANA_PROVISIONING_DIR, inContainer));
-    for (const file of ['store-operations.json', 'cold-chain.json', 'devices.json']) expect(existsSync(path.join(onHost, file)), file).toBe(true);
+    for (const { file } of allDashboards()) expect(existsSync(path.join(onHost, file)), file).toBe(true);
   });
 
   it('mounts config files that exist', async () => {

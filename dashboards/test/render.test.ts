@@ -100,6 +100,27 @@ describe('the panels each dashboard must show', () => {
     expect(titles('shelfwatch-cold-chain')).toEqual(expect.arrayContaining(['Cases in alarm', 'Time above limit', 'Defrost, door and compressor']));
   });
 
+  it('chain overview: the store tables sorted worst first, the chain-wide figures, every store by default', () => {
+    const chain = allDashboards().find((d) => d.dashboard.uid === 'shelfwatch-chain-overview')!.dashboard;
+    const sorts = Object.fromEntries(
+      ((chain.panels ?? []) as unknown as (PanelJson & { options?: { sortBy?: { displayName: string; desc: boolean }[] } })[])
+        .filter((p) => p.type === 'table')
+        .map((p) => [p.title, p.options?.sortBy] as const),
+    );
+    expect(sorts).toEqual({
+      'On-shelf availability by store': [{ displayName: 'on-shelf %', desc: false }],
+      'Cold-chain alarms by store': [{ displayName: 'cases in alarm', desc: true }],
+      'Device health by store': [{ displayName: 'devices offline', desc: true }],
+    });
+    expect(titles('shelfwatch-chain-overview')).toEqual(expect.arrayContaining(['Stores reporting', 'On-shelf availability', 'Cases in alarm', 'Devices offline', 'Dead letters']));
+    expect(chain.templating?.list?.find((v) => v.name === 'store')?.current).toMatchObject({ value: ['$__all'] });
+    // A click on a store opens a dashboard that exists, with that store selected.
+    const uids = new Set(allDashboards().map((d) => d.dashboard.uid));
+    const links = JSON.stringify(chain.panels).match(/\/d\/[^?]+\?var-store=/g) ?? [];
+    expect(links).toHaveLength(3);
+    for (const link of links) expect(uids.has(link.slice(3, -11)), link).toBe(true);
+  });
+
   it('devices and gateway', () => {
     expect(titles('shelfwatch-devices')).toEqual(
       expect.arrayContaining(['Last seen per device', 'Probe battery', 'Rejected frames and payloads by reason', 'Outbox depth', 'Outbox age', 'Write rates']),
