@@ -66,13 +66,12 @@ export class BackendSink implements Sink {
     const post = this.options.post ?? httpPost;
     if (!this.endpoints) throw new SinkError('backend sink is not initialised', true);
     const endpoint = this.endpoints.current;
-    const url = endpoint.ingest;
     let res: { status: number; text: string };
     try {
       // The answer is read inside the deadline too: a backend may stall mid-body.
       res = await withDeadline(
         (deadline) =>
-          post(url, {
+          post(endpoint.ingest, {
             headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.token}` },
             body: JSON.stringify(body),
             signal: deadline,
