@@ -35,6 +35,24 @@ describe('gateway configuration', () => {
     expect(() => parseGatewayConfig(opcua(10), { baseDir: '/', env: {} })).toThrow('opcua.publishingIntervalMs');
   });
 
+  it('takes one backend URL or a list of them to fail over between, and parses both into a list', () => {
+    const backend = (b: object) => parseGatewayConfig({ ...valid, backend: { token: 'a-long-token', ...b } }, { baseDir: '/', env: {} }).backend;
+    expect(backend({ url: 'http://b:3000' })).toEqual({ urls: ['http://b:3000'], token: 'a-long-token' });
+    expect(backend({ urls: ['http://b1:3000', 'https://b2/shelfwatch'] }).urls).toEqual(['http://b1:3000', 'https://b2/shelfwatch']);
+  });
+
+  it.each([
+    ['neither url nor urls', {}, 'backend: give exactly one of backend.url (one backend) and backend.urls'],
+    ['both url and urls', { url: 'http://b:3000', urls: ['http://c:3000'] }, 'backend: give exactly one of backend.url'],
+    ['an empty list', { urls: [] }, 'backend.urls:'],
+    ['more than 8 URLs', { urls: Array.from({ length: 9 }, (_, i) => `http://b${i}:3000`) }, 'backend.urls:'],
+    ['the same backend twice', { urls: ['http://b:3000', 'http://b:3000/'] }, 'backend.urls: must not name the same backend twice'],
+    ['a URL that is not http(s)', { urls: ['http://b:3000', 'ftp://c'] }, 'backend.urls[1]: must be an http(s) URL'],
+    ['a single URL that is not http(s)', { url: 'mqtt://b' }, 'backend.url: must be an http(s) URL'],
+  ])('refuses a backend section with %s, saying what is wrong', (_name, b, message) => {
+    expect(() => parseGatewayConfig({ ...valid, backend: { token: 'a-long-token', ...b } }, { baseDir: '/', env: {} })).toThrow(message);
+  });
+
   it('takes the backend token from SHELFWATCH_GATEWAY_TOKEN when the file has none', () => {
     const c = parseGatewayConfig({ ...valid, backend: { url: 'http://b:3000' } }, { baseDir: '/', env: { SHELFWATCH_GATEWAY_TOKEN: 'token-from-env' } });
     expect(c.backend.token).toBe('token-from-env');

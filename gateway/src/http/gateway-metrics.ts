@@ -41,6 +41,7 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
   private readonly sinkErrors = new Counter({ name: 'shelfwatch_gateway_sink_errors_total', help: 'Failed sink writes', labelNames: ['sink', 'retryable'], registers: [this.registry] });
+  private readonly backendFailovers = new Counter({ name: 'shelfwatch_gateway_backend_failovers_total', help: 'Switches of the backend sink to the next backend URL after the current one was unavailable', registers: [this.registry] });
   private readonly boardRejects = new Counter({ name: 'shelfwatch_gateway_frame_rejects_total', help: 'Rejected serial frames (or channels) per board and reason', labelNames: ['board', 'reason'], registers: [this.registry] });
   private readonly gaps = new Counter({ name: 'shelfwatch_gateway_sequence_gaps_total', help: 'Frames missing according to sequence numbers, per serial board', labelNames: ['board'], registers: [this.registry] });
   readonly outboxPending = new Gauge({ name: 'shelfwatch_gateway_outbox_pending', help: 'Outbox readings not yet delivered, per sink', labelNames: ['sink'], registers: [this.registry] });
@@ -88,6 +89,10 @@ export class GatewayMetrics {
 
   sinkError(sink: string, retryable: boolean): void {
     this.sinkErrors.inc({ sink, retryable: String(retryable) });
+  }
+
+  backendFailover(): void {
+    this.backendFailovers.inc();
   }
 
   sequenceGap(board: string, missing: number): void {

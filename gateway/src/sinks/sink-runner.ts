@@ -46,6 +46,8 @@ export interface SinkHealth {
   pending: number;
   consecutiveFailures: number;
   lastError: string | null;
+  /** The sink's own details (Sink.details), when it has any. */
+  details?: Record<string, unknown>;
 }
 
 /**
@@ -92,7 +94,8 @@ export class SinkRunner {
   }
 
   health(): SinkHealth {
-    return { ok: this.attempt < 5, pending: this.options.outbox.pending(this.name), consecutiveFailures: this.attempt, lastError: this.lastError };
+    const details = this.options.sink.details?.();
+    return { ok: this.attempt < 5, pending: this.options.outbox.pending(this.name), consecutiveFailures: this.attempt, lastError: this.lastError, ...(details ? { details } : {}) };
   }
 
   /** One round: fill, then write what is ready; resolves with when to run again (undefined: on wake()). */

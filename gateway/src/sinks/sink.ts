@@ -22,6 +22,8 @@ export interface Sink {
   stop(): Promise<void>;
   /** Whether this sink wants a reading. Called once per reading, in outbox order, per process run. */
   accepts(reading: Reading): boolean;
+  /** What /healthz shows about the sink itself beside the runner's state (e.g. the peer in use). */
+  details?(): Record<string, unknown>;
   /** `signal` aborts when the runner stops: a write must end then, even while its peer is silent. */
   write(readings: Reading[], signal: AbortSignal): Promise<void>;
 }
