@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Reading } from '@shelfwatch/contracts';
 import { scenarioFromObject, SimEngine, type GeneratedLayoutSpec } from '@shelfwatch/firmware-sim';
-import { BackendSink, BoardDecoder, buildStoreContext, caseValueToReading, mapMessage } from '@shelfwatch/gateway';
+import { BackendSink } from '@shelfwatch/gateway';
 import { repoRoot } from '@shelfwatch/test-support';
 import pino from 'pino';
+import { gatewayDecoder } from '../scripts/gateway-decoded.js';
 
 export interface PeakHourForwarding {
   /** Local time the counted window starts (the demand curve's busiest hour) and its length. */
@@ -41,11 +42,7 @@ export async function peakHourForwarding(spec: GeneratedLayoutSpec, options: { w
     settings: { ...raw.settings, startTime: start.toISOString().replace('Z', '+00:00'), durationS: (options.warmupMin + options.windowMin) * 60 },
     timeline: [],
   });
-  const { layout } = scenario;
-  const store = buildStoreContext(layout, {});
-  const decoders = new Map(
-    layout.shelves.map((shelf) => [shelf.boardId, new BoardDecoder({ storeId: store.storeId, boardId: shelf.boardId, shelf, products: store.productsBySku, calibrationOf: () => undefined })]),
-  );
+  const decode = gatewayDecoder(scenario.layout);
   const sink = new BackendSink({ url: 'http://127.0.0.1:9/', token: 'unused', gatewayId: 'bench', logger: pino({ level: 'silent' }) });
   sink.init();
   const engine = new SimEngine({ scenario, seed: 1, sink: () => undefined });
@@ -54,17 +51,7 @@ export async function peakHourForwarding(spec: GeneratedLayoutSpec, options: { w
   let stored = 0;
   while (!engine.done) {
     const out = engine.step();
-    const readings: Reading[] = [];
-    for (const { boardId, output } of out.boards) if (output.kind !== 'dropped') readings.push(...decoders.get(boardId)!.decode(output.line).readings);
-    for (const { cameraId, message } of out.scans) readings.push(...mapMessage(store, cameraId, 'camera', 'scan', JSON.stringify(message)).readings);
-    for (const { probeId, message } of out.probes) readings.push(...mapMessage(store, probeId, 'probe', 'probe', JSON.stringify(message)).readings);
-    for (const { controllerId, changes } of out.controllers) {
-      const caseId = store.casesByController.get(controllerId)!.id;
-      for (const c of changes) {
-        const outcome = caseValueToReading({ storeId: store.storeId, controllerId, caseId, variable: c.variable, value: c.value, statusGood: true, tsMs: c.sourceTsMs });
-        if (outcome.ok) readings.push(outcome.reading);
-      }
-    }
+    const readings = decode(out);
     const counting = out.nowMs >= countFrom;
     for (const r of readings) {
       if (!sink.accepts(r) || !counting) continue;

@@ -18,9 +18,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readingToPoint, type Reading } from '@shelfwatch/contracts';
 import { scenarioFromObject, SimEngine, type Scenario } from '@shelfwatch/firmware-sim';
-import { BoardDecoder, buildStoreContext, caseValueToReading, mapMessage } from '@shelfwatch/gateway';
 import { toLineProtocol } from '@shelfwatch/service-kit';
 import { influxQuery, repoRoot, startInfluxd, waitUntil, type InfluxdHandle } from '@shelfwatch/test-support';
+import { gatewayDecoder } from './gateway-decoded.js';
 
 // stdout carries only the result; node-opcua (loaded with the gateway) warns with console.log.
 console.log = console.error;
@@ -53,28 +53,13 @@ async function largeStore(minutes: number): Promise<{ scenario: Scenario; heartb
 
 /** The scenario's readings as the store's gateway stores them, one simulated minute at a time. */
 function* storeMinutes(scenario: Scenario): Generator<Reading[]> {
-  const store = buildStoreContext(scenario.layout, {});
-  const decoders = new Map(
-    scenario.layout.shelves.map((shelf) => [
-      shelf.boardId,
-      new BoardDecoder({ storeId: store.storeId, boardId: shelf.boardId, shelf, products: store.productsBySku, calibrationOf: () => undefined }),
-    ]),
-  );
+  const decode = gatewayDecoder(scenario.layout);
   const engine = new SimEngine({ scenario, seed: 1, sink: () => undefined });
   let minute: Reading[] = [];
   let minuteEnds = Date.parse(START) + 60_000;
   while (!engine.done) {
     const out = engine.step();
-    for (const { boardId, output } of out.boards) if (output.kind !== 'dropped') minute.push(...decoders.get(boardId)!.decode(output.line).readings);
-    for (const { cameraId, message } of out.scans) minute.push(...mapMessage(store, cameraId, 'camera', 'scan', JSON.stringify(message)).readings);
-    for (const { probeId, message } of out.probes) minute.push(...mapMessage(store, probeId, 'probe', 'probe', JSON.stringify(message)).readings);
-    for (const { controllerId, changes } of out.controllers) {
-      const caseId = store.casesByController.get(controllerId)!.id;
-      for (const c of changes) {
-        const outcome = caseValueToReading({ storeId: store.storeId, controllerId, caseId, variable: c.variable, value: c.value, statusGood: true, tsMs: c.sourceTsMs });
-        if (outcome.ok) minute.push(outcome.reading);
-      }
-    }
+    minute.push(...decode(out));
     if (out.nowMs >= minuteEnds) {
       yield minute;
       minute = [];
