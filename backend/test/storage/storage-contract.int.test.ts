@@ -2,12 +2,12 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, startPostgres, type PostgresHandle, type TempDir } from '@shelfwatch/test-support';
-import type { Condition } from '../../src/rules/types.js';
 import type { OutboxMessage, Storage } from '../../src/storage/ports.js';
 import { migrate, MIGRATIONS } from '../../src/storage/postgres/migrations.js';
 import { openPostgresStorage } from '../../src/storage/postgres/pg-storage.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
 import { raise } from '../../src/tasks/task-state.js';
+import { outOfStock } from '../support/conditions.js';
 import { fixtureLayout } from '../support/fixture-layout.js';
 import { probe, weight } from '../support/readings.js';
 
@@ -39,18 +39,6 @@ async function fresh(open: () => Promise<Storage>): Promise<Storage> {
   return storage;
 }
 
-const condition = (slot: string): Condition => ({
-  storeId: 'store-1',
-  kind: 'out_of_stock',
-  locationKey: `slot:${slot}`,
-  severity: 'warning',
-  location: { slotId: slot, label: `slot ${slot}` },
-  title: 'Out of stock',
-  action: 'Restock',
-  reason: 'empty',
-  evidence: [],
-  products: [],
-});
 
 const message = (id: string, at: number): Omit<OutboxMessage, 'attempts' | 'status'> => ({
   id,
@@ -82,7 +70,7 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     const raced = await Promise.allSettled(
       ['task-a', 'task-b'].map((id) =>
         storage.transaction(async (tx) => {
-          const t = raise(condition('slot-1'), T0, id);
+          const t = raise(outOfStock('slot-1'), T0, id);
           await tx.tasks.insert(t.task);
           await tx.tasks.appendHistory(t.task.id, t.history);
           return tx.tasks.appendEvent(t.event, t.task);
@@ -96,7 +84,7 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     // The loser's history and event were rolled back with its task.
     expect((await storage.tasks.eventsAfter(0, 10)).map((e) => e.task.id)).toEqual([active[0]?.id]);
     // Another location is another task.
-    await storage.transaction((tx) => tx.tasks.insert(raise(condition('slot-2'), T0, 'task-c').task));
+    await storage.transaction((tx) => tx.tasks.insert(raise(outOfStock('slot-2'), T0, 'task-c').task));
     expect(await storage.tasks.countActive()).toBe(2);
   });
 
@@ -107,7 +95,7 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     const failed = storage.transaction(async (tx) => {
       await tx.readings.admitNew([reading]);
       await tx.readings.keepRecent([reading]);
-      const t = raise(condition('slot-1'), T0, 'task-1');
+      const t = raise(outOfStock('slot-1'), T0, 'task-1');
       await tx.tasks.insert(t.task);
       await tx.tasks.appendHistory(t.task.id, t.history);
       await tx.tasks.appendEvent(t.event, t.task);
@@ -132,7 +120,7 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     const storage = await fresh(open);
     const seqs: number[] = [];
     for (const slot of ['slot-1', 'slot-2', 'slot-3']) {
-      const t = raise(condition(slot), T0, `task-${slot}`);
+      const t = raise(outOfStock(slot), T0, `task-${slot}`);
       const event = await storage.transaction(async (tx) => {
         await tx.tasks.insert(t.task);
         return tx.tasks.appendEvent(t.event, t.task);

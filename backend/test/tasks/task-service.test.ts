@@ -7,6 +7,7 @@ import type { TaskRepo } from '../../src/storage/ports.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
 import { DEFAULT_ESCALATION_MIN } from '../../src/tasks/task-state.js';
 import { TaskService, type TaskCommit } from '../../src/tasks/task-service.js';
+import { outOfStock } from '../support/conditions.js';
 import { fixtureLayout } from '../support/fixture-layout.js';
 
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
@@ -25,27 +26,15 @@ async function setup() {
   return { storage, service, published, clock };
 }
 
-const oos = (slot = 'slot-3b-1'): Condition => ({
-  storeId: 'store-1',
-  kind: 'out_of_stock',
-  locationKey: `slot:${slot}`,
-  severity: 'warning',
-  location: { slotId: slot, label: `slot ${slot}` },
-  title: 'Out of stock',
-  action: 'Restock',
-  reason: 'empty',
-  evidence: [],
-  products: [],
-});
 
 describe('TaskService', () => {
   it('keeps one active task per (kind, location) and starts a new one after it closes', async () => {
     const { service, storage } = await setup();
-    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: oos() }]));
-    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0 + MIN, condition: { ...oos(), severity: 'critical' } }]));
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: outOfStock() }]));
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0 + MIN, condition: { ...outOfStock(), severity: 'critical' } }]));
     expect(await storage.tasks.list({})).toHaveLength(1);
     await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'clear', at: T0 + 2 * MIN, storeId: 'store-1', kind: 'out_of_stock', locationKey: 'slot:slot-3b-1', reason: 'restocked' }]));
-    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0 + 3 * MIN, condition: oos() }]));
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0 + 3 * MIN, condition: outOfStock() }]));
     const all = await storage.tasks.list({});
     expect(all.map((t) => t.status).sort()).toEqual(['open', 'resolved']);
     expect((await service.withHistory('task-1')).history.map((h) => h.action)).toEqual(['raised', 'updated', 'resolved']);
@@ -55,19 +44,19 @@ describe('TaskService', () => {
     const { service, published, storage } = await setup();
     await expect(
       service.unitOfWork(async (uow) => {
-        await service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: oos() }]);
+        await service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: outOfStock() }]);
         throw new Error('disk full');
       }),
     ).rejects.toThrow('disk full');
     expect(published).toHaveLength(0);
     expect(await storage.tasks.list({})).toHaveLength(0);
-    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: oos('slot-3b-1') }, { type: 'assert', at: T0, condition: oos('slot-3b-2') }]));
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: outOfStock('slot-3b-1') }, { type: 'assert', at: T0, condition: outOfStock('slot-3b-2') }]));
     expect(published.map((e) => e.seq)).toEqual([1, 2]);
   });
 
   it('escalates unacknowledged tasks on event time, catching up several levels at once', async () => {
     const { service, published } = await setup();
-    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: oos() }]));
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: outOfStock() }]));
     await service.unitOfWork((uow) => service.escalate(uow, 'store-1', T0 + 29 * MIN));
     expect(published.filter((e) => e.type === 'escalated')).toHaveLength(0);
     await service.unitOfWork((uow) => service.escalate(uow, 'store-1', T0 + 65 * MIN));
@@ -88,11 +77,11 @@ describe('TaskService', () => {
       });
     const escalatedLevels = () => published.filter((e) => e.type === 'escalated').map((e) => [e.task.locationKey, e.task.escalationLevel]);
     const period = DEFAULT_ESCALATION_MIN.out_of_stock * MIN;
-    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: oos('slot-3b-1') }]));
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: outOfStock('slot-3b-1') }]));
     for (let m = 1; m < 10; m++) await service.unitOfWork((uow) => service.escalate(uow, 'store-1', T0 + m * MIN));
     expect(reads).toBe(1);
     // Raised later but with a shorter escalation period: it brings the next look forward.
-    const excursion: Condition = { ...oos('slot-3b-2'), kind: 'temperature_excursion', locationKey: 'case:c1' };
+    const excursion: Condition = { ...outOfStock('slot-3b-2'), kind: 'temperature_excursion', locationKey: 'case:c1' };
     await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0 + 10 * MIN, condition: excursion }]));
     const excursionDue = T0 + 10 * MIN + DEFAULT_ESCALATION_MIN.temperature_excursion * MIN;
     expect(excursionDue).toBeLessThan(T0 + period);
@@ -114,7 +103,7 @@ describe('TaskService', () => {
 
   it('escalates once, straight to the level due, when event time jumps to the year 2100', async () => {
     const { service, published, storage } = await setup();
-    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: oos('slot-3b-1') }, { type: 'assert', at: T0, condition: oos('slot-3b-2') }]));
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: outOfStock('slot-3b-1') }, { type: 'assert', at: T0, condition: outOfStock('slot-3b-2') }]));
     // Work must not grow with the jump: a walk level by level would write millions of rows
     // in one transaction (and never return). Fail fast instead of hanging if it does.
     let updates = 0;
@@ -138,7 +127,7 @@ describe('TaskService', () => {
   it('puts a delivery into the backroom when its receive task is done', async () => {
     const { service, storage } = await setup();
     const id = await service.unitOfWork(async (uow) => {
-      const taskId = await service.assert(uow, { ...oos(), kind: 'delivery_receive', locationKey: 'delivery:dairyco:d1' }, T0);
+      const taskId = await service.assert(uow, { ...outOfStock(), kind: 'delivery_receive', locationKey: 'delivery:dairyco:d1' }, T0);
       await uow.tx.deliveries.insert({ deliveryId: 'd1', supplierId: 'dairyco', storeId: 'store-1', requestId: null, expectedAt: T0, lines: [{ sku: 'MILK-1L', quantity: 12 }], taskId, receivedAt: null });
       return taskId;
     });
@@ -152,11 +141,11 @@ describe('TaskService', () => {
 describe('TaskRepo.forCase (audit reports)', () => {
   it('returns the case tasks active at some point in the period', async () => {
     const { service, storage } = await setup();
-    const excursion = (): Condition => ({ ...oos(), kind: 'temperature_excursion', locationKey: 'case:case-4', location: { caseId: 'case-4', label: 'Case 4' } });
+    const excursion = (): Condition => ({ ...outOfStock(), kind: 'temperature_excursion', locationKey: 'case:case-4', location: { caseId: 'case-4', label: 'Case 4' } });
     await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: excursion() }]));
     await service.complete('task-1', 'alice', T0 + 30 * MIN, 'moved stock');
     await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0 + 120 * MIN, condition: excursion() }]));
-    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: oos() }]));
+    await service.unitOfWork((uow) => service.applyDecisions(uow, [{ type: 'assert', at: T0, condition: outOfStock() }]));
     expect((await storage.tasks.forCase('case-4', T0 - MIN, T0 + 10 * MIN)).map((t) => t.id)).toEqual(['task-1']);
     expect((await storage.tasks.forCase('case-4', T0 + 60 * MIN, T0 + 200 * MIN)).map((t) => t.id)).toEqual(['task-2']);
     expect((await storage.tasks.forCase('case-4', T0, T0 + 200 * MIN, 'store-1')).map((t) => t.note)).toEqual(['moved stock', null]);
