@@ -5,10 +5,9 @@ import { makeTempDir, startPostgres, startService, type ManagedProcess, type Pos
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureLayout } from './support/fixture-layout.js';
 import { SECRETS, TOKENS } from './support/harness.js';
-import { storeMinutes } from './support/readings.js';
+import { storeMinutes, RECENT_T0 } from './support/readings.js';
 
-// Recent event time: ingest refuses readings more than 47 h old.
-const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
+const T0 = RECENT_T0;
 
 const minutes = (from: number, to: number, o: { units: number }): Reading[] => storeMinutes(T0, from, to, o);
 

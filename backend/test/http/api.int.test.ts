@@ -2,12 +2,11 @@
 import { TaskWithHistory } from '@shelfwatch/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHarness, TOKENS, type Harness } from '../support/harness.js';
-import { cameraGap, probe, weight } from '../support/readings.js';
+import { cameraGap, probe, weight, RECENT_T0 } from '../support/readings.js';
 import { scriptedEngines } from '../support/scripted-engine.js';
 import { SseClient } from '../support/sse-client.js';
 
-// Recent event time: ingest refuses readings more than 47 h old.
-const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
+const T0 = RECENT_T0;
 const MIN = 60_000;
 
 describe('backend HTTP API (scripted rules)', () => {

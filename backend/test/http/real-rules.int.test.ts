@@ -3,12 +3,11 @@ import type { Reading } from '@shelfwatch/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@shelfwatch/service-kit';
 import { makeHarness, SECRETS, TOKENS, type Harness } from '../support/harness.js';
-import { storeMinutes } from '../support/readings.js';
+import { storeMinutes, RECENT_T0 } from '../support/readings.js';
 import { SseClient } from '../support/sse-client.js';
 import { WebhookReceiver } from '@shelfwatch/test-support';
 
-// Recent event time: ingest refuses readings more than 47 h old.
-const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
+const T0 = RECENT_T0;
 
 const minutes = (from: number, to: number, o: { units: number }): Reading[] => storeMinutes(T0, from, to, o);
 

@@ -2,6 +2,9 @@ import type { Reading, ReadingOf } from '@shelfwatch/contracts';
 
 let seq = 0;
 
+/** A whole minute two hours ago: recent event time, which ingest takes (it refuses readings more than 47 h old). */
+export const RECENT_T0 = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
+
 export function weight(ts: number, units: number, opts: { slotId?: string; sku?: string; channel?: number; id?: string } = {}): ReadingOf<'shelf.weight'> {
   seq++;
   const channel = opts.channel ?? 0;

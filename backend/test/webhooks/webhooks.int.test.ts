@@ -3,12 +3,11 @@ import { ReplenishmentRequested } from '@shelfwatch/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '@shelfwatch/service-kit';
 import { makeHarness, SECRETS, TOKENS, type Harness } from '../support/harness.js';
-import { cameraGap, probe } from '../support/readings.js';
+import { cameraGap, probe, RECENT_T0 } from '../support/readings.js';
 import { scriptedEngines } from '../support/scripted-engine.js';
 import { WebhookReceiver } from '@shelfwatch/test-support';
 
-// Recent event time: ingest refuses readings more than 47 h old.
-const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
+const T0 = RECENT_T0;
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
