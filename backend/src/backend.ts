@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import { DEFAULT_MAX_AHEAD_MS, StoreLayout, TaskKind, type EventTimeBound } from '@shelfwatch/contracts';
 import { pino, type Logger } from 'pino';
@@ -6,12 +7,14 @@ import { Listeners, loadConfig, systemClock, systemTimers, Worker, type Clock, t
 import { storageLocation, type BackendConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { EngineHost } from './engine/engine-host.js';
+import { EventTail } from './feed/event-tail.js';
 import { FeedBus } from './feed/feed-bus.js';
 import { TokenIndex } from './http/auth.js';
 import { buildApp, type BuildAppOptions } from './http/build-app.js';
 import { InfluxExporter } from './influx/influx-exporter.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { BackendMetrics } from './metrics.js';
+import { StoreLeases } from './replicas/store-leases.js';
 import { reportRouters } from './reports/mount-reports.js';
 import { createRuleEngine as rulesCreateRuleEngine, defaultLimits } from './rules/index.js';
 import type { ColdChainLimits, CreateRuleEngine } from './rules/types.js';
@@ -87,11 +90,16 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
   const metrics = new BackendMetrics();
   const bus = new FeedBus(logger);
   const committed = new Listeners<TaskCommit>(logger, 'task commit');
-  committed.subscribe((c) => bus.publish(c.events));
+  // A database several replicas share: the feed follows the event log, where every replica's commits meet.
+  const tail = storage.listen ? new EventTail(storage, bus) : undefined;
+  const tailer = tail ? new Worker({ name: 'event tail', logger, timers, intervalMs: 1000, pass: () => tail.pass() }) : undefined;
+  if (tailer) committed.subscribe(() => tailer.kick());
+  else committed.subscribe((c) => bus.publish(c.events));
   committed.subscribe((c) => {
     for (const e of c.events) metrics.taskEvents.inc({ type: e.type, kind: e.task.kind });
   });
   let webhooks: WebhookWorker | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
   const escalationMin = { ...DEFAULT_ESCALATION_MIN };
   for (const kind of TaskKind.options) {
     const v = config.escalation?.[kind];
@@ -136,7 +144,30 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       });
     }
     const eventTime = eventTimeBound(config);
+    let replayed = 0;
+    const replica = { id: config.replica?.id ?? `${hostname()}-${process.pid}`, url: config.replica?.url ?? '' };
+    const leases = new StoreLeases({
+      storage,
+      replica,
+      leaseMs: config.replica?.leaseMs ?? 15_000,
+      logger,
+      gained: async (storeId) => {
+        await tasks.exclusive(async () => {
+          replayed += await engines.rebuild(storeId);
+        });
+        // What waits in the inbox for the store goes to its rules before any reading after it.
+        ingest.markWaiting([storeId]);
+        drainer.kick();
+        metrics.storesTaken.inc();
+        metrics.storesHere.set(engines.storeIds().length);
+      },
+      lost: async (storeId) => {
+        await tasks.exclusive(async () => engines.release(storeId));
+        metrics.storesHere.set(engines.storeIds().length);
+      },
+    });
     const ingest = new IngestService({
+      leases,
       engines,
       tasks,
       logger: logger.child({ component: 'ingest' }),
@@ -153,9 +184,20 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
         }
       },
     });
-    const replayStarted = Date.now();
-    const { replayed } = await engines.start();
-    logger.info({ replayed, ms: Date.now() - replayStarted }, 'rule state rebuilt from stored readings');
+    const drainer = new Worker({ name: 'inbox', logger, timers, pass: async () => ((await ingest.drainWaiting()) ? 0 : undefined) });
+    const keeper = new Worker({
+      name: 'store leases',
+      logger,
+      timers,
+      intervalMs: leases.roundMs,
+      // Back soon after the database returns: leases left unrenewed expire and the stores move.
+      backoff: { initialMs: 500, maxMs: leases.roundMs },
+      pass: async () => {
+        await engines.refreshStores();
+        await leases.keep();
+        if (ingest.markWaiting(await storage.inbox.waiting())) drainer.kick();
+      },
+    });
 
     const ctx: AppContext = {
       config,
@@ -173,10 +215,29 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
       heartbeatMs: opts.heartbeatMs ?? 15_000,
       // Between units of work: a batch never sees a store's engine half rebuilt.
       layoutChanged: async (storeId) => {
-        await tasks.exclusive(() => engines.rebuild(storeId));
+        if (engines.engine(storeId)) {
+          await tasks.exclusive(() => engines.rebuild(storeId));
+        } else {
+          // A store this replica does not run (yet): a new one is claimed by the next round, run now.
+          await engines.refreshStores();
+          await keeper.runNow();
+        }
       },
       startedAt: clock.now(),
+      replica,
     };
+    // Before the server listens: an event committed once it does is published to the live feed.
+    if (tail) {
+      await tail.start();
+      unlisten = await storage.listen?.((channel, storeId) => {
+        if (channel === 'events') tailer?.kick();
+        else if (channel === 'inbox' && ingest.markWaiting([storeId])) drainer.kick();
+        else if (channel === 'layout' && engines.engine(storeId)) void ctx.layoutChanged(storeId).catch((err: unknown) => logger.error({ err, storeId }, 'rebuilding after a layout change failed'));
+      });
+      // An open task from any replica may be due to escalate here, where its store's rules run.
+      bus.subscribe((e) => tasks.noteOpen(e.task));
+      tailer?.start();
+    }
     const extraRouters = (c: AppContext) => [...reportRouters(c, { limits }), ...(opts.extraRouters?.(c) ?? [])];
     const webDir = opts.webDir ?? config.webDir;
     const app = buildApp(ctx, { extraRouters, ...(webDir ? { webDir } : {}) });
@@ -194,6 +255,13 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
 
+    replica.url ||= host === '0.0.0.0' || host === '[::]' ? `http://${hostname()}:${address.port}` : url;
+    // The first round before the backend says it is ready: the stores it gets are rebuilt by replay.
+    const replayStarted = Date.now();
+    keeper.start(leases.roundMs);
+    await keeper.runNow();
+    logger.info({ replica: replica.id, stores: engines.storeIds().length, replayed, ms: Date.now() - replayStarted }, 'rule state rebuilt from stored readings');
+    drainer.start();
     worker.start();
     exporter?.start();
     const tickAll = async () => {
@@ -232,6 +300,12 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
         if (closed) return;
         closed = true;
         await ticker.stop();
+        await keeper.stop();
+        // Given back, not left to expire: the other replicas take the stores over at their next round.
+        await leases.releaseAll().catch((err: unknown) => logger.warn({ err }, 'store leases not given back; they expire'));
+        await unlisten?.();
+        await tailer?.stop();
+        await drainer.stop();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         // SSE streams never end by themselves.
         server.closeAllConnections();
@@ -244,6 +318,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
     };
   } catch (err) {
     await webhooks?.stop();
+    await unlisten?.();
     await storage.close();
     throw err;
   }

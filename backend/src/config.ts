@@ -85,6 +85,21 @@ export const BackendConfig = z
         z.object({ kind: z.literal('postgres'), url: z.string().min(1).max(4096).optional() }).strict(),
       ])
       .optional(),
+    /**
+     * This backend as one of several replicas on one PostgreSQL (ignored with SQLite, which one
+     * process owns). Stores are split among live replicas by lease; a replica that stops renewing
+     * for `leaseMs` (default 15 s) has its stores taken over by the others.
+     */
+    replica: z
+      .object({
+        /** Unique among the replicas (default: host name and process id). */
+        id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'letters, digits and . _ : - only').optional(),
+        /** Where the other replicas reach this one (default: http://<host name>:<port>). */
+        url: z.url().max(2000).optional(),
+        leaseMs: z.number().int().min(1000).max(300_000).optional(),
+      })
+      .strict()
+      .optional(),
     layoutFiles: z.array(z.string().min(1).max(4096)).max(1000).default([]),
     tokens: z.array(TokenConfig).max(10_000).default([]),
     suppliers: z.record(SupplierId, SupplierEndpoint).default({}),

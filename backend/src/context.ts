@@ -7,7 +7,7 @@ import type { FeedBus } from './feed/feed-bus.js';
 import type { TokenIndex } from './http/auth.js';
 import type { IngestService } from './ingest/ingest-service.js';
 import type { BackendMetrics } from './metrics.js';
-import type { Storage } from './storage/ports.js';
+import type { Replica, Storage } from './storage/ports.js';
 import type { TaskService } from './tasks/task-service.js';
 import type { WebhookWorker } from './webhooks/webhook-worker.js';
 
@@ -31,4 +31,6 @@ export interface AppContext {
   /** After a planogram change: rebuild the store's rule engine from the new layout. */
   layoutChanged(storeId: string): Promise<void>;
   startedAt: number;
+  /** This backend among the replicas sharing its database. */
+  replica: Replica;
 }

@@ -36,6 +36,13 @@ export class BackendMetrics {
     registers: [this.registry],
   });
 
+  readonly storesHere = new Gauge({ name: 'shelfwatch_backend_stores_run_here', help: 'Stores whose rules run on this replica', registers: [this.registry] });
+  readonly storesTaken = new Counter({
+    name: 'shelfwatch_backend_stores_taken_total',
+    help: 'Stores this replica started running (at start, by rebalancing, or taken over from a replica that stopped)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'shelfwatch_backend_' });
   }

@@ -20,7 +20,8 @@ interface StoreClock {
 }
 
 /**
- * One rule engine per store, and each store's event-time clock.
+ * One rule engine per store this replica runs (all of them with an embedded database), and
+ * each store's event-time clock.
  *
  * Rule state after a restart is rebuilt by replay: the readings of the last
  * `replayHours` (kept in storage with the reading ids, in the same transaction) are fed
@@ -33,13 +34,33 @@ export class EngineHost {
   private readonly clocks = new Map<string, StoreClock>();
   /** Each store's backroom levels as the rules see them (they ask synchronously, mid-reading). */
   private readonly backroom = new Map<string, Map<string, number>>();
+  /** Every store in the database, wherever its rules run. */
+  private known = new Set<string>();
 
   constructor(private readonly ctx: EngineHostContext) {}
 
+  /** Runs every store here (one process, or a test): builds each engine by replay. */
   async start(): Promise<{ stores: number; replayed: number }> {
+    await this.refreshStores();
     let replayed = 0;
-    for (const storeId of await this.ctx.storage.catalog.storeIds()) replayed += await this.rebuild(storeId);
+    for (const storeId of this.known) replayed += await this.rebuild(storeId);
     return { stores: this.engines.size, replayed };
+  }
+
+  /** Reads which stores exist (a store created through another replica becomes known here). */
+  async refreshStores(): Promise<void> {
+    this.known = new Set(await this.ctx.storage.catalog.storeIds());
+  }
+
+  knows(storeId: string): boolean {
+    return this.known.has(storeId);
+  }
+
+  /** This replica no longer runs the store's rules: forget its state (a later takeover replays). */
+  release(storeId: string): void {
+    this.engines.delete(storeId);
+    this.clocks.delete(storeId);
+    this.backroom.delete(storeId);
   }
 
   /** (Re)creates a store's engine from its current layout and replays its recent readings. */
@@ -47,9 +68,10 @@ export class EngineHost {
     const { catalog, readings: stored } = this.ctx.storage;
     const layout = await catalog.layout(storeId);
     if (!layout) {
-      this.engines.delete(storeId);
+      this.release(storeId);
       return 0;
     }
+    this.known.add(storeId);
     this.setBackroom(storeId, await catalog.backroom(storeId));
     const model: StoreModel = { layout, limits: this.ctx.limits, backroomUnits: (sku) => this.backroom.get(storeId)?.get(sku) ?? 0 };
     const engine = this.ctx.createRuleEngine(model);
@@ -78,6 +100,7 @@ export class EngineHost {
     return this.engines.get(storeId);
   }
 
+  /** The stores whose rules run here. */
   storeIds(): string[] {
     return [...this.engines.keys()];
   }

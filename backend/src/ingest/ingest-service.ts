@@ -1,6 +1,7 @@
 import type { IngestBatch, Reading } from '@shelfwatch/contracts';
 import type { Logger } from 'pino';
 import type { EngineHost } from '../engine/engine-host.js';
+import type { StoreLeases } from '../replicas/store-leases.js';
 import type { RuleDecision } from '../rules/types.js';
 import type { TaskService, UnitOfWork } from '../tasks/task-service.js';
 import { gatewayKey, storeSilenceDecision } from './store-silence.js';
@@ -19,6 +20,11 @@ export interface IngestServiceContext {
   onMinute?: (storeId: string, minuteMs: number) => Promise<void> | void;
   /** Called with the number of readings that arrived after their time was decided. */
   onLate?: (n: number) => void;
+  /**
+   * Which stores' rules run on this replica (confirmed inside each unit of work). Absent: every
+   * store with an engine, as in one process with an embedded database.
+   */
+  leases?: StoreLeases;
 }
 
 export interface IngestResult {
@@ -33,6 +39,8 @@ export interface IngestResult {
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
+/** Inbox readings one unit of work takes for a store (more wait for the next). */
+const INBOX_PAGE = 2_000;
 
 /**
  * POST /api/v1/ingest's work. One batch is one transaction: the reading ids, the replay
@@ -43,10 +51,16 @@ const MIN = 60_000;
  * Readings go to the rules one by one in the order they arrived (each device's in its own
  * order): the rules decide in event time once a store's devices have all reported far enough
  * (rules/store-watermark.ts), so batching and timing do not change what they decide.
+ *
+ * With several replicas, any of them accepts a batch; readings of a store whose rules run on
+ * another replica are committed to the inbox (with their ids, in the same transaction), and
+ * that replica takes them, before its own, in the order they were accepted.
  */
 export class IngestService {
   private readonly lastPruneHour = new Map<string, number>();
   private readonly lastMinute = new Map<string, number>();
+  /** Stores run here with readings waiting in the inbox (accepted by another replica, or before this one took the store). */
+  private readonly waiting = new Set<string>();
   ruleErrors = 0;
   readonly totals = { accepted: 0, duplicates: 0, rejected: 0, late: 0 };
 
@@ -57,36 +71,27 @@ export class IngestService {
     let rejected = 0;
     for (const r of batch.readings) {
       const allowed = allowedStores === undefined || allowedStores.includes(r.storeId);
-      if (allowed && this.ctx.engines.engine(r.storeId)) accepted.push(r);
+      if (allowed && this.ctx.engines.knows(r.storeId)) accepted.push(r);
       else rejected++;
     }
     if (rejected > 0) {
       this.ctx.logger.warn({ gatewayId: batch.gatewayId, rejected }, 'readings rejected: unknown store or store not allowed for this device');
     }
     const touched = new Set(accepted.map((r) => r.storeId));
+    let drained: string[] = [];
     const result = await this.ctx.tasks.unitOfWork(
       async (uow) => {
-        const { engines } = this.ctx;
         const lateBefore = this.lateCount(touched);
         const fresh = await uow.tx.readings.admitNew(accepted);
-        await uow.tx.readings.keepRecent(fresh);
-        const freshStores = new Set(fresh.map((r) => r.storeId));
-        // The rules read backroom levels synchronously: give them this transaction's view.
-        for (const storeId of freshStores) engines.setBackroom(storeId, await uow.tx.catalog.backroom(storeId));
+        const byStore = groupByStore(fresh);
+        const here = await this.runsHere(uow, byStore.keys());
+        await uow.tx.inbox.put(fresh.filter((r) => !here.has(r.storeId)));
+        drained = [];
         let decisions = 0;
-        for (const r of fresh) decisions += await this.feed(uow, r.storeId, (e) => e.onReading(r));
-        for (const storeId of freshStores) {
-          const maxTs = newestDataTs(fresh, storeId);
-          engines.observe(storeId, maxTs);
-          decisions += await this.wallClock(uow, storeId);
-          if (maxTs !== null) await this.prune(uow, storeId, maxTs);
-        }
+        for (const [storeId, readings] of byStore) if (here.has(storeId)) decisions += await this.run(uow, storeId, readings, drained);
         return { accepted: fresh.length, duplicates: accepted.length - fresh.length, decisions, late: this.lateCount(touched) - lateBefore };
       },
-      // The engines saw readings whose effects were rolled back: rebuild them from what is durable.
-      async () => {
-        for (const storeId of touched) await this.ctx.engines.rebuild(storeId);
-      },
+      () => this.rolledBack(touched, drained),
     );
     for (const storeId of touched) await this.minute(storeId);
     if (result.late > 0) {
@@ -107,7 +112,70 @@ export class IngestService {
    */
   async tickStore(storeId: string): Promise<number> {
     if (!this.ctx.engines.hasEventTime(storeId)) return 0;
-    return this.ctx.tasks.unitOfWork((uow) => this.wallClock(uow, storeId));
+    return this.ctx.tasks.unitOfWork(async (uow) => ((await this.runsHere(uow, [storeId])).has(storeId) ? this.wallClock(uow, storeId) : 0));
+  }
+
+  /** Stores with readings waiting in the inbox; those whose rules run here take them first. Returns true if there is draining to do. */
+  markWaiting(storeIds: Iterable<string>): boolean {
+    let any = false;
+    for (const storeId of storeIds) {
+      if (!this.ctx.engines.engine(storeId)) continue;
+      this.waiting.add(storeId);
+      any = true;
+    }
+    return any;
+  }
+
+  /** Runs the rules on the readings waiting in the inbox for this replica's stores. Resolves true if more are waiting. */
+  async drainWaiting(): Promise<boolean> {
+    for (const storeId of [...this.waiting]) {
+      let drained: string[] = [];
+      await this.ctx.tasks.unitOfWork(
+        async (uow) => {
+          drained = [];
+          if ((await this.runsHere(uow, [storeId])).has(storeId)) await this.run(uow, storeId, [], drained);
+          else this.waiting.delete(storeId);
+        },
+        () => this.rolledBack([storeId], drained),
+      );
+      await this.minute(storeId);
+    }
+    return this.waiting.size > 0;
+  }
+
+  /** Inside a unit of work: the stores whose rules run here (and still may, until it commits). */
+  private async runsHere(uow: UnitOfWork, storeIds: Iterable<string>): Promise<Set<string>> {
+    const withEngine = [...storeIds].filter((id) => this.ctx.engines.engine(id));
+    return this.ctx.leases ? this.ctx.leases.confirm(uow.tx, withEngine) : new Set(withEngine);
+  }
+
+  /** The rules of one store on the readings it has waiting in the inbox (if any), then on `readings`. */
+  private async run(uow: UnitOfWork, storeId: string, readings: Reading[], drained: string[]): Promise<number> {
+    const { engines } = this.ctx;
+    let all = readings;
+    if (this.waiting.delete(storeId)) {
+      drained.push(storeId);
+      const early = await uow.tx.inbox.take(storeId, INBOX_PAGE);
+      if (early.length === INBOX_PAGE) this.waiting.add(storeId);
+      all = [...early, ...readings];
+    }
+    if (all.length === 0) return 0;
+    await uow.tx.readings.keepRecent(all);
+    // The rules read backroom levels synchronously: give them this transaction's view.
+    engines.setBackroom(storeId, await uow.tx.catalog.backroom(storeId));
+    let decisions = 0;
+    for (const r of all) decisions += await this.feed(uow, storeId, (e) => e.onReading(r));
+    const maxTs = newestDataTs(all, storeId);
+    engines.observe(storeId, maxTs);
+    decisions += await this.wallClock(uow, storeId);
+    if (maxTs !== null) await this.prune(uow, storeId, maxTs);
+    return decisions;
+  }
+
+  /** The engines saw readings whose effects were rolled back: rebuild them from what is durable; what was taken from the inbox is back there. */
+  private async rolledBack(storeIds: Iterable<string>, drained: readonly string[]): Promise<void> {
+    for (const storeId of drained) this.waiting.add(storeId);
+    for (const storeId of storeIds) if (this.ctx.engines.engine(storeId)) await this.ctx.engines.rebuild(storeId);
   }
 
   private async wallClock(uow: UnitOfWork, storeId: string): Promise<number> {
@@ -173,6 +241,16 @@ export class IngestService {
       this.ctx.logger.warn({ err, storeId }, 'minute hook failed');
     }
   }
+}
+
+function groupByStore(readings: readonly Reading[]): Map<string, Reading[]> {
+  const byStore = new Map<string, Reading[]>();
+  for (const r of readings) {
+    const list = byStore.get(r.storeId);
+    if (list) list.push(r);
+    else byStore.set(r.storeId, [r]);
+  }
+  return byStore;
 }
 
 /**

@@ -31,6 +31,12 @@ export interface TaskFilter {
   limit?: number;
 }
 
+/** A task event before it has its place in the log. */
+export interface PendingEvent {
+  type: TaskEventType;
+  task: Task;
+}
+
 export interface TaskRepo {
   get(id: string): Promise<Task | null>;
   /** The open or acknowledged task for (store, kind, locationKey), if any. */
@@ -43,8 +49,13 @@ export interface TaskRepo {
   update(task: Task, expectedVersion: number): Promise<boolean>;
   appendHistory(taskId: string, entry: HistoryEntry): Promise<void>;
   history(taskId: string): Promise<HistoryEntry[]>;
-  /** Appends to the event log (the SSE feed and the InfluxDB cursor read it); returns the event with its seq. */
-  appendEvent(type: TaskEventType, task: Task): Promise<TaskEvent>;
+  /**
+   * Appends a unit of work's events to the log (the SSE feed and the InfluxDB cursor read it),
+   * last thing before its commit; returns them with their seq. Seq order is commit order: a
+   * reader that has seen seq N will never later find a smaller one committed (replicas tail
+   * the log by seq).
+   */
+  appendEvents(events: readonly PendingEvent[]): Promise<TaskEvent[]>;
   eventsAfter(seq: number, limit: number): Promise<TaskEvent[]>;
   lastSeq(): Promise<number>;
   openCounts(storeId: string): Promise<{ kind: TaskKind; open: number }[]>;
@@ -131,6 +142,49 @@ export interface CursorRepo {
   set(name: string, value: number): Promise<void>;
 }
 
+/** A backend replica: its id, and the URL other replicas reach it at. */
+export interface Replica {
+  id: string;
+  url: string;
+}
+
+/** A store's lease: `since` tells one claim from the next (a store lost and claimed back is a new lease). */
+export interface Lease {
+  storeId: string;
+  since: number;
+}
+
+/**
+ * Which backend replica runs each store's rules. A lease expires unless renewed; expiry is
+ * judged on the database's clock, the one clock every replica shares.
+ */
+export interface LeaseRepo {
+  /**
+   * One round of a replica's lease keeping (run it as a unit of work): records that `replica` is
+   * alive, renews its leases, gives back those beyond its fair share of the stores among live
+   * replicas, and claims free or expired ones up to that share. Returns the leases it holds after.
+   */
+  keep(replica: Replica, leaseMs: number): Promise<Lease[]>;
+  /**
+   * Inside a unit of work: the stores of `leases` that `replica` still holds under the same claim;
+   * nobody can take them over until the unit of work commits.
+   */
+  confirm(replica: string, leases: readonly Lease[]): Promise<Set<string>>;
+  /** Where the replica holding the store's lease answers (null: no live holder, or an embedded database). */
+  holderUrl(storeId: string): Promise<string | null>;
+  /** Gives back every lease of `replica` (a clean shutdown: others take over at once). */
+  releaseAll(replica: string): Promise<void>;
+}
+
+/** Readings accepted by a replica that does not run their store's rules, until the one that does takes them. */
+export interface InboxRepo {
+  put(readings: readonly Reading[]): Promise<void>;
+  /** The store's waiting readings, oldest first, removed from the inbox when the unit of work commits. */
+  take(storeId: string, limit: number): Promise<Reading[]>;
+  /** Stores with readings waiting. */
+  waiting(): Promise<string[]>;
+}
+
 export interface Repos {
   catalog: CatalogRepo;
   tasks: TaskRepo;
@@ -138,6 +192,8 @@ export interface Repos {
   outbox: OutboxRepo;
   deliveries: DeliveryRepo;
   cursors: CursorRepo;
+  leases: LeaseRepo;
+  inbox: InboxRepo;
 }
 
 /** The repos for work outside a transaction (each call on its own), and units of work. */
@@ -148,5 +204,13 @@ export interface Storage extends Repos {
    * repos and a nested transaction would wait for this one to end).
    */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /**
+   * A database several replicas share says when another one committed something: `onNotice`
+   * hears the channel (`events`, `inbox` with a store id, `layout` with a store id). Absent for
+   * an embedded database, which one process owns.
+   */
+  listen?(onNotice: (channel: Channel, storeId: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+export type Channel = 'events' | 'inbox' | 'layout';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { ReplenishmentRequested, TaskEvent, TaskKind, TaskWithHistory } from '@shelfwatch/contracts';
+import type { ReplenishmentRequested, Task, TaskEvent, TaskKind, TaskWithHistory } from '@shelfwatch/contracts';
 import type { Logger } from 'pino';
 import type { Clock, Listeners } from '@shelfwatch/service-kit';
 import type { Condition, RuleDecision } from '../rules/types.js';
 import pLimit from 'p-limit';
-import type { Repos, Storage } from '../storage/ports.js';
+import type { PendingEvent, Repos, Storage } from '../storage/ports.js';
 import { acknowledge, complete, escalateIfDue, nextEscalationAt, raise, reassert, resolve, SYSTEM, type Transition } from './task-state.js';
 
 /** What one unit of work committed: the hook the live feed, metrics, the InfluxDB exporter and the webhook worker listen on. */
@@ -28,7 +28,8 @@ export interface TaskServiceContext {
 /** One unit of work in progress: the repos bound to its transaction and what it will publish. */
 export interface UnitOfWork {
   tx: Repos;
-  events: TaskEvent[];
+  /** Appended to the log together, last thing before the commit (see TaskRepo.appendEvents). */
+  events: PendingEvent[];
   webhooksQueued: boolean;
 }
 
@@ -60,11 +61,14 @@ export class TaskService {
   unitOfWork<T>(fn: (uow: UnitOfWork) => Promise<T>, onRollback?: () => Promise<void>): Promise<T> {
     return this.serial(async () => {
       let uow: UnitOfWork | undefined;
+      let events: TaskEvent[] = [];
       let result: T;
       try {
-        result = await this.ctx.storage.transaction((tx) => {
+        result = await this.ctx.storage.transaction(async (tx) => {
           uow = { tx, events: [], webhooksQueued: false };
-          return fn(uow);
+          const r = await fn(uow);
+          events = await tx.tasks.appendEvents(uow.events);
+          return r;
         });
       } catch (err) {
         // What the rolled-back work escalated did not happen: look again next time.
@@ -76,7 +80,7 @@ export class TaskService {
         }
         throw err;
       }
-      if (uow && (uow.events.length > 0 || uow.webhooksQueued)) this.ctx.committed.emit({ events: uow.events, webhooksQueued: uow.webhooksQueued });
+      if (uow && (events.length > 0 || uow.webhooksQueued)) this.ctx.committed.emit({ events, webhooksQueued: uow.webhooksQueued });
       return result;
     });
   }
@@ -195,13 +199,16 @@ export class TaskService {
     await this.record(uow, t);
   }
 
+  /** A task is open (here, or through another replica: a delivery confirmed there): it may escalate sooner than known. */
+  noteOpen(task: Task): void {
+    const due = this.nextEscalation.get(task.storeId);
+    if (task.status === 'open' && due !== undefined) this.nextEscalation.set(task.storeId, Math.min(due, nextEscalationAt(task, this.ctx.escalationMin[task.kind])));
+  }
+
   private async record(uow: UnitOfWork, t: Transition): Promise<void> {
-    const due = this.nextEscalation.get(t.task.storeId);
-    if (t.task.status === 'open' && due !== undefined) {
-      this.nextEscalation.set(t.task.storeId, Math.min(due, nextEscalationAt(t.task, this.ctx.escalationMin[t.task.kind])));
-    }
+    this.noteOpen(t.task);
     await uow.tx.tasks.appendHistory(t.task.id, t.history);
-    uow.events.push(await uow.tx.tasks.appendEvent(t.event, t.task));
+    uow.events.push({ type: t.event, task: t.task });
   }
 
   private newId(): string {

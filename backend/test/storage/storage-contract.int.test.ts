@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, startPostgres, type PostgresHandle, type TempDir } from '@shelfwatch/test-support';
+import { makeTempDir, startPostgres, waitUntil, type PostgresHandle, type TempDir } from '@shelfwatch/test-support';
 import type { OutboxMessage, Storage } from '../../src/storage/ports.js';
 import { migrate, MIGRATIONS } from '../../src/storage/postgres/migrations.js';
 import { openPostgresStorage } from '../../src/storage/postgres/pg-storage.js';
@@ -73,7 +73,7 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
           const t = raise(outOfStock('slot-1'), T0, id);
           await tx.tasks.insert(t.task);
           await tx.tasks.appendHistory(t.task.id, t.history);
-          return tx.tasks.appendEvent(t.event, t.task);
+          return tx.tasks.appendEvents([{ type: t.event, task: t.task }]);
         }),
       ),
     );
@@ -98,7 +98,7 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
       const t = raise(outOfStock('slot-1'), T0, 'task-1');
       await tx.tasks.insert(t.task);
       await tx.tasks.appendHistory(t.task.id, t.history);
-      await tx.tasks.appendEvent(t.event, t.task);
+      await tx.tasks.appendEvents([{ type: t.event, task: t.task }]);
       await tx.outbox.enqueue(message('msg-1', T0));
       await tx.catalog.adjustBackroom('store-1', 'MILK-1L', 12);
       await tx.cursors.set('influx', 7);
@@ -123,7 +123,8 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
       const t = raise(outOfStock(slot), T0, `task-${slot}`);
       const event = await storage.transaction(async (tx) => {
         await tx.tasks.insert(t.task);
-        return tx.tasks.appendEvent(t.event, t.task);
+        const [appended] = await tx.tasks.appendEvents([{ type: t.event, task: t.task }]);
+        return appended!;
       });
       seqs.push(event.seq);
     }
@@ -135,6 +136,25 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
       [seqs[1], 'slot:slot-2'],
       [seqs[2], 'slot:slot-3'],
     ]);
+  });
+
+  it('keeps inbox readings per store in the order they were put, until a unit of work takes them', async () => {
+    const storage = await fresh(open);
+    const first = [weight(T0, 3), probe(T0, 4.1)];
+    const other = { ...probe(T0, 5), id: 'other-store-reading', storeId: 'store-2' };
+    await storage.transaction((tx) => tx.inbox.put([...first, other]));
+    await storage.transaction((tx) => tx.inbox.put([probe(T0 + 1000, 4.2)]));
+    expect(await storage.inbox.waiting()).toEqual(['store-1', 'store-2']);
+    // Taken in a unit of work that fails: still waiting.
+    await expect(
+      storage.transaction(async (tx) => {
+        await tx.inbox.take('store-1', 10);
+        throw new Error('rules failed');
+      }),
+    ).rejects.toThrow('rules failed');
+    expect(await storage.transaction((tx) => tx.inbox.take('store-1', 2))).toEqual(first);
+    expect((await storage.transaction((tx) => tx.inbox.take('store-1', 10))).map((r) => r.ts)).toEqual([T0 + 1000]);
+    expect(await storage.inbox.waiting()).toEqual(['store-2']);
   });
 
   it('stores layouts, backroom levels and deliveries as they were given', async () => {
@@ -188,6 +208,71 @@ describe('storage contract: PostgreSQL across replicas', () => {
     expect((await b.outbox.claimDue(T0 + 1000, 100, 60_000)).map((m) => m.id)).toEqual([sent]);
     expect(await b.outbox.claimDue(T0 + 59_999, 100, 60_000)).toEqual([]);
     expect(await b.outbox.claimDue(T0 + 60_000, 100, 60_000)).toHaveLength(ids.length - 1);
+  });
+
+  it('splits the stores between live replicas and hands a silent replica\'s stores over when its leases run out', async () => {
+    const url = await postgres.createDatabase();
+    const [a, b] = [await fresh(() => openPostgresStorage({ url, logger })), await fresh(() => openPostgresStorage({ url, logger }))];
+    await a.transaction(async (tx) => {
+      for (const id of ['store-1', 'store-2', 'store-3', 'store-4']) await tx.catalog.seedLayout(fixtureLayout(id));
+    });
+    const keep = (s: Storage, id: string, leaseMs = 60_000) => s.transaction((tx) => tx.leases.keep({ id, url: `http://${id}` }, leaseMs));
+    const ids = (leases: { storeId: string }[]) => leases.map((l) => l.storeId);
+    expect(ids(await keep(a, 'a'))).toEqual(['store-1', 'store-2', 'store-3', 'store-4']);
+    // b joins: nothing is free; a gives back its share beyond half, b claims it.
+    expect(await keep(b, 'b')).toEqual([]);
+    expect(ids(await keep(a, 'a'))).toEqual(['store-1', 'store-2']);
+    const bHeld = await keep(b, 'b');
+    expect(ids(bHeld)).toEqual(['store-3', 'store-4']);
+    expect(await a.leases.holderUrl('store-3')).toBe('http://b');
+    // A unit of work of b holds its leases; a cannot take them.
+    expect([...(await b.transaction((tx) => tx.leases.confirm('b', bHeld)))].sort()).toEqual(['store-3', 'store-4']);
+    expect(await a.transaction((tx) => tx.leases.confirm('a', bHeld))).toEqual(new Set());
+
+    // b goes silent: its leases run out (a short lease this round), a takes every store.
+    await keep(b, 'b', 1000);
+    const taken = await waitUntil(async () => {
+      const held = await keep(a, 'a', 1000);
+      return held.length === 4 ? held : null;
+    }, { what: 'a to take over b\'s stores', timeoutMs: 10_000 });
+    // b's old claims are void, even for a store it would claim again: each claim is a new lease.
+    expect(await b.transaction((tx) => tx.leases.confirm('b', bHeld))).toEqual(new Set());
+    expect(taken.find((l) => l.storeId === 'store-3')?.since).not.toBe(bHeld[0]?.since);
+    await a.leases.releaseAll('a');
+    expect(await a.leases.holderUrl('store-1')).toBeNull();
+  });
+
+  it('makes task event seqs visible in commit order: a second writer waits for the first to commit', async () => {
+    const url = await postgres.createDatabase();
+    const [a, b] = [await fresh(() => openPostgresStorage({ url, logger })), await fresh(() => openPostgresStorage({ url, logger }))];
+    const event = (slot: string) => {
+      const t = raise(outOfStock(slot), T0, `task-${slot}`);
+      return { type: t.event, task: t.task };
+    };
+    let commitFirst!: () => void;
+    const firstMayCommit = new Promise<void>((resolve) => (commitFirst = resolve));
+    let firstAppended!: () => void;
+    const appended = new Promise<void>((resolve) => (firstAppended = resolve));
+    const first = a.transaction(async (tx) => {
+      const [e] = await tx.tasks.appendEvents([event('slot-1')]);
+      firstAppended();
+      await firstMayCommit;
+      return e!;
+    });
+    await appended;
+    const second = b.transaction(async (tx) => (await tx.tasks.appendEvents([event('slot-2'), event('slot-3')]))[1]!);
+    const monitor = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      await waitUntil(async () => (await monitor.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rowCount === 1, { what: 'the second writer to wait' });
+      // While it waits, a reader sees neither.
+      expect(await b.tasks.eventsAfter(0, 10)).toEqual([]);
+      commitFirst();
+      const [e1, e3] = await Promise.all([first, second]);
+      expect(e3.seq).toBeGreaterThan(e1.seq);
+      expect((await b.tasks.eventsAfter(0, 10)).map((e) => e.task.locationKey)).toEqual(['slot:slot-1', 'slot:slot-2', 'slot:slot-3']);
+    } finally {
+      await monitor.end();
+    }
   });
 
   it('migrates once when two replicas start together', async () => {

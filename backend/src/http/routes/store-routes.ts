@@ -5,6 +5,7 @@ import type { AppContext } from '../../context.js';
 import { mergePlanogram } from '../../planogram/merge-planogram.js';
 import { planogramFromCsv } from '../../planogram/planogram-csv.js';
 import { PlanogramImport, type PlanogramShelfInput } from '../../planogram/planogram-input.js';
+import { forwardToHolder } from '../../replicas/forward-to-holder.js';
 import { assertStore, principalOf, requireRole } from '../auth.js';
 import { jsonBody, textBody } from '../bodies.js';
 import { HttpError, validate } from '@shelfwatch/service-kit';
@@ -17,11 +18,12 @@ export function storeRoutes(ctx: AppContext): Router {
   const r = Router();
   const viewers = requireRole(ctx.tokens, ['staff', 'operations']);
   const ops = requireRole(ctx.tokens, ['operations']);
+  const live = forwardToHolder(ctx);
 
   const storeParam = (req: Request, res: Response): string => {
     const storeId = req.params.storeId as string;
     assertStore(principalOf(res), storeId);
-    if (!ctx.engines.engine(storeId)) throw new HttpError(404, 'not_found', `no store '${storeId}'`);
+    if (!ctx.engines.knows(storeId)) throw new HttpError(404, 'not_found', `no store '${storeId}'`);
     return storeId;
   };
 
@@ -36,19 +38,19 @@ export function storeRoutes(ctx: AppContext): Router {
     res.json({ stores });
   });
 
-  r.get('/api/v1/stores/:storeId/shelves/:shelfId', viewers, (req, res) => {
+  r.get('/api/v1/stores/:storeId/shelves/:shelfId', viewers, live, (req, res) => {
     const storeId = storeParam(req, res);
     const view = ctx.engines.engine(storeId)?.shelfView(req.params.shelfId as string);
     if (!view) throw new HttpError(404, 'not_found', `no shelf '${req.params.shelfId as string}' in store '${storeId}'`);
     res.json(view);
   });
 
-  r.get('/api/v1/stores/:storeId/cases', viewers, (req, res) => {
+  r.get('/api/v1/stores/:storeId/cases', viewers, live, (req, res) => {
     const storeId = storeParam(req, res);
     res.json(ctx.engines.engine(storeId)?.caseViews() ?? []);
   });
 
-  r.get('/api/v1/stores/:storeId/compliance', viewers, async (req, res) => {
+  r.get('/api/v1/stores/:storeId/compliance', viewers, live, async (req, res) => {
     const storeId = storeParam(req, res);
     const layout = await ctx.storage.catalog.layout(storeId);
     const engine = ctx.engines.engine(storeId);

@@ -13,6 +13,8 @@ export function systemRoutes(ctx: AppContext): Router {
     res.json({
       status: 'ok',
       uptimeS: Math.round((ctx.clock.now() - ctx.startedAt) / 1000),
+      replica: ctx.replica.id,
+      // The stores whose rules run on this replica (all of them with an embedded database).
       stores: ctx.engines.storeIds(),
       lastSeq: await ctx.storage.tasks.lastSeq(),
       outbox: await ctx.storage.outbox.counts(),

@@ -65,6 +65,16 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE cursors (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
   `,
+  `
+  -- Replicas: which one runs each store's rules (times on the database's clock, epoch ms).
+  CREATE TABLE replicas (id TEXT PRIMARY KEY, url TEXT NOT NULL, seen_at BIGINT NOT NULL);
+  CREATE TABLE store_leases (
+    store_id TEXT PRIMARY KEY REFERENCES stores(id), owner TEXT NOT NULL, since BIGINT NOT NULL, expires_at BIGINT NOT NULL);
+  CREATE INDEX store_leases_by_owner ON store_leases (owner);
+  -- Readings a replica accepted for a store another one runs, until that one takes them.
+  CREATE TABLE reading_inbox (n BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, store_id TEXT NOT NULL, body TEXT NOT NULL);
+  CREATE INDEX reading_inbox_by_store ON reading_inbox (store_id, n);
+  `,
 ];
 
 /** Any constant shared by every replica: the advisory lock that makes schema changes one at a time. */

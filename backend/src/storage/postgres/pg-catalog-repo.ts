@@ -1,6 +1,7 @@
 import type { Product, StoreLayout } from '@shelfwatch/contracts';
 import type { CatalogRepo } from '../ports.js';
 import { toProduct, type ProductRow } from '../rows.js';
+import { notify } from './notices.js';
 import { row, rows, type Sql } from './sql.js';
 
 type Layout = StoreLayout;
@@ -69,6 +70,7 @@ export class PgCatalogRepo implements CatalogRepo {
         [storeId, c.id, c.name, c.aisle, c.category, c.type, c.controllerId, c.setpointC, JSON.stringify(c.probes), JSON.stringify(c.skus)],
       );
     }
+    await notify(this.db, 'layout', storeId);
   }
 
   async storeIds(): Promise<string[]> {

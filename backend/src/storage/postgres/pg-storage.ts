@@ -6,6 +6,8 @@ import { PgCatalogRepo } from './pg-catalog-repo.js';
 import { PgCursorRepo, PgDeliveryRepo } from './pg-delivery-repo.js';
 import { PgOutboxRepo } from './pg-outbox-repo.js';
 import { PgReadingRepo } from './pg-reading-repo.js';
+import { PgInboxRepo, PgLeaseRepo } from './pg-replica-repos.js';
+import { listen } from './pg-listener.js';
 import { PgTaskRepo } from './pg-task-repo.js';
 import type { Sql } from './sql.js';
 
@@ -30,6 +32,8 @@ const reposOver = (db: Sql): Repos => ({
   outbox: new PgOutboxRepo(db),
   deliveries: new PgDeliveryRepo(db),
   cursors: new PgCursorRepo(db),
+  leases: new PgLeaseRepo(db),
+  inbox: new PgInboxRepo(db),
 });
 
 /**
@@ -68,6 +72,7 @@ export async function openPostgresStorage(opts: PostgresStorageOptions): Promise
         client.release(broken);
       }
     },
+    listen: (onNotice) => listen({ url: opts.url, types, logger: opts.logger }, onNotice),
     close: () => pool.end(),
   };
 }

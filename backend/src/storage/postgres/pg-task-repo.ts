@@ -1,5 +1,6 @@
 import type { Task, TaskEvent, TaskEventType, TaskKind } from '@shelfwatch/contracts';
-import type { HistoryEntry, TaskFilter, TaskRepo } from '../ports.js';
+import type { HistoryEntry, PendingEvent, TaskFilter, TaskRepo } from '../ports.js';
+import { EVENT_LOG_LOCK, notify } from './notices.js';
 import { row, rows, type Sql } from './sql.js';
 
 const ACTIVE = "status IN ('open', 'acknowledged')";
@@ -70,15 +71,22 @@ export class PgTaskRepo implements TaskRepo {
     return rows<HistoryEntry>(this.db, 'SELECT at, by, action, text FROM task_history WHERE task_id = $1 ORDER BY n', [taskId]);
   }
 
-  async appendEvent(type: TaskEventType, task: Task): Promise<TaskEvent> {
-    const r = await row<{ seq: number }>(this.db, 'INSERT INTO task_events (task_id, type, store_id, body) VALUES ($1, $2, $3, $4) RETURNING seq', [
-      task.id,
-      type,
-      task.storeId,
-      JSON.stringify(task),
-    ]);
-    if (!r) throw new Error('task event not appended');
-    return { seq: r.seq, type, task };
+  async appendEvents(events: readonly PendingEvent[]): Promise<TaskEvent[]> {
+    if (events.length === 0) return [];
+    // Seqs are drawn under a lock held until commit, so they become visible in seq order: a
+    // replica tailing the log by seq never passes an event that commits after it read. Taken
+    // last, after every row lock of the unit of work, so it cannot close a cycle of waits.
+    await this.db.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LOG_LOCK]);
+    const found = await rows<{ seq: number }>(
+      this.db,
+      'INSERT INTO task_events (task_id, type, store_id, body) SELECT task_id, type, store_id, body FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS e(task_id, type, store_id, body, i) ORDER BY i RETURNING seq',
+      [events.map((e) => e.task.id), events.map((e) => e.type), events.map((e) => e.task.storeId), events.map((e) => JSON.stringify(e.task))],
+    );
+    if (found.length !== events.length) throw new Error('task events not appended');
+    await notify(this.db, 'events', '');
+    // Seqs are drawn as the ordered rows are inserted: ascending seq is input order.
+    found.sort((a, b) => a.seq - b.seq);
+    return found.map((r, i) => ({ seq: r.seq, type: events[i]!.type, task: events[i]!.task }));
   }
 
   async eventsAfter(seq: number, limit: number): Promise<TaskEvent[]> {

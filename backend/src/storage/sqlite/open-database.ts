@@ -58,6 +58,10 @@ const MIGRATIONS: string[] = [
 
   CREATE TABLE cursors (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
   `,
+  `
+  CREATE TABLE reading_inbox (n INTEGER PRIMARY KEY AUTOINCREMENT, store_id TEXT NOT NULL, body TEXT NOT NULL);
+  CREATE INDEX reading_inbox_by_store ON reading_inbox(store_id, n);
+  `,
 ];
 
 export function openDatabase(path: string): Database.Database {

@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
 import pLimit from 'p-limit';
-import type { CatalogRepo, CursorRepo, DeliveryRepo, OutboxRepo, ReadingRepo, Repos, Storage, TaskRepo } from '../ports.js';
+import type { CatalogRepo, CursorRepo, DeliveryRepo, InboxRepo, LeaseRepo, OutboxRepo, ReadingRepo, Repos, Storage, TaskRepo } from '../ports.js';
 import { openDatabase } from './open-database.js';
 import { SqliteCatalogRepo } from './sqlite-catalog-repo.js';
 import { SqliteCursorRepo, SqliteDeliveryRepo } from './sqlite-delivery-repo.js';
 import { SqliteOutboxRepo } from './sqlite-outbox-repo.js';
 import { SqliteReadingRepo } from './sqlite-reading-repo.js';
+import { SqliteInboxRepo, SqliteLeaseRepo } from './sqlite-replica-repos.js';
 import { SqliteTaskRepo } from './sqlite-task-repo.js';
 import { asyncRepo, type Runner } from './synchronous.js';
 
@@ -25,6 +26,8 @@ export function openSqliteStorage(path: string): Storage {
     outbox: asyncRepo<OutboxRepo>(new SqliteOutboxRepo(db), run),
     deliveries: asyncRepo<DeliveryRepo>(new SqliteDeliveryRepo(db), run),
     cursors: asyncRepo<CursorRepo>(new SqliteCursorRepo(db), run),
+    leases: asyncRepo<LeaseRepo>(new SqliteLeaseRepo(db), run),
+    inbox: asyncRepo<InboxRepo>(new SqliteInboxRepo(db), run),
   });
   // Inside a transaction the lock is already held.
   const tx = repos(async (call) => call());

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Task, TaskEvent, TaskEventType, TaskKind } from '@shelfwatch/contracts';
-import type { HistoryEntry, TaskFilter, TaskRepo } from '../ports.js';
+import type { HistoryEntry, PendingEvent, TaskFilter, TaskRepo } from '../ports.js';
 import type { Synchronous } from './synchronous.js';
 
 const parseTask = (row: { body: string } | undefined): Task | null => (row ? (JSON.parse(row.body) as Task) : null);
@@ -75,11 +75,10 @@ export class SqliteTaskRepo implements Synchronous<TaskRepo> {
     return this.db.prepare('SELECT at, by, action, text FROM task_history WHERE task_id = ? ORDER BY n').all(taskId) as HistoryEntry[];
   }
 
-  appendEvent(type: TaskEventType, task: Task): TaskEvent {
-    const info = this.db
-      .prepare('INSERT INTO task_events (task_id, type, store_id, body) VALUES (?, ?, ?, ?)')
-      .run(task.id, type, task.storeId, JSON.stringify(task));
-    return { seq: Number(info.lastInsertRowid), type, task };
+  // One writer: seq order is commit order already.
+  appendEvents(events: readonly PendingEvent[]): TaskEvent[] {
+    const insert = this.db.prepare('INSERT INTO task_events (task_id, type, store_id, body) VALUES (?, ?, ?, ?)');
+    return events.map(({ type, task }) => ({ seq: Number(insert.run(task.id, type, task.storeId, JSON.stringify(task)).lastInsertRowid), type, task }));
   }
 
   eventsAfter(seq: number, limit: number): TaskEvent[] {
