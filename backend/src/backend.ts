@@ -92,7 +92,9 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
   const committed = new Listeners<TaskCommit>(logger, 'task commit');
   // A database several replicas share: the feed follows the event log, where every replica's commits meet.
   const tail = storage.listen ? new EventTail(storage, bus) : undefined;
-  const tailer = tail ? new Worker({ name: 'event tail', logger, timers, intervalMs: 1000, pass: () => tail.pass() }) : undefined;
+  // Short backoffs: after the database comes back, the feed and the inbox resume within seconds.
+  const soon = { initialMs: 250, maxMs: 5_000 };
+  const tailer = tail ? new Worker({ name: 'event tail', logger, timers, intervalMs: 1000, backoff: soon, pass: () => tail.pass() }) : undefined;
   if (tailer) committed.subscribe(() => tailer.kick());
   else committed.subscribe((c) => bus.publish(c.events));
   committed.subscribe((c) => {
@@ -184,7 +186,7 @@ export async function startBackend(config: BackendConfig, opts: StartBackendOpti
         }
       },
     });
-    const drainer = new Worker({ name: 'inbox', logger, timers, pass: async () => ((await ingest.drainWaiting()) ? 0 : undefined) });
+    const drainer = new Worker({ name: 'inbox', logger, timers, backoff: soon, pass: async () => ((await ingest.drainWaiting()) ? 0 : undefined) });
     const keeper = new Worker({
       name: 'store leases',
       logger,

@@ -87,7 +87,7 @@ export const BackendConfig = z
       .optional(),
     /**
      * This backend as one of several replicas on one PostgreSQL (ignored with SQLite, which one
-     * process owns). Stores are split among live replicas by lease; a replica that stops renewing
+     * process owns). Replicas share one file: give what differs as `env:NAME` values. Stores are split among live replicas by lease; a replica that stops renewing
      * for `leaseMs` (default 15 s) has its stores taken over by the others.
      */
     replica: z

@@ -175,7 +175,19 @@ export class IngestService {
   /** The engines saw readings whose effects were rolled back: rebuild them from what is durable; what was taken from the inbox is back there. */
   private async rolledBack(storeIds: Iterable<string>, drained: readonly string[]): Promise<void> {
     for (const storeId of drained) this.waiting.add(storeId);
-    for (const storeId of storeIds) if (this.ctx.engines.engine(storeId)) await this.ctx.engines.rebuild(storeId);
+    for (const storeId of storeIds) {
+      if (!this.ctx.engines.engine(storeId)) continue;
+      try {
+        await this.ctx.engines.rebuild(storeId);
+      } catch (err) {
+        // The database is away (what failed the unit of work, likely): an engine that saw undone
+        // readings must not run on. The store is set aside until the next lease round finds it
+        // held and rebuilds it; its readings meanwhile wait in the inbox, durable.
+        this.ctx.engines.release(storeId);
+        this.ctx.leases?.forget(storeId);
+        this.ctx.logger.error({ err, storeId }, 'rule state could not be rebuilt after a failed unit of work; the store waits for the next lease round');
+      }
+    }
   }
 
   private async wallClock(uow: UnitOfWork, storeId: string): Promise<number> {

@@ -68,6 +68,11 @@ export class StoreLeases {
     return confirmed;
   }
 
+  /** Stops running the store here until the next round finds its lease held and rebuilds it. */
+  forget(storeId: string): void {
+    this.held.delete(storeId);
+  }
+
   /** A clean shutdown: give every lease back so the other replicas take the stores over at once. */
   async releaseAll(): Promise<void> {
     this.held.clear();
