@@ -194,14 +194,17 @@ export class IngestService {
     const { engines, tasks } = this.ctx;
     const now = engines.now(storeId);
     await tasks.escalate(uow, storeId, now);
+    const silentForMs = engines.silentForMs(storeId);
+    const thresholdMs = this.ctx.storeSilentMs ?? 5 * MIN;
     const decision = storeSilenceDecision({
       storeId,
-      silentForMs: engines.silentForMs(storeId),
+      silentForMs,
       lastEventTs: engines.newestTs(storeId) ?? now,
       at: now,
-      thresholdMs: this.ctx.storeSilentMs ?? 5 * MIN,
+      thresholdMs,
       open: (await uow.tx.tasks.active(storeId, 'sensor_fault', gatewayKey(storeId))) !== null,
-      outageOpen: (await uow.tx.tasks.active(storeId, 'sensor_fault', `store:${storeId}`)) !== null,
+      // Only a silent store needs to know (every batch would pay for the lookup otherwise).
+      outageOpen: silentForMs >= thresholdMs && (await uow.tx.tasks.active(storeId, 'sensor_fault', `store:${storeId}`)) !== null,
     });
     if (!decision) return 0;
     await tasks.applyDecisions(uow, [decision]);
