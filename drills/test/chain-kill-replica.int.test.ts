@@ -1,0 +1,51 @@
+import { waitUntil } from '@shelfwatch/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChainDrill } from './support/chain-drill.js';
+
+/**
+ * Backend replicas on the one database. With one, the killed replica is started again (where
+ * the gateways and the feed client expect it); with more, the others take its stores over.
+ */
+const REPLICAS = 1;
+const STORES = 20;
+/** Minutes of every store's day; the replica is killed once minute KILL_AT is reported. */
+const MINUTES = 30;
+const KILL_AT = 12;
+/** The replica every gateway and the feed client use first. */
+const VICTIM = 0;
+
+describe('chain drill: kill -9 of a backend replica mid-stream', () => {
+  const chain = new ChainDrill({ replicas: REPLICAS, stores: STORES, seed: 41 });
+  beforeAll(() => chain.start());
+  afterAll(() => chain.stop());
+
+  it('every reading is stored once, no task is lost or doubled, each webhook goes out once, the feed resumes without a gap', async () => {
+    for (let m = 0; m < MINUTES; m++) {
+      await chain.fleet.report(m, m);
+      if (m !== KILL_AT) continue;
+      // The feed client is following the victim and has events to resume after.
+      await waitUntil(() => chain.feed.events.length > 0, { timeoutMs: 60_000, what: 'the first task event on the feed' });
+      await chain.replicas.kill(VICTIM);
+      if (REPLICAS === 1) {
+        await waitUntil(() => chain.fleet.failing() > 0, { timeoutMs: 60_000, what: 'a gateway to find the replica gone' });
+        await chain.replicas.start(VICTIM);
+      }
+    }
+    const record = await chain.settle();
+
+    const found = chain.reconcile(record);
+    expect(found.readings).toEqual({ sent: STORES * MINUTES * 6, sentTwice: 0, stored: STORES * MINUTES * 6, lost: [], unknown: [] });
+    expect(found.deadLettered).toBe(0);
+    expect(found.tasks.stored).toEqual(found.tasks.expected);
+    expect(found.feed).toEqual({ repeated: [], missing: [], unknown: [] });
+    expect(found.webhooks).toEqual({ perStore: chain.plans.map((p) => p.storeId), notDeliveredOnce: [], notReceived: [], receivedUnknown: [], unverified: 0 });
+    // The feed client connected again after the kill: to another replica when there is one.
+    const [first, ...after] = chain.feed.connections;
+    expect(first).toBe(chain.replicas.urls[VICTIM]);
+    expect(after.length).toBeGreaterThan(0);
+    if (REPLICAS > 1) {
+      expect(after[0]).not.toBe(first);
+      expect(chain.fleet.failovers()).toBeGreaterThan(0);
+    }
+  });
+});
