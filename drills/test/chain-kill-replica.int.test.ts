@@ -8,9 +8,10 @@ import { ChainDrill } from './support/chain-drill.js';
  */
 const REPLICAS = 1;
 const STORES = 20;
-/** Minutes of every store's day; the replica is killed once minute KILL_AT is reported. */
+/** Minutes of every store's day; the replica is killed once minute KILL_AT is reported (and, alone, restarted after RESTART_AT). */
 const MINUTES = 30;
 const KILL_AT = 12;
+const RESTART_AT = 15;
 /** The replica every gateway and the feed client use first. */
 const VICTIM = 0;
 
@@ -22,11 +23,13 @@ describe('chain drill: kill -9 of a backend replica mid-stream', () => {
   it('every reading is stored once, no task is lost or doubled, each webhook goes out once, the feed resumes without a gap', async () => {
     for (let m = 0; m < MINUTES; m++) {
       await chain.fleet.report(m, m);
-      if (m !== KILL_AT) continue;
-      // The feed client is following the victim and has events to resume after.
-      await waitUntil(() => chain.feed.events.length > 0, { timeoutMs: 60_000, what: 'the first task event on the feed' });
-      await chain.replicas.kill(VICTIM);
-      if (REPLICAS === 1) {
+      if (m === KILL_AT) {
+        // The feed client is following the victim and has events to resume after.
+        await waitUntil(() => chain.feed.events.length > 0, { timeoutMs: 60_000, what: 'the first task event on the feed' });
+        await chain.replicas.kill(VICTIM);
+      }
+      if (m === RESTART_AT && REPLICAS === 1) {
+        // The minutes reported since the kill have found it gone.
         await waitUntil(() => chain.fleet.failing() > 0, { timeoutMs: 60_000, what: 'a gateway to find the replica gone' });
         await chain.replicas.start(VICTIM);
       }
