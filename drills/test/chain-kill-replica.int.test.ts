@@ -1,6 +1,6 @@
 import { waitUntil } from '@shelfwatch/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChainDrill } from './support/chain-drill.js';
+import { describe, expect, it } from 'vitest';
+import { runningChainDrill } from './support/chain-drill.js';
 
 /**
  * Backend replicas on the one database. With one, the killed replica is started again (where
@@ -16,9 +16,7 @@ const RESTART_AT = 15;
 const VICTIM = 0;
 
 describe('chain drill: kill -9 of a backend replica mid-stream', () => {
-  const chain = new ChainDrill({ replicas: REPLICAS, stores: STORES, seed: 41 });
-  beforeAll(() => chain.start());
-  afterAll(() => chain.stop());
+  const chain = runningChainDrill({ replicas: REPLICAS, stores: STORES, seed: 41 });
 
   it('every reading is stored once, no task is lost or doubled, each webhook goes out once, the feed resumes without a gap', async () => {
     for (let m = 0; m < MINUTES; m++) {
@@ -36,12 +34,7 @@ describe('chain drill: kill -9 of a backend replica mid-stream', () => {
     }
     const record = await chain.settle();
 
-    const found = chain.reconcile(record);
-    expect(found.readings).toEqual({ sent: STORES * MINUTES * 6, sentTwice: 0, stored: STORES * MINUTES * 6, lost: [], unknown: [] });
-    expect(found.deadLettered).toBe(0);
-    expect(found.tasks.stored).toEqual(found.tasks.expected);
-    expect(found.feed).toEqual({ repeated: [], missing: [], unknown: [] });
-    expect(found.webhooks).toEqual({ perStore: chain.plans.map((p) => p.storeId), notDeliveredOnce: [], notReceived: [], receivedUnknown: [], unverified: 0 });
+    chain.expectReconciled(record, MINUTES);
     // The feed client connected again after the kill: to another replica when there is one.
     const [first, ...after] = chain.feed.connections;
     expect(first).toBe(chain.replicas.urls[VICTIM]);

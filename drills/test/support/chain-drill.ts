@@ -1,8 +1,9 @@
+import { afterAll, beforeAll, expect } from 'vitest';
 import { makeTempDir, startPostgres, waitUntil, WebhookReceiver, type PostgresHandle, type TempDir } from '@shelfwatch/test-support';
 import { BACKEND_TOKENS, SUPPLIER_SECRET } from './backend-process.js';
 import { readChainRecord, repeated, taskKeys, type ChainRecord } from './chain-reconcile.js';
 import { ReplicaSet } from './chain-replicas.js';
-import { CHAIN_SUPPLIER, expectedTasks, planStores, type StorePlan } from './chain-stores.js';
+import { CHAIN_SUPPLIER, expectedTasks, planStores, READINGS_PER_STORE_MINUTE, type StorePlan } from './chain-stores.js';
 import { FeedFollower } from './feed-follower.js';
 import { gatewayToken, StoreFleet } from './store-fleet.js';
 
@@ -87,8 +88,27 @@ export class ChainDrill {
     };
   }
 
+  /** Asserts the reconciliation after `minutes` minutes of every store were reported: nothing lost, nothing twice. */
+  expectReconciled(record: ChainRecord, minutes: number): void {
+    const found = this.reconcile(record);
+    const sent = this.plans.length * minutes * READINGS_PER_STORE_MINUTE;
+    expect(found.readings).toEqual({ sent, sentTwice: 0, stored: sent, lost: [], unknown: [] });
+    expect(found.deadLettered).toBe(0);
+    expect(found.tasks.stored).toEqual(found.tasks.expected);
+    expect(found.feed).toEqual({ repeated: [], missing: [], unknown: [] });
+    expect(found.webhooks).toEqual({ perStore: this.plans.map((p) => p.storeId), notDeliveredOnce: [], notReceived: [], receivedUnknown: [], unverified: 0 });
+  }
+
   async stop(): Promise<void> {
     const steps = [() => this.feed?.close(), () => this.fleet?.close(), () => this.replicas?.stop(), () => this.receiver.stop(), () => this.pg?.stop(), () => this.dir?.remove()];
     for (const step of steps) await Promise.resolve(step()).catch(() => undefined);
   }
+}
+
+/** A chain started for the tests of the calling describe block, stopped after them. */
+export function runningChainDrill(options: ChainDrillOptions): ChainDrill {
+  const chain = new ChainDrill(options);
+  beforeAll(() => chain.start());
+  afterAll(() => chain.stop());
+  return chain;
 }

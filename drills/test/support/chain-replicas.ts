@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackendConfigInput } from '@shelfwatch/backend';
-import { freePort, startService, type ServiceProcess } from '@shelfwatch/test-support';
+import { freePort, startService, testLayout, type ServiceProcess } from '@shelfwatch/test-support';
 import { BACKEND_TOKENS, SUPPLIER_SECRET } from './backend-process.js';
-import { CHAIN_SUPPLIER, chainStoreLayout, type StorePlan } from './chain-stores.js';
+import { CHAIN_SUPPLIER, type StorePlan } from './chain-stores.js';
 
 /**
  * A chain's backend: `count` replicas of the compiled backend (plain node, as in production)
@@ -41,7 +41,7 @@ export class ReplicaSet {
     const layoutFiles = await Promise.all(
       options.plans.map(async ({ storeId }) => {
         const file = path.join(layoutDir, `${storeId}.json`);
-        await writeFile(file, JSON.stringify(chainStoreLayout(storeId)));
+        await writeFile(file, JSON.stringify(testLayout(storeId)));
         return file;
       }),
     );

@@ -1,17 +1,18 @@
-import type { Reading, StoreLayout } from '@shelfwatch/contracts';
-import { storeLayout } from '@shelfwatch/test-support';
+import type { Reading } from '@shelfwatch/contracts';
+
 import fc from 'fast-check';
 
 /**
- * The stores of a chain drill, pure: each store's layout and a deterministic (seeded) stream of
- * what its devices report, minute by minute, with the tasks and supplier requests that stream
- * must give. Every store has the same small floor (one shelf of two slots weighed by a board
- * and watched by a camera, one chilled case with a product probe and a controller); what
- * happens in it (when a slot sells out, whether and when a case's refrigeration fails) is
- * drawn from the seed, per store.
+ * The stores of a chain drill, pure: a deterministic (seeded) stream of what each store's
+ * devices report, minute by minute, with the tasks and supplier requests that stream must give.
+ * Every store has the test store's floor (test-support `testLayout(storeId)`: one shelf of two
+ * slots weighed by a board and watched by a camera, one chilled case with an air and a product
+ * probe and a controller); what happens in it (when a slot sells out, whether and when a case's
+ * refrigeration fails) is drawn from the seed, per store.
  */
 
-export const CHAIN_SUPPLIER = 'sup-chain';
+/** The supplier of every product in the test store's layout. */
+export const CHAIN_SUPPLIER = 'sup-1';
 const MIN = 60_000;
 
 /** What happens in one store, drawn from the seed. */
@@ -41,33 +42,10 @@ export function planStores(count: number, seed: number): StorePlan[] {
   return fc.sample(draw, { seed, numRuns: count }).map((d, i) => ({ storeId: storeIdOf(i), emptyAt: d.emptyAt, warmFrom: d.warms ? d.warmFrom : null }));
 }
 
-export function chainStoreLayout(storeId: string): StoreLayout {
-  return storeLayout({
-    store: { id: storeId, name: `Chain store ${storeId}`, timezone: 'Europe/Berlin' },
-    suppliers: [{ id: CHAIN_SUPPLIER, name: 'Chain supplier' }],
-    products: [
-      { sku: 'SKU-BEANS', name: 'Beans 400 g', unitWeightG: 400, category: 'ambient', packSize: 12 },
-      { sku: 'SKU-MILK', name: 'Milk 1 l', unitWeightG: 1030, category: 'chilled', packSize: 6 },
-    ],
-    shelves: [
-      {
-        id: 'shelf-1', aisle: '3', boardId: 'board-1',
-        slots: [
-          { id: 'slot-a', sku: 'SKU-BEANS', facings: 2, capacity: 20, reorderPoint: 5 },
-          { id: 'slot-b', sku: 'SKU-MILK', facings: 2, capacity: 12, reorderPoint: 3 },
-        ],
-      },
-    ],
-    cameras: [{ id: 'cam-1', slotIds: ['slot-a', 'slot-b'] }],
-    cases: [
-      { id: 'case-1', name: 'Dairy', aisle: '5', category: 'chilled', type: 'multideck', controllerId: 'ctrl-1', setpointC: 3, probes: [{ id: 'probe-1', placement: 'product' }], skus: ['SKU-MILK'] },
-    ],
-  });
-}
-
+/** The test store's slots with their scales' calibration (raw counts = offset + grams × counts per gram). */
 const SLOTS = [
-  { slotId: 'slot-a', sku: 'SKU-BEANS', unitWeightG: 400, channel: 0, full: 10 },
-  { slotId: 'slot-b', sku: 'SKU-MILK', unitWeightG: 1030, channel: 1, full: 8 },
+  { slotId: 'slot-a', sku: 'SKU-BEANS', unitWeightG: 400, channel: 0, full: 10, offsetCounts: 1000, countsPerGram: 100 },
+  { slotId: 'slot-b', sku: 'SKU-MILK', unitWeightG: 1030, channel: 1, full: 8, offsetCounts: -500, countsPerGram: 50 },
 ] as const;
 
 /** The case's air and product temperatures at a minute: steady at 3 °C, or after a failure the air climbs 1 °C/min to 12 °C and the product lags at 0.3 °C/min. */
@@ -75,6 +53,9 @@ function temperatures(plan: StorePlan, minute: number): { air: number; product: 
   const since = plan.warmFrom === null ? 0 : Math.max(0, minute - plan.warmFrom);
   return { air: Math.min(12, 3 + since), product: Math.min(11, 3.5 + 0.3 * since) };
 }
+
+/** Readings of one store's minute: two weights, two camera scans, two probes, the controller's air. */
+export const READINGS_PER_STORE_MINUTE = 7;
 
 /**
  * Everything a store's devices report in one minute (`t0` is minute 0), as the gateway makes
@@ -87,11 +68,12 @@ export function storeMinute(plan: StorePlan, t0: number, minute: number): Readin
   for (const s of SLOTS) {
     const units = s.slotId === 'slot-a' && minute >= plan.emptyAt ? 0 : s.full;
     const grams = units * s.unitWeightG;
-    out.push({ kind: 'shelf.weight', id: `${storeId}:board-1:${minute}:ch${s.channel}`, storeId, deviceId: 'board-1', ts, shelfId: 'shelf-1', slotId: s.slotId, sku: s.sku, channel: s.channel, rawCounts: grams * 10, grams, units, stable: true, fault: null });
+    out.push({ kind: 'shelf.weight', id: `${storeId}:board-1:${minute}:ch${s.channel}`, storeId, deviceId: 'board-1', ts, shelfId: 'shelf-1', slotId: s.slotId, sku: s.sku, channel: s.channel, rawCounts: s.offsetCounts + grams * s.countsPerGram, grams, units, stable: true, fault: null });
     out.push({ kind: 'camera.slot', id: `${storeId}:cam-1:${minute}:${s.slotId}`, storeId, deviceId: 'cam-1', ts: ts + 1_000, shelfId: 'shelf-1', slotId: s.slotId, skuSeen: units ? s.sku : null, facings: units ? 2 : 0, gap: units === 0, confidence: 0.95 });
   }
   const { air, product } = temperatures(plan, minute);
-  out.push({ kind: 'probe.temperature', id: `${storeId}:probe-1:${minute}`, storeId, deviceId: 'probe-1', ts: ts + 2_000, caseId: 'case-1', placement: 'product', tempC: product, fault: null, batteryPct: 90, rssiDbm: -60 });
+  const probe = (deviceId: string, placement: 'air' | 'product', tempC: number, at: number): Reading => ({ kind: 'probe.temperature', id: `${storeId}:${deviceId}:${minute}`, storeId, deviceId, ts: at, caseId: 'case-1', placement, tempC, fault: null, batteryPct: 90, rssiDbm: -60 });
+  out.push(probe('probe-1', 'air', air, ts + 2_000), probe('probe-2', 'product', product, ts + 2_500));
   out.push({ kind: 'case.air_temperature', id: `${storeId}:ctrl-1:${minute}`, storeId, deviceId: 'ctrl-1', ts: ts + 3_000, caseId: 'case-1', tempC: air });
   return out;
 }
