@@ -74,7 +74,7 @@ export class ChainDrill {
     return {
       readings: { sent: sent.length, sentTwice: repeated(sent).length, stored: record.readingIds.length, lost: sent.filter((id) => !stored.has(id)), unknown: record.readingIds.filter((id) => !sentSet.has(id)) },
       tasks: { stored: taskKeys(record.tasks), expected: taskKeys(this.plans.flatMap(expectedTasks)) },
-      feed: { repeated: this.feed.repeatedSeqs(), missing: record.eventSeqs.filter((s) => !feedSeqs.includes(s)), unknown: feedSeqs.filter((s) => !record.eventSeqs.includes(s)) },
+      feed: { repeated: repeated(this.feed.events.map((e) => e.seq)), missing: record.eventSeqs.filter((s) => !feedSeqs.includes(s)), unknown: feedSeqs.filter((s) => !record.eventSeqs.includes(s)) },
       webhooks: {
         perStore: record.webhooks.map((w) => w.storeId),
         /** Each webhook must be recorded delivered exactly once... */

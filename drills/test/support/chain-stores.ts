@@ -1,5 +1,4 @@
 import type { Reading } from '@shelfwatch/contracts';
-
 import fc from 'fast-check';
 
 /**
@@ -32,7 +31,7 @@ export interface ExpectedTask {
   status: string;
 }
 
-export function storeIdOf(i: number): string {
+function storeIdOf(i: number): string {
   return `store-${String(i + 1).padStart(3, '0')}`;
 }
 

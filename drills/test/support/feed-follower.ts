@@ -35,17 +35,6 @@ export class FeedFollower {
     return this.lastEventId;
   }
 
-  /** The seqs received more than once (a resume must not repeat what the client had). */
-  repeatedSeqs(): number[] {
-    const seen = new Set<number>();
-    const repeated: number[] = [];
-    for (const e of this.events) {
-      if (seen.has(e.seq)) repeated.push(e.seq);
-      seen.add(e.seq);
-    }
-    return repeated;
-  }
-
   async close(): Promise<void> {
     this.controller.abort();
     await this.loop;
