@@ -22,6 +22,8 @@ describe('chain drill: PostgreSQL restarted under load', () => {
       if (m === OUTAGE_TO) {
         // Every store's gateway has met the outage before the database comes back.
         await waitUntil(() => chain.fleet.failing() === STORES, { timeoutMs: 60_000, what: `every store's backend sink to fail (${chain.fleet.failing()} of ${STORES})` });
+        // The replicas answer, and say they cannot work.
+        for (let i = 0; i < REPLICAS; i++) expect(await chain.replicas.health(i), `replica ${i} /healthz during the outage`).toBeGreaterThanOrEqual(500);
         await chain.pg.startServer();
       }
     }
@@ -30,6 +32,7 @@ describe('chain drill: PostgreSQL restarted under load', () => {
     for (let i = 0; i < REPLICAS; i++) {
       expect(chain.replicas.alive(i), `replica ${i} still running`).toBe(true);
       expect(chain.replicas.pid(i), `replica ${i} never restarted`).toBe(pids[i]);
+      expect(await chain.replicas.health(i), `replica ${i} /healthz`).toBe(200);
     }
     chain.expectReconciled(record, MINUTES);
   });

@@ -91,6 +91,11 @@ export class ReplicaSet {
     return replica !== undefined && replica.proc.child.exitCode === null && replica.proc.child.signalCode === null;
   }
 
+  /** The HTTP status of replica `i`'s /healthz. */
+  async health(i: number): Promise<number> {
+    return (await fetch(`${this.urls[i] ?? ''}/healthz`)).status;
+  }
+
   /** The pid of replica `i`, to show it is the same process before and after an outage. */
   pid(i: number): number | undefined {
     return this.running[i]?.proc.child.pid;
