@@ -10,4 +10,9 @@ export { BoardDecoder } from './inputs/serial/board-decoder.js';
 export { mapMessage } from './inputs/mqtt/message-mapper.js';
 export { caseValueToReading } from './inputs/opcua/case-reading.js';
 export { BackendSink } from './sinks/backend/backend-sink.js';
+// The store-to-backend path (durable outbox, sink runner, backend sink) without the inputs,
+// for drills and the bench that stand up many stores' gateways in one process.
+export { Outbox } from './outbox/outbox.js';
+export { SinkRunner } from './sinks/sink-runner.js';
+export { GatewayMetrics } from './http/gateway-metrics.js';
 export { addToTrustList, trustedCertificatesDir } from './inputs/opcua/trust-list.js';

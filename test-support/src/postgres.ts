@@ -22,8 +22,26 @@ export interface PostgresHandle {
   dataDir: string;
   /** A new, empty database in the cluster; resolves with its connection string. */
   createDatabase(): Promise<string>;
+  /**
+   * Stops the server but keeps its data, an outage: `immediate` (default) is what a crash or a
+   * power cut leaves (the next start runs crash recovery), `fast` a clean shutdown. Connections
+   * are cut either way. Resolves once the server has exited.
+   */
+  stopServer(mode?: PostgresShutdown): Promise<void>;
+  /** Starts the server again on the same data directory and port (every URL stays valid); resolves once it takes connections. */
+  startServer(): Promise<void>;
   /** Stops the server and deletes its directory. */
   stop(): Promise<void>;
+}
+
+/** How the server is stopped: SIGQUIT (as after a crash, recovery at the next start) or SIGINT (clean). */
+export type PostgresShutdown = 'immediate' | 'fast';
+
+/** A running postmaster: runuser, and the server's own pid (runuser does not pass SIGKILL on). */
+interface Server {
+  proc: ManagedProcess;
+  pid: number;
+  forget: () => void;
 }
 
 const run = promisify(execFile);
@@ -55,24 +73,60 @@ export async function startPostgres(): Promise<PostgresHandle> {
   const port = await freePort();
   const url = `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/postgres`;
   const args = ['-D', dataDir, '-p', String(port), '-k', temp.path, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on', '-c', 'shared_buffers=16MB', '-c', 'max_connections=200'];
-  const proc: ManagedProcess = spawnManaged('runuser', asPostgres('postgres', args));
-  let postmaster: { pid: number; forget: () => void } | undefined;
-  const stop = async () => {
-    if (postmaster) {
-      try {
-        // Immediate shutdown (its backends go with it); runuser then exits too.
-        process.kill(postmaster.pid, 'SIGQUIT');
-      } catch {
-        // It had already gone.
-      }
-      postmaster.forget();
-      postmaster = undefined;
-    } else {
-      await proc.kill();
+  let server: Server | undefined;
+  const stopServer = async (mode: PostgresShutdown = 'immediate') => {
+    const running = server;
+    server = undefined;
+    if (!running) return;
+    try {
+      // Immediate: its backends go with it, nothing is flushed; fast: a clean checkpoint. runuser then exits too.
+      process.kill(running.pid, mode === 'immediate' ? 'SIGQUIT' : 'SIGINT');
+    } catch {
+      // It had already gone.
     }
-    await proc.exited;
+    await running.proc.exited;
+    running.forget();
+  };
+  const startServer = async () => {
+    if (server) throw new Error(`postgres on 127.0.0.1:${port} is already running`);
+    server = await launchServer(args, dataDir, url, port);
+  };
+  const stop = async () => {
+    await stopServer();
     await temp.remove();
   };
+  try {
+    await startServer();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  let databases = 0;
+  return {
+    url,
+    port,
+    dataDir,
+    async createDatabase() {
+      const name = `db_${++databases}`;
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await client.end();
+      }
+      return url.replace(/\/postgres$/, `/${name}`);
+    },
+    stopServer,
+    startServer,
+    stop,
+  };
+}
+
+/** Spawns postgres and resolves once a connection succeeds; if it dies or never answers, it is stopped and this rejects. */
+async function launchServer(args: string[], dataDir: string, url: string, port: number): Promise<Server> {
+  const proc = spawnManaged('runuser', asPostgres('postgres', args));
   try {
     const died = proc.exited.then(() => {
       throw new Error(`postgres exited during start:\n${proc.output()}`);
@@ -96,30 +150,12 @@ export async function startPostgres(): Promise<PostgresHandle> {
     await Promise.race([ready, died]);
     // runuser does not pass SIGKILL on: the server itself is killed by its pid if the tests die.
     const pid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-    postmaster = { pid, forget: killOnExit(pid) };
+    return { proc, pid, forget: killOnExit(pid) };
   } catch (err) {
-    await stop();
+    await proc.kill();
+    await proc.exited;
     throw err;
   }
-
-  let databases = 0;
-  return {
-    url,
-    port,
-    dataDir,
-    async createDatabase() {
-      const name = `db_${++databases}`;
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
-      return url.replace(/\/postgres$/, `/${name}`);
-    },
-    stop,
-  };
 }
 
 async function accountOf(user: string): Promise<{ uid: number; gid: number }> {

@@ -12,9 +12,10 @@ export const TEST_STORE_ID = 'store-1';
 /** The gateway's bearer token for the backend (and its own admin API) in those tests. */
 export const TEST_GATEWAY_TOKEN = 'gateway-test-token-123';
 
-export function testLayout(): StoreLayout {
+/** The test store's layout; another `storeId` gives a store of a chain with the same floor. */
+export function testLayout(storeId = TEST_STORE_ID): StoreLayout {
   return storeLayout({
-    store: { id: TEST_STORE_ID, name: 'Test store', timezone: 'Europe/Berlin' },
+    store: { id: storeId, name: storeId === TEST_STORE_ID ? 'Test store' : `Test store ${storeId}`, timezone: 'Europe/Berlin' },
     suppliers: [{ id: 'sup-1', name: 'Supplier' }],
     products: [
       { sku: 'SKU-BEANS', name: 'Beans 400 g', unitWeightG: 400, category: 'ambient', packSize: 12 },

@@ -1,6 +1,7 @@
 import mqtt from 'mqtt';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { influxQuery, rowsOf, startAedes, startInfluxd } from '../src/index.js';
+import { influxQuery, rowsOf, startAedes, startInfluxd, startPostgres } from '../src/index.js';
 
 describe('real-service harness', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -19,6 +20,31 @@ describe('real-service harness', () => {
     await influx.start();
     const rows = rowsOf(await influxQuery(influx.url, 't', 'SELECT v FROM m'));
     expect(rows).toEqual([{ time: 1_700_000_000_000, v: 1.5 }]);
+  });
+
+  it('restarts a private postgres on the same data and port: committed rows survive a crash, a connection cut by it fails', async () => {
+    const postgres = await startPostgres();
+    cleanups.push(() => postgres.stop());
+    const url = await postgres.createDatabase();
+    const client = new pg.Client({ connectionString: url });
+    const clientError = new Promise<Error>((resolve) => client.once('error', resolve));
+    await client.connect();
+    await client.query('CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1), (2)');
+    await postgres.stopServer('immediate');
+    // The cut connection says so (a pool drops such a client); it is not left hanging.
+    expect((await clientError).message).toMatch(/terminat|shut|connection/i);
+    await expect(client.query('SELECT 1')).rejects.toThrow();
+    await postgres.startServer();
+    const again = new pg.Client({ connectionString: url });
+    await again.connect();
+    await again.query('INSERT INTO t VALUES (3)');
+    await again.end();
+    await postgres.stopServer('fast');
+    await postgres.startServer();
+    const third = new pg.Client({ connectionString: url });
+    await third.connect();
+    expect((await third.query<{ v: number }>('SELECT v FROM t ORDER BY v')).rows.map((r) => r.v)).toEqual([1, 2, 3]);
+    await Promise.all([third.end(), client.end().catch(() => undefined)]);
   });
 
   it('runs an aedes broker on port 0 with its auth hooks', async () => {

@@ -7,10 +7,13 @@ import { GIVE_UP_AFTER_MS, retryDelayMs } from './backoff.js';
 import type { DestinationPolicy } from './destination-policy.js';
 
 /**
- * How long a claimed message is this replica's to send: far beyond one attempt (request
- * timeout included), so only a replica that died lets another send it again.
+ * How long a claimed message is this replica's to send: three times an attempt's request
+ * timeout (a page's attempts run at once), so only a replica that died lets another (or
+ * itself, restarted) send it again, and then within the 30 s in which its stores are taken
+ * over: a supplier's order is not held back for minutes by a crash. Sent again after a crash
+ * it carries the same webhook-id, which the receiver deduplicates.
  */
-const CLAIM_LEASE_MS = 5 * 60_000;
+const CLAIM_LEASE_MS = 30_000;
 
 export interface SupplierEndpoints {
   [supplierId: string]: { webhookUrl: string; webhookSecret: string };

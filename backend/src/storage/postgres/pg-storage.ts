@@ -57,6 +57,13 @@ export async function openPostgresStorage(opts: PostgresStorageOptions): Promise
     transaction: async <T>(fn: (tx: Repos) => Promise<T>): Promise<T> => {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // A checked-out connection has no pool listener: the server going away mid-unit-of-work
+      // (a restart, a crash, a cut network) is an 'error' event that would otherwise end the
+      // process. The query at hand fails with it; the connection is not handed out again.
+      const lost = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', lost);
       try {
         await client.query('BEGIN');
         const result = await fn(reposOver(client));
@@ -69,6 +76,7 @@ export async function openPostgresStorage(opts: PostgresStorageOptions): Promise
         });
         throw err;
       } finally {
+        client.off('error', lost);
         client.release(broken);
       }
     },
