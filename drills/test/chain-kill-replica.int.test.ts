@@ -6,7 +6,7 @@ import { runningChainDrill } from './support/chain-drill.js';
  * Backend replicas on the one database. With one, the killed replica is started again (where
  * the gateways and the feed client expect it); with more, the others take its stores over.
  */
-const REPLICAS = 1;
+const REPLICAS: number = 2;
 const STORES = 20;
 /** Minutes of every store's day; the replica is killed once minute KILL_AT is reported (and, alone, restarted after RESTART_AT). */
 const MINUTES = 30;

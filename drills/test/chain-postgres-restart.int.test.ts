@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runningChainDrill } from './support/chain-drill.js';
 
 /** Backend replicas on the one database (the drill holds for any count). */
-const REPLICAS = 1;
+const REPLICAS: number = 2;
 const STORES = 20;
 /** Minutes of every store's day: the database goes down after OUTAGE_FROM and comes back after OUTAGE_TO. */
 const MINUTES = 30;
