@@ -64,9 +64,9 @@ interface ChainStore {
 }
 
 /**
- * The backend on PostgreSQL as a chain runs it: `replicas` processes with one config and one
- * database, and STORES stores whose gateways each post their own peak-hour stream (one request
- * in flight each, all stores at once), store i to replica i mod `replicas`. Every store has
+ * The backend on PostgreSQL as a chain runs it, for each count in REPLICA_COUNTS: that many
+ * processes with one config and one database, and STORES stores whose gateways each post their own peak-hour stream (one request
+ * in flight each, all stores at once), store i to replica i mod the count. Every store has
  * the large store's layout under its own id; its stream is a WARMUP_S + TIMED_S window of the
  * forwarded peak hour (the windows spread over the hour), moved to end just now.
  */
