@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const results = {
     machine,
     loadAvg: loadAvgs,
-    runs: { cheapFigures: RUNS, backendScale: RUNS, endToEndFigures: 1, peerRounds: PEER_ROUNDS },
+    runs: { cheapFigures: RUNS, backendScale: RUNS, endToEndFigures: 1, chain: 1, peerRounds: PEER_ROUNDS },
     peer,
     ingest: {
       readingsPerSec,
@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     forwarding: system.forwarding,
     backendReadingsPerSec: system.backendReadingsPerSec,
     backendStoresPerCore: system.backendStoresPerCore,
+    chain: system.chain,
     catchUp: system.catchUp,
     broker,
     elapsedS: Math.round((performance.now() - started) / 1000),

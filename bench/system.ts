@@ -3,6 +3,7 @@ import type { GeneratedLayoutSpec } from '@shelfwatch/firmware-sim';
 import { makeTempDir } from '@shelfwatch/test-support';
 import { alertLatency, type AlertLatency } from './alerts.js';
 import { backendIngestRate } from './backend-ingest.js';
+import { chainFigures, type ChainFigures } from './chain.js';
 import { peakHourForwarding, type PeakHourForwarding } from './forward-rate.js';
 import { catchUp, ingestSteps, type CatchUp, type IngestStep } from './ingest.js';
 import { MqttLoad } from './load.js';
@@ -25,6 +26,7 @@ export interface SystemFigures {
   forwarding: Omit<PeakHourForwarding, 'forwarded'>;
   backendReadingsPerSec: number;
   backendStoresPerCore: number;
+  chain: ChainFigures;
   controllers: number;
 }
 
@@ -105,6 +107,8 @@ export async function systemFigures(options: { runs: number }): Promise<SystemFi
   const farm = await farmStarting;
   try {
     const backendRate = await backendScale(options.runs, forwarding);
+    log('chain: the backend on PostgreSQL, one and two replicas, the peak hour of many large stores at once');
+    const chain = await chainFigures(forwarding);
 
     log('ingest: large store with its controllers, stepping load (serial ptys + MQTT cameras)');
     const { steps, drill, atOne } = await withRig(PROFILES.large, farm, async ({ stack, store }) => {
@@ -154,6 +158,7 @@ export async function systemFigures(options: { runs: number }): Promise<SystemFi
       forwarding: forwardingFigures,
       backendReadingsPerSec: Math.round(backendRate),
       backendStoresPerCore: Math.round((backendRate / forwarding.forwardedPerSec) * 10) / 10,
+      chain,
       controllers: CONTROLLERS,
     };
   } finally {

@@ -170,10 +170,21 @@ describe('the compose stack configuration', () => {
   it("refuses the example env file's placeholders, and starts with tokens of its own", async () => {
     const raw = JSON.parse(await readFile(path.join(root, 'config/compose/backend.json'), 'utf8')) as unknown;
     const env = await exampleEnv();
-    expect(Object.keys(env).sort()).toEqual(['SHELFWATCH_GATEWAY_TOKEN', 'SHELFWATCH_OPERATIONS_TOKEN', 'SHELFWATCH_STAFF_TOKEN']);
+    expect(Object.keys(env).sort()).toEqual(['SHELFWATCH_GATEWAY_TOKEN', 'SHELFWATCH_OPERATIONS_TOKEN', 'SHELFWATCH_POSTGRES_PASSWORD', 'SHELFWATCH_STAFF_TOKEN']);
     const message = problems(raw, env);
     for (const subject of ['gw-demo-store', 'staff-demo', 'ops-demo']) expect(message).toContain(`(subject ${subject}): refused because it is a published`);
     const own = Object.fromEntries(Object.keys(env).map((k) => [k, newToken().token]));
     expect(parseBackendConfig(raw, own).tokens).toHaveLength(3);
+  });
+
+  it("gives the chain's replicas the same tokens, on PostgreSQL from SHELFWATCH_DATABASE_URL", async () => {
+    const single = JSON.parse(await readFile(path.join(root, 'config/compose/backend.json'), 'utf8')) as { tokens: unknown };
+    const raw = JSON.parse(await readFile(path.join(root, 'config/compose-chain/backend.json'), 'utf8')) as { tokens: unknown };
+    expect(raw.tokens).toEqual(single.tokens);
+    const own = Object.fromEntries(Object.keys(await exampleEnv()).map((k) => [k, newToken().token]));
+    expect(problems(raw, own)).toContain('SHELFWATCH_DATABASE_URL');
+    const config = parseBackendConfig(raw, { ...own, SHELFWATCH_DATABASE_URL: 'postgres://shelfwatch:pw@postgres:5432/shelfwatch' });
+    expect(config.storage).toEqual({ kind: 'postgres' });
+    expect(config.tokens).toHaveLength(3);
   });
 });

@@ -26,6 +26,7 @@ function mounts(service: ComposeService | undefined): { source: string; target: 
 
 interface ComposeService {
   image?: string;
+  environment?: Record<string, string>;
   build?: unknown;
   volumes?: ({ source: string; target: string; type: string } | string)[];
   command?: string[];
@@ -35,24 +36,37 @@ interface ComposeService {
 const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SHELFWATCH_')));
 /** The placeholders a fresh checkout validates with (the backend refuses them at start). */
 const EXAMPLE_ENV = ['--env-file', 'config/compose/example.env'];
-const SECRETS = ['SHELFWATCH_GATEWAY_TOKEN', 'SHELFWATCH_STAFF_TOKEN', 'SHELFWATCH_OPERATIONS_TOKEN'];
+const TOKENS = ['SHELFWATCH_GATEWAY_TOKEN', 'SHELFWATCH_STAFF_TOKEN', 'SHELFWATCH_OPERATIONS_TOKEN'];
 
-describe.skipIf(!hasCompose)('docker-compose.yml (validated offline by docker-compose 1.29)', () => {
-  const config = async () => {
-    const { stdout } = await run(COMPOSE, [...EXAMPLE_ENV, '-f', 'docker-compose.yml', 'config'], { cwd: ROOT, env: { ...cleanEnv(), COMPOSE_PROJECT_NAME: 'shelfwatch' } });
-    return parseYaml(stdout) as { services: Record<string, ComposeService> };
-  };
+/** The single store (embedded SQLite) and the chain (PostgreSQL, two replicas behind nginx). */
+const FILES = [
+  { file: 'docker-compose.yml', services: ['backend', 'firmware-sim', 'gateway', 'grafana', 'influxdb'], backends: ['backend'], secrets: TOKENS },
+  {
+    file: 'docker-compose.chain.yml',
+    services: ['backend-1', 'backend-2', 'firmware-sim', 'gateway', 'grafana', 'influxdb', 'postgres', 'proxy'],
+    backends: ['backend-1', 'backend-2'],
+    secrets: [...TOKENS, 'SHELFWATCH_POSTGRES_PASSWORD'],
+  },
+];
+
+const composeConfig = async (file: string) => {
+  const { stdout } = await run(COMPOSE, [...EXAMPLE_ENV, '-f', file, 'config'], { cwd: ROOT, env: { ...cleanEnv(), COMPOSE_PROJECT_NAME: 'shelfwatch' } });
+  return parseYaml(stdout) as { services: Record<string, ComposeService> };
+};
+
+describe.skipIf(!hasCompose).each(FILES)('$file (validated offline by docker-compose 1.29)', ({ file, services: expected, backends, secrets }) => {
+  const config = () => composeConfig(file);
 
   it('validates (config -q exits 0) with the example env file', async () => {
-    await expect(run(COMPOSE, [...EXAMPLE_ENV, '-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT, env: cleanEnv() })).resolves.toBeDefined();
+    await expect(run(COMPOSE, [...EXAMPLE_ENV, '-f', file, 'config', '-q'], { cwd: ROOT, env: cleanEnv() })).resolves.toBeDefined();
   });
 
   it('has no built-in secrets: each missing one stops compose with a message naming it', async () => {
-    const text = await readFile(path.join(ROOT, 'docker-compose.yml'), 'utf8');
-    for (const name of SECRETS) {
+    const text = await readFile(path.join(ROOT, file), 'utf8');
+    for (const name of secrets) {
       expect(text, name).not.toMatch(new RegExp(`\\$\\{${name}:?-`));
-      const env = { ...cleanEnv(), ...Object.fromEntries(SECRETS.filter((s) => s !== name).map((s) => [s, 'set-in-this-test'])) };
-      const failure = await run(COMPOSE, ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT, env }).then(
+      const env = { ...cleanEnv(), ...Object.fromEntries(secrets.filter((s) => s !== name).map((s) => [s, 'set-in-this-test'])) };
+      const failure = await run(COMPOSE, ['-f', file, 'config', '-q'], { cwd: ROOT, env }).then(
         () => null,
         (err: { stderr: string }) => err.stderr,
       );
@@ -60,11 +74,11 @@ describe.skipIf(!hasCompose)('docker-compose.yml (validated offline by docker-co
     }
   });
 
-  it('has the five services, InfluxDB 1.x, and runs gateway, backend and simulator compiled from the repository', async () => {
+  it('has its services, InfluxDB 1.x, and runs gateway, backend and simulator compiled from the repository', async () => {
     const { services } = await config();
-    expect(Object.keys(services).sort()).toEqual(['backend', 'firmware-sim', 'gateway', 'grafana', 'influxdb']);
+    expect(Object.keys(services).sort()).toEqual(expected);
     expect(services.influxdb?.image).toMatch(/^influxdb:1\./);
-    for (const name of ['gateway', 'backend', 'firmware-sim']) {
+    for (const name of ['gateway', ...backends, 'firmware-sim']) {
       expect(services[name]?.build, name).toMatchObject({ dockerfile: 'docker/Dockerfile' });
       // Plain node on the image's compiled output (npm run build): <pkg>/dist/src/x.js comes from <pkg>/src/x.ts.
       const [command, ...args] = services[name]?.command ?? [];
@@ -90,10 +104,39 @@ describe.skipIf(!hasCompose)('docker-compose.yml (validated offline by docker-co
 
   it('mounts config files that exist', async () => {
     const { services } = await config();
-    for (const name of ['gateway', 'backend']) {
+    for (const name of ['gateway', ...backends]) {
       const cfg = mounts(services[name]).find((v) => v.target === '/config');
       expect(cfg, name).toBeDefined();
-      expect(existsSync(path.join(cfg!.source, `${name}.json`)), `${name}.json`).toBe(true);
+      expect(existsSync(path.join(cfg!.source, `${name.replace(/-\d+$/, '')}.json`)), `${name}'s config`).toBe(true);
     }
+  });
+});
+
+describe.skipIf(!hasCompose)('docker-compose.chain.yml: PostgreSQL, two replicas behind one address', () => {
+  const chainFile = (name: string) => readFile(path.join(ROOT, 'config/compose-chain', name), 'utf8');
+
+  it('runs both replicas alike on PostgreSQL 15, the database URL from the environment, not the file', async () => {
+    const { services } = await composeConfig('docker-compose.chain.yml');
+    expect(services.postgres?.image).toMatch(/^postgres:15/);
+    const [one, two] = [services['backend-1'], services['backend-2']];
+    expect(one?.command).toEqual(two?.command);
+    expect(mounts(one)).toEqual(mounts(two));
+    for (const replica of [one, two]) expect(replica?.environment?.SHELFWATCH_DATABASE_URL).toMatch(/^postgres:\/\/shelfwatch:[^@]+@postgres:5432\/shelfwatch$/);
+    const backend = JSON.parse(await chainFile('backend.json')) as { storage?: { kind: string; url?: string }; dbPath?: string };
+    expect(backend.storage).toEqual({ kind: 'postgres' });
+    expect(backend.dbPath).toBeUndefined();
+  });
+
+  it('puts one address in front of the replicas that passes the SSE feed through unbuffered, and lets the gateway fail over between them', async () => {
+    const { services } = await composeConfig('docker-compose.chain.yml');
+    expect(services.proxy?.image).toMatch(/^nginx:/);
+    expect(mounts(services.proxy).map((m) => path.relative(ROOT, m.source))).toEqual(['config/compose-chain/nginx.conf']);
+    const nginx = await chainFile('nginx.conf');
+    expect([...nginx.matchAll(/^\s*server (backend-\d):8080\b/gm)].map((m) => m[1])).toEqual(['backend-1', 'backend-2']);
+    const feed = /location = \/api\/v1\/alerts\/stream \{([^}]*)\}/.exec(nginx)?.[1] ?? '';
+    expect(feed).toMatch(/proxy_buffering off;/);
+    expect(feed).toMatch(/proxy_read_timeout 1h;/);
+    const gateway = JSON.parse(await chainFile('gateway.json')) as { backend: { urls?: string[] } };
+    expect(gateway.backend.urls).toEqual(['http://backend-1:8080', 'http://backend-2:8080']);
   });
 });
