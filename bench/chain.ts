@@ -4,9 +4,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { BackendConfig, type BackendConfigInput } from '@shelfwatch/backend';
+import type { BackendConfigInput } from '@shelfwatch/backend';
 import type { Reading, StoreLayout } from '@shelfwatch/contracts';
-import { makeTempDir, POSTGRES_BIN_DIR, startPostgres, startService, type PostgresHandle, type ServiceProcess } from '@shelfwatch/test-support';
+import { makeTempDir, POSTGRES_BIN_DIR, startPostgres, startService, waitUntil, type PostgresHandle, type ServiceProcess } from '@shelfwatch/test-support';
 import { cpuSeconds, treeCpuSeconds } from './cpu.js';
 import { ingestBodies, postIngest } from './backend-ingest.js';
 import type { PeakHourForwarding } from './forward-rate.js';
@@ -87,12 +87,10 @@ export async function chainFigures(forwarding: PeakHourForwarding): Promise<Chai
     await stopAll(await startReplicas(1, configFile, template));
     const runs: ChainRun[] = [];
     for (const replicas of REPLICA_COUNTS) {
-      const run =
-        replicas > 1 && !('replica' in BackendConfig.shape)
-          ? notMeasured(replicas, 'not measured: this backend has no store leases yet (its config has no replica section), so every replica would run the rules of every store it is sent')
-          : await chainRun({ replicas, stores, configFile, databaseUrl: await copyDatabase(pg, template, `chain_r${replicas}`), postmasterPid, forwardedPerSec: forwarding.forwardedPerSec }).catch(
-              (err: unknown) => notMeasured(replicas, `failed: ${err instanceof Error ? err.message : String(err)}`),
-            );
+      const databaseUrl = await copyDatabase(pg, template, `chain_r${replicas}`);
+      const run = await chainRun({ replicas, stores, configFile, databaseUrl, postmasterPid, forwardedPerSec: forwarding.forwardedPerSec }).catch((err: unknown) =>
+        notMeasured(replicas, `failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
       log(
         run.reason === undefined
           ? `chain, ${replicas} replica(s), ${STORES} stores: ${run.readingsPerSec} readings/s, ${run.readingsPerBackendCoreSec} per backend core-s = ${run.storesPerBackendCore} large stores per backend core; PostgreSQL ${run.postgresCoresPerBackendCore} cores per backend core`
@@ -141,6 +139,11 @@ async function startReplicas(count: number, configFile: string, databaseUrl: str
   return started;
 }
 
+/** How many stores' rules run on each replica (their /healthz). */
+async function storesPerReplica(backends: ServiceProcess<'backend'>[]): Promise<number[]> {
+  return Promise.all(backends.map(async (b) => ((await (await fetch(`${b.ready.url}/healthz`)).json()) as { stores: string[] }).stores.length));
+}
+
 async function stopAll(backends: ServiceProcess<'backend'>[]): Promise<void> {
   for (const b of backends) await b.stop();
 }
@@ -180,6 +183,11 @@ async function chainRun(opts: { replicas: number; stores: ChainStore[]; configFi
   log(`chain, ${replicas} replica(s): starting them on one PostgreSQL database with ${stores.length} large stores`);
   const backends = await startReplicas(replicas, opts.configFile, opts.databaseUrl);
   try {
+    // The first replica up takes every store; the others get their share over the next lease rounds.
+    await waitUntil(async () => (await storesPerReplica(backends)).every((n) => n === Math.ceil(stores.length / replicas) || n === Math.floor(stores.length / replicas)), {
+      timeoutMs: 60_000,
+      what: 'the stores to be split between the replicas',
+    });
     const send = (part: 'warmup' | 'timed') => Promise.all(stores.map((s, i) => postIngest(backends[i % replicas]!.ready.url, s.token, s[part])));
     log(`chain, ${replicas} replica(s): warming up (${WARMUP_S} s of every store's peak hour)`);
     await send('warmup');
