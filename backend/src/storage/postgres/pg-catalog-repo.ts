@@ -29,20 +29,22 @@ export class PgCatalogRepo implements CatalogRepo {
     return true;
   }
 
+  // One statement per table, whatever the layout's size: a chain's large stores have thousands of slots each.
   private async upsertCatalogue(layout: Layout, replace: boolean): Promise<void> {
-    for (const s of layout.suppliers) {
-      await this.db.query(`INSERT INTO suppliers (id, name) VALUES ($1, $2) ON CONFLICT (id) ${replace ? 'DO UPDATE SET name = excluded.name' : 'DO NOTHING'}`, [s.id, s.name]);
-    }
-    for (const p of layout.products) {
-      await this.db.query(
-        `INSERT INTO products (sku, name, unit_weight_g, category, supplier_id, pack_size) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sku) ${
-          replace
-            ? 'DO UPDATE SET name = excluded.name, unit_weight_g = excluded.unit_weight_g, category = excluded.category, supplier_id = excluded.supplier_id, pack_size = excluded.pack_size'
-            : 'DO NOTHING'
-        }`,
-        [p.sku, p.name, p.unitWeightG, p.category, p.supplierId, p.packSize],
-      );
-    }
+    await this.db.query(
+      `INSERT INTO suppliers (id, name) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) ${replace ? 'DO UPDATE SET name = excluded.name' : 'DO NOTHING'}`,
+      [layout.suppliers.map((s) => s.id), layout.suppliers.map((s) => s.name)],
+    );
+    const products = layout.products;
+    await this.db.query(
+      `INSERT INTO products (sku, name, unit_weight_g, category, supplier_id, pack_size)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::text[], $6::int[]) ON CONFLICT (sku) ${
+           replace
+             ? 'DO UPDATE SET name = excluded.name, unit_weight_g = excluded.unit_weight_g, category = excluded.category, supplier_id = excluded.supplier_id, pack_size = excluded.pack_size'
+             : 'DO NOTHING'
+         }`,
+      [products.map((p) => p.sku), products.map((p) => p.name), products.map((p) => p.unitWeightG), products.map((p) => p.category), products.map((p) => p.supplierId), products.map((p) => p.packSize)],
+    );
   }
 
   async saveLayout(layout: Layout): Promise<void> {
@@ -54,22 +56,50 @@ export class PgCatalogRepo implements CatalogRepo {
       layout.store.timezone,
     ]);
     for (const table of ['slots', 'shelves', 'cameras', 'cases']) await this.db.query(`DELETE FROM ${table} WHERE store_id = $1`, [storeId]);
-    for (const [si, s] of layout.shelves.entries()) {
-      await this.db.query('INSERT INTO shelves (store_id, id, aisle, board_id, position) VALUES ($1, $2, $3, $4, $5)', [storeId, s.id, s.aisle, s.boardId, si]);
-      for (const [i, sl] of s.slots.entries()) {
-        await this.db.query(
-          'INSERT INTO slots (store_id, shelf_id, id, channel, sku, facings, capacity, reorder_point, calibration, position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-          [storeId, s.id, sl.id, sl.channel, sl.sku, sl.facings, sl.capacity, sl.reorderPoint, JSON.stringify(sl.calibration), i],
-        );
-      }
-    }
-    for (const c of layout.cameras) await this.db.query('INSERT INTO cameras (store_id, id, slot_ids) VALUES ($1, $2, $3)', [storeId, c.id, JSON.stringify(c.slotIds)]);
-    for (const c of layout.cases) {
-      await this.db.query(
-        'INSERT INTO cases (store_id, id, name, aisle, category, type, controller_id, setpoint_c, probes, skus) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-        [storeId, c.id, c.name, c.aisle, c.category, c.type, c.controllerId, c.setpointC, JSON.stringify(c.probes), JSON.stringify(c.skus)],
-      );
-    }
+    const shelves = layout.shelves;
+    await this.db.query(
+      'INSERT INTO shelves (store_id, id, aisle, board_id, position) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[])',
+      [storeId, shelves.map((s) => s.id), shelves.map((s) => s.aisle), shelves.map((s) => s.boardId), shelves.map((_, i) => i)],
+    );
+    const slots = shelves.flatMap((s) => s.slots.map((sl, i) => ({ shelfId: s.id, position: i, ...sl })));
+    await this.db.query(
+      `INSERT INTO slots (store_id, shelf_id, id, channel, sku, facings, capacity, reorder_point, calibration, position)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::int[], $8::int[], $9::jsonb[], $10::int[])`,
+      [
+        storeId,
+        slots.map((s) => s.shelfId),
+        slots.map((s) => s.id),
+        slots.map((s) => s.channel),
+        slots.map((s) => s.sku),
+        slots.map((s) => s.facings),
+        slots.map((s) => s.capacity),
+        slots.map((s) => s.reorderPoint),
+        slots.map((s) => JSON.stringify(s.calibration)),
+        slots.map((s) => s.position),
+      ],
+    );
+    const { cameras, cases } = layout;
+    await this.db.query('INSERT INTO cameras (store_id, id, slot_ids) SELECT $1, * FROM unnest($2::text[], $3::jsonb[])', [
+      storeId,
+      cameras.map((c) => c.id),
+      cameras.map((c) => JSON.stringify(c.slotIds)),
+    ]);
+    await this.db.query(
+      `INSERT INTO cases (store_id, id, name, aisle, category, type, controller_id, setpoint_c, probes, skus)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::jsonb[], $10::jsonb[])`,
+      [
+        storeId,
+        cases.map((c) => c.id),
+        cases.map((c) => c.name),
+        cases.map((c) => c.aisle),
+        cases.map((c) => c.category),
+        cases.map((c) => c.type),
+        cases.map((c) => c.controllerId),
+        cases.map((c) => c.setpointC),
+        cases.map((c) => JSON.stringify(c.probes)),
+        cases.map((c) => JSON.stringify(c.skus)),
+      ],
+    );
     await notify(this.db, 'layout', storeId);
   }
 
