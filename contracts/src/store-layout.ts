@@ -92,7 +92,15 @@ export type RefrigeratedCase = z.infer<typeof RefrigeratedCase>;
 
 export const StoreLayout = z
   .object({
-    store: z.object({ id: StoreId, name: z.string().min(1).max(120), timezone: z.string().min(1).max(64) }).strict(),
+    store: z
+      .object({
+        id: StoreId,
+        name: z.string().min(1).max(120),
+        timezone: z.string().min(1).max(64),
+        /** Local closing time, HH:MM: when the trading day ends for the forecast (the rules assume 22:00 without it). */
+        closesAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'closing time as HH:MM (00:00-23:59)').optional(),
+      })
+      .strict(),
     suppliers: z.array(Supplier),
     products: z.array(Product).min(1),
     shelves: z.array(Shelf),

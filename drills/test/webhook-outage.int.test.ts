@@ -39,14 +39,16 @@ describe('drill: supplier webhook receiver answering 500 for a while, through th
     let seq = 0;
     for (let c = 0; c < CYCLES; c++) {
       const t = t0 + c * 20 * MIN;
-      // Full shelf, then down to 2 units (reorder point 5, no backroom stock): one request per drop.
-      const readings = [weightReading(seq++, t, 20, true), weightReading(seq++, t + MIN, 2, true)];
+      // Full shelf, down to 2 units (reorder point 5, no backroom stock) and refilled a minute later:
+      // one request per drop, and no sales pace for the forecast to order on (units back within
+      // minutes were never sold), so the count does not hang on the time of day.
+      const readings = [weightReading(seq++, t, 20, true), weightReading(seq++, t + MIN, 2, true), weightReading(seq++, t + 2 * MIN, 20, true)];
       const res = await backendPost(backend.url, '/api/v1/ingest', { gatewayId: 'gw-1', readings }, BACKEND_TOKENS.device);
       expect(res.status).toBe(200);
     }
     // The rules decide a minute once every device has reported past it, or the reordering
     // window (10 min) later: one more reading settles the last drop.
-    const last = await backendPost(backend.url, '/api/v1/ingest', { gatewayId: 'gw-1', readings: [weightReading(seq++, t0 + CYCLES * 20 * MIN, 2, true)] }, BACKEND_TOKENS.device);
+    const last = await backendPost(backend.url, '/api/v1/ingest', { gatewayId: 'gw-1', readings: [weightReading(seq++, t0 + CYCLES * 20 * MIN, 20, true)] }, BACKEND_TOKENS.device);
     expect(last.status).toBe(200);
     const requested = await waitUntil(async () => {
       const log = await backendGet<DeliveryLog>(backend.url, '/api/v1/webhooks/deliveries', BACKEND_TOKENS.supplier);

@@ -7,8 +7,9 @@ import { FORECAST, MIN_WARRANTED_MS } from './tolerances.js';
 /**
  * Sell-outs ahead of time: were the simulator's sell-outs warned early enough, and were the
  * warnings earned? A warning is a `low_stock` task at the slot ("Restock before HH:MM" from the
- * forecast, or "Low stock" at the reorder point: one task, whichever came first). See
- * eval/README.md, "Sell-outs ahead of time".
+ * forecast, or "Low stock" at the reorder point: one task, whichever came first). Each is judged
+ * by what it told staff: a forecast by its horizon, a reorder-point task by the shelf being at its
+ * reorder point. See eval/README.md, "Sell-outs ahead of time".
  */
 export interface ForecastScores {
   /** Sell-outs warned at least `leadMin` ahead / sell-outs counted; null without sell-outs. */
@@ -17,7 +18,7 @@ export interface ForecastScores {
   anyWarningShare: number | null;
   /** Median minutes from the warning to the sell-out, over sell-outs warned at all. */
   medianLeadMin: number | null;
-  /** Warnings not followed by a sell-out or a restock of the slot within their horizon, per slot and simulated day. */
+  /** Warnings whose claim did not come true (see `warnings`), per slot and simulated day. */
   falseWarningsPerSlotDay: number | null;
   leadMin: number;
   sellOuts: number;
@@ -26,30 +27,36 @@ export interface ForecastScores {
   /** Sell-outs not counted: within the first hour (no sales seen yet), or with the backroom empty (nothing to restock from). */
   excludedEarly: number;
   excludedBackroomEmpty: number;
+  /** Warnings judged: a forecast by its horizon, a reorder-point task (`reorderPointWarnings` of them) by the shelf's true count. */
   warnings: number;
+  reorderPointWarnings: number;
   earned: number;
   falseWarnings: number;
   /** Warnings whose horizon lies beyond the end of the run, not yet earned: unknown outcome. */
   censored: number;
   slotDays: number;
   missed: { slotId: string; startMs: number; leadMin: number | null }[];
-  falseExamples: { slotId: string; raisedAt: number; horizonAt: number; title: string }[];
+  falseExamples: { slotId: string; raisedAt: number; horizonAt: number | null; title: string }[];
 }
 
-const COUNTS = ['sellOuts', 'warned', 'warnedAny', 'excludedEarly', 'excludedBackroomEmpty', 'warnings', 'earned', 'falseWarnings', 'censored', 'slotDays'] as const;
+const COUNTS = ['sellOuts', 'warned', 'warnedAny', 'excludedEarly', 'excludedBackroomEmpty', 'warnings', 'reorderPointWarnings', 'earned', 'falseWarnings', 'censored', 'slotDays'] as const;
 
 interface ForecastTally extends Pick<ForecastScores, (typeof COUNTS)[number] | 'missed' | 'falseExamples'> {
   leadsMs: number[];
 }
 
 export function emptyForecastTally(): ForecastTally {
-  return { sellOuts: 0, warned: 0, warnedAny: 0, leadsMs: [], excludedEarly: 0, excludedBackroomEmpty: 0, warnings: 0, earned: 0, falseWarnings: 0, censored: 0, slotDays: 0, missed: [], falseExamples: [] };
+  return { sellOuts: 0, warned: 0, warnedAny: 0, leadsMs: [], excludedEarly: 0, excludedBackroomEmpty: 0, warnings: 0, reorderPointWarnings: 0, earned: 0, falseWarnings: 0, censored: 0, slotDays: 0, missed: [], falseExamples: [] };
 }
 
-/** A warning's horizon: the forecast's own, or a fixed one for a warning at the reorder point without a forecast. */
-export function warningHorizon(task: Task): number {
+/**
+ * The time by which a warning's forecast was almost sure the slot would be empty (plus grace), or
+ * null for a warning raised at the reorder point without a forecast: it said when to restock
+ * (now, by the store's own reorder point), not when the slot would be empty.
+ */
+export function forecastHorizon(task: Task): number | null {
   const ev = task.evidence.find((e) => e.text.startsWith(FORECAST_HORIZON_EVIDENCE));
-  return (ev?.ts ?? task.raisedAt + FORECAST.defaultHorizonMs) + FORECAST.graceMs;
+  return ev ? ev.ts + FORECAST.graceMs : null;
 }
 
 /** Adds one run's sell-outs and warnings to the tally. */
@@ -100,19 +107,27 @@ export function tallyForecast(into: ForecastTally, truth: readonly GroundTruthEv
     else if (into.missed.length < 20) into.missed.push({ slotId: s.slotId, startMs: s.startMs, leadMin: lead === null ? null : Math.round(lead / 60_000) });
   }
 
-  // Warnings: earned when the slot sold out (any gap) or staff restocked it after the warning and before its horizon.
+  // Warnings, judged by what they told staff. A forecast ("may be gone from HH:MM, almost surely
+  // by HH:MM") is earned when the slot sold out (any gap) or staff restocked it after the warning
+  // and before its horizon. A reorder-point "Low stock" says the shelf is down to the store's own
+  // reorder point, the store's cue to restock however slowly the slot sells: earned when it was.
   const happenings = new Map<string, number[]>();
   const add = (slotId: string, ts: number) => happenings.set(slotId, [...(happenings.get(slotId) ?? []), ts]);
   for (const g of gaps) add(g.slotId, g.startMs);
   for (const e of truth) if (e.type === 'restock') add(e.slotId, e.ts);
+  const lows = truth.filter((e): e is Extract<GroundTruthEvent, { type: 'low_stock' }> => e.type === 'low_stock');
   for (const t of warnings) {
     const slotId = t.locationKey.slice('slot:'.length);
-    const horizon = warningHorizon(t);
-    const earned = (happenings.get(slotId) ?? []).some((ts) => ts >= t.raisedAt - FORECAST.graceMs && ts <= horizon);
+    const horizon = forecastHorizon(t);
+    if (horizon === null) into.reorderPointWarnings++;
+    const earned =
+      horizon === null
+        ? lows.some((e) => e.slotId === slotId && e.startMs - FORECAST.graceMs <= t.raisedAt && t.raisedAt <= e.endMs + FORECAST.graceMs)
+        : (happenings.get(slotId) ?? []).some((ts) => ts >= t.raisedAt - FORECAST.graceMs && ts <= horizon);
     if (earned) {
       into.warnings++;
       into.earned++;
-    } else if (horizon > runEnd) {
+    } else if (horizon !== null && horizon > runEnd) {
       into.censored++;
     } else {
       into.warnings++;
@@ -136,6 +151,7 @@ export function forecastScores(t: ForecastTally): ForecastScores {
     excludedEarly: t.excludedEarly,
     excludedBackroomEmpty: t.excludedBackroomEmpty,
     warnings: t.warnings,
+    reorderPointWarnings: t.reorderPointWarnings,
     earned: t.earned,
     falseWarnings: t.falseWarnings,
     censored: t.censored,

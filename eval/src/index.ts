@@ -7,5 +7,5 @@ export type { MissedExample, FalseAlarmExample } from './match-section.js';
 export * as tolerances from './tolerances.js';
 export { canonicalTasks, diffTaskLists, describeTaskDiff, type CanonicalTask, type TaskListDiff } from './task-diff.js';
 export { deliveryBatches, DELIVERY_MODES, type DeliveryMode } from './delivery-plans.js';
-export { warningHorizon, type ForecastScores } from './forecast-score.js';
+export { forecastHorizon, type ForecastScores } from './forecast-score.js';
 export type { RefrigerationScores } from './refrigeration-score.js';

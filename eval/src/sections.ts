@@ -1,7 +1,7 @@
-import { FORECAST_HORIZON_EVIDENCE, type StoreLayout, type TaskKind, type Task } from '@shelfwatch/contracts';
+import { type StoreLayout, type TaskKind, type Task } from '@shelfwatch/contracts';
 import type { GroundTruthEvent } from '../../firmware-sim/src/world/ground-truth.js';
 import type { TruthPart } from './episodes.js';
-import { warningHorizon } from './forecast-score.js';
+import { forecastHorizon } from './forecast-score.js';
 import {
   CASE_FAULTS,
   COLD_CHAIN,
@@ -183,7 +183,7 @@ export function sectionSpecs(layout: StoreLayout): Record<SectionName, SectionSp
       // detects the low stock that follows within its horizon. One that nothing followed (staff
       // restocked in time, or the pace slowed) is the forecast's to answer for
       // (forecast.outOfStock.falseWarningsPerSlotDay), not a false low-stock alarm.
-      leadMs: (task) => (task.evidence.some((e) => e.text.startsWith(FORECAST_HORIZON_EVIDENCE)) ? warningHorizon(task) - task.raisedAt : 0),
+      leadMs: (task) => (forecastHorizon(task) ?? task.raisedAt) - task.raisedAt,
       scoredElsewhereIfUnmatched: (task) => task.title.startsWith('Restock before'),
     },
     planogram: {

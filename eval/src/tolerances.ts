@@ -156,13 +156,11 @@ export const MAX_EXAMPLES = 20;
 
 /**
  * Sell-outs ahead of time (eval/README.md): a sell-out counts as warned when a warning stood at
- * least `leadMs` before it (the time staff need to restock); a warning without a forecast
- * horizon (raised at the reorder point) is given `defaultHorizonMs`; sell-outs in the first
- * `warmupMs` of a run are not counted (no sales seen yet: a running store has its history).
+ * least `leadMs` before it (the time staff need to restock); sell-outs in the first `warmupMs`
+ * of a run are not counted (no sales seen yet: a running store has its history).
  */
 export const FORECAST = {
   leadMs: 30 * MIN,
-  defaultHorizonMs: 3 * 60 * MIN,
   graceMs: 10 * MIN,
   mergeGapMs: 10 * MIN,
   warmupMs: 60 * MIN,

@@ -8,6 +8,9 @@ import { at, layout, oos, run, task } from './fixtures.js';
 const SLOT = 'slot:a1-s1-1';
 const backroom = (sku: string, units: number, min = 0): GroundTruthEvent => ({ type: 'backroom', ts: at(min), sku, units, cause: min === 0 ? 'initial' : 'restock' });
 const restock = (slotId: string, min: number): GroundTruthEvent => ({ type: 'restock', ts: at(min), slotId, sku: 'PASTA-500', units: 10, by: 'auto' });
+const low = (startMin: number, endMin: number): GroundTruthEvent => ({
+  type: 'low_stock', ts: at(endMin), slotId: 'a1-s1-1', sku: 'PASTA-500', reorderPoint: 3, startMs: at(startMin), endMs: at(endMin), minutes: endMin - startMin, openAtEnd: false,
+});
 /** A restock-soon warning with the forecast's horizon at `horizonMin`. */
 const warning = (raisedMin: number, closedMin: number | null, horizonMin: number): TaskWithHistory => ({
   ...task('low_stock', SLOT, raisedMin, closedMin),
@@ -30,10 +33,14 @@ describe('sell-outs ahead of time', () => {
     expect(s.falseExamples[0]).toMatchObject({ slotId: 'a1-s1-1', raisedAt: at(100) });
   });
 
-  it('a warning at the reorder point without a forecast stands for three hours', () => {
-    const plain = task('low_stock', SLOT, 100, null);
-    expect(score([oos('a1-s1-1', 250, 290)], [plain])).toMatchObject({ earned: 1, falseWarnings: 0, warned: 1 });
-    expect(score([oos('a1-s1-1', 300, 340)], [task('low_stock', SLOT, 100, 310)])).toMatchObject({ earned: 0, falseWarnings: 1 });
+  it('a warning at the reorder point without a forecast is earned by the shelf being at its reorder point, however slowly it then sells', () => {
+    const plain = task('low_stock', SLOT, 100, 700);
+    // Down to the reorder point at 95 min; it sold out nine hours later, nobody having restocked.
+    expect(score([low(95, 660), oos('a1-s1-1', 640, 660)], [plain])).toMatchObject({ earned: 1, falseWarnings: 0, reorderPointWarnings: 1, warned: 1 });
+    // Not down to it until hours later (a miscount then): false.
+    expect(score([low(400, 500)], [plain])).toMatchObject({ earned: 0, falseWarnings: 1, censored: 0 });
+    // Raised a few minutes before the count reached it (a shopper still holding a unit): earned.
+    expect(score([low(105, 200)], [plain])).toMatchObject({ earned: 1, falseWarnings: 0 });
   });
 
   it('an unearned warning whose horizon is after the end is censored, not false', () => {
@@ -47,9 +54,6 @@ describe('sell-outs ahead of time', () => {
 });
 
 describe('low stock section with warnings ahead of time', () => {
-  const low = (startMin: number, endMin: number): GroundTruthEvent => ({
-    type: 'low_stock', ts: at(endMin), slotId: 'a1-s1-1', sku: 'PASTA-500', reorderPoint: 3, startMs: at(startMin), endMs: at(endMin), minutes: endMin - startMin, openAtEnd: false,
-  });
   const lowStock = (truth: GroundTruthEvent[], tasks: TaskWithHistory[]) => scoreRun({ truth: run([backroom('PASTA-500', 40), ...truth]), tasks, layout }).lowStock;
 
   it('a "Restock before" raised 40 min ahead detects the low stock that follows within its horizon', () => {

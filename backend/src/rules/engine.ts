@@ -7,6 +7,7 @@ import type { RuleTuning } from './defaults.js';
 import { DeviceLiveness } from './device-liveness.js';
 import { SellOutForecaster } from './forecast/sell-out-forecaster.js';
 import type { SlotForecast } from './forecast/sell-out-forecaster.js';
+import { TradingDay } from './forecast/trading-day.js';
 import { defaultForecastTuning } from './forecast/tuning.js';
 import { MIN } from './format.js';
 import { MinHeap } from './min-heap.js';
@@ -91,7 +92,16 @@ export class RulesCoordinator implements RuleEngine {
       this.cases.set(caseDef.id, new CaseMonitor({ ...ctx, limits: model.limits[caseDef.category], caseDef }));
       for (const p of caseDef.probes) this.selfReports.set(p.id, new ProbeSelfReport(ctx, { id: p.id, placement: p.placement, caseDef }));
     }
-    this.replenish = new ReplenishRule({ ...ctx, unitsOf: (id) => this.slots.get(id)?.stock.trustedUnits() ?? null });
+    const tradingDay = new TradingDay(model.layout.store.timezone, model.layout.store.closesAt);
+    this.replenish = new ReplenishRule({
+      ...ctx,
+      unitsOf: (id) => this.slots.get(id)?.stock.trustedUnits() ?? null,
+      salesToClose: (sku, now) => {
+        const closesAt = tradingDay.endAfter(now);
+        const units = this.forecaster.expectedSales(sku, now, closesAt);
+        return units === null ? null : { units, closesAt };
+      },
+    });
     this.watermark = new StoreWatermark(this.index.devices.map((d) => d.id), this.tuning.reorderWindowMin * MIN, this.tuning.restartCatchUpMin * MIN);
   }
 

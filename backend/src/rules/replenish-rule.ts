@@ -1,5 +1,6 @@
 import type { StoreIndex } from './store-index.js';
 import type { RuleTuning } from './defaults.js';
+import { fmtTime } from './format.js';
 import type { RuleDecision } from './types.js';
 
 export interface ReplenishContext {
@@ -9,6 +10,14 @@ export interface ReplenishContext {
   tuning: RuleTuning;
   /** Trusted units on the shelf for a slot, or null when unknown. */
   unitsOf: (slotId: string) => number | null;
+  /** Units of a SKU the store expects to sell before its trading day ends, and when it ends (null: no confident pace). */
+  salesToClose?: (sku: string, now: number) => { units: number; closesAt: number } | null;
+}
+
+/** A SKU whose shelf plus backroom will not last the day at the pace it sells. */
+interface Short {
+  units: number;
+  closesAt: number;
 }
 
 interface SkuStock {
@@ -21,11 +30,15 @@ interface SkuStock {
 
 /**
  * Asks a supplier for stock when shelf plus backroom cannot cover a SKU's reorder point
- * (summed over its slots): one request per supplier, batching that supplier's other SKUs
- * that are close to their reorder point, and at most once per SKU until its stock recovers.
+ * (summed over its slots), or earlier, when the sell-out forecast expects the SKU to sell more
+ * before the store closes than shelf and backroom hold (a delivery asked for at 14:00 can still
+ * come today; one asked for at the reorder point at 20:00 comes after the empty evening). One
+ * request per supplier, batching that supplier's other SKUs that are close to their reorder
+ * point, and at most once per SKU until its stock recovers.
  */
 export class ReplenishRule {
-  private readonly requested = new Set<string>();
+  /** SKUs asked for, with the total (shelf plus backroom) at which their stock has recovered. */
+  private readonly requested = new Map<string, number>();
 
   constructor(private readonly ctx: ReplenishContext) {}
 
@@ -33,44 +46,67 @@ export class ReplenishRule {
     return this.requested.has(sku);
   }
 
+  /**
+   * Judges the given SKUs (a reading touched them) or, without `skus`, every SKU: the once-a-
+   * minute judgement, which alone asks the forecast (a pace moves over minutes, not readings).
+   */
   evaluate(now: number, skus?: Iterable<string>): RuleDecision[] {
     const { index } = this.ctx;
     const candidates = skus ? [...new Set(skus)] : [...new Set([...index.slots.values()].map((s) => s.slot.sku))];
     const trigger = new Set<string>();
+    const short = new Map<string, Short>();
     for (const sku of candidates) {
       const st = this.stock(sku);
       if (!st) continue;
       const product = index.product(sku);
       const total = st.shelf + st.backroom;
-      if (this.requested.has(sku)) {
-        const margin = Math.max(2, Math.ceil((product?.packSize ?? 1) / 2));
-        if (total >= st.reorderPoint + margin) this.requested.delete(sku);
+      const recovered = this.requested.get(sku);
+      if (recovered !== undefined) {
+        if (total >= recovered) this.requested.delete(sku);
         continue;
       }
-      if (total < st.reorderPoint && product) trigger.add(product.supplierId);
+      if (!product) continue;
+      if (total < st.reorderPoint) {
+        trigger.add(product.supplierId);
+        continue;
+      }
+      const toClose = skus ? null : (this.ctx.salesToClose?.(sku, now) ?? null);
+      if (toClose !== null && toClose.units > total) {
+        short.set(sku, toClose);
+        trigger.add(product.supplierId);
+      }
     }
     const out: RuleDecision[] = [];
-    for (const supplierId of trigger) out.push(...this.request(now, supplierId));
+    for (const supplierId of trigger) out.push(...this.request(now, supplierId, short));
     return out;
   }
 
-  private request(now: number, supplierId: string): RuleDecision[] {
+  private request(now: number, supplierId: string, short: ReadonlyMap<string, Short>): RuleDecision[] {
     const { index, tuning } = this.ctx;
     const lines: { sku: string; quantity: number; packs: number }[] = [];
     const why: string[] = [];
+    let belowReorder = false;
     for (const p of index.layout.products) {
       if (p.supplierId !== supplierId || this.requested.has(p.sku)) continue;
       const st = this.stock(p.sku);
       if (!st) continue;
       const total = st.shelf + st.backroom;
-      if (total >= st.reorderPoint * tuning.replenishBatchFactor || total >= st.capacity) continue;
-      const packs = Math.max(1, Math.ceil((st.capacity - total) / p.packSize));
+      const s = short.get(p.sku);
+      belowReorder ||= total < st.reorderPoint;
+      if (!s && (total >= st.reorderPoint * tuning.replenishBatchFactor || total >= st.capacity)) continue;
+      // Enough to fill the shelf, and for a SKU short today also to cover what it is expected to sell.
+      const need = Math.max(st.capacity, s ? Math.ceil(s.units) : 0) - total;
+      const packs = Math.max(1, Math.ceil(need / p.packSize));
       lines.push({ sku: p.sku, quantity: packs * p.packSize, packs });
-      why.push(`${p.name}: ${st.shelf} on the shelf + ${st.backroom} in the backroom = ${total}, reorder point ${st.reorderPoint}`);
-      this.requested.add(p.sku);
+      const stock = `${p.name}: ${st.shelf} on the shelf + ${st.backroom} in the backroom = ${total}`;
+      why.push(s ? `${stock}, about ${Math.round(s.units)} expected to sell before closing at ${fmtTime(s.closesAt)}` : `${stock}, reorder point ${st.reorderPoint}`);
+      const margin = Math.max(2, Math.ceil(p.packSize / 2));
+      // Recovered: a delivery has come in (a short SKU may still be above its reorder point when asked for).
+      this.requested.set(p.sku, Math.max(st.reorderPoint, s ? total : 0) + margin);
     }
     if (lines.length === 0) return [];
-    return [{ type: 'replenish', at: now, storeId: index.storeId, supplierId, lines, reason: `Shelf plus backroom cannot cover the reorder point. ${why.join('; ')}` }];
+    const headline = belowReorder ? 'Shelf plus backroom cannot cover the reorder point' : 'Shelf plus backroom will not last until closing at the pace it sells';
+    return [{ type: 'replenish', at: now, storeId: index.storeId, supplierId, lines, reason: `${headline}. ${why.join('; ')}` }];
   }
 
   private stock(sku: string): SkuStock | null {

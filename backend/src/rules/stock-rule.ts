@@ -292,7 +292,9 @@ export class StockRule {
     const known = units ?? this.cameraUnits();
     const f = known !== null && known > 0 && forecast && !oos ? forecast(known) : null;
     const wasSoon = this.soon;
-    const soon = this.judgeSoon(now, f);
+    // A slot reading empty is the warning come true (out of stock takes over once it has lasted),
+    // and an unknown count is no evidence either way: a raised warning stands as it was said.
+    const soon = known === null || known === 0 ? this.soon : this.judgeSoon(now, f);
     const rp = ref.slot.reorderPoint;
     const active = latch.isActive('low_stock', ref.key);
     let atReorder = false;
@@ -322,8 +324,8 @@ export class StockRule {
     const evidence = this.evidence(now);
     let title = 'Low stock';
     let reason = `The shelf scale shows ${units} units, at or below the reorder point of ${rp} (capacity ${ref.slot.capacity})`;
+    if (soon !== null) title = `Restock before ${fmtTime(soon.deadlineAt)}`;
     if (soon !== null && f !== null) {
-      title = `Restock before ${fmtTime(soon.deadlineAt)}`;
       const pace = `${f.salesPerHour.toFixed(1)} sales per hour now (from ${Math.round(f.evidenceSales)} recent sales and the store's time-of-day pattern)`;
       reason = `At ${pace}, the ${known} ${known === 1 ? 'unit' : 'units'} left may be gone from ${fmtTime(soon.deadlineAt)}${soon.horizonAt !== null ? ` and almost surely by ${fmtTime(soon.horizonAt)}` : ''}`;
       if (atReorder) reason += `; the scale is at or below the reorder point of ${rp}`;

@@ -34,6 +34,8 @@ describe('sell-outs ahead of time', () => {
     expect(warn[0]!.at).toBeGreaterThanOrEqual(at(40));
     const horizon = warn[0]!.condition.evidence.find((e) => e.text.startsWith(FORECAST_HORIZON_EVIDENCE));
     expect(horizon!.ts).toBeGreaterThan(at(120));
+    // The scale reading empty is the forecast come true: the warning keeps its words and horizon until out of stock takes over.
+    expect(warn.map((d) => d.condition.title)).toEqual([warn[0]!.condition.title]);
     // Nobody restocked: the slot runs empty, out of stock takes over and the warning ends with it (one task at a time).
     const oos = asserts(ds, 'out_of_stock', KEY);
     expect(oos).toHaveLength(1);

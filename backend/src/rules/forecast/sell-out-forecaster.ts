@@ -104,6 +104,23 @@ export class SellOutForecaster {
     };
   }
 
+  /**
+   * Units of a product the store expects to sell from `now` until `until`: the pace of all its
+   * slots together (each while it had stock) over the store's time-of-day pattern. Null while
+   * that pace has fewer than `minEvidenceSales` sales behind it.
+   */
+  expectedSales(sku: string, now: number, until: number): number | null {
+    let rate = 0;
+    let evidence = 0;
+    for (const o of this.index.slotsOfSku(sku)) {
+      const s = this.sales.get(o.slot.id)!;
+      if (s.exposureH <= 0) continue;
+      rate += meanRate({ shape: s.sales, exposureH: s.exposureH });
+      evidence += s.sales;
+    }
+    return evidence >= this.tuning.minEvidenceSales ? rate * this.tradingHoursBetween(now, until) : null;
+  }
+
   private tradingHoursBetween(from: number, to: number): number {
     let sum = 0;
     for (let t = from; t < to; ) {
