@@ -1,10 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Reading, Task, TaskEvent } from '@shelfwatch/contracts';
+import type { Reading, Task } from '@shelfwatch/contracts';
 import { makeTempDir, startPostgres, startService, waitUntil, type ManagedProcess, type PostgresHandle, type TempDir } from '@shelfwatch/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureLayout } from './support/fixture-layout.js';
 import { SECRETS, TOKENS } from './support/harness.js';
+import { SseClient } from './support/sse-client.js';
 import { RECENT_T0, storeMinutes } from './support/readings.js';
 
 const STORES = ['store-1', 'store-2', 'store-3', 'store-4'];
@@ -16,33 +17,6 @@ const minutes = (storeId: string, from: number, to: number, units: number): Read
 interface Replica {
   proc: ManagedProcess;
   url: string;
-}
-
-/** Reads an SSE stream of task events until cancelled. */
-function follow(url: string, lastEventId?: number) {
-  const events: TaskEvent[] = [];
-  const abort = new AbortController();
-  const done = (async () => {
-    const res = await fetch(`${url}/api/v1/alerts/stream`, {
-      headers: { authorization: `Bearer ${TOKENS.staff}`, ...(lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) }) },
-      signal: abort.signal,
-    });
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const data = buffer
-          .slice(0, end)
-          .split('\n')
-          .find((l) => l.startsWith('data: '));
-        buffer = buffer.slice(end + 2);
-        if (data) events.push(JSON.parse(data.slice(6)) as TaskEvent);
-      }
-    }
-  })().catch(() => undefined);
-  return { events, close: async () => (abort.abort(), await done) };
 }
 
 describe('backend replicas on one PostgreSQL', () => {
@@ -69,6 +43,8 @@ describe('backend replicas on one PostgreSQL', () => {
   };
   const storesOf = async (r: Replica) => ((await call(r, 'GET', '/healthz', TOKENS.staff)) as { stores: string[] }).stores.sort();
   const ingest = (r: Replica, readings: Reading[]) => call(r, 'POST', '/api/v1/ingest', TOKENS.device, { gatewayId: 'gw-1', readings });
+  const follow = (r: Replica, lastEventId?: number) =>
+    SseClient.open(`${r.url}/api/v1/alerts/stream`, { authorization: `Bearer ${TOKENS.staff}`, ...(lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) }) });
   const outOfStock = async (r: Replica, storeId: string) =>
     ((await call(r, 'GET', `/api/v1/tasks?kind=out_of_stock&store=${storeId}`, TOKENS.staff)) as { tasks: Task[] }).tasks.filter((t) => t.storeId === storeId);
 
@@ -111,13 +87,13 @@ describe('backend replicas on one PostgreSQL', () => {
       { what: 'the stores split between the replicas', timeoutMs: 30_000 },
     );
     const storeOfA = split.onA[0]!;
-    const feedOnB = follow(b.url);
+    const feedOnB = await follow(b);
 
     // B accepts the readings of A's store; A's rules raise the task; B's feed carries it.
     const emptied = [...minutes(storeOfA, 0, 0, 10), ...minutes(storeOfA, 1, 5, 0)];
     expect(await ingest(b, emptied)).toEqual({ accepted: emptied.length, duplicates: 0, rejected: 0 });
     const [raised] = await waitUntil(async () => ((await outOfStock(b, storeOfA)).length === 1 ? outOfStock(b, storeOfA) : null), { what: 'the task raised by the store’s replica' });
-    await waitUntil(() => feedOnB.events.some((e) => e.task.id === raised!.id && e.type === 'raised'), { what: 'the task on the other replica’s feed' });
+    await feedOnB.nextTask((e) => e.task.id === raised!.id && e.type === 'raised');
     // The shelf's live view is A's engine state, answered through B.
     const shelf = (await call(b, 'GET', `/api/v1/stores/${storeOfA}/shelves/shelf-3b`, TOKENS.staff)) as { storeId: string; slots: { slotId: string; unitsByWeight: number | null }[] };
     expect(shelf.storeId).toBe(storeOfA);
@@ -139,13 +115,13 @@ describe('backend replicas on one PostgreSQL', () => {
     expect(after.map((t) => t.id)).toEqual([raised!.id]);
 
     // A feed resumed on B from the first event misses nothing that B's live feed carried.
-    const first = feedOnB.events[0]!;
-    await waitUntil(() => feedOnB.events.some((e) => e.task.id === raised!.id && e.type === 'resolved'), { what: 'the resolution on the live feed' });
-    const resumed = follow(b.url, first.seq);
-    await waitUntil(() => resumed.events.length >= feedOnB.events.length - 1 || null, { what: 'the resumed feed to catch up' });
-    expect(resumed.events.map((e) => e.seq)).toEqual(feedOnB.events.slice(1).map((e) => e.seq));
+    await feedOnB.nextTask((e) => e.task.id === raised!.id && e.type === 'resolved', 30_000);
+    const live = feedOnB.taskEvents();
+    const resumed = await follow(b, live[0]!.seq);
+    await resumed.nextTask((e) => e.seq === live.at(-1)!.seq);
+    expect(resumed.taskEvents().map((e) => e.seq)).toEqual(live.slice(1).map((e) => e.seq));
     // In seq order, each once.
-    const seqs = feedOnB.events.map((e) => e.seq);
+    const seqs = live.map((e) => e.seq);
     expect(seqs).toEqual([...new Set(seqs)].sort((x, y) => x - y));
     await Promise.all([feedOnB.close(), resumed.close()]);
   });
