@@ -16,8 +16,9 @@ export interface CompressorCycle {
   endMs: number;
   offRiseCPerH: number;
   onFallCPerH: number;
-  /** Time any door was open during the cycle. */
+  /** Time any door was open during the cycle, and during its off phase (the rest was while running). */
   doorOpenMs: number;
+  offDoorOpenMs: number;
 }
 
 /**
@@ -62,8 +63,9 @@ export class CompressorCycles {
   airC: number | null = null;
   private airAt = -Infinity;
   running: boolean | null = null;
-  /** When the compressor last started (null while it is off or unknown), the door time then, and the coldest air since. */
+  /** When the compressor last started (null while it is off or unknown), the air and door time then, and the coldest air since. */
   runningSince: number | null = null;
+  runStartAirC: number | null = null;
   runStartDoorMs = 0;
   runMinAirC: number | null = null;
   defrostActive = false;
@@ -124,6 +126,7 @@ export class CompressorCycles {
 
   private started(ts: number): void {
     this.runningSince = ts;
+    this.runStartAirC = this.airC;
     this.runMinAirC = this.airC;
     this.runStartDoorMs = this.doorMs(ts);
     this.on = this.off && this.airC !== null ? { at: ts, airC: this.airC, doorMs: this.doorMs(ts), off: this.off } : null;
@@ -159,6 +162,7 @@ export class CompressorCycles {
       offRiseCPerH: rise / (offMs / H),
       onFallCPerH: fall / (onMs / H),
       doorOpenMs: this.doorMs(endMs) - on.off.doorMs,
+      offDoorOpenMs: on.doorMs - on.off.doorMs,
     });
   }
 

@@ -1,5 +1,6 @@
 import { MIN } from '../format.js';
 import { median, type CompressorCycle, type CompressorCycles, type PullDown } from './compressor-cycles.js';
+import { closedLoad, cycleCapacity, learnDoorGain } from './door-heat.js';
 import type { PlantTuning } from './tuning.js';
 
 const H = 60 * MIN;
@@ -19,23 +20,38 @@ export interface PlantFindings {
   /** The case's normal, once enough history is learned (null = too little: no judgement). */
   normal: CycleSummary | null;
   recent: CycleSummary | null;
-  /** Capacity fallen to or below capacityWarnShare of normal. */
+  /** Capacity of the recent cycles fallen to or below capacityWarnShare of normal. */
   capacityLoss: { share: number; expectedDutyShare: number } | null;
+  /** The compressor's current run, longer than any normal one, judged on what it has done so far (null: none such). */
+  openRun: OpenRun | null;
+  /** The open run's capacity at or below capacityWarnShare of normal. */
+  openRunLoss: boolean;
   /** Compressor running without a stop, the air climbing back from its lowest of the run. */
   continuousRun: { sinceMs: number; airRiseC: number; normalOnMin: number } | null;
   /** The last pull-downs after defrosts all slow against the normal, at their heat load. */
   slowPullDown: { recent: PullDown[]; normalMin: number; share: number } | null;
 }
 
+/** A run still going: the air pulled down from `fromC` to `toC` with doors open `doorShare` of it, the closed-door heat load of the cycles before it. */
+export interface OpenRun {
+  sinceMs: number;
+  fromC: number;
+  toC: number;
+  doorShare: number;
+  loadCPerH: number;
+  capacityCPerH: number;
+  share: number;
+}
+
 /** Medians over cycles (robust to the odd disturbed one that passed the filters). */
-function summarize(cycles: readonly CompressorCycle[]): CycleSummary | null {
+function summarize(cycles: readonly CompressorCycle[], doorGain: number): CycleSummary | null {
   if (cycles.length === 0) return null;
   const onMs = cycles.map((c) => c.endMs - c.onAtMs);
   return {
     cycles: cycles.length,
     fromMs: cycles[0]!.startMs,
     toMs: cycles.at(-1)!.endMs,
-    capacityCPerH: median(cycles.map((c) => c.offRiseCPerH + c.onFallCPerH)),
+    capacityCPerH: median(cycles.map((c) => cycleCapacity(c, doorGain))),
     dutyShare: median(cycles.map((c) => (c.endMs - c.onAtMs) / (c.endMs - c.startMs))),
     loadCPerH: median(cycles.map((c) => c.offRiseCPerH)),
     onMin: median(onMs) / MIN,
@@ -53,16 +69,24 @@ const pullDownCapacity = (p: PullDown): number | null => (p.loadCPerH === null ?
  * (`learnUntil`): a slow failure must not become the normal it is judged against.
  */
 export function judgePlant(now: number, data: CompressorCycles, tuning: PlantTuning, learnUntil: number): PlantFindings {
-  const clean = data.cycles.filter((c) => c.doorOpenMs <= tuning.maxDoorShare * (c.endMs - c.startMs));
+  const doorsWithin = (share: number) => (c: CompressorCycle) => c.doorOpenMs <= share * (c.endMs - c.startMs);
   const recentFrom = now - tuning.recentWindowH * H;
   const normalTo = Math.min(recentFrom, learnUntil);
-  const normalCycles = clean.filter((c) => c.endMs <= normalTo && c.endMs >= normalTo - tuning.normalWindowH * H);
-  const learned = summarize(normalCycles);
+  const normalSpan = data.cycles.filter((c) => c.endMs <= normalTo && c.endMs >= normalTo - tuning.normalWindowH * H);
+  // The door heat is learned from the case's own normal cycles with doors opened; until then only cycles with few openings are used.
+  const doorCycles = normalSpan.filter((c) => c.doorOpenMs > 0 && doorsWithin(tuning.maxModelledDoorShare)(c));
+  const doorsLearned = doorCycles.length >= tuning.minNormalDoorCycles;
+  const maxDoorShare = doorsLearned ? tuning.maxModelledDoorShare : tuning.maxDoorShare;
+  const usable = doorsWithin(maxDoorShare);
+  const normalCycles = normalSpan.filter(usable);
+  const doorGain = doorsLearned ? learnDoorGain(normalCycles, tuning.maxDoorGain) : 0;
+  const learned = summarize(normalCycles, doorGain);
   const normal = learned && learned.cycles >= tuning.minNormalCycles && learned.toMs - learned.fromMs >= tuning.minNormalSpanH * H ? learned : null;
   // The latest cycles (a fast-cycling multideck's hour, a door case's few hours), at most the recent window old.
+  const clean = data.cycles.filter(usable);
   const recentCycles = clean.filter((c) => c.endMs > recentFrom && c.endMs <= now).slice(-tuning.recentCycles);
-  const recent = summarize(recentCycles);
-  if (!normal) return { normal: null, recent, capacityLoss: null, continuousRun: null, slowPullDown: null };
+  const recent = summarize(recentCycles, doorGain);
+  if (!normal) return { normal: null, recent, capacityLoss: null, openRun: null, openRunLoss: false, continuousRun: null, slowPullDown: null };
 
   let capacityLoss: PlantFindings['capacityLoss'] = null;
   if (recent && recent.cycles >= tuning.minRecentCycles) {
@@ -71,10 +95,20 @@ export function judgePlant(now: number, data: CompressorCycles, tuning: PlantTun
     if (share <= tuning.capacityWarnShare) capacityLoss = { share, expectedDutyShare: Math.min(1, (normal.dutyShare * recent.loadCPerH) / normal.loadCPerH) };
   }
 
+  let openRun: OpenRun | null = null;
   let continuousRun: PlantFindings['continuousRun'] = null;
   const since = data.runningSince;
   if (data.running && since !== null && !data.defrostActive) {
     const runMs = now - since;
+    // The heat coming in with the doors closed, from the cycles of the hours before the run (the load of this time of day).
+    const before = clean.filter((c) => c.endMs <= since && c.endMs >= since - tuning.recentWindowH * H);
+    const doorShare = (data.doorMs(now) - data.runStartDoorMs) / runMs;
+    const judged = runMs >= Math.max(tuning.minOpenRunMin, tuning.openRunFactor * normal.onMin) * MIN && doorShare <= maxDoorShare;
+    if (judged && before.length > 0 && data.runStartAirC !== null && data.airC !== null) {
+      const loadCPerH = median(before.map((c) => closedLoad(c, doorGain)));
+      const capacityCPerH = (data.runStartAirC - data.airC) / (runMs / H) + loadCPerH * (1 + doorGain * doorShare);
+      openRun = { sinceMs: since, fromC: data.runStartAirC, toC: data.airC, doorShare, loadCPerH, capacityCPerH, share: capacityCPerH / normal.capacityCPerH };
+    }
     const longEnough = runMs >= Math.max(tuning.continuousRunMin, tuning.continuousRunFactor * normal.onMin) * MIN;
     const doorsQuiet = data.doorMs(now) - data.runStartDoorMs <= tuning.continuousDoorShare * runMs;
     // A running compressor pulls the air down; one whose air climbs back up from its lowest while still running cannot keep up.
@@ -91,5 +125,5 @@ export function judgePlant(now: number, data: CompressorCycles, tuning: PlantTun
     const share = Math.max(...recentPulls.map((p) => pullDownCapacity(p)!)) / normalCapacity;
     if (share <= tuning.capacityWarnShare) slowPullDown = { recent: recentPulls, normalMin: median(earlier.map(pullDownMin)), share };
   }
-  return { normal, recent, capacityLoss, continuousRun, slowPullDown };
+  return { normal, recent, capacityLoss, openRun, openRunLoss: openRun !== null && openRun.share <= tuning.capacityWarnShare, continuousRun, slowPullDown };
 }

@@ -52,7 +52,7 @@ export class PlantWatch {
     const key = `plant:${caseDef.id}`;
     const f = judgePlant(now, this.data, tuning, this.raisedAt ?? Infinity);
     this.latest = f;
-    const any = f.capacityLoss !== null || f.continuousRun !== null || f.slowPullDown !== null;
+    const any = f.capacityLoss !== null || f.openRunLoss || f.continuousRun !== null || f.slowPullDown !== null;
     if (any) {
       this.findingSince ??= now;
       this.lastFindingAt = now;
@@ -87,7 +87,8 @@ export class PlantWatch {
   view(): PlantView {
     const f = this.latest;
     const pctOf = (share: number | undefined) => (share === undefined ? null : Math.round(share * 1000) / 10);
-    const capacity = f?.recent && f.normal ? f.recent.capacityCPerH / f.normal.capacityCPerH : undefined;
+    // A run longer than any normal one is the latest word on the capacity; otherwise the latest cycles.
+    const capacity = f?.openRun ? f.openRun.share : f?.recent && f.normal ? f.recent.capacityCPerH / f.normal.capacityCPerH : undefined;
     return {
       dutyPct: pctOf(f?.recent?.dutyShare),
       normalDutyPct: pctOf(f?.normal?.dutyShare),
@@ -119,6 +120,15 @@ function describe(now: number, f: PlantFindings): { title: string; reason: strin
     });
     evidence.push({ ts: r.toMs, text: `Cooling capacity ${perH(r.capacityCPerH)} vs ${perH(normal.capacityCPerH)} normal (air pulled down while running plus the heat coming in)` });
   }
+  if (f.openRunLoss && f.openRun) {
+    const o = f.openRun;
+    kinds.push('run-capacity');
+    reasons.push(`compressor running ${fmtDuration(now - o.sinceMs)} without reaching its cut-out, at ${pct(o.share)} of its normal cooling capacity`);
+    evidence.push({
+      ts: o.sinceMs,
+      text: `Compressor running since ${fmtTime(o.sinceMs)} (normal run ${Math.round(normal.onMin)} min): air ${o.fromC.toFixed(1)} → ${o.toC.toFixed(1)} °C, doors open ${pct(o.doorShare)} of the run; cooling capacity ${perH(o.capacityCPerH)} vs ${perH(normal.capacityCPerH)} normal (air pulled down plus the heat coming in, ${perH(o.loadCPerH)} with the doors closed in the cycles before)`,
+    });
+  }
   if (f.slowPullDown) {
     const s = f.slowPullDown;
     kinds.push('pull-down');
@@ -128,7 +138,7 @@ function describe(now: number, f: PlantFindings): { title: string; reason: strin
   evidence.push({ ts: normal.toMs, text: `Normal learned from ${normal.cycles} compressor cycles ${fmtTime(normal.fromMs)}–${fmtTime(normal.toMs)}: duty cycle ${pct(normal.dutyShare)}, capacity ${perH(normal.capacityCPerH)}, run ${Math.round(normal.onMin)} min` });
   const title = f.continuousRun
     ? 'Refrigeration: compressor running non-stop while the case warms'
-    : f.capacityLoss
+    : f.capacityLoss || f.openRunLoss
       ? 'Refrigeration losing cooling capacity'
       : 'Refrigeration: slow pull-down after defrosts';
   return { title, reason: reasons.join('; '), evidence, detail: kinds.join('|') };

@@ -24,12 +24,32 @@ export const PlantTuning = z
     /** Recent cooling capacity (cycles or pull-downs) at or below this share of its normal is a finding. */
     capacityWarnShare: knob(0.75),
     /**
-     * A cycle with doors open longer than this share of it is not used. Shoppers' openings come at
-     * random, so they add heat to the off and the running phase alike and the capacity estimate
-     * (rise + fall) stays true; a restock through open doors, a door held open, is one long load in
-     * one phase and is not.
+     * A cycle with doors open longer than this share of it is not used while the case's door heat is
+     * not learned: rise + fall is the capacity only when the openings fall evenly on both phases.
      */
     maxDoorShare: knob(0.05),
+    /**
+     * The door heat (door-heat.ts) is learned from the normal cycles once at least
+     * minNormalDoorCycles of them had a door opened. Then cycles with doors open up to
+     * maxModelledDoorShare are used: shoppers' openings, a busy hour. Beyond it the doors are being
+     * held open (restocking, a door rush): the air is mostly the store's and warm product comes in,
+     * heat the door model does not know.
+     */
+    minNormalDoorCycles: knob(3),
+    maxModelledDoorShare: knob(0.2),
+    /**
+     * Largest door gain searched: an open glass door lets in a few tens of times the closed case's
+     * heat leak (air spills out at the bottom and store air comes in), never hundreds.
+     */
+    maxDoorGain: knob(50),
+    /**
+     * A compressor still running after openRunFactor × its normal run (and at least minOpenRunMin,
+     * so 0.1 °C readings give its fall rate to a few tenths of °C/h) is judged on the run so far:
+     * its fall rate plus the heat coming in is the capacity it is running with. A plant that can no
+     * longer reach its cut-out shows nothing else: no cycle completes.
+     */
+    openRunFactor: knob(2),
+    minOpenRunMin: knob(15),
     /** A compressor that cannot keep up while doors were open longer than this share of its run is the doors' doing, not the plant's. */
     continuousDoorShare: knob(0.05),
     /** A cycle swinging more than this, or with a phase longer than maxPhaseMin, is a pull-down from a warm case (power back, a repair), not a cycle. */

@@ -5,7 +5,9 @@ import { ctl, MIN, T0 } from '../timeline.js';
  * A refrigerated case and its plant, first-order: heat leaks in towards the store temperature
  * (faster with the door open), the running compressor removes `coolingCPerH` × the capacity left,
  * the thermostat cycles it between setpoint ± 1 °C, off-cycle defrosts stop it. What the
- * controller publishes: air every minute (0.1 °C), compressor, defrost and door on change.
+ * controller publishes: air, compressor, defrost and door on change (air in 0.1 °C steps, checked
+ * every 10 s like the controller's scan), so a phase's start and end temperatures are what the
+ * thermostat switched at.
  */
 export interface PlantSimOptions {
   hours: number;
@@ -57,6 +59,7 @@ export function simulatePlant(o: PlantSimOptions): PlantSim {
   let door = false;
   let ice = 0;
   let product = setpoint;
+  let publishedAirC: number | null = null;
   const dt = 10;
   for (let tS = 0; tS <= o.hours * 3600; tS += dt) {
     const ts = T0 + tS * 1000;
@@ -85,11 +88,12 @@ export function simulatePlant(o: PlantSimOptions): PlantSim {
     const leak = ((door ? 25 : 1) * (store - air)) / tau;
     air += (leak - (running ? (cooling * left) / 3600 : 0)) * dt;
     product += (air - product) * (dt / (120 * 60));
-    if (tS % 60 === 0) {
-      const airC = Math.round(air * 10) / 10;
+    const airC = Math.round(air * 10) / 10;
+    if (airC !== publishedAirC) {
+      publishedAirC = airC;
       readings.push(ctl(CASE, ts, 'case.air_temperature', airC));
-      samples.push({ ts, airC, productC: product, running });
     }
+    if (tS % 60 === 0) samples.push({ ts, airC, productC: product, running });
   }
   return { readings, samples };
 }

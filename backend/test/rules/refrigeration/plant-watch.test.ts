@@ -92,6 +92,22 @@ describe('refrigeration maintenance: failing plant is warned before the product 
     expect(warmAt - raised[0]!.at).toBeGreaterThanOrEqual(2 * H * MIN);
   });
 
+  it('a glass-door case opened every two minutes all day: its door heat is learned, and a leak is warned well before the product warms', () => {
+    // A deli door case, doors open 10 s in every 2 min from 07:00 to 21:00 (8 % of the time, every cycle above the 5 % of unmodelled doors).
+    const busyDoor = (tS: number) => {
+      const hourOfDay = Math.floor(tS / 3600) % 24;
+      return hourOfDay >= 7 && hourOfDay < 21 && tS % 120 < 10;
+    };
+    const door: PlantSimOptions = { hours: 44, setpointC: 3, coolingCPerH: 20, airTauMin: 180, defrostsAtMinOfDay: [10 * H], defrostMin: 20, doorOpen: busyDoor };
+    expect(judge(door).raised).toEqual([]);
+    // From 02:00 the refrigerant leaks to 30 % over 12 h; the doors' heat is most of the load, so the product warms by mid-morning.
+    const { raised, sim } = judge({ ...door, capacity: leak(26, 12, 0.3) });
+    expect(raised.length).toBeGreaterThan(0);
+    expect(raised[0]!.condition.title).toMatch(/losing cooling capacity/);
+    const warmAt = sim.samples.find((s) => s.productC > 5)!.ts;
+    expect(warmAt - raised[0]!.at).toBeGreaterThanOrEqual(1.5 * H * MIN);
+  });
+
   it('slower pull-downs after defrosts (meltwater refreezing on the coil) are named, with the pull-down times', () => {
     // From hour 24 each defrost leaves the coil worse for the first 20 min of its pull-down.
     const refreezing = (m: number) => {
