@@ -126,7 +126,7 @@ function describe(now: number, f: PlantFindings): { title: string; reason: strin
     reasons.push(`compressor running ${fmtDuration(now - o.sinceMs)} without reaching its cut-out, at ${pct(o.share)} of its normal cooling capacity`);
     evidence.push({
       ts: o.sinceMs,
-      text: `Compressor running since ${fmtTime(o.sinceMs)} (normal run ${Math.round(normal.onMin)} min): air ${o.fromC.toFixed(1)} → ${o.toC.toFixed(1)} °C, doors open ${pct(o.doorShare)} of the run; cooling capacity ${perH(o.capacityCPerH)} vs ${perH(normal.capacityCPerH)} normal (air pulled down plus the heat coming in, ${perH(o.loadCPerH)} with the doors closed in the cycles before)`,
+      text: `Compressor running since ${fmtTime(o.sinceMs)} (normal run ${Math.round(normal.onMin)} min): air ${o.fromC.toFixed(1)} → ${o.toC.toFixed(1)} °C, doors open ${pct(o.doorShare)} of the run; cooling capacity ${perH(o.capacityCPerH)} vs ${perH(normal.capacityCPerH)} normal (what the running compressor removed: the air's fall plus the heat coming in, ${perH(o.loadCPerH)} with the doors closed in the cycles before the run)`,
     });
   }
   if (f.slowPullDown) {

@@ -104,6 +104,7 @@ describe('refrigeration maintenance: failing plant is warned before the product 
     const { raised, sim } = judge({ ...door, capacity: leak(26, 12, 0.3) });
     expect(raised.length).toBeGreaterThan(0);
     expect(raised[0]!.condition.title).toMatch(/losing cooling capacity/);
+    expect(raised[0]!.condition.evidence.map((e) => e.text).join('\n')).toMatch(/cooling capacity \d+\.\d °C\/h vs \d+\.\d °C\/h normal/i);
     const warmAt = sim.samples.find((s) => s.productC > 5)!.ts;
     expect(warmAt - raised[0]!.at).toBeGreaterThanOrEqual(1.5 * H * MIN);
   });
