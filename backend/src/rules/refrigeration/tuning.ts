@@ -31,9 +31,9 @@ export const PlantTuning = z
     /**
      * The door heat (door-heat.ts) is learned from the normal cycles once at least
      * minNormalDoorCycles of them had a door opened. Then cycles with doors open up to
-     * maxModelledDoorShare are used: shoppers' openings, a busy hour. Beyond it the doors are being
-     * held open (restocking, a door rush): the air is mostly the store's and warm product comes in,
-     * heat the door model does not know.
+     * maxModelledDoorShare are used: shoppers' openings, a busy hour, a door rush. Beyond it the
+     * doors are being held open (restocking through them): the air is mostly the store's and warm
+     * product comes in, heat the door model does not know.
      */
     minNormalDoorCycles: knob(3),
     maxModelledDoorShare: knob(0.2),
@@ -43,8 +43,9 @@ export const PlantTuning = z
      */
     maxDoorGain: knob(50),
     /**
-     * A compressor still running after openRunFactor × its normal run (and at least minOpenRunMin,
-     * so 0.1 °C readings give its fall rate to a few tenths of °C/h) is judged on the run so far:
+     * A compressor still running after openRunFactor × its normal run (no longer one of its usual
+     * runs) and at least minOpenRunMin (so 0.1 °C readings give its fall rate to a few tenths of
+     * °C/h) is judged on the run so far, its door heat included, so a busy hour is no finding:
      * its fall rate plus the heat coming in is the capacity it is running with. A plant that can no
      * longer reach its cut-out shows nothing else: no cycle completes.
      */
