@@ -100,8 +100,8 @@ export function judgePlant(now: number, data: CompressorCycles, tuning: PlantTun
   const since = data.runningSince;
   if (data.running && since !== null && !data.defrostActive) {
     const runMs = now - since;
-    // The heat coming in with the doors closed, from the cycles of the hours before the run (the load of this time of day).
-    const before = clean.filter((c) => c.endMs <= since && c.endMs >= since - tuning.recentWindowH * H);
+    // The heat coming in with the doors closed, from the latest cycles before the run (a plant that stopped cycling hours ago has no later ones).
+    const before = clean.filter((c) => c.endMs <= since && c.endMs >= since - tuning.normalWindowH * H).slice(-tuning.minRecentCycles);
     const doorShare = (data.doorMs(now) - data.runStartDoorMs) / runMs;
     const judged = runMs >= Math.max(tuning.minOpenRunMin, tuning.openRunFactor * normal.onMin) * MIN && doorShare <= maxDoorShare;
     if (judged && before.length > 0 && data.runStartAirC !== null && data.airC !== null) {
