@@ -17,10 +17,8 @@ export type ProfileState = z.infer<typeof profileStateSchema>;
 export interface ProfilePriors {
   /** Hours of data an hour of the day needs to weigh as much as the store's average hour. */
   hourPriorHours: number;
-  /** Trading hours a day of the week needs before its own level weighs as much as the all-days pattern. */
-  weekdayPriorHours: number;
-  /** Hours of data one (day of week, hour) needs before its own shape weighs as much as its weekday's level. */
-  weekdayHourPriorHours: number;
+  /** Days of one weekday (a Monday, another Monday...) its own pattern needs to weigh as much as the all-days one. */
+  weekdayPriorDays: number;
 }
 
 const WEEKDAYS: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
@@ -32,9 +30,10 @@ const WEEKDAYS: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 
  * Tuesdays). An hour of the day with little data leans on the average (weight `hourPriorHours`),
  * so the first day forecasts with the recent pace and later days with the pattern. A day of
  * the week is judged only against the other days' sales at the same hours: while a local hour
- * has been seen on one weekday only there is nothing to compare and the pattern is the
- * all-days one exactly; its own level then weighs in as its trading hours pile up over the
- * weeks (weight `weekdayPriorHours`), and its own hour shape after that (`weekdayHourPriorHours`).
+ * has been seen on one weekday only there is nothing to compare; a weekday's first day counts
+ * for nothing either (see `weight`); its own pattern then weighs in as that weekday comes round
+ * again, half after `weekdayPriorDays` more of it (its level over the whole day, then its
+ * shape hour by hour).
  * Hours are the store's local hours (its time zone from the layout), derived from event time,
  * never from a clock.
  */
@@ -105,34 +104,46 @@ export class DemandProfile {
     const mean = this.totalSales / this.totalHours;
     const { hourPriorHours } = this.priors;
     const hourly = (this.sales[h]! + hourPriorHours * mean) / (this.hours[h]! + hourPriorHours) / mean;
-    return hourly * this.weekdayFactor(cell, mean);
+    return hourly * this.weekdayFactor(cell);
   }
 
   /**
-   * A day of the week against the all-days pattern, as a Gamma belief around 1: its sales over
-   * what the all-days rate of the same hours expects of it, shrunk first to 1 for the whole
-   * weekday, then for the one hour to that weekday's level.
+   * A day of the week against the all-days pattern: its sales over what the all-days rate of
+   * the same hours expects of it, shrunk first to 1 for the whole weekday, then for the one
+   * hour to that weekday's level.
    */
-  private weekdayFactor(cell: number, mean: number): number {
-    const { weekdayPriorHours, weekdayHourPriorHours } = this.priors;
+  private weekdayFactor(cell: number): number {
     const day = cell - (cell % 24);
     let sold = 0;
     let expected = 0;
+    let hours = 0;
     for (let c = day; c < day + 24; c += 1) {
       sold += this.weekdaySales[c]!;
       expected += this.expectedSales(c);
+      hours += this.weekdayHours[c]!;
     }
-    const dayFactor = (sold + weekdayPriorHours * mean) / (expected + weekdayPriorHours * mean);
-    const h = cell % 24;
-    const rate = this.hours[h]! > 0 ? this.sales[h]! / this.hours[h]! : 0;
-    if (rate <= 0) return dayFactor;
-    return (this.weekdaySales[cell]! + weekdayHourPriorHours * rate * dayFactor) / (this.expectedSales(cell) + weekdayHourPriorHours * rate);
+    if (expected <= 0) return 1;
+    const dayFactor = 1 + this.weight(hours / 24) * (sold / expected - 1);
+    const cellExpected = this.expectedSales(cell);
+    if (cellExpected <= 0) return dayFactor;
+    // One hour of the weekday comes round once a week, as the weekday itself does.
+    return dayFactor + this.weight(this.weekdayHours[cell]!) * (this.weekdaySales[cell]! / cellExpected - dayFactor);
   }
 
-  /** Sales the all-days rate of the cell's hour expects over the cell's hours (exactly its own when no other weekday shares the hour). */
+  /**
+   * How much a weekday's own sales weigh after `seen` of it (days, or hours of one hour of the
+   * day). The first one counts for nothing: one Monday cannot tell a Monday rhythm from that
+   * day's own luck (weather, an event nearby); each further one adds evidence, half the weight
+   * after `weekdayPriorDays` more. Rounded to 60ths, so the first is exactly nothing.
+   */
+  private weight(seen: number): number {
+    const beyondFirst = Math.max(0, Math.round(seen * 60) / 60 - 1);
+    return beyondFirst / (beyondFirst + this.priors.weekdayPriorDays);
+  }
+
+  /** Sales the all-days rate of the cell's hour expects over the cell's hours. */
   private expectedSales(cell: number): number {
     const h = cell % 24;
-    if (this.weekdayHours[cell] === this.hours[h]) return this.sales[h]!;
     return this.hours[h]! > 0 ? (this.weekdayHours[cell]! * this.sales[h]!) / this.hours[h]! : 0;
   }
 

@@ -49,8 +49,7 @@ export class SellOutForecaster {
   ) {
     this.profile = new DemandProfile(index.layout.store.timezone, {
       hourPriorHours: tuning.profilePriorHours,
-      weekdayPriorHours: tuning.weekdayPriorHours,
-      weekdayHourPriorHours: tuning.weekdayHourPriorHours,
+      weekdayPriorDays: tuning.weekdayPriorDays,
     });
     for (const ref of index.slots.values()) this.sales.set(ref.slot.id, new SlotSales(tuning.saleConfirmMin * MIN, tuning.halfLifeMin * MIN));
   }

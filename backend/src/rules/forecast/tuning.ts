@@ -25,13 +25,11 @@ export interface ForecastTuning {
   /** Hours of trading-hour data an hour-of-day needs to weigh as much as the store's average in the time-of-day pattern. */
   profilePriorHours: number;
   /**
-   * Trading hours a day of the week needs before its own level weighs as much as the all-days
-   * pattern: about two weeks of that weekday (~15 trading hours each), so one odd Monday (rain,
-   * a promotion) does not make every Monday odd, and the first weeks forecast as without it.
+   * Days of one weekday (four Mondays...) its own pattern needs before it weighs as much as the
+   * all-days one: one odd Monday (rain, a promotion) must not make every Monday odd, so the first
+   * weeks forecast much as without it, and a steady weekly rhythm shows within a month or two.
    */
-  weekdayPriorHours: number;
-  /** Hours one (day of week, hour) needs before its own shape weighs as much as its weekday's level: four weeks of it. */
-  weekdayHourPriorHours: number;
+  weekdayPriorDays: number;
   /** Forecasts further ahead than this are not made (tomorrow is another day's pattern). */
   maxHorizonH: number;
 }
@@ -46,7 +44,6 @@ export const defaultForecastTuning: ForecastTuning = {
   halfLifeMin: 180,
   saleConfirmMin: 3,
   profilePriorHours: 2,
-  weekdayPriorHours: 30,
-  weekdayHourPriorHours: 4,
+  weekdayPriorDays: 4,
   maxHorizonH: 24,
 };

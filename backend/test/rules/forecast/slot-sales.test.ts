@@ -46,7 +46,7 @@ describe('slot sales from confirmed steps', () => {
   });
 });
 
-const priors = (hourPriorHours: number) => ({ hourPriorHours, weekdayPriorHours: 30, weekdayHourPriorHours: 4 });
+const priors = (hourPriorHours: number) => ({ hourPriorHours, weekdayPriorDays: 4 });
 /** Event time of an hour of the day (UTC) on the second day. */
 const at = (hour: number) => Date.UTC(2026, 10, 24, hour);
 
