@@ -45,6 +45,8 @@ export class DemandProfile {
   private totalSales = 0;
   private totalHours = 0;
   private readonly cellCache = new Map<number, number>();
+  /** Intensity per cell while nothing new was learnt (forecasts ask for the same hours many times a minute). */
+  private readonly intensityCache = new Map<number, number>();
   private readonly fmt: Intl.DateTimeFormat;
 
   constructor(
@@ -87,6 +89,7 @@ export class DemandProfile {
     this.hours[cell % 24]! += 1 / 60;
     this.weekdayHours[cell]! += 1 / 60;
     this.totalHours += 1 / 60;
+    this.intensityCache.clear();
   }
 
   sale(ts: number, units: number): void {
@@ -94,17 +97,23 @@ export class DemandProfile {
     this.sales[cell % 24]! += units;
     this.weekdaySales[cell]! += units;
     this.totalSales += units;
+    this.intensityCache.clear();
   }
 
   /** How busy the hour of the day and week of event time `ts` is relative to the store's average hour (1 = average). */
   intensityAt(ts: number): number {
     if (this.totalSales <= 0 || this.totalHours <= 0) return 1;
     const cell = this.cellOf(ts);
-    const h = cell % 24;
-    const mean = this.totalSales / this.totalHours;
-    const { hourPriorHours } = this.priors;
-    const hourly = (this.sales[h]! + hourPriorHours * mean) / (this.hours[h]! + hourPriorHours) / mean;
-    return hourly * this.weekdayFactor(cell);
+    let intensity = this.intensityCache.get(cell);
+    if (intensity === undefined) {
+      const h = cell % 24;
+      const mean = this.totalSales / this.totalHours;
+      const { hourPriorHours } = this.priors;
+      const hourly = (this.sales[h]! + hourPriorHours * mean) / (this.hours[h]! + hourPriorHours) / mean;
+      intensity = hourly * this.weekdayFactor(cell);
+      this.intensityCache.set(cell, intensity);
+    }
+    return intensity;
   }
 
   /**
@@ -178,5 +187,6 @@ export class DemandProfile {
     this.weekdayHours = [...s.weekdayHours];
     this.totalSales = s.totalSales;
     this.totalHours = s.totalHours;
+    this.intensityCache.clear();
   }
 }
