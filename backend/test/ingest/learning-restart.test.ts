@@ -77,4 +77,11 @@ describe('the forecast across a restart', () => {
     const forgetful = await run(readings.slice(restartAt), { learning: { put: () => Promise.resolve(), all: () => Promise.resolve([]) } });
     expect(forecasts(forgetful)).not.toEqual(never);
   });
+
+  it('a saved record that does not read as expected is ignored: the store learns afresh, nothing crashes', async () => {
+    const fresh = forecasts(await backend(await seeded(), new ManualClock(WALL0))(readings.slice(restartAt)));
+    const storage = await seeded();
+    await storage.transaction((tx) => tx.learning.put('sell-out-forecast', { storeId: STORE, asOf: T0, body: { version: 0, profile: 'hours' } }));
+    expect(forecasts(await backend(storage, new ManualClock(WALL0))(readings.slice(restartAt)))).toEqual(fresh);
+  });
 });
