@@ -104,7 +104,7 @@ export class EngineHost {
     const maxTs = await stored.maxTs(storeId);
     const wall = this.ctx.clock.now();
     if (maxTs !== null && !this.clocks.has(storeId)) this.clocks.set(storeId, { maxTs, wallAtMaxTs: wall, wallAtArrival: wall });
-    this.ctx.logger.info({ storeId, replayed: readings.length }, 'rule engine ready');
+    this.ctx.logger.info({ storeId, replayed: readings.length, forecastLearntAsOf: own ? new Date(own.asOf).toISOString() : null }, 'rule engine ready');
     return readings.length;
   }
 
