@@ -17,7 +17,7 @@ export type ProfileState = z.infer<typeof profileStateSchema>;
 export interface ProfilePriors {
   /** Hours of data an hour of the day needs to weigh as much as the store's average hour. */
   hourPriorHours: number;
-  /** Days of one weekday (a Monday, another Monday...) its own pattern needs to weigh as much as the all-days one. */
+  /** Days of one weekday after its first (another Monday, and another...) its own pattern needs to weigh as much as the all-days one. */
   weekdayPriorDays: number;
 }
 
