@@ -1,7 +1,11 @@
 import type { Logger } from 'pino';
 import type { Clock } from '@shelfwatch/service-kit';
+import { chainPace, storeLearningSchema, type StoreLearning } from '../rules/forecast/learning.js';
 import type { ColdChainLimits, CreateRuleEngine, RuleEngine, StoreModel } from '../rules/types.js';
-import type { Storage } from '../storage/ports.js';
+import type { Repos, Storage } from '../storage/ports.js';
+
+/** The name the sell-out forecast's statistics are kept under. */
+const FORECAST_LEARNING = 'sell-out-forecast';
 
 export interface EngineHostContext {
   storage: Storage;
@@ -36,6 +40,8 @@ export class EngineHost {
   private readonly backroom = new Map<string, Map<string, number>>();
   /** Every store in the database, wherever its rules run. */
   private known = new Set<string>();
+  /** Event time of the newest learnt statistics saved (or loaded) per store. */
+  private readonly learntAsOf = new Map<string, number>();
 
   constructor(private readonly ctx: EngineHostContext) {}
 
@@ -61,6 +67,7 @@ export class EngineHost {
     this.engines.delete(storeId);
     this.clocks.delete(storeId);
     this.backroom.delete(storeId);
+    this.learntAsOf.delete(storeId);
   }
 
   /** (Re)creates a store's engine from its current layout and replays its recent readings. */
@@ -73,7 +80,17 @@ export class EngineHost {
     }
     this.known.add(storeId);
     this.setBackroom(storeId, await catalog.backroom(storeId));
-    const model: StoreModel = { layout, limits: this.ctx.limits, backroomUnits: (sku) => this.backroom.get(storeId)?.get(sku) ?? 0 };
+    const learnt = await this.loadLearnt();
+    const own = learnt.get(storeId);
+    const model: StoreModel = {
+      layout,
+      limits: this.ctx.limits,
+      backroomUnits: (sku) => this.backroom.get(storeId)?.get(sku) ?? 0,
+      ...(own ? { learnt: own } : {}),
+      chainPace: chainPace([...learnt].filter(([id]) => id !== storeId).map(([, l]) => l)),
+    };
+    if (own) this.learntAsOf.set(storeId, own.asOf);
+    else this.learntAsOf.delete(storeId);
     const engine = this.ctx.createRuleEngine(model);
     const readings = await stored.recent(storeId);
     for (const r of readings) {
@@ -87,8 +104,31 @@ export class EngineHost {
     const maxTs = await stored.maxTs(storeId);
     const wall = this.ctx.clock.now();
     if (maxTs !== null && !this.clocks.has(storeId)) this.clocks.set(storeId, { maxTs, wallAtMaxTs: wall, wallAtArrival: wall });
-    this.ctx.logger.info({ storeId, replayed: readings.length }, 'rule engine ready');
+    this.ctx.logger.info({ storeId, replayed: readings.length, forecastLearntAsOf: own ? new Date(own.asOf).toISOString() : null }, 'rule engine ready');
     return readings.length;
+  }
+
+  /** Every store's saved forecast statistics that are valid (an invalid or older shape is ignored: that store learns afresh). */
+  private async loadLearnt(): Promise<Map<string, StoreLearning>> {
+    const out = new Map<string, StoreLearning>();
+    for (const record of await this.ctx.storage.learning.all(FORECAST_LEARNING)) {
+      const parsed = storeLearningSchema.safeParse(record.body);
+      if (parsed.success) out.set(record.storeId, parsed.data);
+      else this.ctx.logger.warn({ storeId: record.storeId, issues: parsed.error.issues.slice(0, 3) }, 'saved forecast statistics ignored: not in the expected shape');
+    }
+    return out;
+  }
+
+  /**
+   * Saves, in the unit of work that committed the store's decisions, what its forecast learnt
+   * up to the latest whole hour, when that is newer than what is saved. A rolled-back unit of
+   * work rebuilds the engine, which reads back what was saved.
+   */
+  async saveLearnt(tx: Repos, storeId: string): Promise<void> {
+    const learnt = this.engines.get(storeId)?.learnt?.();
+    if (!learnt || learnt.asOf <= (this.learntAsOf.get(storeId) ?? -Infinity)) return;
+    await tx.learning.put(FORECAST_LEARNING, { storeId, asOf: learnt.asOf, body: learnt });
+    this.learntAsOf.set(storeId, learnt.asOf);
   }
 
   /** Sets the store's backroom levels the rules see (read by the unit of work that runs them). */

@@ -165,6 +165,7 @@ export class IngestService {
     engines.setBackroom(storeId, await uow.tx.catalog.backroom(storeId));
     let decisions = 0;
     for (const r of all) decisions += await this.feed(uow, storeId, (e) => e.onReading(r));
+    await engines.saveLearnt(uow.tx, storeId);
     const maxTs = newestDataTs(all, storeId);
     engines.observe(storeId, maxTs);
     decisions += await this.wallClock(uow, storeId);

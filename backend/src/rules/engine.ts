@@ -6,6 +6,7 @@ import { defaultTuning } from './defaults.js';
 import type { RuleTuning } from './defaults.js';
 import { DeviceLiveness } from './device-liveness.js';
 import { SellOutForecaster } from './forecast/sell-out-forecaster.js';
+import type { StoreLearning } from './forecast/learning.js';
 import type { SlotForecast } from './forecast/sell-out-forecaster.js';
 import { TradingDay } from './forecast/trading-day.js';
 import { defaultForecastTuning } from './forecast/tuning.js';
@@ -83,7 +84,8 @@ export class RulesCoordinator implements RuleEngine {
     const backroomUnits = (sku: string) => model.backroomUnits(sku) - (this.restockedNow.get(sku) ?? 0);
     this.liveness = new DeviceLiveness({ index: this.index, latch: this.latch, tuning: this.tuning });
     const forecastTuning = { ...defaultForecastTuning, ...model.forecast };
-    this.forecaster = new SellOutForecaster(this.index, forecastTuning);
+    this.forecaster = new SellOutForecaster(this.index, forecastTuning, model.chainPace);
+    if (model.learnt) this.forecaster.restore(model.learnt);
     const ctx = { index: this.index, latch: this.latch, tuning: this.tuning, backroomUnits, offline: (id: string) => this.liveness.offline(id), forecastLeadMin: forecastTuning.leadMin };
     for (const ref of this.index.slots.values()) {
       this.slots.set(ref.slot.id, { ref, stock: new StockRule({ ...ctx, ref }), planogram: new PlanogramRule({ ...ctx, ref }) });
@@ -140,6 +142,10 @@ export class RulesCoordinator implements RuleEngine {
 
   restoreOpen(open: { kind: TaskKind; locationKey: string }[], nowMs: number): void {
     for (const o of open) this.latch.restore(o.kind, o.locationKey, nowMs, nowMs + this.tuning.restoreGraceMin * MIN);
+  }
+
+  learnt(): StoreLearning | null {
+    return this.forecaster.learnt();
   }
 
   kpis(nowMs: number): StoreKpis {

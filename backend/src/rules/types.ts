@@ -1,6 +1,7 @@
 import type { CaseView, ProductCategory, Reading, ShelfView, StoreLayout, TaskEvidence, TaskKind, TaskLocation, TaskSeverity } from '@shelfwatch/contracts';
 import type { z } from 'zod';
 import type { ColdChainLimits, RuleTuning } from './defaults.js';
+import type { ChainPace, StoreLearning } from './forecast/learning.js';
 import type { ForecastTuning } from './forecast/tuning.js';
 
 export type { ColdChainLimits } from './defaults.js';
@@ -21,6 +22,10 @@ export interface StoreModel {
   tuning?: Partial<RuleTuning>;
   /** Optional overrides of the sell-out forecast's knobs (lead time, quantiles); see forecast/tuning.ts. */
   forecast?: Partial<ForecastTuning>;
+  /** What the store's forecast had learnt up to a whole hour, to build on before the readings after it are replayed. */
+  learnt?: StoreLearning;
+  /** Each product's pace in the chain's other stores, lent to slots with little evidence of their own. */
+  chainPace?: ChainPace;
 }
 
 export type ProductCategoryOf = ProductCategory;
@@ -99,6 +104,8 @@ export interface RuleEngine {
    * event time by default) unless the condition is re-asserted and then clears normally.
    */
   restoreOpen?(open: { kind: TaskKind; locationKey: string }[], nowMs: number): void;
+  /** Optional addition. What the store's forecast has learnt up to the latest whole hour of event time, to keep across restarts. */
+  learnt?(): StoreLearning | null;
 }
 
 /** The rules package's entry point (backend/src/rules/index.ts exports it). */

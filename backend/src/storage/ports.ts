@@ -142,6 +142,22 @@ export interface CursorRepo {
   set(name: string, value: number): Promise<void>;
 }
 
+/** What a store's rules learnt up to event time `asOf` under a name (e.g. the sell-out forecast's statistics). */
+export interface StoreLearningRecord {
+  storeId: string;
+  asOf: number;
+  /** JSON as saved; whoever reads it validates it (an older shape is ignored, not trusted). */
+  body: unknown;
+}
+
+/** Per-store learnt statistics that outlive the readings kept for replay. */
+export interface LearningRepo {
+  /** Saves the store's record of `name` unless a newer one (a later `asOf`) is already there. */
+  put(name: string, record: StoreLearningRecord): Promise<void>;
+  /** Every store's record of `name`. */
+  all(name: string): Promise<StoreLearningRecord[]>;
+}
+
 /** A backend replica: its id, and the URL other replicas reach it at. */
 export interface Replica {
   id: string;
@@ -194,6 +210,7 @@ export interface Repos {
   cursors: CursorRepo;
   leases: LeaseRepo;
   inbox: InboxRepo;
+  learning: LearningRepo;
 }
 
 /** The repos for work outside a transaction (each call on its own), and units of work. */

@@ -177,6 +177,28 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     await storage.transaction((tx) => tx.deliveries.insert(delivery));
     expect(await storage.deliveries.byTask('task-1')).toEqual(delivery);
   });
+
+  it('keeps each store\'s newest learnt record per name, its body as given, and never an older one over it', async () => {
+    const storage = await fresh(open);
+    const body = { version: 1, hours: [0.5, 1 / 3], nested: { sku: 'MILK-1L' } };
+    await storage.transaction((tx) => tx.learning.put('forecast', { storeId: 'store-2', asOf: T0, body }));
+    await storage.transaction((tx) => tx.learning.put('forecast', { storeId: 'store-1', asOf: T0, body: { v: 'old' } }));
+    await storage.transaction((tx) => tx.learning.put('forecast', { storeId: 'store-1', asOf: T0 + 3_600_000, body: { v: 'new' } }));
+    // A replica still running an older engine must not put back what it learnt earlier.
+    await storage.transaction((tx) => tx.learning.put('forecast', { storeId: 'store-1', asOf: T0, body: { v: 'stale' } }));
+    await storage.transaction((tx) => tx.learning.put('other', { storeId: 'store-1', asOf: T0, body: {} }));
+    // Not saved with a unit of work that fails.
+    await expect(
+      storage.transaction(async (tx) => {
+        await tx.learning.put('forecast', { storeId: 'store-3', asOf: T0, body: {} });
+        throw new Error('rules failed');
+      }),
+    ).rejects.toThrow('rules failed');
+    expect(await storage.learning.all('forecast')).toEqual([
+      { storeId: 'store-1', asOf: T0 + 3_600_000, body: { v: 'new' } },
+      { storeId: 'store-2', asOf: T0, body },
+    ]);
+  });
 });
 
 describe('storage contract: PostgreSQL across replicas', () => {

@@ -1,5 +1,6 @@
 import type { SlotRef, StoreIndex } from '../store-index.js';
 import { DemandProfile } from './demand-profile.js';
+import type { ChainPace, StoreLearning } from './learning.js';
 import { SlotSales } from './slot-sales.js';
 import type { UnitsSource } from './slot-sales.js';
 import { meanRate, tradingHoursToEmpty } from './time-to-empty.js';
@@ -29,20 +30,46 @@ export interface SlotForecast {
 
 /**
  * Sell-out forecasts for a store's slots: each slot's sales rate (its own recent sales, leaning
- * on the same product's rate in its other slots while it has few), shaped by the store's
- * time-of-day pattern, turned into when the units left will be gone. Pure: event time only.
+ * on the same product's rate in its other slots, then in other stores, while it has few), shaped
+ * by the store's time-of-day and day-of-week pattern, turned into when the units left will be
+ * gone. Pure: event time only.
  */
 export class SellOutForecaster {
   readonly profile: DemandProfile;
   private readonly sales = new Map<string, SlotSales>();
   private lastMinute: number | null = null;
+  /** Minutes before this were learnt by a restored state: replaying them only settles the slots. */
+  private learnFrom = -Infinity;
+  private snapshot: StoreLearning | null = null;
 
   constructor(
     private readonly index: StoreIndex,
     private readonly tuning: ForecastTuning,
+    private readonly chain: ChainPace = new Map(),
   ) {
-    this.profile = new DemandProfile(index.layout.store.timezone, tuning.profilePriorHours);
+    this.profile = new DemandProfile(index.layout.store.timezone, {
+      hourPriorHours: tuning.profilePriorHours,
+      weekdayPriorDays: tuning.weekdayPriorDays,
+    });
     for (const ref of index.slots.values()) this.sales.set(ref.slot.id, new SlotSales(tuning.saleConfirmMin * MIN, tuning.halfLifeMin * MIN));
+  }
+
+  /**
+   * Starts from what was learnt up to `learnt.asOf` (before the readings after it are replayed).
+   * A slot that now holds another product, or is new, starts afresh.
+   */
+  restore(learnt: StoreLearning): void {
+    this.profile.restore(learnt.profile);
+    for (const [slotId, state] of Object.entries(learnt.slots)) {
+      if (this.index.slots.get(slotId)?.slot.sku === state.sku) this.sales.get(slotId)?.restore(state);
+    }
+    this.learnFrom = learnt.asOf;
+    this.snapshot = learnt;
+  }
+
+  /** What was learnt up to the latest whole hour of event time (null before the first). */
+  learnt(): StoreLearning | null {
+    return this.snapshot;
   }
 
   /** A trusted stock level of a slot (stable scale reading, or the camera's facings where the scale cannot be used). */
@@ -57,13 +84,22 @@ export class SellOutForecaster {
   minute(now: number, unitsOf: (slotId: string) => number | null): void {
     const dtH = this.lastMinute === null ? 0 : Math.min(now - this.lastMinute, 10 * MIN) / HOUR;
     this.lastMinute = now;
-    this.profile.observeMinute(now);
-    const intensity = this.profile.intensity(this.profile.localHour(now));
+    const learn = now >= this.learnFrom;
+    if (learn && now % HOUR === 0) this.snapshot = this.state(now);
+    if (learn) this.profile.observeMinute(now);
+    const intensity = this.profile.intensityAt(now);
     for (const [slotId, s] of this.sales) {
-      for (const sale of s.confirm(now)) this.profile.sale(sale.ts, sale.units);
+      // Sales count at the minute that confirms them, so a restored state holds each exactly once.
+      for (const sale of s.confirm(now, learn)) this.profile.sale(sale.ts, sale.units);
       const units = unitsOf(slotId);
-      if (units !== null && units > 0 && dtH > 0) s.addExposure(now, intensity * dtH);
+      if (learn && units !== null && units > 0 && dtH > 0) s.addExposure(now, intensity * dtH);
     }
+  }
+
+  private state(asOf: number): StoreLearning {
+    const slots: StoreLearning['slots'] = {};
+    for (const [slotId, s] of this.sales) slots[slotId] = s.state(this.index.slots.get(slotId)!.slot.sku);
+    return { version: 1, asOf, profile: this.profile.state(), slots };
   }
 
   totalSales(slotId: string): number {
@@ -81,10 +117,14 @@ export class SellOutForecaster {
       otherSales += s.sales;
       otherH += s.exposureH;
     }
-    const priorSales = otherH > 0 ? Math.min(this.tuning.priorMaxSales, otherSales) : 0;
-    const priorH = priorSales > 0 ? priorSales / (otherSales / otherH) : 0;
-    const belief = { shape: own.sales + priorSales, exposureH: own.exposureH + priorH };
     const t = this.tuning;
+    const priorSales = otherH > 0 ? Math.min(t.priorMaxSales, otherSales) : 0;
+    const priorH = priorSales > 0 ? priorSales / (otherSales / otherH) : 0;
+    // Then the product's pace in other stores, at this store's level, for what room is left.
+    const chainRate = this.chainRate(ref.slot.sku);
+    const chainSales = chainRate > 0 ? Math.min(t.chainPriorSales, t.priorMaxSales - priorSales, this.chain.get(ref.slot.sku)!.sales) : 0;
+    const chainH = chainSales > 0 ? chainSales / chainRate : 0;
+    const belief = { shape: own.sales + priorSales + chainSales, exposureH: own.exposureH + priorH + chainH };
     const confident = belief.shape >= t.minEvidenceSales && own.sales > 0 && belief.exposureH > 0;
     const clock = (p: number): number | null => {
       const x = tradingHoursToEmpty(units, belief, p, t.maxHorizonH * 3);
@@ -94,7 +134,7 @@ export class SellOutForecaster {
     const nextHourTrading = this.tradingHoursBetween(now, now + HOUR);
     return {
       units,
-      salesPerHour: rate * this.profile.intensity(this.profile.localHour(now)),
+      salesPerHour: rate * this.profile.intensityAt(now),
       evidenceSales: belief.shape,
       confident,
       deadlineAt: units > 0 && belief.exposureH > 0 ? clock(t.deadlineQuantile) : null,
@@ -121,11 +161,24 @@ export class SellOutForecaster {
     return evidence >= this.tuning.minEvidenceSales ? rate * this.tradingHoursBetween(now, until) : null;
   }
 
+  /** The product's pace elsewhere in the chain at this store's level: its average slot's recent pace (0: nothing to lend). */
+  private chainRate(sku: string): number {
+    const relative = this.chain.get(sku)?.relative ?? 0;
+    if (relative <= 0) return 0;
+    let sales = 0;
+    let hours = 0;
+    for (const s of this.sales.values()) {
+      sales += s.sales;
+      hours += s.exposureH;
+    }
+    return sales > 0 && hours > 0 ? relative * (sales / hours) : 0;
+  }
+
   private tradingHoursBetween(from: number, to: number): number {
     let sum = 0;
     for (let t = from; t < to; ) {
       const next = Math.min(to, (Math.floor(t / HOUR) + 1) * HOUR);
-      sum += this.profile.intensity(this.profile.localHour(t)) * ((next - t) / HOUR);
+      sum += this.profile.intensityAt(t) * ((next - t) / HOUR);
       t = next;
     }
     return sum;

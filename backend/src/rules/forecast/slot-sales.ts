@@ -7,7 +7,20 @@
  * The rate is a belief: recent sales (older ones fade with a half-life) over the trading hours
  * the slot had stock to sell.
  */
+import { z } from 'zod';
+
 export type UnitsSource = 'weight' | 'camera';
+
+/** What a slot has learnt, as kept across restarts (see learning.ts). */
+export const slotStateSchema = z.object({
+  sku: z.string(),
+  sales: z.number().nonnegative(),
+  exposureH: z.number().nonnegative(),
+  totalSales: z.number().nonnegative(),
+  totalExposureH: z.number().nonnegative(),
+  decayedAt: z.number().nullable(),
+});
+export type SlotState = z.infer<typeof slotStateSchema>;
 
 interface Pending {
   ts: number;
@@ -23,6 +36,8 @@ export class SlotSales {
   exposureH = 0;
   /** Every confirmed sale, unweighted (what the shelf view and the reason quote). */
   totalSales = 0;
+  /** Every trading hour with stock, unweighted (the slot's long-run pace, lent to other stores). */
+  totalExposureH = 0;
   private decayedAt: number | null = null;
 
   constructor(
@@ -54,11 +69,16 @@ export class SlotSales {
     }
   }
 
-  /** Confirms the steps that have held; returns them (event time of the step, units) for the store's pattern. */
-  confirm(now: number): Pending[] {
+  /**
+   * Confirms the steps that have held; returns them (event time of the step, units) for the
+   * store's pattern. With `learn` false they are only settled: what was learnt is already in a
+   * restored state.
+   */
+  confirm(now: number, learn = true): Pending[] {
     const done: Pending[] = [];
     while (this.pending.length > 0 && now - this.pending[0]!.ts >= this.confirmMs) {
       const p = this.pending.shift()!;
+      if (!learn) continue;
       this.decayTo(now);
       this.sales += p.units;
       this.totalSales += p.units;
@@ -71,6 +91,16 @@ export class SlotSales {
   addExposure(now: number, tradingHours: number): void {
     this.decayTo(now);
     this.exposureH += tradingHours;
+    this.totalExposureH += tradingHours;
+  }
+
+  state(sku: string): SlotState {
+    const { sales, exposureH, totalSales, totalExposureH, decayedAt } = this;
+    return { sku, sales, exposureH, totalSales, totalExposureH, decayedAt };
+  }
+
+  restore(s: SlotState): void {
+    ({ sales: this.sales, exposureH: this.exposureH, totalSales: this.totalSales, totalExposureH: this.totalExposureH, decayedAt: this.decayedAt } = s);
   }
 
   private decayTo(now: number): void {

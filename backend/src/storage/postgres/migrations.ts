@@ -75,6 +75,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE reading_inbox (n BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, store_id TEXT NOT NULL, body TEXT NOT NULL);
   CREATE INDEX reading_inbox_by_store ON reading_inbox (store_id, n);
   `,
+  `
+  -- What each store's rules learnt that outlives the readings kept for replay (event time, epoch ms).
+  CREATE TABLE store_learning (store_id TEXT NOT NULL, name TEXT NOT NULL, as_of BIGINT NOT NULL, body JSONB NOT NULL, PRIMARY KEY (store_id, name));
+  `,
 ];
 
 /** Any constant shared by every replica: the advisory lock that makes schema changes one at a time. */

@@ -4,6 +4,7 @@ import type { Repos, Storage } from '../ports.js';
 import { migrate } from './migrations.js';
 import { PgCatalogRepo } from './pg-catalog-repo.js';
 import { PgCursorRepo, PgDeliveryRepo } from './pg-delivery-repo.js';
+import { PgLearningRepo } from './pg-learning-repo.js';
 import { PgOutboxRepo } from './pg-outbox-repo.js';
 import { PgReadingRepo } from './pg-reading-repo.js';
 import { PgInboxRepo, PgLeaseRepo } from './pg-replica-repos.js';
@@ -34,6 +35,7 @@ const reposOver = (db: Sql): Repos => ({
   cursors: new PgCursorRepo(db),
   leases: new PgLeaseRepo(db),
   inbox: new PgInboxRepo(db),
+  learning: new PgLearningRepo(db),
 });
 
 /**

@@ -62,6 +62,9 @@ const MIGRATIONS: string[] = [
   CREATE TABLE reading_inbox (n INTEGER PRIMARY KEY AUTOINCREMENT, store_id TEXT NOT NULL, body TEXT NOT NULL);
   CREATE INDEX reading_inbox_by_store ON reading_inbox(store_id, n);
   `,
+  `
+  CREATE TABLE store_learning (store_id TEXT NOT NULL, name TEXT NOT NULL, as_of INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (store_id, name));
+  `,
 ];
 
 export function openDatabase(path: string): Database.Database {

@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
 import pLimit from 'p-limit';
-import type { CatalogRepo, CursorRepo, DeliveryRepo, InboxRepo, LeaseRepo, OutboxRepo, ReadingRepo, Repos, Storage, TaskRepo } from '../ports.js';
+import type { CatalogRepo, CursorRepo, DeliveryRepo, InboxRepo, LearningRepo, LeaseRepo, OutboxRepo, ReadingRepo, Repos, Storage, TaskRepo } from '../ports.js';
 import { openDatabase } from './open-database.js';
 import { SqliteCatalogRepo } from './sqlite-catalog-repo.js';
 import { SqliteCursorRepo, SqliteDeliveryRepo } from './sqlite-delivery-repo.js';
+import { SqliteLearningRepo } from './sqlite-learning-repo.js';
 import { SqliteOutboxRepo } from './sqlite-outbox-repo.js';
 import { SqliteReadingRepo } from './sqlite-reading-repo.js';
 import { SqliteInboxRepo, SqliteLeaseRepo } from './sqlite-replica-repos.js';
@@ -28,6 +29,7 @@ export function openSqliteStorage(path: string): Storage {
     cursors: asyncRepo<CursorRepo>(new SqliteCursorRepo(db), run),
     leases: asyncRepo<LeaseRepo>(new SqliteLeaseRepo(db), run),
     inbox: asyncRepo<InboxRepo>(new SqliteInboxRepo(db), run),
+    learning: asyncRepo<LearningRepo>(new SqliteLearningRepo(db), run),
   });
   // Inside a transaction the lock is already held.
   const tx = repos(async (call) => call());

@@ -46,10 +46,14 @@ describe('slot sales from confirmed steps', () => {
   });
 });
 
+const priors = (hourPriorHours: number) => ({ hourPriorHours, weekdayPriorDays: 4 });
+/** Event time of an hour of the day (UTC) on the second day. */
+const at = (hour: number) => Date.UTC(2026, 10, 24, hour);
+
 describe('store time-of-day pattern', () => {
   it('learns that an hour sells more than the average hour, and leans on the average where it has little data', () => {
-    const p = new DemandProfile('UTC', 2);
-    expect(p.intensity(9)).toBe(1);
+    const p = new DemandProfile('UTC', priors(2));
+    expect(p.intensityAt(at(9))).toBe(1);
     // Two days: 10 sales at 9:00, 2 at 14:00, one hour watched each.
     for (const day of [0, 1]) {
       const base = T0 + day * 24 * 60 * MIN;
@@ -60,19 +64,19 @@ describe('store time-of-day pattern', () => {
       p.sale(base + 3 * 60 * MIN, 10);
       p.sale(base + 8 * 60 * MIN, 2);
     }
-    expect(p.intensity(9)).toBeGreaterThan(1.3);
-    expect(p.intensity(14)).toBeLessThan(0.7);
-    expect(p.intensity(20)).toBe(1);
+    expect(p.intensityAt(at(9))).toBeGreaterThan(1.3);
+    expect(p.intensityAt(at(14))).toBeLessThan(0.7);
+    expect(p.intensityAt(at(20))).toBeCloseTo(1, 9);
   });
 
   it('maps trading hours to clock time through the pattern, in the store\'s time zone', () => {
-    const p = new DemandProfile('Europe/Berlin', 0);
+    const p = new DemandProfile('Europe/Berlin', priors(0));
     expect(p.localHour(Date.UTC(2026, 10, 23, 6, 30))).toBe(7);
     expect(p.clockAfter(T0, 1.5, 24)).toBe(T0 + 90 * MIN);
     expect(p.clockAfter(T0, 30, 24)).toBeNull();
   });
 
   it('an unknown time zone falls back to UTC hours instead of failing', () => {
-    expect(new DemandProfile('Mars/Olympus', 2).localHour(Date.UTC(2026, 0, 1, 13))).toBe(13);
+    expect(new DemandProfile('Mars/Olympus', priors(2)).localHour(Date.UTC(2026, 0, 1, 13))).toBe(13);
   });
 });
