@@ -1,5 +1,5 @@
 import type { SlotRef, StoreIndex } from '../store-index.js';
-import { DemandProfile } from './demand-profile.js';
+import { DemandProfile, type OpeningHours } from './demand-profile.js';
 import { SlotSales } from './slot-sales.js';
 import type { UnitsSource } from './slot-sales.js';
 import { meanRate, tradingHoursToEmpty } from './time-to-empty.js';
@@ -40,8 +40,9 @@ export class SellOutForecaster {
   constructor(
     private readonly index: StoreIndex,
     private readonly tuning: ForecastTuning,
+    hours?: OpeningHours,
   ) {
-    this.profile = new DemandProfile(index.layout.store.timezone, tuning.profilePriorHours);
+    this.profile = new DemandProfile(index.layout.store.timezone, tuning.profilePriorHours, hours);
     for (const ref of index.slots.values()) this.sales.set(ref.slot.id, new SlotSales(tuning.saleConfirmMin * MIN, tuning.halfLifeMin * MIN));
   }
 
@@ -52,13 +53,13 @@ export class SellOutForecaster {
 
   /**
    * One whole minute of event time: confirms sales, and counts the minute as trading time for
-   * the slots that had stock (`unitsOf` null: unknown, not counted either way).
+   * the slots that had stock while the store was open (`unitsOf` null: unknown, not counted either way).
    */
   minute(now: number, unitsOf: (slotId: string) => number | null): void {
     const dtH = this.lastMinute === null ? 0 : Math.min(now - this.lastMinute, 10 * MIN) / HOUR;
     this.lastMinute = now;
     this.profile.observeMinute(now);
-    const intensity = this.profile.intensity(this.profile.localHour(now));
+    const intensity = this.profile.intensityAt(now);
     for (const [slotId, s] of this.sales) {
       for (const sale of s.confirm(now)) this.profile.sale(sale.ts, sale.units);
       const units = unitsOf(slotId);
@@ -91,10 +92,10 @@ export class SellOutForecaster {
       return x === null ? null : this.profile.clockAfter(now, x, t.maxHorizonH);
     };
     const rate = meanRate(belief);
-    const nextHourTrading = this.tradingHoursBetween(now, now + HOUR);
+    const nextHourTrading = this.profile.tradingHoursBetween(now, now + HOUR);
     return {
       units,
-      salesPerHour: rate * this.profile.intensity(this.profile.localHour(now)),
+      salesPerHour: rate * this.profile.intensityAt(now),
       evidenceSales: belief.shape,
       confident,
       deadlineAt: units > 0 && belief.exposureH > 0 ? clock(t.deadlineQuantile) : null,
@@ -118,16 +119,6 @@ export class SellOutForecaster {
       rate += meanRate({ shape: s.sales, exposureH: s.exposureH });
       evidence += s.sales;
     }
-    return evidence >= this.tuning.minEvidenceSales ? rate * this.tradingHoursBetween(now, until) : null;
-  }
-
-  private tradingHoursBetween(from: number, to: number): number {
-    let sum = 0;
-    for (let t = from; t < to; ) {
-      const next = Math.min(to, (Math.floor(t / HOUR) + 1) * HOUR);
-      sum += this.profile.intensity(this.profile.localHour(t)) * ((next - t) / HOUR);
-      t = next;
-    }
-    return sum;
+    return evidence >= this.tuning.minEvidenceSales ? rate * this.profile.tradingHoursBetween(now, until) : null;
   }
 }
