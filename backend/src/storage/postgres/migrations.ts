@@ -75,6 +75,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE reading_inbox (n BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, store_id TEXT NOT NULL, body TEXT NOT NULL);
   CREATE INDEX reading_inbox_by_store ON reading_inbox (store_id, n);
   `,
+  `
+  -- The store's trading hours (local HH:MM), null when the layout does not give them.
+  ALTER TABLE stores ADD COLUMN opens_at TEXT, ADD COLUMN closes_at TEXT;
+  `,
 ];
 
 /** Any constant shared by every replica: the advisory lock that makes schema changes one at a time. */

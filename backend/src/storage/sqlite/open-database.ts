@@ -62,6 +62,11 @@ const MIGRATIONS: string[] = [
   CREATE TABLE reading_inbox (n INTEGER PRIMARY KEY AUTOINCREMENT, store_id TEXT NOT NULL, body TEXT NOT NULL);
   CREATE INDEX reading_inbox_by_store ON reading_inbox(store_id, n);
   `,
+  `
+  -- The store's trading hours (local HH:MM), null when the layout does not give them.
+  ALTER TABLE stores ADD COLUMN opens_at TEXT;
+  ALTER TABLE stores ADD COLUMN closes_at TEXT;
+  `,
 ];
 
 export function openDatabase(path: string): Database.Database {
