@@ -97,6 +97,11 @@ describe('sell-outs ahead of time', () => {
     const f = closing.shelfView('shelf-3b')!.slots.find((s) => s.slotId === 'slot-4')!.forecast!;
     expect(f.confident).toBe(true);
     expect(f.deadlineAt!).toBeGreaterThan(at(24 * 60));
+
+    // Next morning the evening's pace is as fresh as at closing: the night was no trading time.
+    const morning = at(24 * 60 + 5);
+    run(closing, steady(rs.filter((r) => r.ts > at(90)), morning), morning);
+    expect(closing.shelfView('shelf-3b')!.slots.find((s) => s.slotId === 'slot-4')!.forecast).toMatchObject({ confident: true });
   });
 
   it('the shelf view shows the time to empty', () => {

@@ -36,6 +36,8 @@ export class SellOutForecaster {
   readonly profile: DemandProfile;
   private readonly sales = new Map<string, SlotSales>();
   private lastMinute: number | null = null;
+  /** Event time the store has been open for since the first minute: the clock older sales fade on. */
+  private openClock = 0;
 
   constructor(
     private readonly index: StoreIndex,
@@ -57,13 +59,14 @@ export class SellOutForecaster {
    */
   minute(now: number, unitsOf: (slotId: string) => number | null): void {
     const dtH = this.lastMinute === null ? 0 : Math.min(now - this.lastMinute, 10 * MIN) / HOUR;
+    if (this.lastMinute !== null && this.profile.hours.isOpen(now)) this.openClock += now - this.lastMinute;
     this.lastMinute = now;
     this.profile.observeMinute(now);
     const intensity = this.profile.intensityAt(now);
     for (const [slotId, s] of this.sales) {
-      for (const sale of s.confirm(now)) this.profile.sale(sale.ts, sale.units);
+      for (const sale of s.confirm(now, this.openClock)) this.profile.sale(sale.ts, sale.units);
       const units = unitsOf(slotId);
-      if (units !== null && units > 0 && dtH > 0) s.addExposure(now, intensity * dtH);
+      if (units !== null && units > 0 && dtH > 0) s.addExposure(this.openClock, intensity * dtH);
     }
   }
 
