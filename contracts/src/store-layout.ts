@@ -99,6 +99,8 @@ export const StoreLayout = z
         timezone: z.string().min(1).max(64),
         /** Local closing time, HH:MM: when the trading day ends for the forecast (the rules assume 22:00 without it). */
         closesAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'closing time as HH:MM (00:00-23:59)').optional(),
+        /** Local opening time, HH:MM: with closesAt, the sell-out forecast expects no sales while the store is closed. */
+        opensAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'opening time as HH:MM (00:00-23:59)').optional(),
       })
       .strict(),
     suppliers: z.array(Supplier),

@@ -84,7 +84,9 @@ export class RulesCoordinator implements RuleEngine {
     const backroomUnits = (sku: string) => model.backroomUnits(sku) - (this.restockedNow.get(sku) ?? 0);
     this.liveness = new DeviceLiveness({ index: this.index, latch: this.latch, tuning: this.tuning });
     const forecastTuning = { ...defaultForecastTuning, ...model.forecast };
-    this.forecaster = new SellOutForecaster(this.index, forecastTuning, model.chainPace);
+    const { timezone, closesAt, opensAt } = model.layout.store;
+    const tradingDay = new TradingDay(timezone, closesAt, opensAt);
+    this.forecaster = new SellOutForecaster(this.index, forecastTuning, model.chainPace, tradingDay);
     if (model.learnt) this.forecaster.restore(model.learnt);
     const ctx = { index: this.index, latch: this.latch, tuning: this.tuning, backroomUnits, offline: (id: string) => this.liveness.offline(id), forecastLeadMin: forecastTuning.leadMin };
     for (const ref of this.index.slots.values()) {
@@ -94,7 +96,6 @@ export class RulesCoordinator implements RuleEngine {
       this.cases.set(caseDef.id, new CaseMonitor({ ...ctx, limits: model.limits[caseDef.category], caseDef }));
       for (const p of caseDef.probes) this.selfReports.set(p.id, new ProbeSelfReport(ctx, { id: p.id, placement: p.placement, caseDef }));
     }
-    const tradingDay = new TradingDay(model.layout.store.timezone, model.layout.store.closesAt);
     this.replenish = new ReplenishRule({
       ...ctx,
       unitsOf: (id) => this.slots.get(id)?.stock.trustedUnits() ?? null,

@@ -1,7 +1,23 @@
-import type { Product } from '@shelfwatch/contracts';
+import type { Product, StoreLayout } from '@shelfwatch/contracts';
 import type { DeliveryAttempt, DeliveryRecord, OutboxMessage } from './ports.js';
 
 /** Rows as both SQL adapters store them (JSON columns aside), and the records they stand for. */
+export interface StoreRow {
+  id: string;
+  name: string;
+  timezone: string;
+  opens_at: string | null;
+  closes_at: string | null;
+}
+
+export const storeOfRow = (r: StoreRow): StoreLayout['store'] => ({
+  id: r.id,
+  name: r.name,
+  timezone: r.timezone,
+  ...(r.opens_at === null ? {} : { opensAt: r.opens_at }),
+  ...(r.closes_at === null ? {} : { closesAt: r.closes_at }),
+});
+
 export interface MessageRow {
   id: string;
   supplier_id: string;

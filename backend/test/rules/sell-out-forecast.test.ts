@@ -82,6 +82,28 @@ describe('sell-outs ahead of time', () => {
     expect(engine.shelfView('shelf-3b')!.slots.find((s) => s.slotId === 'slot-4')!.forecast).toMatchObject({ confident: false });
   });
 
+  it('expects no sales while the store is closed: no warning for tonight, the time to empty runs into tomorrow\'s trading', () => {
+    // The test store is in Berlin; T0 is 07:00 there. Six sales an hour leave 6 units at 08:00.
+    const rs = selling(12, 10, 6, at(150));
+    const alwaysOpen = makeEngine({ 'TEA-1': 40 }, { layout: lowReorder }).engine;
+    const warned = asserts(run(alwaysOpen, rs, at(150)), 'low_stock', KEY);
+    expect(warned[0]!.condition.title).toMatch(/^Restock before/);
+    expect(warned[0]!.at).toBeLessThan(at(90));
+
+    // The same shelf in a store that closes at 08:10: the 6 units left will sell tomorrow.
+    const hours = StoreLayout.parse({ ...lowReorder, store: { ...lowReorder.store, opensAt: '07:00', closesAt: '08:10' } });
+    const closing = makeEngine({ 'TEA-1': 40 }, { layout: hours }).engine;
+    expect(asserts(run(closing, rs.filter((r) => r.ts <= at(90)), at(90)), 'low_stock', KEY)).toEqual([]);
+    const f = closing.shelfView('shelf-3b')!.slots.find((s) => s.slotId === 'slot-4')!.forecast!;
+    expect(f.confident).toBe(true);
+    expect(f.deadlineAt!).toBeGreaterThan(at(24 * 60));
+
+    // Next morning the evening's pace is as fresh as at closing: the night was no trading time.
+    const morning = at(24 * 60 + 5);
+    run(closing, steady(rs.filter((r) => r.ts > at(90)), morning), morning);
+    expect(closing.shelfView('shelf-3b')!.slots.find((s) => s.slotId === 'slot-4')!.forecast).toMatchObject({ confident: true });
+  });
+
   it('the shelf view shows the time to empty', () => {
     const { engine } = makeEngine({ 'TEA-1': 40 }, { layout: lowReorder });
     run(engine, selling(20, 10, 8, at(80)), at(80));

@@ -159,7 +159,9 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
 
   it('stores layouts, backroom levels and deliveries as they were given', async () => {
     const storage = await fresh(open);
-    const layout = fixtureLayout();
+    const plain = fixtureLayout();
+    // The trading hours too: the forecast and the supplier's day hang on them.
+    const layout = { ...plain, store: { ...plain.store, opensAt: '07:00', closesAt: '21:30' } };
     expect(await storage.transaction((tx) => tx.catalog.seedLayout(layout))).toBe(true);
     expect(await storage.transaction((tx) => tx.catalog.seedLayout(layout))).toBe(false);
     // The chain-wide catalogue comes back in key order.
@@ -170,6 +172,9 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
       products: [...layout.products].sort((a, b) => byKey(a.sku, b.sku)),
     });
     expect(await storage.catalog.storeIds()).toEqual(['store-1']);
+    // A layout without them comes back without them.
+    await storage.transaction((tx) => tx.catalog.saveLayout(plain));
+    expect((await storage.catalog.layout('store-1'))!.store).toEqual(plain.store);
     expect(await storage.transaction((tx) => tx.catalog.adjustBackroom('store-1', 'MILK-1L', -3))).toBe(0);
     expect(await storage.transaction((tx) => tx.catalog.adjustBackroom('store-1', 'MILK-1L', 10))).toBe(10);
     expect(await storage.catalog.backroom('store-1')).toEqual([{ sku: 'MILK-1L', units: 10 }]);

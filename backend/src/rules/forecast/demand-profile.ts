@@ -23,6 +23,15 @@ export interface ProfilePriors {
 
 const WEEKDAYS: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
 
+/** When the store trades (see trading-day.ts); a closed store sells nothing, whatever the pattern says. */
+export interface OpeningHours {
+  isOpen(ts: number): boolean;
+  /** The first opening or closing after `ts` (Infinity: never changes). */
+  nextChange(ts: number): number;
+}
+
+const ALWAYS_OPEN: OpeningHours = { isOpen: () => true, nextChange: () => Infinity };
+
 /**
  * The store's time-of-day and day-of-week pattern, learnt from its own sales: how busy each
  * hour of the day is compared with the store's average trading hour (a store sells differently
@@ -33,7 +42,8 @@ const WEEKDAYS: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 
  * has been seen on one weekday only there is nothing to compare; a weekday's first day counts
  * for nothing either (see `weight`); its own pattern then weighs in as that weekday comes round
  * again, half after `weekdayPriorDays` more of it (its level over the whole day, then its
- * shape hour by hour).
+ * shape hour by hour). Only open hours are watched and forecast: the night a closed store
+ * sells nothing is not an hour it sold slowly in.
  * Hours are the store's local hours (its time zone from the layout), derived from event time,
  * never from a clock.
  */
@@ -52,6 +62,7 @@ export class DemandProfile {
   constructor(
     timeZone: string,
     private readonly priors: ProfilePriors,
+    readonly openingHours: OpeningHours = ALWAYS_OPEN,
   ) {
     let fmt: Intl.DateTimeFormat;
     const options: Intl.DateTimeFormatOptions = { weekday: 'short', hour: 'numeric', hourCycle: 'h23' };
@@ -83,8 +94,9 @@ export class DemandProfile {
     return this.cellOf(ts) % 24;
   }
 
-  /** One minute of the store's event time has passed (it was watched, whether or not anything sold). */
+  /** One minute of the store's event time has passed (it was watched, whether or not anything sold); closed minutes are not trading time. */
   observeMinute(ts: number): void {
+    if (!this.openingHours.isOpen(ts)) return;
     const cell = this.cellOf(ts);
     this.hours[cell % 24]! += 1 / 60;
     this.weekdayHours[cell]! += 1 / 60;
@@ -100,8 +112,9 @@ export class DemandProfile {
     this.intensityCache.clear();
   }
 
-  /** How busy the hour of the day and week of event time `ts` is relative to the store's average hour (1 = average). */
+  /** How busy the hour of the day and week of event time `ts` is relative to the store's average open hour (1 = average, 0 = closed). */
   intensityAt(ts: number): number {
+    if (!this.openingHours.isOpen(ts)) return 0;
     if (this.totalSales <= 0 || this.totalHours <= 0) return 1;
     const cell = this.cellOf(ts);
     let intensity = this.intensityCache.get(cell);
@@ -125,14 +138,15 @@ export class DemandProfile {
     const day = cell - (cell % 24);
     let sold = 0;
     let expected = 0;
-    let hours = 0;
+    // How many of this weekday were watched: its most watched hour's count (a closed store's night is never watched).
+    let days = 0;
     for (let c = day; c < day + 24; c += 1) {
       sold += this.weekdaySales[c]!;
       expected += this.expectedSales(c);
-      hours += this.weekdayHours[c]!;
+      days = Math.max(days, this.weekdayHours[c]!);
     }
     if (expected <= 0) return 1;
-    const dayFactor = 1 + this.weight(hours / 24) * (sold / expected - 1);
+    const dayFactor = 1 + this.weight(days) * (sold / expected - 1);
     const cellExpected = this.expectedSales(cell);
     if (cellExpected <= 0) return dayFactor;
     // One hour of the weekday comes round once a week, as the weekday itself does.
@@ -161,18 +175,37 @@ export class DemandProfile {
    * `from` (null when not within `maxH` clock hours).
    */
   clockAfter(from: number, tradingHours: number, maxH: number): number | null {
-    let t = from;
     let left = tradingHours;
-    const end = from + maxH * HOUR;
-    while (t < end) {
-      const nextHour = Math.min(end, (Math.floor(t / HOUR) + 1) * HOUR);
-      const rate = this.intensityAt(t);
-      const segH = (nextHour - t) / HOUR;
-      if (rate * segH >= left) return Math.round(t + (left / rate) * HOUR);
-      left -= rate * segH;
-      t = nextHour;
+    let at: number | null = null;
+    this.walk(from, from + maxH * HOUR, (t, next, rate) => {
+      const segH = (next - t) / HOUR;
+      if (left > 0 && rate * segH < left) {
+        left -= rate * segH;
+        return true;
+      }
+      at = Math.round(t + (left > 0 ? (left / rate) * HOUR : 0));
+      return false;
+    });
+    return at;
+  }
+
+  /** Trading hours (hours at the store's average intensity) between two event times. */
+  tradingHoursBetween(from: number, to: number): number {
+    let sum = 0;
+    this.walk(from, to, (t, next, rate) => {
+      sum += rate * ((next - t) / HOUR);
+      return true;
+    });
+    return sum;
+  }
+
+  /** Steps from `from` to `to` in spans of one intensity (cut at whole hours, openings and closings) while `step` returns true. */
+  private walk(from: number, to: number, step: (t: number, next: number, rate: number) => boolean): void {
+    for (let t = from; t < to; ) {
+      const next = Math.min(to, (Math.floor(t / HOUR) + 1) * HOUR, this.openingHours.nextChange(t));
+      if (!step(t, next, this.intensityAt(t))) return;
+      t = next;
     }
-    return null;
   }
 
   state(): ProfileState {

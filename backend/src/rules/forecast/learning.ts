@@ -10,6 +10,8 @@ import { slotStateSchema } from './slot-sales.js';
 export const storeLearningSchema = z.object({
   version: z.literal(1),
   asOf: z.number().int(),
+  /** The open-hours clock older sales fade on (sell-out-forecaster.ts), as it stood at `asOf`. */
+  openClock: z.number().nonnegative(),
   profile: profileStateSchema,
   slots: z.record(z.string(), slotStateSchema),
 });

@@ -1,5 +1,5 @@
 import type { SlotRef, StoreIndex } from '../store-index.js';
-import { DemandProfile } from './demand-profile.js';
+import { DemandProfile, type OpeningHours } from './demand-profile.js';
 import type { ChainPace, StoreLearning } from './learning.js';
 import { SlotSales } from './slot-sales.js';
 import type { UnitsSource } from './slot-sales.js';
@@ -41,16 +41,20 @@ export class SellOutForecaster {
   /** Minutes before this were learnt by a restored state: replaying them only settles the slots. */
   private learnFrom = -Infinity;
   private snapshot: StoreLearning | null = null;
+  /** Event time the store has been open for: the clock older sales fade on. */
+  private openClock = 0;
 
   constructor(
     private readonly index: StoreIndex,
     private readonly tuning: ForecastTuning,
     private readonly chain: ChainPace = new Map(),
+    hours?: OpeningHours,
   ) {
-    this.profile = new DemandProfile(index.layout.store.timezone, {
-      hourPriorHours: tuning.profilePriorHours,
-      weekdayPriorDays: tuning.weekdayPriorDays,
-    });
+    this.profile = new DemandProfile(
+      index.layout.store.timezone,
+      { hourPriorHours: tuning.profilePriorHours, weekdayPriorDays: tuning.weekdayPriorDays },
+      hours,
+    );
     for (const ref of index.slots.values()) this.sales.set(ref.slot.id, new SlotSales(tuning.saleConfirmMin * MIN, tuning.halfLifeMin * MIN));
   }
 
@@ -63,6 +67,7 @@ export class SellOutForecaster {
     for (const [slotId, state] of Object.entries(learnt.slots)) {
       if (this.index.slots.get(slotId)?.slot.sku === state.sku) this.sales.get(slotId)?.restore(state);
     }
+    this.openClock = learnt.openClock;
     this.learnFrom = learnt.asOf;
     this.snapshot = learnt;
   }
@@ -79,27 +84,28 @@ export class SellOutForecaster {
 
   /**
    * One whole minute of event time: confirms sales, and counts the minute as trading time for
-   * the slots that had stock (`unitsOf` null: unknown, not counted either way).
+   * the slots that had stock while the store was open (`unitsOf` null: unknown, not counted either way).
    */
   minute(now: number, unitsOf: (slotId: string) => number | null): void {
     const dtH = this.lastMinute === null ? 0 : Math.min(now - this.lastMinute, 10 * MIN) / HOUR;
-    this.lastMinute = now;
     const learn = now >= this.learnFrom;
     if (learn && now % HOUR === 0) this.snapshot = this.state(now);
+    if (learn && this.lastMinute !== null && this.profile.openingHours.isOpen(now)) this.openClock += now - this.lastMinute;
+    this.lastMinute = now;
     if (learn) this.profile.observeMinute(now);
     const intensity = this.profile.intensityAt(now);
     for (const [slotId, s] of this.sales) {
       // Sales count at the minute that confirms them, so a restored state holds each exactly once.
-      for (const sale of s.confirm(now, learn)) this.profile.sale(sale.ts, sale.units);
+      for (const sale of s.confirm(now, this.openClock, learn)) this.profile.sale(sale.ts, sale.units);
       const units = unitsOf(slotId);
-      if (learn && units !== null && units > 0 && dtH > 0) s.addExposure(now, intensity * dtH);
+      if (learn && units !== null && units > 0 && dtH > 0) s.addExposure(this.openClock, intensity * dtH);
     }
   }
 
   private state(asOf: number): StoreLearning {
     const slots: StoreLearning['slots'] = {};
     for (const [slotId, s] of this.sales) slots[slotId] = s.state(this.index.slots.get(slotId)!.slot.sku);
-    return { version: 1, asOf, profile: this.profile.state(), slots };
+    return { version: 1, asOf, openClock: this.openClock, profile: this.profile.state(), slots };
   }
 
   totalSales(slotId: string): number {
@@ -131,7 +137,7 @@ export class SellOutForecaster {
       return x === null ? null : this.profile.clockAfter(now, x, t.maxHorizonH);
     };
     const rate = meanRate(belief);
-    const nextHourTrading = this.tradingHoursBetween(now, now + HOUR);
+    const nextHourTrading = this.profile.tradingHoursBetween(now, now + HOUR);
     return {
       units,
       salesPerHour: rate * this.profile.intensityAt(now),
@@ -158,7 +164,7 @@ export class SellOutForecaster {
       rate += meanRate({ shape: s.sales, exposureH: s.exposureH });
       evidence += s.sales;
     }
-    return evidence >= this.tuning.minEvidenceSales ? rate * this.tradingHoursBetween(now, until) : null;
+    return evidence >= this.tuning.minEvidenceSales ? rate * this.profile.tradingHoursBetween(now, until) : null;
   }
 
   /** The product's pace elsewhere in the chain at this store's level: its average slot's recent pace (0: nothing to lend). */
@@ -172,15 +178,5 @@ export class SellOutForecaster {
       hours += s.exposureH;
     }
     return sales > 0 && hours > 0 ? relative * (sales / hours) : 0;
-  }
-
-  private tradingHoursBetween(from: number, to: number): number {
-    let sum = 0;
-    for (let t = from; t < to; ) {
-      const next = Math.min(to, (Math.floor(t / HOUR) + 1) * HOUR);
-      sum += this.profile.intensityAt(t) * ((next - t) / HOUR);
-      t = next;
-    }
-    return sum;
   }
 }

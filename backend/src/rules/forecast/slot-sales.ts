@@ -5,7 +5,8 @@
  * unit to read its label puts it back sooner, and the rise that follows cancels it.
  *
  * The rate is a belief: recent sales (older ones fade with a half-life) over the trading hours
- * the slot had stock to sell.
+ * the slot had stock to sell. They fade on the store's open-hours clock (`fadeAt`, event time
+ * while the store is open): a closed night makes yesterday evening's pace no staler.
  */
 import { z } from 'zod';
 
@@ -74,12 +75,12 @@ export class SlotSales {
    * store's pattern. With `learn` false they are only settled: what was learnt is already in a
    * restored state.
    */
-  confirm(now: number, learn = true): Pending[] {
+  confirm(now: number, fadeAt: number = now, learn = true): Pending[] {
     const done: Pending[] = [];
     while (this.pending.length > 0 && now - this.pending[0]!.ts >= this.confirmMs) {
       const p = this.pending.shift()!;
       if (!learn) continue;
-      this.decayTo(now);
+      this.decayTo(fadeAt);
       this.sales += p.units;
       this.totalSales += p.units;
       done.push(p);
@@ -88,8 +89,8 @@ export class SlotSales {
   }
 
   /** `hours` of trading at the store's intensity passed while the slot had stock to sell. */
-  addExposure(now: number, tradingHours: number): void {
-    this.decayTo(now);
+  addExposure(fadeAt: number, tradingHours: number): void {
+    this.decayTo(fadeAt);
     this.exposureH += tradingHours;
     this.totalExposureH += tradingHours;
   }

@@ -79,6 +79,10 @@ export const MIGRATIONS: readonly string[] = [
   -- What each store's rules learnt that outlives the readings kept for replay (event time, epoch ms).
   CREATE TABLE store_learning (store_id TEXT NOT NULL, name TEXT NOT NULL, as_of BIGINT NOT NULL, body JSONB NOT NULL, PRIMARY KEY (store_id, name));
   `,
+  `
+  -- The store's trading hours (local HH:MM), null when the layout does not give them.
+  ALTER TABLE stores ADD COLUMN opens_at TEXT, ADD COLUMN closes_at TEXT;
+  `,
 ];
 
 /** Any constant shared by every replica: the advisory lock that makes schema changes one at a time. */

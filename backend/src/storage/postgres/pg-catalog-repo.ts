@@ -1,6 +1,6 @@
 import type { Product, StoreLayout } from '@shelfwatch/contracts';
 import type { CatalogRepo } from '../ports.js';
-import { toProduct, type ProductRow } from '../rows.js';
+import { storeOfRow, toProduct, type ProductRow, type StoreRow } from '../rows.js';
 import { notify } from './notices.js';
 import { row, rows, type Sql } from './sql.js';
 
@@ -50,11 +50,11 @@ export class PgCatalogRepo implements CatalogRepo {
   async saveLayout(layout: Layout): Promise<void> {
     const storeId = layout.store.id;
     await this.upsertCatalogue(layout, true);
-    await this.db.query('INSERT INTO stores (id, name, timezone) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = excluded.name, timezone = excluded.timezone', [
-      storeId,
-      layout.store.name,
-      layout.store.timezone,
-    ]);
+    await this.db.query(
+      `INSERT INTO stores (id, name, timezone, opens_at, closes_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, timezone = excluded.timezone, opens_at = excluded.opens_at, closes_at = excluded.closes_at`,
+      [storeId, layout.store.name, layout.store.timezone, layout.store.opensAt ?? null, layout.store.closesAt ?? null],
+    );
     for (const table of ['slots', 'shelves', 'cameras', 'cases']) await this.db.query(`DELETE FROM ${table} WHERE store_id = $1`, [storeId]);
     const shelves = layout.shelves;
     await this.db.query(
@@ -108,7 +108,7 @@ export class PgCatalogRepo implements CatalogRepo {
   }
 
   async layout(storeId: string): Promise<Layout | null> {
-    const store = await row<Layout['store']>(this.db, 'SELECT id, name, timezone FROM stores WHERE id = $1', [storeId]);
+    const store = await row<StoreRow>(this.db, 'SELECT id, name, timezone, opens_at, closes_at FROM stores WHERE id = $1', [storeId]);
     if (!store) return null;
     const [shelves, slots, cameras, cases, suppliers, products] = await Promise.all([
       rows<{ id: string; aisle: string; board_id: string }>(this.db, 'SELECT id, aisle, board_id FROM shelves WHERE store_id = $1 ORDER BY position', [storeId]),
@@ -127,7 +127,7 @@ export class PgCatalogRepo implements CatalogRepo {
       this.products(),
     ]);
     return {
-      store: { id: store.id, name: store.name, timezone: store.timezone },
+      store: storeOfRow(store),
       suppliers,
       products,
       shelves: shelves.map((s) => ({

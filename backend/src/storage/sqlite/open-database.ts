@@ -65,6 +65,11 @@ const MIGRATIONS: string[] = [
   `
   CREATE TABLE store_learning (store_id TEXT NOT NULL, name TEXT NOT NULL, as_of INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (store_id, name));
   `,
+  `
+  -- The store's trading hours (local HH:MM), null when the layout does not give them.
+  ALTER TABLE stores ADD COLUMN opens_at TEXT;
+  ALTER TABLE stores ADD COLUMN closes_at TEXT;
+  `,
 ];
 
 export function openDatabase(path: string): Database.Database {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Product, StoreLayout } from '@shelfwatch/contracts';
 import type { CatalogRepo } from '../ports.js';
-import { toProduct, type ProductRow } from '../rows.js';
+import { storeOfRow, toProduct, type ProductRow, type StoreRow } from '../rows.js';
 import type { Synchronous } from './synchronous.js';
 
 interface SlotRow {
@@ -43,8 +43,10 @@ export class SqliteCatalogRepo implements Synchronous<CatalogRepo> {
     const storeId = layout.store.id;
     this.upsertCatalogue(layout, true);
     this.db
-      .prepare('INSERT INTO stores (id, name, timezone) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, timezone = excluded.timezone')
-      .run(storeId, layout.store.name, layout.store.timezone);
+      .prepare(
+        'INSERT INTO stores (id, name, timezone, opens_at, closes_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, timezone = excluded.timezone, opens_at = excluded.opens_at, closes_at = excluded.closes_at',
+      )
+      .run(storeId, layout.store.name, layout.store.timezone, layout.store.opensAt ?? null, layout.store.closesAt ?? null);
     for (const table of ['slots', 'shelves', 'cameras', 'cases']) this.db.prepare(`DELETE FROM ${table} WHERE store_id = ?`).run(storeId);
     const shelf = this.db.prepare('INSERT INTO shelves (store_id, id, aisle, board_id, position) VALUES (?, ?, ?, ?, ?)');
     const slot = this.db.prepare(
@@ -71,7 +73,7 @@ export class SqliteCatalogRepo implements Synchronous<CatalogRepo> {
   }
 
   layout(storeId: string): StoreLayout | null {
-    const store = this.db.prepare('SELECT id, name, timezone FROM stores WHERE id = ?').get(storeId) as StoreLayout['store'] | undefined;
+    const store = this.db.prepare('SELECT id, name, timezone, opens_at, closes_at FROM stores WHERE id = ?').get(storeId) as StoreRow | undefined;
     if (!store) return null;
     const shelves = this.db.prepare('SELECT id, aisle, board_id FROM shelves WHERE store_id = ? ORDER BY position').all(storeId) as {
       id: string;
@@ -92,7 +94,7 @@ export class SqliteCatalogRepo implements Synchronous<CatalogRepo> {
       skus: string;
     }[];
     return {
-      store: { id: store.id, name: store.name, timezone: store.timezone },
+      store: storeOfRow(store),
       suppliers: this.db.prepare('SELECT id, name FROM suppliers ORDER BY id').all() as { id: string; name: string }[],
       products: this.products(),
       shelves: shelves.map((s) => ({

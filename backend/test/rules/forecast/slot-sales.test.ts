@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DemandProfile } from '../../../src/rules/forecast/demand-profile.js';
+import { TradingDay } from '../../../src/rules/forecast/trading-day.js';
 import { SlotSales } from '../../../src/rules/forecast/slot-sales.js';
 
 const MIN = 60_000;
@@ -74,6 +75,19 @@ describe('store time-of-day pattern', () => {
     expect(p.localHour(Date.UTC(2026, 10, 23, 6, 30))).toBe(7);
     expect(p.clockAfter(T0, 1.5, 24)).toBe(T0 + 90 * MIN);
     expect(p.clockAfter(T0, 30, 24)).toBeNull();
+  });
+
+  it('counts neither trading time nor expected sales while the store is closed', () => {
+    // Open 07:00–22:00 UTC; T0 is 06:00 UTC.
+    const p = new DemandProfile('UTC', priors(0), new TradingDay('UTC', '22:00', '07:00'));
+    for (let m = 0; m < 24 * 60; m += 1) p.observeMinute(T0 + m * MIN);
+    for (let h = 1; h <= 15; h += 1) p.sale(T0 + h * 60 * MIN, 1);
+    // Fifteen open hours watched, one sale an hour on average: the night is not slow trading.
+    expect(p.intensityAt(T0 + 3 * 60 * MIN)).toBeCloseTo(1, 6);
+    expect(p.intensityAt(T0 + 18 * 60 * MIN)).toBe(0);
+    // 21:00 plus two trading hours: the last open hour tonight, the first tomorrow at 07:00, done at 08:00.
+    expect(p.clockAfter(T0 + 15 * 60 * MIN, 2, 24)).toBe(T0 + 26 * 60 * MIN);
+    expect(p.tradingHoursBetween(T0 + 15 * 60 * MIN, T0 + 26 * 60 * MIN)).toBeCloseTo(2, 6);
   });
 
   it('an unknown time zone falls back to UTC hours instead of failing', () => {

@@ -25,3 +25,36 @@ describe('the end of the trading day', () => {
     expect(day.endAfter(Date.UTC(2026, 10, 23, 22, 0) - MIN)).toBe(Date.UTC(2026, 10, 23, 22, 0));
   });
 });
+
+describe('the store\'s opening hours', () => {
+  it('without an opening time every hour may trade', () => {
+    const day = new TradingDay('Europe/Berlin', '22:00');
+    expect(day.isOpen(Date.UTC(2026, 10, 23, 2, 0))).toBe(true);
+    expect(day.nextChange(Date.UTC(2026, 10, 23, 2, 0))).toBe(Infinity);
+  });
+
+  it('is open from opening to closing, local time, and names the next change', () => {
+    // 07:00–22:00 in Berlin (UTC+1 in November): 06:00–21:00 UTC.
+    const day = new TradingDay('Europe/Berlin', '22:00', '07:00');
+    expect(day.isOpen(Date.UTC(2026, 10, 23, 5, 59))).toBe(false);
+    expect(day.isOpen(Date.UTC(2026, 10, 23, 6, 0))).toBe(true);
+    expect(day.isOpen(Date.UTC(2026, 10, 23, 20, 59))).toBe(true);
+    expect(day.isOpen(Date.UTC(2026, 10, 23, 21, 0))).toBe(false);
+    expect(day.nextChange(Date.UTC(2026, 10, 23, 12, 30) + 15_000)).toBe(Date.UTC(2026, 10, 23, 21, 0));
+    expect(day.nextChange(Date.UTC(2026, 10, 23, 21, 0))).toBe(Date.UTC(2026, 10, 24, 6, 0));
+  });
+
+  it('handles a store that closes after midnight', () => {
+    const day = new TradingDay('UTC', '01:30', '08:00');
+    expect(day.isOpen(Date.UTC(2026, 10, 23, 23, 0))).toBe(true);
+    expect(day.isOpen(Date.UTC(2026, 10, 24, 1, 0))).toBe(true);
+    expect(day.isOpen(Date.UTC(2026, 10, 24, 1, 30))).toBe(false);
+    expect(day.nextChange(Date.UTC(2026, 10, 23, 23, 0))).toBe(Date.UTC(2026, 10, 24, 1, 30));
+  });
+
+  it('opening and closing at the same time is a store that never closes', () => {
+    const day = new TradingDay('UTC', '00:00', '00:00');
+    expect(day.isOpen(Date.UTC(2026, 10, 23, 3, 0))).toBe(true);
+    expect(day.nextChange(Date.UTC(2026, 10, 23, 3, 0))).toBe(Infinity);
+  });
+});
