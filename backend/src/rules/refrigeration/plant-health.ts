@@ -58,6 +58,21 @@ function summarize(cycles: readonly CompressorCycle[], doorGain: number): CycleS
   };
 }
 
+/**
+ * The door gain learnt from a case's normal cycles, remembered while they stay the same: the
+ * search costs far more than the rest of a judgement, and the normal changes only when a cycle
+ * ends or ages out (cycles never change once recorded, so count and ends name the set).
+ */
+const doorGains = new WeakMap<CompressorCycles, { key: string; gain: number }>();
+function doorGainOf(data: CompressorCycles, normal: readonly CompressorCycle[], maxGain: number): number {
+  const key = `${normal.length}:${normal[0]?.endMs}:${normal.at(-1)?.endMs}:${maxGain}`;
+  const known = doorGains.get(data);
+  if (known?.key === key) return known.gain;
+  const gain = learnDoorGain(normal, maxGain);
+  doorGains.set(data, { key, gain });
+  return gain;
+}
+
 export const pullDownMin = (p: PullDown): number => (p.endMs - p.defrostEndMs) / MIN;
 
 /** The capacity a pull-down shows: its fall rate plus the heat coming in (null without a known load). */
@@ -79,7 +94,7 @@ export function judgePlant(now: number, data: CompressorCycles, tuning: PlantTun
   const maxDoorShare = doorsLearned ? tuning.maxModelledDoorShare : tuning.maxDoorShare;
   const usable = doorsWithin(maxDoorShare);
   const normalCycles = normalSpan.filter(usable);
-  const doorGain = doorsLearned ? learnDoorGain(normalCycles, tuning.maxDoorGain) : 0;
+  const doorGain = doorsLearned ? doorGainOf(data, normalCycles, tuning.maxDoorGain) : 0;
   const learned = summarize(normalCycles, doorGain);
   const normal = learned && learned.cycles >= tuning.minNormalCycles && learned.toMs - learned.fromMs >= tuning.minNormalSpanH * H ? learned : null;
   // The latest cycles (a fast-cycling multideck's hour, a door case's few hours), at most the recent window old.
