@@ -153,7 +153,7 @@ export const PlantView = z
     dutyPct: z.number().nullable(),
     /** The same in the case's learned normal, % (null while it is still learning). */
     normalDutyPct: z.number().nullable(),
-    /** Cooling capacity of the latest clean cycles as a share of the normal, % (null while either is unknown). */
+    /** Cooling capacity as a share of the normal, %: of a run longer than any normal one while it lasts, else of the latest clean cycles (null while unknown). */
     capacityPctOfNormal: z.number().nullable(),
     /** Since when a refrigeration-maintenance finding stands (event time), or null. */
     serviceNeededSince: EpochMs.nullable(),
