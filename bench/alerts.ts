@@ -1,4 +1,5 @@
 import type { TaskEvent } from '@shelfwatch/contracts';
+import { sseMessages } from '@shelfwatch/test-support';
 import { percentile } from './stats.js';
 import type { MqttLoad } from './load.js';
 import type { StoreLoad } from './store-load.js';
@@ -34,26 +35,17 @@ export async function alertLatency(
   const res = await fetch(`${stack.backendUrl}/api/v1/alerts/stream?access_token=${TOKENS.ops}`, { signal: abort.signal });
   if (!res.ok || !res.body) throw new Error(`SSE ${res.status}`);
   const reading = (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
     try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split('\n').find((l) => l.startsWith('data:'));
-          if (!data) continue;
-          const event = JSON.parse(data.slice(5)) as TaskEvent;
-          if (event.type !== 'raised' || event.task.kind !== 'sensor_fault') continue;
-          const probeId = event.task.locationKey.startsWith('probe:') ? event.task.locationKey.slice(6) : null;
-          const at = probeId === null ? undefined : sent.get(probeId);
-          if (at === undefined) continue;
-          latencies.push(performance.now() - at);
-          sent.delete(probeId!);
-          if (latencies.length === probes.length) allSeen();
-        }
+      for await (const m of sseMessages(res.body as unknown as AsyncIterable<Uint8Array>)) {
+        if (m.event !== 'task') continue;
+        const event = JSON.parse(m.data) as TaskEvent;
+        if (event.type !== 'raised' || event.task.kind !== 'sensor_fault') continue;
+        const probeId = event.task.locationKey.startsWith('probe:') ? event.task.locationKey.slice(6) : null;
+        const at = probeId === null ? undefined : sent.get(probeId);
+        if (at === undefined) continue;
+        latencies.push(performance.now() - at);
+        sent.delete(probeId!);
+        if (latencies.length === probes.length) allSeen();
       }
     } catch {
       // aborted at the end

@@ -13,3 +13,4 @@ export * from './store-layout.js';
 export * from './start-service.js';
 export * from './test-store.js';
 export * from './webhook-receiver.js';
+export * from './sse.js';

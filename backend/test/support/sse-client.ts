@@ -1,10 +1,5 @@
 import { TaskEvent } from '@shelfwatch/contracts';
-
-export interface SseMessage {
-  id?: string;
-  event?: string;
-  data: string;
-}
+import { sseMessages, type SseMessage } from '@shelfwatch/test-support';
 
 /**
  * Reads a text/event-stream over fetch and parses it per the SSE spec (the subset the
@@ -28,35 +23,17 @@ export class SseClient {
   }
 
   private async pump(body: ReadableStream<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    let buffer = '';
     try {
-      for await (const chunk of body) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let idx: number;
-        while ((idx = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, idx);
-          buffer = buffer.slice(idx + 2);
-          const msg: SseMessage = { data: '' };
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) this.comments.push(line.slice(1).trim());
-            else if (line.startsWith('id: ')) msg.id = line.slice(4);
-            else if (line.startsWith('event: ')) msg.event = line.slice(7);
-            else if (line.startsWith('data: ')) data.push(line.slice(6));
+      for await (const msg of sseMessages(body, (c) => this.comments.push(c))) {
+        this.messages.push(msg);
+        const index = this.messages.length - 1;
+        this.waiters = this.waiters.filter((w) => {
+          if (index >= w.from && w.match(msg)) {
+            w.resolve(msg);
+            return false;
           }
-          if (data.length === 0) continue;
-          msg.data = data.join('\n');
-          this.messages.push(msg);
-          const index = this.messages.length - 1;
-          this.waiters = this.waiters.filter((w) => {
-            if (index >= w.from && w.match(msg)) {
-              w.resolve(msg);
-              return false;
-            }
-            return true;
-          });
-        }
+          return true;
+        });
       }
     } catch {
       // aborted by close()

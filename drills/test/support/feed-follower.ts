@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { TaskEvent } from '@shelfwatch/contracts';
+import { sseMessages } from '@shelfwatch/test-support';
 
 /**
  * A staff client of the task feed (`/api/v1/alerts/stream`, Server-Sent Events) over several
@@ -64,28 +65,12 @@ export class FeedFollower {
     }
   }
 
-  /** Parses the stream (the subset of the SSE format the backend writes) until it ends. */
+  /** Takes the task events of one connection until it ends. */
   private async read(body: ReadableStream<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of body) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        let event = '';
-        let id: string | undefined;
-        const data: string[] = [];
-        for (const line of block.split('\n')) {
-          if (line.startsWith('event: ')) event = line.slice(7);
-          else if (line.startsWith('id: ')) id = line.slice(4);
-          else if (line.startsWith('data: ')) data.push(line.slice(6));
-        }
-        if (event !== 'task' || id === undefined) continue;
-        this.events.push(TaskEvent.parse(JSON.parse(data.join('\n'))));
-        this.lastEventId = Number(id);
-      }
+    for await (const m of sseMessages(body)) {
+      if (m.event !== 'task' || m.id === undefined) continue;
+      this.events.push(TaskEvent.parse(JSON.parse(m.data)));
+      this.lastEventId = Number(m.id);
     }
   }
 }
