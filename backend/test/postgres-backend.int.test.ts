@@ -1,10 +1,8 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Reading, Task } from '@shelfwatch/contracts';
 import { makeTempDir, startPostgres, startService, type ManagedProcess, type PostgresHandle, type TempDir } from '@shelfwatch/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureLayout } from './support/fixture-layout.js';
-import { SECRETS, TOKENS } from './support/harness.js';
+import { TOKENS } from './support/harness.js';
+import { callApi, writePostgresBackendConfig } from './support/postgres-backend.js';
 import { storeMinutes, RECENT_T0 } from './support/readings.js';
 
 const T0 = RECENT_T0;
@@ -29,38 +27,14 @@ describe('backend process on PostgreSQL', () => {
     proc?.child.kill('SIGTERM');
     expect(await proc?.exited).toEqual({ code: 0, signal: null });
   };
-  const call = async (method: string, route: string, token: string, body?: unknown) => {
-    const res = await fetch(`${url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    expect(res.status, `${method} ${route}`).toBe(200);
-    return res.json();
-  };
+  const call = (method: string, route: string, token: string, body?: unknown) => callApi(url, method, route, token, body);
   const ingest = (readings: Reading[]) => call('POST', '/api/v1/ingest', TOKENS.device, { gatewayId: 'gw-1', readings });
   const tasks = async () => ((await call('GET', '/api/v1/tasks', TOKENS.staff)) as { tasks: Task[] }).tasks;
 
   beforeAll(async () => {
     [pg, dir] = await Promise.all([startPostgres(), makeTempDir('backend-pg')]);
     databaseUrl = await pg.createDatabase();
-    await writeFile(path.join(dir.path, 'layout.json'), JSON.stringify(fixtureLayout()));
-    configFile = path.join(dir.path, 'backend.json');
-    await writeFile(
-      configFile,
-      JSON.stringify({
-        http: { host: '127.0.0.1', port: 0 },
-        storage: { kind: 'postgres' },
-        layoutFiles: ['layout.json'],
-        tokens: [
-          { token: TOKENS.staff, role: 'staff', subject: 'alice' },
-          { token: TOKENS.device, role: 'device', subject: 'gw-1', storeIds: ['store-1'] },
-        ],
-        // Nothing listens there: the webhook stays pending, which is all this test needs.
-        suppliers: { dairyco: { webhookUrl: 'http://127.0.0.1:9/dairyco', webhookSecret: SECRETS.dairyco } },
-        webhooks: { allowPrivateNetworks: ['127.0.0.0/8'] },
-      }),
-    );
+    configFile = await writePostgresBackendConfig(dir.path, ['store-1']);
   });
   afterAll(async () => {
     await proc?.stop();

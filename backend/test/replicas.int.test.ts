@@ -1,10 +1,8 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Reading, Task } from '@shelfwatch/contracts';
 import { makeTempDir, startPostgres, startService, waitUntil, type ManagedProcess, type PostgresHandle, type TempDir } from '@shelfwatch/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureLayout } from './support/fixture-layout.js';
-import { SECRETS, TOKENS } from './support/harness.js';
+import { TOKENS } from './support/harness.js';
+import { callApi, writePostgresBackendConfig } from './support/postgres-backend.js';
 import { SseClient } from './support/sse-client.js';
 import { RECENT_T0, storeMinutes } from './support/readings.js';
 
@@ -32,15 +30,7 @@ describe('backend replicas on one PostgreSQL', () => {
     replicas.push(r);
     return r;
   };
-  const call = async (r: Replica, method: string, route: string, token: string, body?: unknown) => {
-    const res = await fetch(`${r.url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    expect(res.status, `${method} ${route}`).toBe(200);
-    return res.json();
-  };
+  const call = (r: Replica, method: string, route: string, token: string, body?: unknown) => callApi(r.url, method, route, token, body);
   const storesOf = async (r: Replica) => ((await call(r, 'GET', '/healthz', TOKENS.staff)) as { stores: string[] }).stores.sort();
   const ingest = (r: Replica, readings: Reading[]) => call(r, 'POST', '/api/v1/ingest', TOKENS.device, { gatewayId: 'gw-1', readings });
   const follow = (r: Replica, lastEventId?: number) =>
@@ -51,24 +41,8 @@ describe('backend replicas on one PostgreSQL', () => {
   beforeAll(async () => {
     [pg, dir] = await Promise.all([startPostgres(), makeTempDir('backend-replicas')]);
     databaseUrl = await pg.createDatabase();
-    for (const storeId of STORES) await writeFile(path.join(dir.path, `${storeId}.json`), JSON.stringify(fixtureLayout(storeId)));
-    configFile = path.join(dir.path, 'backend.json');
-    await writeFile(
-      configFile,
-      JSON.stringify({
-        http: { host: '127.0.0.1', port: 0 },
-        storage: { kind: 'postgres' },
-        // Short leases: the takeover below comes within seconds, not the default's 20.
-        replica: { leaseMs: 2000 },
-        layoutFiles: STORES.map((s) => `${s}.json`),
-        tokens: [
-          { token: TOKENS.staff, role: 'staff', subject: 'alice' },
-          { token: TOKENS.device, role: 'device', subject: 'gw-1', storeIds: STORES },
-        ],
-        suppliers: { dairyco: { webhookUrl: 'http://127.0.0.1:9/dairyco', webhookSecret: SECRETS.dairyco } },
-        webhooks: { allowPrivateNetworks: ['127.0.0.0/8'] },
-      }),
-    );
+    // Short leases: the takeover below comes within seconds, not the default's 20.
+    configFile = await writePostgresBackendConfig(dir.path, STORES, { replica: { leaseMs: 2000 } });
   });
   afterAll(async () => {
     await Promise.all(replicas.map((r) => r.proc.stop()));
