@@ -11,6 +11,9 @@ type Case = Layout['cases'][number];
 /** Text keys sort byte-wise, whatever the database's collation (as SQLite sorts them). */
 const BYTES = 'COLLATE "C"';
 
+/** A column of a store's rows: its name, its PostgreSQL type, and its value in a row. */
+type Column<R> = readonly [name: string, type: string, value: (row: R, index: number) => unknown];
+
 export class PgCatalogRepo implements CatalogRepo {
   constructor(private readonly db: Sql) {}
 
@@ -56,51 +59,47 @@ export class PgCatalogRepo implements CatalogRepo {
       [storeId, layout.store.name, layout.store.timezone, layout.store.opensAt ?? null, layout.store.closesAt ?? null],
     );
     for (const table of ['slots', 'shelves', 'cameras', 'cases']) await this.db.query(`DELETE FROM ${table} WHERE store_id = $1`, [storeId]);
-    const shelves = layout.shelves;
-    await this.db.query(
-      'INSERT INTO shelves (store_id, id, aisle, board_id, position) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[])',
-      [storeId, shelves.map((s) => s.id), shelves.map((s) => s.aisle), shelves.map((s) => s.boardId), shelves.map((_, i) => i)],
-    );
-    const slots = shelves.flatMap((s) => s.slots.map((sl, i) => ({ shelfId: s.id, position: i, ...sl })));
-    await this.db.query(
-      `INSERT INTO slots (store_id, shelf_id, id, channel, sku, facings, capacity, reorder_point, calibration, position)
-         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::int[], $8::int[], $9::jsonb[], $10::int[])`,
-      [
-        storeId,
-        slots.map((s) => s.shelfId),
-        slots.map((s) => s.id),
-        slots.map((s) => s.channel),
-        slots.map((s) => s.sku),
-        slots.map((s) => s.facings),
-        slots.map((s) => s.capacity),
-        slots.map((s) => s.reorderPoint),
-        slots.map((s) => JSON.stringify(s.calibration)),
-        slots.map((s) => s.position),
-      ],
-    );
-    const { cameras, cases } = layout;
-    await this.db.query('INSERT INTO cameras (store_id, id, slot_ids) SELECT $1, * FROM unnest($2::text[], $3::jsonb[])', [
-      storeId,
-      cameras.map((c) => c.id),
-      cameras.map((c) => JSON.stringify(c.slotIds)),
+    await this.insertRows(storeId, 'shelves', layout.shelves, [
+      ['id', 'text', (s) => s.id],
+      ['aisle', 'text', (s) => s.aisle],
+      ['board_id', 'text', (s) => s.boardId],
+      ['position', 'int', (_, i) => i],
     ]);
-    await this.db.query(
-      `INSERT INTO cases (store_id, id, name, aisle, category, type, controller_id, setpoint_c, probes, skus)
-         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::jsonb[], $10::jsonb[])`,
-      [
-        storeId,
-        cases.map((c) => c.id),
-        cases.map((c) => c.name),
-        cases.map((c) => c.aisle),
-        cases.map((c) => c.category),
-        cases.map((c) => c.type),
-        cases.map((c) => c.controllerId),
-        cases.map((c) => c.setpointC),
-        cases.map((c) => JSON.stringify(c.probes)),
-        cases.map((c) => JSON.stringify(c.skus)),
-      ],
-    );
+    const slots = layout.shelves.flatMap((s) => s.slots.map((sl, i) => ({ shelfId: s.id, position: i, ...sl })));
+    await this.insertRows(storeId, 'slots', slots, [
+      ['shelf_id', 'text', (s) => s.shelfId],
+      ['id', 'text', (s) => s.id],
+      ['channel', 'int', (s) => s.channel],
+      ['sku', 'text', (s) => s.sku],
+      ['facings', 'int', (s) => s.facings],
+      ['capacity', 'int', (s) => s.capacity],
+      ['reorder_point', 'int', (s) => s.reorderPoint],
+      ['calibration', 'jsonb', (s) => JSON.stringify(s.calibration)],
+      ['position', 'int', (s) => s.position],
+    ]);
+    await this.insertRows(storeId, 'cameras', layout.cameras, [
+      ['id', 'text', (c) => c.id],
+      ['slot_ids', 'jsonb', (c) => JSON.stringify(c.slotIds)],
+    ]);
+    await this.insertRows(storeId, 'cases', layout.cases, [
+      ['id', 'text', (c) => c.id],
+      ['name', 'text', (c) => c.name],
+      ['aisle', 'text', (c) => c.aisle],
+      ['category', 'text', (c) => c.category],
+      ['type', 'text', (c) => c.type],
+      ['controller_id', 'text', (c) => c.controllerId],
+      ['setpoint_c', 'float8', (c) => c.setpointC],
+      ['probes', 'jsonb', (c) => JSON.stringify(c.probes)],
+      ['skus', 'jsonb', (c) => JSON.stringify(c.skus)],
+    ]);
     await notify(this.db, 'layout', storeId);
+  }
+
+  /** A store's rows in one statement, whatever their number: each column goes as one array, unnested. */
+  private async insertRows<R>(storeId: string, table: string, rows: readonly R[], columns: readonly Column<R>[]): Promise<void> {
+    const names = columns.map(([name]) => name).join(', ');
+    const arrays = columns.map(([, type], i) => `$${i + 2}::${type}[]`).join(', ');
+    await this.db.query(`INSERT INTO ${table} (store_id, ${names}) SELECT $1, * FROM unnest(${arrays})`, [storeId, ...columns.map(([, , value]) => rows.map(value))]);
   }
 
   async storeIds(): Promise<string[]> {
